@@ -1,0 +1,122 @@
+"""Command line: each command parses options, calls one core function, prints the result.
+
+Exit codes: 0 published / conforms, 1 SHACL violations, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import KflError, SourceError
+from .settings import Settings, load_settings
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class Context:
+    def __init__(self, settings: Settings, as_json: bool) -> None:
+        self.settings = settings
+        self.as_json = as_json
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return lambda step: None
+
+    def show(step: str) -> None:
+        click.echo(f"… {step}", err=True)
+
+    return show
+
+
+def _fail(error: KflError, as_json: bool) -> None:
+    if as_json:
+        problems = [p.as_dict() for p in error.problems] if isinstance(error, SourceError) else []
+        click.echo(json.dumps({"error": error.code, "message": str(error), "problems": problems}, ensure_ascii=False, indent=1))
+    else:
+        click.echo(f"Error: {error}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _print_result(result, as_json: bool, action: str) -> None:
+    summary = result.summary()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        for r in result.report.results:
+            click.echo(str(r), err=r.severity != "Violation")
+        release = ""
+        if summary["release"]:
+            release = f", release {summary['release']}" + ("" if summary["new_release"] else " (unchanged)")
+        click.echo(
+            f"{action}: {summary['institutions']} institutions, {summary['venues']} venues, "
+            f"{summary['spaces']} spaces ({summary['illustrative_spaces']} illustrative), {summary['triples']} triples, "
+            f"{summary['violations']} violations, {summary['warnings']} warnings, {summary['seconds']:.2f} s{release}"
+        )
+    sys.exit(EXIT_OK if result.report.conforms else EXIT_VIOLATIONS)
+
+
+@click.group()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--base", help="Base IRI of the published things (setting: base).")
+@click.pass_context
+def main(ctx: click.Context, as_json: bool, base: str | None) -> None:
+    """kfl-lod: publish Kraków's summary of spaces for NGOs as linked open data."""
+    try:
+        ctx.obj = Context(load_settings(base=base), as_json)
+    except KflError as exc:
+        _fail(exc, as_json)
+
+
+def _with(ctx: Context, **changes) -> Settings:
+    try:
+        return ctx.settings.replace(**changes)
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        raise
+
+
+@main.command()
+@click.option("--source", type=click.Path(path_type=Path), help="Source folder or workbook (default: source/).")
+@click.option("--out", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--base", help="Base IRI of the published things.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def build(ctx: Context, source: Path | None, out: Path | None, base: str | None, as_json: bool) -> None:
+    """Read the source, validate it and publish the files."""
+    from .build import build as run_build
+
+    ctx.as_json = ctx.as_json or as_json
+    settings = _with(ctx, source=source, published=out, base=base)
+    try:
+        result = run_build(settings, progress=_progress(sys.stderr.isatty() and not ctx.as_json))
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        return
+    _print_result(result, ctx.as_json, "Published" if result.report.conforms else "Not published")
+
+
+@main.command()
+@click.option("--source", type=click.Path(path_type=Path), help="Source folder or workbook (default: source/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def validate(ctx: Context, source: Path | None, as_json: bool) -> None:
+    """Check the source and the graph; write nothing."""
+    from .build import validate_only
+
+    ctx.as_json = ctx.as_json or as_json
+    settings = _with(ctx, source=source)
+    try:
+        result = validate_only(settings, progress=_progress(sys.stderr.isatty() and not ctx.as_json))
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        return
+    _print_result(result, ctx.as_json, "Valid" if result.report.conforms else "Invalid")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

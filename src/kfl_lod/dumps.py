@@ -1,0 +1,281 @@
+"""Serialise the publication: graph and records in, bytes of each published file out.
+
+Every writer is deterministic: the same graph gives the same bytes, whatever the order
+of the source rows or of rdflib's internal sets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from .records import Records
+from .vocab import DISTRICTS, GEO, SCHEMA, Iris, roman
+
+# Language-tagged properties: the plain term carries Polish, the *_en term English.
+_LANG_TERMS = {
+    "name": SCHEMA.name, "alternateName": SCHEMA.alternateName, "description": SCHEMA.description,
+    "contactType": SCHEMA.contactType, "prefLabel": SKOS.prefLabel, "definition": SKOS.definition,
+    "label": RDFS.label, "comment": RDFS.comment,
+}
+_IRI_TERMS = {
+    "url": SCHEMA.url, "sameAs": SCHEMA.sameAs, "additionalType": SCHEMA.additionalType,
+    "containedInPlace": SCHEMA.containedInPlace, "location": SCHEMA.location,
+    "parentOrganization": SCHEMA.parentOrganization, "address": SCHEMA.address, "geo": SCHEMA.geo,
+    "contactPoint": SCHEMA.contactPoint, "floorSize": SCHEMA.floorSize, "areaServed": SCHEMA.areaServed,
+    "organizer": SCHEMA.organizer, "hasGeometry": GEO.hasGeometry,
+    "source": DCTERMS.source, "inScheme": SKOS.inScheme, "topConceptOf": SKOS.topConceptOf,
+    "hasTopConcept": SKOS.hasTopConcept, "subClassOf": RDFS.subClassOf, "range": RDFS.range,
+    "isDefinedBy": RDFS.isDefinedBy,
+}
+_SET_TERMS = {"amenityFeature": SCHEMA.amenityFeature}
+_TYPED_TERMS = {
+    "latitude": (SCHEMA.latitude, XSD.decimal), "longitude": (SCHEMA.longitude, XSD.decimal),
+    "value": (SCHEMA.value, None), "asWKT": (GEO.asWKT, GEO.wktLiteral), "startDate": (SCHEMA.startDate, XSD.date),
+}
+
+
+def context(base: str) -> dict[str, Any]:
+    """The JSON-LD @context: compact terms so the JSON reads as plain JSON."""
+    iris = Iris(base)
+    kfl = str(iris.kfl)
+    ctx: dict[str, Any] = {
+        "@vocab": str(SCHEMA),
+        "@base": iris.base,
+        "schema": str(SCHEMA), "kfl": kfl, "skos": str(SKOS), "dct": str(DCTERMS), "geo": str(GEO),
+        "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+        "id": "@id", "type": "@type",
+    }
+    for term, iri in _LANG_TERMS.items():
+        ctx[term] = {"@id": str(iri), "@language": "pl"}
+        ctx[f"{term}_en"] = {"@id": str(iri), "@language": "en"}
+    for term, iri in _IRI_TERMS.items():
+        ctx[term] = {"@id": str(iri), "@type": "@id"}
+    for term, iri in _SET_TERMS.items():
+        ctx[term] = {"@id": str(iri), "@type": "@id", "@container": "@set"}
+    for term, (iri, datatype) in _TYPED_TERMS.items():
+        ctx[term] = {"@id": str(iri)} | ({"@type": str(datatype)} if datatype else {})
+    for term in ("spaceType",):
+        ctx[term] = {"@id": kfl + term, "@type": "@id"}
+    for term in ("sharingMode", "equipment"):
+        ctx[term] = {"@id": kfl + term, "@type": "@id", "@container": "@set"}
+    ctx["conditions"] = {"@id": kfl + "conditions", "@language": "pl"}
+    ctx["lastVerified"] = {"@id": kfl + "lastVerified", "@type": str(XSD.date)}
+    ctx["illustrative"] = {"@id": kfl + "illustrative"}
+    ctx["stepFreeAccess"] = {"@id": kfl + "stepFreeAccess"}
+    ctx["notation"] = {"@id": str(SKOS.notation)}
+    return {"@context": ctx}
+
+
+class _Compactor:
+    """Compact triples with our context: pick the term whose coercion fits each value."""
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.base = ctx["@base"]
+        self.by_iri: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for term, spec in ctx.items():
+            if term.startswith("@") or not isinstance(spec, dict):
+                continue
+            self.by_iri.setdefault(spec["@id"], []).append((term, spec))
+        self.prefixes = {v: k for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#")) and not k.startswith("@")}
+        self.vocab = ctx["@vocab"]
+        self.terms = set(ctx)
+
+    def iri(self, value: str, vocab: bool = False) -> str:
+        if vocab and value.startswith(self.vocab) and "/" not in value[len(self.vocab):]:
+            return value[len(self.vocab):]
+        if value.startswith(self.base) and not vocab:
+            return value[len(self.base):] or "./"
+        for ns, prefix in sorted(self.prefixes.items(), key=lambda kv: -len(kv[0])):
+            if value.startswith(ns) and value != ns and prefix != "schema":
+                return f"{prefix}:{value[len(ns):]}"
+        return value
+
+    def entry(self, predicate: URIRef, obj: Any) -> tuple[str, Any]:
+        for term, spec in self.by_iri.get(str(predicate), []):
+            if isinstance(obj, URIRef) and spec.get("@type") == "@id":
+                return term, self.iri(str(obj))
+            if isinstance(obj, Literal):
+                if obj.language and spec.get("@language") == obj.language:
+                    return term, str(obj)
+                if not obj.language and "@language" not in spec:
+                    native = _native(obj)
+                    if spec.get("@type") == str(obj.datatype) and not isinstance(native, (bool, int)):
+                        return term, str(obj)
+                    if "@type" not in spec and native is not None:
+                        return term, native
+        key = self.iri(str(predicate), vocab=True)
+        if key in self.terms:  # the short name is taken by a term with another coercion
+            key = str(predicate)
+        if isinstance(obj, URIRef):
+            return key, {"@id": self.iri(str(obj))}
+        if obj.language:
+            return key, {"@value": str(obj), "@language": obj.language}
+        native = _native(obj)
+        if native is not None:
+            return key, native
+        return key, {"@value": str(obj), "@type": self.iri(str(obj.datatype))}
+
+
+def _native(obj: Literal) -> Any:
+    """A literal as a plain JSON value, where JSON-LD maps it back to the same literal."""
+    if obj.datatype == XSD.boolean:
+        return obj.toPython()
+    if obj.datatype == XSD.integer:
+        return int(obj)
+    if obj.datatype is None and not obj.language:
+        return str(obj)
+    return None
+
+
+def to_jsonld(graph: Graph, base: str) -> bytes:
+    """Compact JSON-LD: one object per thing, its #fragment parts embedded, keys sorted."""
+    ctx = context(base)
+    compactor = _Compactor(ctx["@context"])
+    nodes: dict[str, dict[str, Any]] = {}
+    for s in sorted(set(graph.subjects()), key=str):
+        if isinstance(s, BNode):
+            raise ValueError("blank nodes are not published")
+        node: dict[str, Any] = {"id": compactor.iri(str(s))}
+        types = sorted(compactor.iri(str(t), vocab=True) for t in graph.objects(s, RDF.type))
+        if types:
+            node["type"] = types[0] if len(types) == 1 else types
+        values: dict[str, list[Any]] = {}
+        for p, o in graph.predicate_objects(s):
+            if p == RDF.type:
+                continue
+            key, value = compactor.entry(p, o)
+            values.setdefault(key, []).append(value)
+        for key, items in values.items():
+            items.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            spec = ctx["@context"].get(key)
+            is_set = isinstance(spec, dict) and spec.get("@container") == "@set"
+            node[key] = items if (len(items) > 1 or is_set) else items[0]
+        nodes[str(s)] = node
+    # Embed fragment nodes (venue/x#address) in the one node that refers to them.
+    embedded: set[str] = set()
+    for iri, node in nodes.items():
+        for key, value in list(node.items()):
+            items = value if isinstance(value, list) else [value]
+            replaced = []
+            for item in items:
+                target = _target(item, compactor)
+                if target and target.startswith(iri + "#") and target in nodes and target not in embedded:
+                    embedded.add(target)
+                    replaced.append(nodes[target])
+                else:
+                    replaced.append(item)
+            node[key] = replaced if isinstance(value, list) else replaced[0]
+    graph_list = [node for iri, node in nodes.items() if iri not in embedded]
+    document = {"@context": ctx["@context"], "@graph": graph_list}
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _target(item: Any, compactor: _Compactor) -> str | None:
+    if isinstance(item, dict):
+        ref = item.get("@id")
+    elif isinstance(item, str):
+        ref = item
+    else:
+        return None
+    if not isinstance(ref, str):
+        return None
+    if "://" in ref:
+        return ref
+    if ":" in ref.split("#")[0] and not ref.startswith("#"):
+        return None
+    return compactor.base + ref
+
+
+def context_bytes(base: str) -> bytes:
+    return (json.dumps(context(base), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def to_ntriples(graph: Graph) -> bytes:
+    """N-Triples, lines sorted: byte-identical for the same graph."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def to_turtle(graph: Graph) -> bytes:
+    """Turtle, grouped by subject; rdflib sorts subjects and predicates."""
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+CSV_COLUMNS = (
+    "przestrzen_id", "przestrzen_uri", "nazwa", "rodzaj", "opis", "liczba_miejsc", "powierzchnia_m2",
+    "wyposazenie", "formy_udostepniania", "nieodplatnie", "warunki", "zweryfikowano", "ilustracyjne",
+    "lokalizacja_id", "lokalizacja_uri", "lokalizacja_nazwa", "ulica", "kod_pocztowy", "miejscowosc",
+    "dzielnica", "szerokosc", "dlugosc", "dostep_wozki",
+    "instytucja_id", "instytucja_uri", "instytucja_nazwa", "instytucja_www", "email", "telefon",
+)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("tak" if value else "nie")
+
+
+def _decimal(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def to_csv(records: Records, base: str) -> bytes:
+    """One row per space, with its venue and institution beside it."""
+    iris = Iris(base)
+    venues = {v.id: v for v in records.venues}
+    institutions = {i.id: i for i in records.institutions}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in records.spaces:
+        v = venues[s.venue]
+        i = institutions[v.institution]
+        writer.writerow((
+            s.id, iris.space(s.id), s.name, s.type, s.description, s.capacity or "", _decimal(s.area_m2),
+            ",".join(s.equipment), ",".join(s.sharing_modes), _yes_no(s.free_of_charge), s.conditions,
+            s.verified.isoformat() if s.verified else "", _yes_no(s.illustrative),
+            v.id, iris.venue(v.id), v.name, v.street, v.postal_code, v.locality,
+            v.district or "", _decimal(v.latitude), _decimal(v.longitude), _yes_no(v.step_free),
+            i.id, iris.institution(i.id), i.name, i.website, i.contact_email or i.email, i.contact_phone or i.phone,
+        ))
+    return out.getvalue().encode("utf-8")
+
+
+def to_geojson(records: Records, base: str) -> bytes:
+    """A point per venue with coordinates, with its spaces; venues without them are left out."""
+    iris = Iris(base)
+    institutions = {i.id: i for i in records.institutions}
+    spaces_of: dict[str, list] = {}
+    for s in records.spaces:
+        spaces_of.setdefault(s.venue, []).append(s)
+    features = []
+    for v in records.venues:
+        if v.latitude is None or v.longitude is None:
+            continue
+        inst = institutions[v.institution]
+        features.append({
+            "type": "Feature",
+            "id": str(iris.venue(v.id)),
+            "geometry": {"type": "Point", "coordinates": [float(v.longitude), float(v.latitude)]},
+            "properties": {
+                "id": v.id, "uri": str(iris.venue(v.id)), "nazwa": v.name,
+                "adres": ", ".join(x for x in (v.street, f"{v.postal_code} {v.locality}".strip()) if x),
+                "dzielnica": f"{roman(v.district)} {DISTRICTS[v.district]}" if v.district else None,
+                "dostep_wozki": v.step_free,
+                "instytucja": inst.name, "instytucja_uri": str(iris.institution(inst.id)),
+                "przestrzenie": [{
+                    "id": s.id, "uri": str(iris.space(s.id)), "nazwa": s.name, "rodzaj": s.type,
+                    "liczba_miejsc": s.capacity, "nieodplatnie": s.free_of_charge,
+                    "formy_udostepniania": list(s.sharing_modes), "ilustracyjne": s.illustrative,
+                } for s in spaces_of.get(v.id, [])],
+            },
+        })
+    document = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -1,0 +1,160 @@
+"""Write a publication atomically, as a release, and switch it in at the end.
+
+Layout of the publication folder::
+
+    published/
+      releases/2026-11-30-1a2b3c4d/   every file of one release, complete
+      latest -> releases/2026-11-30-1a2b3c4d   switched with one atomic rename
+      kfl.ttl -> latest/kfl.ttl      stable names for people and the server
+
+A release is written into a hidden temporary folder and renamed into place only when
+complete; ``latest`` is a symlink replaced atomically. A build that fails or is killed
+at any moment leaves the previous publication byte-identical. A build whose content
+equals the latest release makes no new release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+RELEASES = "releases"
+LATEST = "latest"
+SUMS = "SHA256SUMS"
+# Files whose bytes describe the release itself (catalog dates, checksums) do not count
+# towards its content hash; everything else does.
+_NOT_CONTENT = (SUMS,)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a publish did: the release it points at and the files in it."""
+
+    version: str
+    folder: Path
+    new_release: bool
+    files: dict[str, int] = field(default_factory=dict)  # name -> bytes
+    content_hash: str = ""
+
+
+def content_hash(files: dict[str, bytes]) -> str:
+    """Hash of a release's content: the names and bytes of its data files."""
+    h = hashlib.sha256()
+    for name in sorted(files):
+        if name in _NOT_CONTENT:
+            continue
+        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
+
+
+def sha256sums(files: dict[str, bytes]) -> bytes:
+    return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files) if n != SUMS).encode()
+
+
+def latest_release(out: Path) -> Path | None:
+    """The folder the publication's ``latest`` link points at, if any."""
+    link = Path(out) / LATEST
+    if not link.is_symlink() and not link.is_dir():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def read_release(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def release_hash(folder: Path) -> str:
+    marker = folder / ".content-hash"
+    if marker.exists():
+        return marker.read_text().strip()
+    return content_hash(read_release(folder))
+
+
+def publish(out: Path, files: dict[str, bytes], today: date, keep: int = 5) -> Published:
+    """Publish ``files`` as the latest release in ``out``; return what was done."""
+    out = Path(out)
+    releases = out / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    files = dict(files)
+    files[SUMS] = sha256sums(files)
+    digest = content_hash(files)
+    current = latest_release(out)
+    sizes = {name: len(data) for name, data in files.items()}
+    if current is not None and release_hash(current) == digest:
+        _link_names(out, files)
+        return Published(current.name, current, False, sizes, digest)
+    version = f"{today.isoformat()}-{digest[:8]}"
+    final = releases / version
+    if not final.exists():
+        staging = releases / f".tmp-{version}-{os.getpid()}"
+        staging.mkdir()
+        for name in sorted(files):
+            _write(staging / name, files[name])
+        _write(staging / ".content-hash", digest.encode())
+        _fsync_dir(staging)
+        os.rename(staging, final)
+        _fsync_dir(releases)
+    _switch_latest(out, version)
+    _link_names(out, files)
+    _prune(releases, keep, protect=version)
+    return Published(version, final, True, sizes, digest)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _switch_latest(out: Path, version: str) -> None:
+    tmp = out / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(f"{RELEASES}/{version}", tmp)
+    os.replace(tmp, out / LATEST)  # atomic: readers see the old or the new release, never none
+    _fsync_dir(out)
+
+
+def _link_names(out: Path, files: dict[str, bytes]) -> None:
+    for name in files:
+        link = out / name
+        target = f"{LATEST}/{name}"
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        tmp = out / f".{name}.link-{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(target, tmp)
+        os.replace(tmp, link)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete what a killed build may have left: hidden staging folders and links."""
+    for path in (out / RELEASES).glob(".tmp-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in out.glob(".*-*"):
+        if path.is_symlink():
+            path.unlink()
+
+
+def _prune(releases: Path, keep: int, protect: str) -> None:
+    versions = sorted((p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: (p.stat().st_mtime, p.name))
+    old = [p for p in versions if p.name != protect]
+    for path in old[: max(0, len(versions) - max(keep, 1))]:
+        shutil.rmtree(path, ignore_errors=True)

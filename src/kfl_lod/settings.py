@@ -1,0 +1,105 @@
+"""One frozen Settings object, built at the edge (CLI, WSGI entry) and passed down.
+
+Each setting is declared once, with its default and its help text. Values come from, in
+order of precedence: explicit overrides (command-line options), environment variables
+``KFL_<NAME>`` (upper case), the settings file (``kfl-lod.toml`` in the working directory,
+or the file named by ``KFL_SETTINGS``), and the defaults below. The core never reads the
+environment itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import SettingsError
+
+SETTINGS_FILE = "kfl-lod.toml"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with defaults that work on a fresh checkout."""
+
+    base: str = _setting("https://kfl.krakow.pl/", "Base IRI under which every published thing is named.")
+    source: Path = _setting(Path("source"), "Folder with the source tables (CSV) or a single XLSX/ODS workbook.")
+    published: Path = _setting(Path("published"), "Folder the build publishes into and the server serves from.")
+    shapes: Path = _setting(Path("shapes"), "Folder with the SHACL shapes (*.ttl).")
+    sparql_examples: Path = _setting(Path("sparql"), "Folder with the example SPARQL queries (*.rq).")
+    keep_releases: int = _setting(5, "How many releases to keep under published/releases/.")
+    # Server limits.
+    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
+    max_rows: int = _setting(10000, "Most result rows (or triples) a SPARQL query returns; more are cut, with a header saying so.")
+    max_query_bytes: int = _setting(20000, "Largest SPARQL query text accepted, in bytes.")
+    max_body_bytes: int = _setting(100000, "Largest request body accepted, in bytes.")
+    query_workers: int = _setting(2, "Processes that run SPARQL queries (a slow query holds one of them).")
+    # Publication metadata (DCAT-AP).
+    licence: str = _setting("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0", "Licence of the dataset (EU licence vocabulary IRI).")
+    contact_email: str = _setting("", "E-mail of the dataset's contact point (corrections are sent there). Empty: not published.")
+    language: str = _setting("pl", "Default language of the web pages (pl or en).")
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base IRI, e.g. '/' or '/kfl/'."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base).path or "/"
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items() if v is not None})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind in ("Path", Path):
+            return Path(value)
+        if kind in ("int", int):
+            return int(value)
+        if kind in ("float", float):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {name}: {value!r} is not a valid {kind}") from exc
+
+
+def help_texts() -> dict[str, str]:
+    """Each setting's help text, for the docs and `kfl-lod settings`."""
+    return {f.name: f.metadata["help"] for f in fields(Settings)}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from the file, the environment and explicit overrides."""
+    environ = os.environ if environ is None else environ
+    cwd = cwd or Path.cwd()
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    path = Path(environ.get("KFL_SETTINGS", cwd / SETTINGS_FILE))
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{path}: not a valid TOML file: {exc}") from exc
+        for key, value in data.items():
+            if key not in names:
+                raise SettingsError(f"{path}: unknown setting {key!r}; known: {', '.join(sorted(names))}")
+            values[key] = value
+    for name in names:
+        env = environ.get(f"KFL_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings(**{k: _coerce(k, v) for k, v in values.items()})
+    if not settings.base.startswith(("http://", "https://")):
+        raise SettingsError(f"setting base: {settings.base!r} must be an http(s) IRI")
+    if not settings.base.endswith("/"):
+        settings = dataclasses.replace(settings, base=settings.base + "/")
+    return settings

@@ -1,0 +1,127 @@
+"""Check the graph against the SHACL shapes; wrap pySHACL into a readable Report."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from .records import Origin
+from .vocab import SH
+
+# The shapes are written under this base; loading rewrites it to the configured one.
+SHAPES_BASE = "https://kfl.krakow.pl/"
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL result, said so a clerk can act on it."""
+
+    severity: str  # "Violation" or "Warning"
+    focus: str
+    path: str
+    value: str
+    message_pl: str
+    message_en: str
+    shape: str
+    source: str  # "source/przestrzenie.csv, row 14" or ""
+
+    def __str__(self) -> str:
+        where = f" ({self.source})" if self.source else ""
+        path = f" {self.path}:" if self.path else ""
+        value = f" [value: {self.value}]" if self.value else ""
+        return f"{self.severity}: {self.focus}{where}{path} {self.message_en or self.message_pl}{value}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of validation: conforms when there is no violation."""
+
+    results: tuple[Result, ...]
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def to_graph(self, base: str) -> Graph:
+        """The report as RDF with stable IRIs (no blank nodes), for shacl-report.ttl."""
+        g = Graph(bind_namespaces="none")
+        g.bind("sh", SH)
+        g.bind("xsd", XSD)
+        report = URIRef(f"{base}shacl-report")
+        g.add((report, RDF.type, SH.ValidationReport))
+        g.add((report, SH.conforms, Literal(self.conforms)))
+        for r in self.results:
+            key = "|".join((r.focus, r.path, r.shape, r.value, r.message_en))
+            node = URIRef(f"{report}#r-{hashlib.sha256(key.encode()).hexdigest()[:12]}")
+            g.add((report, SH.result, node))
+            g.add((node, RDF.type, SH.ValidationResult))
+            g.add((node, SH.resultSeverity, SH[r.severity]))
+            g.add((node, SH.focusNode, URIRef(r.focus)))
+            if r.path:
+                g.add((node, SH.resultPath, URIRef(r.path)))
+            if r.value:
+                g.add((node, SH.value, Literal(r.value)))
+            if r.message_pl:
+                g.add((node, SH.resultMessage, Literal(r.message_pl, lang="pl")))
+            if r.message_en:
+                g.add((node, SH.resultMessage, Literal(r.message_en, lang="en")))
+            if r.source:
+                g.add((node, URIRef("http://purl.org/dc/terms/source"), Literal(r.source)))
+        return g
+
+
+def load_shapes(folder: Path, base: str) -> Graph:
+    """Parse every *.ttl in the shapes folder, rewritten to the configured base."""
+    shapes = Graph()
+    for path in sorted(Path(folder).glob("*.ttl")):
+        shapes.parse(data=path.read_text(encoding="utf-8").replace(SHAPES_BASE, base), format="turtle")
+    return shapes
+
+
+def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = None) -> Report:
+    """Validate the graph with pySHACL and return a Report sorted for reading."""
+    import pyshacl
+
+    origins = origins or {}
+    _, results_graph, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True,
+                                           allow_warnings=True)
+    results = []
+    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = str(results_graph.value(node, SH.focusNode))
+        messages = list(results_graph.objects(node, SH.resultMessage))
+        pl = next((str(m) for m in messages if getattr(m, "language", None) == "pl"), "")
+        en = next((str(m) for m in messages if getattr(m, "language", None) == "en"), "")
+        if not pl and not en and messages:
+            en = str(messages[0])
+        severity = results_graph.value(node, SH.resultSeverity)
+        path = results_graph.value(node, SH.resultPath)
+        value = results_graph.value(node, SH.value)
+        shape = results_graph.value(node, SH.sourceShape)
+        origin = origins.get(focus) or origins.get(focus.split("#")[0])
+        results.append(Result(
+            severity=str(severity).rsplit("#", 1)[-1],
+            focus=focus,
+            path=str(path) if isinstance(path, URIRef) else "",
+            value=str(value) if value is not None else "",
+            message_pl=pl,
+            message_en=en,
+            shape=str(shape) if isinstance(shape, URIRef) else "",
+            source=str(origin) if origin else "",
+        ))
+    results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path, r.message_en, r.value))
+    return Report(tuple(dict.fromkeys(results)))

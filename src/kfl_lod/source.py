@@ -7,13 +7,15 @@ file (and sheet), row as the clerk sees it, column, value and what is expected.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import Problem, SourceError
 from .records import Institution, Origin, Practice, Records, Space, Venue
@@ -28,7 +30,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 POSTAL = re.compile(r"^\d{2}-\d{3}$")
 EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,18}[0-9]$")
-URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"]*)?$")
+# Characters that may not appear in an IRI (RFC 3987) are refused, so every dump stays valid.
+URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#][^\s<>\"{}|\\^`\x00-\x1f\x7f]*)?$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 ROMAN_TO_INT = {roman(n): n for n in DISTRICTS}
 
@@ -258,7 +262,8 @@ class Sheet:
 
     label: str  # "source/przestrzenie.csv" or "zestawienie.xlsx, sheet przestrzenie"
     headers: list[str]
-    rows: list[dict[str, str]]
+    header_row: int  # as the spreadsheet numbers it, usually 1
+    rows: list[tuple[int, dict[str, str]]]  # (row number as the clerk sees it, header -> text)
 
 
 class _Collector:
@@ -274,7 +279,7 @@ class _Collector:
 def _decode(path: Path, label: str, problems: _Collector) -> str | None:
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.add(label, line, None, repr(data[exc.start:exc.start + 4]),
@@ -284,106 +289,162 @@ def _decode(path: Path, label: str, problems: _Collector) -> str | None:
 
 
 def _read_csv(path: Path, label: str, problems: _Collector) -> Sheet | None:
-    import pandas as pd
-
     content = _decode(path, label, problems)
     if content is None:
         return None
     if not content.strip():
         problems.add(label, None, None, None, "the file is empty; expected a header row and at least one record", "empty-file")
         return None
-    first_line = content.splitlines()[0]
+    first_line = next(line for line in content.splitlines() if line.strip())
+    # Excel in a Polish locale saves "CSV" with semicolons; the header row tells which.
     sep = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=sep)
     try:
-        frame = pd.read_csv(io.StringIO(content), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except (pd.errors.ParserError, ValueError) as exc:
-        problems.add(label, None, None, None, f"the file is not a readable CSV table: {exc}", "bad-csv")
+        grid = [list(cells) for cells in reader]
+    except csv.Error as exc:
+        problems.add(label, reader.line_num, None, None,
+                     f"the file is not a readable CSV table ({exc}); save it again as 'CSV UTF-8'", "bad-csv")
         return None
-    return _sheet_from_frame(frame, label)
-
-
-def _sheet_from_frame(frame: Any, label: str) -> Sheet:
-    headers = [str(h).strip() for h in frame.columns]
-    frame.columns = headers
-    rows = []
-    for record in frame.to_dict(orient="records"):
-        rows.append({h: _cell(record[h]) for h in headers})
-    return Sheet(label, headers, rows)
+    return _sheet_from_grid(grid, label, problems)
 
 
 def _cell(value: Any) -> str:
+    """A workbook cell as the text a clerk would type into the CSV."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "tak" if value else "nie"
     if isinstance(value, float):
-        if value != value:  # NaN: an empty cell in a workbook
+        if value != value:  # NaN: an empty cell
             return ""
         if value.is_integer():
             return str(int(value))
-    if hasattr(value, "date") and hasattr(value, "hour"):  # a date cell in a workbook
-        return value.date().isoformat()
+        return repr(value)
+    if isinstance(value, datetime):  # a date cell (pandas Timestamp is a datetime too)
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value).strip()
 
 
-def _read_workbook(path: Path, problems: _Collector) -> dict[str, Sheet]:
+def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) -> Sheet | None:
+    """Make a Sheet from rows of cells; row numbers are those the spreadsheet shows."""
+    cells = [[_cell(c) for c in row] for row in grid]
+    start = next((i for i, row in enumerate(cells) if any(row)), None)
+    if start is None:
+        problems.add(label, None, None, None, "the table is empty; expected a header row and at least one record", "empty-file")
+        return None
+    header_row = start + 1
+    headers = list(cells[start])
+    width = len(headers)  # with trailing empty header cells, which Excel writes for unused columns
+    while headers and not headers[-1]:
+        headers.pop()  # trailing empty header cells: a spreadsheet's unused columns
+    ok = True
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if header in seen:
+            problems.add(label, header_row, header, header,
+                         f"column {header!r} appears twice (columns {seen[header] + 1} and {index + 1}); expected each column once",
+                         "duplicate-column")
+            ok = False
+        elif header:
+            seen[header] = index
+    rows: list[tuple[int, dict[str, str]]] = []
+    for offset, row in enumerate(cells[start + 1:], start=header_row + 1):
+        if len(row) > width:
+            # The cells are shifted: checking them one by one would only confuse.
+            problems.add(label, offset, None, None,
+                         f"the row has {len(row)} cells but the header has {width} columns; expected a comma inside "
+                         "a cell only in a cell quoted with double quotes (\"Scena, widownia\")", "extra-cells")
+            ok = False
+            continue
+        if len(row) > len(headers) and any(row[len(headers):]):
+            extra = next(c for c in row[len(headers):] if c)
+            problems.add(label, offset, None, extra,
+                         f"{extra!r} is in a column with no header; expected a header in row {header_row} or an empty column",
+                         "no-header")
+            ok = False
+        values: dict[str, str] = {}
+        for index, header in enumerate(headers):
+            value = row[index] if index < len(row) else ""
+            if not header:
+                if value:
+                    problems.add(label, offset, f"column {index + 1}", value,
+                                 f"{value!r} is in a column with no header; expected a header in row {header_row} or an empty column",
+                                 "no-header")
+                    ok = False
+                continue
+            values.setdefault(header, value)
+        rows.append((offset, values))
+    if not ok:
+        return None
+    return Sheet(label, [h for h in headers if h], header_row, rows)
+
+
+def _read_workbook(path: Path, problems: _Collector) -> dict[str, Sheet | None]:
     import pandas as pd
 
     engine = "odf" if path.suffix.lower() == ".ods" else "openpyxl"
     try:
-        frames = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine=engine)
+        # header=None and object cells: keep every row (row numbers stay right) and the
+        # cells' own types (numbers, dates), turned into text by _cell.
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
     except Exception as exc:  # the readers raise many kinds for a broken file
-        problems.add(path.name, None, None, None, f"the workbook cannot be read ({type(exc).__name__}: {exc}); expected an .xlsx or .ods file", "bad-workbook")
+        problems.add(path.name, None, None, None,
+                     f"the workbook cannot be read ({type(exc).__name__}: {exc}); expected an .xlsx or .ods file", "bad-workbook")
         return {}
-    sheets = {}
+    sheets: dict[str, Sheet | None] = {}
     for name, frame in frames.items():
         label = f"{path.name}, sheet {name}"
-        sheets[str(name).strip()] = _sheet_from_frame(frame, label)
+        sheets[str(name).strip().lower()] = _sheet_from_grid(frame.values.tolist(), label, problems)
     return sheets
 
 
-def _load_sheets(source: Path, problems: _Collector) -> dict[str, Sheet]:
+def _load_sheets(source: Path, problems: _Collector) -> tuple[dict[str, Sheet | None], Path | None]:
+    """Read every table there is; return the sheets and the workbook they came from, if any.
+
+    A table that is there but cannot be read maps to None (its problems are recorded).
+    """
     if source.is_file():
         if source.suffix.lower() not in WORKBOOK_SUFFIXES:
             problems.add(str(source), None, None, None, "expected a folder of CSV files or an .xlsx/.ods workbook", "bad-source-path")
-            return {}
-        return _read_workbook(source, problems)
+            return {}, None
+        return _read_workbook(source, problems), source
     if not source.is_dir():
-        problems.add(str(source), None, None, None, "the source folder does not exist", "missing-source")
-        return {}
-    sheets: dict[str, Sheet] = {}
+        problems.add(str(source), None, None, None, "the source folder does not exist; expected a folder of CSV files or an .xlsx/.ods workbook", "missing-source")
+        return {}, None
     csvs = {t.name: source / t.filename for t in TABLES if (source / t.filename).exists()}
     if not csvs:
         workbooks = sorted(p for p in source.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~", ".")))
         if len(workbooks) == 1:
-            return _read_workbook(workbooks[0], problems)
+            return _read_workbook(workbooks[0], problems), workbooks[0]
         if len(workbooks) > 1:
             problems.add(str(source), None, None, None, f"found several workbooks ({', '.join(p.name for p in workbooks)}); expected one", "many-workbooks")
-            return {}
-    for name, path in csvs.items():
-        sheet = _read_csv(path, str(path), problems)
-        if sheet is not None:
-            sheets[name] = sheet
-    return sheets
+            return {}, None
+    return {name: _read_csv(path, str(path), problems) for name, path in csvs.items()}, None
 
 
 # --- checking -----------------------------------------------------------------------------
 
-def _check_table(table: Table, sheet: Sheet, problems: _Collector) -> list[tuple[int, dict[str, Any]]]:
+Rows = list[tuple[int, dict[str, Any]]]
+
+
+def _check_table(table: Table, sheet: Sheet, problems: _Collector) -> Rows | None:
+    """Parse every cell of a table; None if its columns are wrong, so nothing can be checked."""
     known = {c.header for c in table.columns}
+    expected = ", ".join(c.header for c in table.columns)
     missing = [c.header for c in table.columns if c.header not in sheet.headers]
     for header in missing:
-        problems.add(sheet.label, 1, header, None, f"column {header!r} is missing; expected columns: {', '.join(c.header for c in table.columns)}", "missing-column")
+        problems.add(sheet.label, sheet.header_row, header, None, f"column {header!r} is missing; expected columns: {expected}", "missing-column")
     for header in sheet.headers:
-        if header not in known and not header.startswith("Unnamed:"):
-            problems.add(sheet.label, 1, header, header, f"unknown column {header!r}; expected columns: {', '.join(c.header for c in table.columns)}", "unknown-column")
+        if header not in known:
+            problems.add(sheet.label, sheet.header_row, header, header, f"unknown column {header!r}; expected columns: {expected}", "unknown-column")
     if missing:
-        return []
-    if not sheet.rows:
-        problems.add(sheet.label, None, None, None, "the table has a header but no records", "empty-file")
-    parsed = []
-    for index, raw in enumerate(sheet.rows):
-        row_number = index + 2  # the header is row 1 in the spreadsheet
+        return None
+    parsed: Rows = []
+    for row_number, raw in sheet.rows:
         if not any(raw.get(c.header, "") for c in table.columns):
-            continue  # a blank line
+            continue  # a blank row
         values: dict[str, Any] = {}
         for column in table.columns:
             cell = raw.get(column.header, "").strip()
@@ -391,33 +452,51 @@ def _check_table(table: Table, sheet: Sheet, problems: _Collector) -> list[tuple
                 if column.required:
                     problems.add(sheet.label, row_number, column.header, "", "is empty; this column is required", "required")
                 continue
+            control = CONTROL.search(cell)
+            if control:
+                problems.add(sheet.label, row_number, column.header, cell,
+                             f"{cell!r} contains the control character U+{ord(control.group()):04X}; expected plain text "
+                             "(retype the cell or paste it as plain text)", "control-character")
+                continue
             try:
                 values[column.field] = column.parse(cell)
             except Invalid as exc:
                 problems.add(sheet.label, row_number, column.header, cell, f"{cell!r} {exc}", "invalid-value")
         parsed.append((row_number, values))
+    if not parsed and not table.optional:
+        problems.add(sheet.label, None, None, None, "the table has a header but no records; expected at least one record", "empty-file")
+        return None
     return parsed
 
 
-def _unique(label: str, rows: list[tuple[int, dict[str, Any]]], problems: _Collector) -> dict[str, int]:
+def _unique(label: str, rows: Rows, problems: _Collector) -> dict[str, int] | None:
+    """Check that ids are unique; return id -> row, or None if some id is missing or invalid.
+
+    References into a table with a bad id are not checked: the one fix (the id) would
+    otherwise be reported once more for every row that points at it.
+    """
     seen: dict[str, int] = {}
+    complete = True
     for row, values in rows:
         key = values.get("id")
         if key is None:
+            complete = False
             continue
         if key in seen:
-            problems.add(label, row, "id", key, f"duplicate id {key!r}; it is already used in row {seen[key]}", "duplicate-id")
+            problems.add(label, row, "id", key, f"duplicate id {key!r}; it is already used in row {seen[key]}; expected every id once", "duplicate-id")
         else:
             seen[key] = row
-    return seen
+    return seen if complete else None
 
 
-def _references(label: str, rows: list[tuple[int, dict[str, Any]]], field: str, header: str,
-                targets: dict[str, int], target_label: str, problems: _Collector) -> None:
+def _references(label: str, rows: Rows, field: str, header: str,
+                targets: dict[str, int] | None, target_label: str, problems: _Collector) -> None:
+    if targets is None:
+        return  # the target table could not be read; its own problems say why
     for row, values in rows:
         ref = values.get(field)
         if ref is not None and ref not in targets:
-            problems.add(label, row, header, ref, f"{ref!r} is not an id in {target_label}", "unknown-reference")
+            problems.add(label, row, header, ref, f"{ref!r} is not an id in {target_label}; expected the id of a row there", "unknown-reference")
 
 
 def read_source(source: Path) -> Records:
@@ -426,22 +505,32 @@ def read_source(source: Path) -> Records:
     >>> records = read_source(Path("source"))  # doctest: +SKIP
     """
     problems = _Collector()
-    sheets = _load_sheets(Path(source), problems)
-    if problems.problems:
+    source = Path(source)
+    sheets, workbook = _load_sheets(source, problems)
+    if not sheets and problems.problems:
         raise SourceError(problems.problems)
-    parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    parsed: dict[str, Rows] = {}
+    ids: dict[str, dict[str, int] | None] = {}
     labels: dict[str, str] = {}
     for table in TABLES:
         sheet = sheets.get(table.name)
-        labels[table.name] = sheet.label if sheet else str(Path(source) / table.filename)
-        if sheet is None:
-            if not table.optional:
-                problems.add(labels[table.name], None, None, None, f"the table {table.name} is missing; expected {table.filename} (or a sheet named {table.name})", "missing-table")
-            parsed[table.name] = []
-            continue
-        parsed[table.name] = _check_table(table, sheet, problems)
+        labels[table.name] = f"{workbook.name}, sheet {table.name}" if workbook else str(source / table.filename)
+        rows: Rows | None = None
+        if sheet is not None:
+            labels[table.name] = sheet.label
+            rows = _check_table(table, sheet, problems)
+        elif table.name in sheets:
+            pass  # there, but unreadable: its problems are recorded
+        elif table.optional:
+            rows = []
+        elif workbook is not None:
+            problems.add(workbook.name, None, None, None, f"the workbook has no sheet named {table.name}; expected one sheet per table: "
+                         f"{', '.join(t.name for t in TABLES)} ({PRACTICES.name} may be left out)", "missing-table")
+        else:
+            problems.add(labels[table.name], None, None, None, f"the table {table.name} is missing; expected {table.filename} in {source}", "missing-table")
+        parsed[table.name] = rows or []
+        ids[table.name] = None if rows is None else _unique(labels[table.name], rows, problems)
 
-    ids = {t.name: _unique(labels[t.name], parsed[t.name], problems) for t in TABLES}
     _references(labels["lokalizacje"], parsed["lokalizacje"], "institution", "instytucja_id", ids["instytucje"], labels["instytucje"], problems)
     _references(labels["przestrzenie"], parsed["przestrzenie"], "venue", "lokalizacja_id", ids["lokalizacje"], labels["lokalizacje"], problems)
     _references(labels["dobre_praktyki"], parsed["dobre_praktyki"], "space", "przestrzen_id", ids["przestrzenie"], labels["przestrzenie"], problems)

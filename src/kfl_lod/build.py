@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
+from . import catalog, changes, csvw, void
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
 from .mapping import origins, to_graph
-from .publish import Published, publish
+from .publish import CHANGES, Published, plan, publish
 from .records import Records
 from .settings import Settings
 from .source import read_source
@@ -67,7 +68,7 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
 
 
 def render(records: Records, graph, report: Report, settings: Settings) -> dict[str, bytes]:
-    """Every published file's bytes."""
+    """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report."""
     base = settings.base
     return {
         "kfl.ttl": to_turtle(graph),
@@ -77,7 +78,22 @@ def render(records: Records, graph, report: Report, settings: Settings) -> dict[
         "kfl.csv": to_csv(records, base),
         "kfl.geojson": to_geojson(records, base),
         "shacl-report.ttl": to_turtle(report.to_graph(base)),
+        **void.render(graph, base),
+        **csvw.render(base, settings.licence),
     }
+
+
+def describe_release(files: dict[str, bytes], settings: Settings, today: date) -> dict[str, bytes]:
+    """The files that describe the release ``files`` will make: change record and DCAT-AP catalog.
+
+    Dates come from the release history, not the clock: unchanged content keeps its release,
+    its change record and its dates, so the catalog's bytes stay the same.
+    """
+    release = plan(settings.published, files, today)
+    record = None if release.new_release else changes.latest(settings.published)
+    if record is None or record["version"] != release.version:
+        record = changes.compare(release.previous, files, release.version, release.day, settings.base)
+    return {CHANGES: changes.to_bytes(record), **catalog.render(settings, files, record)}
 
 
 def build(settings: Settings, today: date | None = None, progress: Progress = lambda step: None) -> BuildResult:
@@ -86,9 +102,12 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     records, graph, report = check(settings, progress)
     result = BuildResult(records, report, len(graph))
     if report.conforms:
+        day = today or date.today()
         progress("writing the files")
         files = render(records, graph, report, settings)
+        progress("describing the release")
+        files.update(describe_release(files, settings, day))
         progress("publishing the release")
-        result.published = publish(settings.published, files, today or date.today(), settings.keep_releases)
+        result.published = publish(settings.published, files, day, settings.keep_releases)
     result.seconds = time.perf_counter() - started
     return result

@@ -25,9 +25,12 @@ from pathlib import Path
 RELEASES = "releases"
 LATEST = "latest"
 SUMS = "SHA256SUMS"
-# Files whose bytes describe the release itself (catalog dates, checksums) do not count
-# towards its content hash; everything else does.
-_NOT_CONTENT = (SUMS,)
+CHANGES = "changes.json"
+CATALOG_FILES = ("catalog.ttl", "catalog.rdf", "catalog.jsonld", "catalog.nt")
+# Files whose bytes describe the release itself (catalog dates and checksums, the change
+# record, the checksum list) do not count towards its content hash; everything else does.
+# They are rendered after the content is known, and refreshed in place when only they change.
+_NOT_CONTENT = (SUMS, CHANGES, *CATALOG_FILES)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,40 @@ class Published:
     new_release: bool
     files: dict[str, int] = field(default_factory=dict)  # name -> bytes
     content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The release a publish of some content will make or reuse, known before it is written."""
+
+    version: str
+    day: date
+    content_hash: str
+    new_release: bool
+    previous: Path | None  # the release this one follows (the current latest), if new
+
+
+def version_date(version: str) -> date:
+    """The day a release was made, read from its version name.
+
+    >>> version_date("2026-03-02-1a2b3c4d")
+    datetime.date(2026, 3, 2)
+    """
+    return date.fromisoformat(version[:10])
+
+
+def is_content(name: str) -> bool:
+    """Whether a file's bytes count towards the release's content hash."""
+    return name not in _NOT_CONTENT
+
+
+def plan(out: Path, files: dict[str, bytes], today: date) -> Plan:
+    """Say which release publishing ``files`` (content files suffice) would make or reuse."""
+    digest = content_hash(files)
+    current = latest_release(Path(out))
+    if current is not None and release_hash(current) == digest:
+        return Plan(current.name, version_date(current.name), digest, False, None)
+    return Plan(f"{today.isoformat()}-{digest[:8]}", today, digest, True, current)
 
 
 def content_hash(files: dict[str, bytes]) -> str:
@@ -87,11 +124,14 @@ def publish(out: Path, files: dict[str, bytes], today: date, keep: int = 5) -> P
     current = latest_release(out)
     sizes = {name: len(data) for name, data in files.items()}
     if current is not None and release_hash(current) == digest:
+        _refresh(current, files)
         _link_names(out, files)
         return Published(current.name, current, False, sizes, digest)
     version = f"{today.isoformat()}-{digest[:8]}"
     final = releases / version
-    if not final.exists():
+    if final.exists():  # the same content was released earlier today, then replaced: bring it back
+        _refresh(final, files)
+    else:
         staging = releases / f".tmp-{version}-{os.getpid()}"
         staging.mkdir()
         for name in sorted(files):
@@ -104,6 +144,24 @@ def publish(out: Path, files: dict[str, bytes], today: date, keep: int = 5) -> P
     _link_names(out, files)
     _prune(releases, keep, protect=version)
     return Published(version, final, True, sizes, digest)
+
+
+def _refresh(folder: Path, files: dict[str, bytes]) -> None:
+    """Rewrite the files of a release that describe it (catalog, changes) if they differ.
+
+    Content files are never rewritten: same hash, same bytes. Each file is replaced with an
+    atomic rename, so a reader sees the old or the new bytes, never a mix within a file.
+    """
+    for name in sorted(files):
+        if is_content(name):
+            continue
+        path = folder / name
+        if path.exists() and path.read_bytes() == files[name]:
+            continue
+        tmp = folder / f".{name}.tmp-{os.getpid()}"
+        _write(tmp, files[name])
+        os.replace(tmp, path)
+    _fsync_dir(folder)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -147,6 +205,8 @@ def _remove_leftovers(out: Path) -> None:
     """Delete what a killed build may have left: hidden staging folders and links."""
     for path in (out / RELEASES).glob(".tmp-*"):
         shutil.rmtree(path, ignore_errors=True)
+    for path in (out / RELEASES).glob("*/.*.tmp-*"):
+        path.unlink(missing_ok=True)
     for path in out.glob(".*-*"):
         if path.is_symlink():
             path.unlink()

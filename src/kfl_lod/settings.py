@@ -45,6 +45,31 @@ class Settings:
     licence: str = _setting("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0", "Licence of the dataset (EU licence vocabulary IRI).")
     contact_email: str = _setting("", "E-mail of the dataset's contact point (corrections are sent there). Empty: not published.")
     language: str = _setting("pl", "Default language of the web pages (pl or en).")
+    publisher: str = _setting("", "IRI of the publisher (foaf:Agent). Empty: the Department of Culture, {base}organization/wydzial-kultury.")
+    publisher_name: str = _setting("Gmina Miejska Kraków – Wydział Kultury i Dziedzictwa Narodowego", "Name of the publisher, in Polish.")
+    publisher_name_en: str = _setting("Municipality of Kraków – Department of Culture and National Heritage", "Name of the publisher, in English.")
+    contact_name: str = _setting("Wydział Kultury i Dziedzictwa Narodowego Urzędu Miasta Krakowa", "Name of the dataset's contact point.")
+    contact_street: str = _setting("ul. Wielopole 17a", "Street address of the contact point (empty: no postal address).")
+    contact_postal_code: str = _setting("31-072", "Postal code of the contact point.")
+    contact_locality: str = _setting("Kraków", "Town of the contact point.")
+    contact_url: str = _setting("", "Web page of the contact point (a contact form, say). Empty: not published.")
+    themes: tuple[str, ...] = _setting((
+        "http://publications.europa.eu/resource/authority/data-theme/EDUC",
+        "http://publications.europa.eu/resource/authority/data-theme/SOCI",
+        "http://publications.europa.eu/resource/authority/data-theme/GOVE",
+    ), "Themes of the dataset: EU data-theme IRIs (upper-case codes), comma-separated in the environment.")
+    keywords_pl: tuple[str, ...] = _setting((
+        "organizacje pozarządowe", "instytucje kultury", "sale", "przestrzenie", "Kraków", "NGO",
+    ), "Keywords in Polish.")
+    keywords_en: tuple[str, ...] = _setting((
+        "non-governmental organisations", "cultural institutions", "rooms", "spaces", "Kraków", "NGO",
+    ), "Keywords in English.")
+    spatial: str = _setting("http://www.wikidata.org/entity/Q31487", "Spatial coverage of the dataset (an IRI; default: Kraków in Wikidata).")
+    spatial_label: str = _setting("Kraków", "Name of the spatial coverage.")
+    languages: tuple[str, ...] = _setting((
+        "http://publications.europa.eu/resource/authority/language/POL",
+        "http://publications.europa.eu/resource/authority/language/ENG",
+    ), "Languages of the dataset: EU language IRIs (upper-case codes).")
 
     @property
     def base_path(self) -> str:
@@ -66,6 +91,9 @@ def _coerce(name: str, value: Any) -> Any:
             return int(value)
         if kind in ("float", float):
             return float(value)
+        if str(kind).startswith("tuple"):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(item).strip() for item in items if str(item).strip())
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"setting {name}: {value!r} is not a valid {kind}") from exc

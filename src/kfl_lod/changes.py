@@ -1,0 +1,209 @@
+"""Change records between consecutive releases: what was added, withdrawn and changed.
+
+Each release carries ``changes.json``: the difference from the release before it, plus two
+cumulative parts carried forward from release to release, so they survive the pruning of
+old releases:
+
+- ``releases``: every release ever made (version, date, counts, per-file checksums);
+- ``withdrawn_total``: every thing (institution, venue, space, good practice) that was
+  published once and is not any more, with the release that withdrew it. Its URI answers
+  410 Gone, not 404. A thing that comes back leaves this list.
+
+Things are read from the releases' N-Triples (``kfl.nt``); the changed fields of a space
+are read from the CSV (``kfl.csv``), so they are named by its Polish column names.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .publish import CHANGES, LATEST, is_content
+
+FORMAT = "kfl-lod changes 1"
+KINDS = ("institution", "venue", "space", "practice")
+_NAME = "https://schema.org/name"
+# CSV columns that are not fields of the record: the id (the key) and the minted URIs.
+_NOT_FIELDS = {"przestrzen_id", "przestrzen_uri", "lokalizacja_uri", "instytucja_uri"}
+
+
+def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
+    """The things a release names, by IRI: kind, id and Polish name.
+
+    >>> things(b'<https://x.org/space/a> <https://schema.org/name> "Sala"@pl .\\n', "https://x.org/")
+    {'https://x.org/space/a': {'kind': 'space', 'id': 'a', 'name': 'Sala'}}
+    """
+    found: dict[str, dict[str, str]] = {}
+    names: dict[str, dict[str, str]] = {}
+    for quad in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
+        s = quad.subject
+        if not isinstance(s, ox.NamedNode):
+            continue
+        iri = s.value
+        if not iri.startswith(base) or "#" in iri:
+            continue
+        kind, _, slug = iri[len(base):].partition("/")
+        if kind not in KINDS or not slug or "/" in slug:
+            continue
+        found.setdefault(iri, {"kind": kind, "id": slug, "name": ""})
+        if quad.predicate.value == _NAME and isinstance(quad.object, ox.Literal):
+            names.setdefault(iri, {})[quad.object.language or ""] = quad.object.value
+    for iri, by_lang in names.items():
+        found[iri]["name"] = by_lang.get("pl") or by_lang.get("") or next(iter(sorted(by_lang.values())))
+    return dict(sorted(found.items()))
+
+
+def space_rows(data: bytes) -> dict[str, dict[str, str]]:
+    """The rows of a published CSV, by space id."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    return {row["przestrzen_id"]: row for row in reader if row.get("przestrzen_id")}
+
+
+def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[dict[str, str]]:
+    """Fields whose value differs between two rows, in the newer row's column order.
+
+    >>> changed_fields({"nazwa": "A", "liczba_miejsc": "20"}, {"nazwa": "A", "liczba_miejsc": "25"})
+    [{'field': 'liczba_miejsc', 'old': '20', 'new': '25'}]
+    """
+    columns = list(new) + [c for c in old if c not in new]
+    return [{"field": c, "old": old.get(c, ""), "new": new.get(c, "")}
+            for c in columns if c not in _NOT_FIELDS and old.get(c, "") != new.get(c, "")]
+
+
+def compare(previous: Path | None, files: dict[str, bytes], version: str, day: date, base: str) -> dict[str, Any]:
+    """The change record of a new release ``version`` made on ``day`` from ``files``.
+
+    ``previous`` is the folder of the release it follows (None for the first release).
+    """
+    before: dict[str, bytes] = {}
+    prior: dict[str, Any] | None = None
+    if previous is not None:
+        for name in ("kfl.nt", "kfl.csv"):
+            path = previous / name
+            if path.exists():
+                before[name] = path.read_bytes()
+        prior = load(previous)
+    old_things = things(before.get("kfl.nt", b""), base)
+    new_things = things(files.get("kfl.nt", b""), base)
+    added = [{"iri": iri, **info} for iri, info in new_things.items() if iri not in old_things]
+    withdrawn = [{"iri": iri, **info} for iri, info in old_things.items() if iri not in new_things]
+    old_rows = space_rows(before.get("kfl.csv", b""))
+    new_rows = space_rows(files.get("kfl.csv", b""))
+    changed = []
+    for slug, row in new_rows.items():
+        if slug in old_rows:
+            fields = changed_fields(old_rows[slug], row)
+            if fields:
+                changed.append({"iri": row.get("przestrzen_uri", ""), "id": slug, "name": row.get("nazwa", ""),
+                                "fields": fields})
+    previous_version = previous.name if previous is not None else None
+    releases = list(prior["releases"]) if prior else []
+    releases = [r for r in releases if r["version"] != version]
+    counts = {
+        "added": _count(added), "withdrawn": _count(withdrawn), "changed": len(changed),
+        "now": {kind: sum(1 for t in new_things.values() if t["kind"] == kind) for kind in KINDS},
+    }
+    releases.append({
+        "version": version, "date": day.isoformat(), "previous": previous_version, "counts": counts,
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items()) if is_content(name)},
+    })
+    gone = dict(prior["withdrawn_total"]) if prior else {}
+    for iri in new_things:
+        gone.pop(iri, None)
+    for item in withdrawn:
+        gone[item["iri"]] = {"kind": item["kind"], "id": item["id"], "name": item["name"],
+                             "version": version, "date": day.isoformat(), "last_version": previous_version}
+    return {
+        "format": FORMAT,
+        "version": version,
+        "date": day.isoformat(),
+        "previous": previous_version,
+        "previous_date": _date_of(releases, previous_version),
+        "counts": counts,
+        "added": added,
+        "withdrawn": withdrawn,
+        "changed": changed,
+        "releases": releases,
+        "withdrawn_total": dict(sorted(gone.items())),
+    }
+
+
+def _count(items: list[dict[str, str]]) -> dict[str, int]:
+    return {kind: sum(1 for i in items if i["kind"] == kind) for kind in KINDS}
+
+
+def _date_of(releases: list[dict[str, Any]], version: str | None) -> str | None:
+    return next((r["date"] for r in releases if r["version"] == version), None)
+
+
+_LABELS = {
+    "institution": ("instytucje", "institutions"), "venue": ("lokalizacje", "venues"),
+    "space": ("przestrzenie", "spaces"), "practice": ("dobre praktyki", "good practices"),
+}
+
+
+def notes(release: dict[str, Any]) -> tuple[str, str]:
+    """Version notes of a release (one entry of ``releases``), in Polish and in English.
+
+    >>> notes({"version": "v2", "previous": "v1", "counts": {"added": {"space": 2}, "withdrawn": {"space": 1},
+    ...        "changed": 3, "now": {"space": 64}}})[1]
+    'Release v2 (after v1). Spaces: 2 added, 1 withdrawn, 3 changed.'
+    """
+    counts = release["counts"]
+    version, previous = release["version"], release.get("previous")
+    if not previous:
+        now = counts.get("now", {})
+        pl = ", ".join(f"{_LABELS[k][0]}: {now[k]}" for k in KINDS if now.get(k))
+        en = ", ".join(f"{_LABELS[k][1]}: {now[k]}" for k in KINDS if now.get(k))
+        return f"Pierwsze wydanie {version}. {pl.capitalize()}.", f"First release {version}. {en.capitalize()}."
+    parts_pl, parts_en = [], []
+    for kind in KINDS:
+        added, gone = counts["added"].get(kind, 0), counts["withdrawn"].get(kind, 0)
+        changed = counts.get("changed", 0) if kind == "space" else 0
+        if added or gone or changed:
+            pl = [f"dodane {added}", f"wycofane {gone}"] + ([f"zmienione {changed}"] if kind == "space" else [])
+            en = [f"{added} added", f"{gone} withdrawn"] + ([f"{changed} changed"] if kind == "space" else [])
+            parts_pl.append(f"{_LABELS[kind][0].capitalize()}: {', '.join(pl)}.")
+            parts_en.append(f"{_LABELS[kind][1].capitalize()}: {', '.join(en)}.")
+    if not parts_pl:
+        parts_pl, parts_en = ["Bez zmian w wykazie przestrzeni; zmieniły się inne dane."], \
+            ["No change in the list of spaces; other data changed."]
+    return (f"Wydanie {version} (po {previous}). " + " ".join(parts_pl),
+            f"Release {version} (after {previous}). " + " ".join(parts_en))
+
+
+def to_bytes(record: dict[str, Any]) -> bytes:
+    """The record as published: JSON, keys sorted, UTF-8."""
+    return (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def load(folder: Path) -> dict[str, Any] | None:
+    """The change record kept in a release folder, if it has one and it reads."""
+    path = Path(folder) / CHANGES
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("format") == FORMAT else None
+
+
+def latest(published: Path) -> dict[str, Any] | None:
+    """The change record of the publication's latest release."""
+    return load(Path(published) / LATEST)
+
+
+def withdrawn(published: Path) -> dict[str, dict[str, Any]]:
+    """Every IRI published once and withdrawn since, with when: for 410 Gone answers.
+
+    Maps the IRI to kind, id, name, ``version`` and ``date`` of the release that withdrew it
+    and ``last_version``, the last release that had it.
+    """
+    record = latest(published)
+    return dict(record["withdrawn_total"]) if record else {}

@@ -1,0 +1,121 @@
+"""The VoID description of the data: size, partitions by class and property, where to get it.
+
+Describes ``{base}dataset`` (the same IRI as the DCAT dataset, so the two descriptions meet
+in the SPARQL store). Everything in it is computed from the data graph and the base, never
+from the clock or the release, so it is content: the same data gives the same bytes.
+Served at ``/.well-known/void`` (RFC 5785 name from the VoID guide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+
+from .dumps import to_ntriples, to_turtle
+from .vocab import GEO, SCHEMA, VOID, Iris
+
+FILES = ("void.ttl", "void.nt")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+DUMP_FILES = (("kfl.ttl", "Turtle"), ("kfl.nt", "N-Triples"), ("kfl.jsonld", "JSON-LD"))
+EXAMPLES_PER_KIND = 2
+
+
+def _slug(iri: str, prefixes: dict[str, str]) -> str:
+    """A readable fragment for a class or property IRI: prefix-localname, else a short hash."""
+    for ns, prefix in sorted(prefixes.items(), key=lambda kv: -len(kv[0])):
+        local = iri[len(ns):]
+        if iri.startswith(ns) and local and local.replace("_", "").replace("-", "").isalnum():
+            return f"{prefix}-{local}"
+    return "h" + hashlib.sha256(iri.encode()).hexdigest()[:10]
+
+
+def to_graph(data: Graph, base: str) -> Graph:
+    """The VoID description of ``data`` published under ``base``."""
+    iris = Iris(base)
+    kfl = iris.kfl
+    prefixes = {str(SCHEMA): "schema", str(kfl): "kfl", str(SKOS): "skos", str(DCTERMS): "dct", str(GEO): "geo",
+                str(RDF): "rdf", str(RDFS): "rdfs", str(OWL): "owl"}
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in (("void", VOID), ("dct", DCTERMS), ("foaf", FOAF), ("xsd", XSD), ("rdf", RDF),
+                       ("rdfs", RDFS), ("schema", SCHEMA), ("kfl", kfl), ("skos", SKOS), ("geo", GEO),
+                       ("owl", OWL), ("formats", FORMATS)):
+        g.bind(prefix, ns)
+    dataset = iris.dataset
+    doc = URIRef(f"{base}.well-known/void")
+    g.add((doc, RDF.type, VOID.DatasetDescription))
+    g.add((doc, DCTERMS.title, Literal("Opis VoID zbioru kfl-lod", lang="pl")))
+    g.add((doc, DCTERMS.title, Literal("VoID description of the kfl-lod dataset", lang="en")))
+    g.add((doc, FOAF.primaryTopic, dataset))
+
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, VOID.uriSpace, Literal(base)))
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base}sparql")))
+    for name, fmt in DUMP_FILES:
+        g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{name}")))
+        g.add((dataset, VOID.feature, FORMATS[fmt]))
+
+    subjects = set(data.subjects())
+    entities = {s for s in subjects if str(s).startswith(base)}
+    g.add((dataset, VOID.triples, _int(len(data))))
+    g.add((dataset, VOID.entities, _int(len(entities))))
+    g.add((dataset, VOID.distinctSubjects, _int(len(subjects))))
+    g.add((dataset, VOID.distinctObjects, _int(len(set(data.objects())))))
+    properties = Counter(p for _, p, _ in data)
+    g.add((dataset, VOID.properties, _int(len(properties))))
+    instances: dict[URIRef, set] = {}
+    for s, _, c in data.triples((None, RDF.type, None)):
+        instances.setdefault(c, set()).add(s)
+    g.add((dataset, VOID.classes, _int(len(instances))))
+    vocabularies = {str(SCHEMA), str(kfl), str(SKOS), str(DCTERMS), str(GEO)}
+    for ns in sorted(vocabularies):
+        g.add((dataset, VOID.vocabulary, URIRef(ns)))
+
+    for cls, members in sorted(instances.items()):
+        part = URIRef(f"{dataset}#class-{_slug(str(cls), prefixes)}")
+        g.add((dataset, VOID.classPartition, part))
+        g.add((part, RDF.type, VOID.Dataset))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, _int(len(members))))
+    for prop, count in sorted(properties.items()):
+        part = URIRef(f"{dataset}#property-{_slug(str(prop), prefixes)}")
+        g.add((dataset, VOID.propertyPartition, part))
+        g.add((part, RDF.type, VOID.Dataset))
+        g.add((part, VOID.property, prop))
+        g.add((part, VOID.triples, _int(count)))
+
+    flag = kfl.illustrative
+    for cls in (kfl.Space, kfl.Venue, SCHEMA.Organization):
+        members = sorted(instances.get(cls, ()), key=str)
+        real = [m for m in members if (m, flag, Literal(True)) not in data]
+        for example in (real or members)[:EXAMPLES_PER_KIND]:
+            g.add((dataset, VOID.exampleResource, example))
+
+    illustrative = sorted(s for s in data.subjects(flag, Literal(True)))
+    subset = URIRef(f"{dataset}#illustrative")
+    g.add((dataset, VOID.subset, subset))
+    g.add((subset, RDF.type, VOID.Dataset))
+    g.add((subset, DCTERMS.title, Literal("Wpisy ilustracyjne", lang="pl")))
+    g.add((subset, DCTERMS.title, Literal("Illustrative records", lang="en")))
+    g.add((subset, DCTERMS.description, Literal(
+        "Wpisy oznaczone kfl:illustrative true: żadne publiczne źródło ich nie potwierdza; pokazują format danych, "
+        "a nie fakty. Wybierz je zapytaniem SELECT ?s WHERE { ?s kfl:illustrative true }.", lang="pl")))
+    g.add((subset, DCTERMS.description, Literal(
+        "Records marked kfl:illustrative true: no public source states them; they show the format of the data, "
+        "not facts. Select them with SELECT ?s WHERE { ?s kfl:illustrative true }.", lang="en")))
+    g.add((subset, VOID.entities, _int(len(illustrative))))
+    for example in illustrative[:EXAMPLES_PER_KIND]:
+        g.add((subset, VOID.exampleResource, example))
+    return g
+
+
+def _int(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
+
+
+def render(data: Graph, base: str) -> dict[str, bytes]:
+    """void.ttl and void.nt."""
+    g = to_graph(data, base)
+    return {"void.ttl": to_turtle(g), "void.nt": to_ntriples(g)}

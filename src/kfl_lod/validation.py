@@ -9,6 +9,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from .errors import SettingsError
 from .records import Origin
 from .vocab import SH
 
@@ -26,8 +27,9 @@ class Result:
     value: str
     message_pl: str
     message_en: str
-    shape: str
-    source: str  # "source/przestrzenie.csv, row 14" or ""
+    shape: str  # the property shape or SPARQL constraint that failed, e.g. .../shapes#Space-capacity
+    source: str  # "source/przestrzenie.csv, row 14" or "": for the clerk, not published
+    component: str = ""  # the SHACL constraint component, e.g. "MinCountConstraintComponent"
 
     def __str__(self) -> str:
         where = f" ({self.source})" if self.source else ""
@@ -66,7 +68,7 @@ class Report:
         g.add((report, RDF.type, SH.ValidationReport))
         g.add((report, SH.conforms, Literal(self.conforms)))
         for r in self.results:
-            key = "|".join((r.focus, r.path, r.shape, r.value, r.message_en))
+            key = "|".join((r.focus, r.path, r.shape, r.component, r.value, r.message_en))
             node = URIRef(f"{report}#r-{hashlib.sha256(key.encode()).hexdigest()[:12]}")
             g.add((report, SH.result, node))
             g.add((node, RDF.type, SH.ValidationResult))
@@ -74,21 +76,30 @@ class Report:
             g.add((node, SH.focusNode, URIRef(r.focus)))
             if r.path:
                 g.add((node, SH.resultPath, URIRef(r.path)))
+            if r.shape:
+                sparql = r.component == "SPARQLConstraintComponent"
+                g.add((node, SH.sourceConstraint if sparql else SH.sourceShape, URIRef(r.shape)))
+            if r.component:
+                g.add((node, SH.sourceConstraintComponent, SH[r.component]))
             if r.value:
                 g.add((node, SH.value, Literal(r.value)))
             if r.message_pl:
                 g.add((node, SH.resultMessage, Literal(r.message_pl, lang="pl")))
             if r.message_en:
                 g.add((node, SH.resultMessage, Literal(r.message_en, lang="en")))
-            if r.source:
-                g.add((node, URIRef("http://purl.org/dc/terms/source"), Literal(r.source)))
+        # The source row is left out on purpose: it changes when rows are reordered (the same
+        # data would make a new release) and the file path may be the clerk's own folder.
         return g
 
 
 def load_shapes(folder: Path, base: str) -> Graph:
     """Parse every *.ttl in the shapes folder, rewritten to the configured base."""
+    paths = sorted(Path(folder).glob("*.ttl"))
+    if not paths:
+        # Without shapes every graph would "conform": refuse rather than publish unchecked data.
+        raise SettingsError(f"no SHACL shapes (*.ttl) in {folder}; expected the project's shapes/ folder (setting: shapes)")
     shapes = Graph()
-    for path in sorted(Path(folder).glob("*.ttl")):
+    for path in paths:
         shapes.parse(data=path.read_text(encoding="utf-8").replace(SHAPES_BASE, base), format="turtle")
     return shapes
 
@@ -101,9 +112,18 @@ def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = No
     _, results_graph, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True,
                                            allow_warnings=True)
     results = []
-    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested ones (sh:detail, from sh:node) explain those.
+    for node in results_graph.objects(None, SH.result):
         focus = str(results_graph.value(node, SH.focusNode))
+        # A SPARQL constraint is named by sh:sourceConstraint; other results by their shape.
+        shape = results_graph.value(node, SH.sourceConstraint)
+        if not isinstance(shape, URIRef):
+            shape = results_graph.value(node, SH.sourceShape)
+        component = results_graph.value(node, SH.sourceConstraintComponent)
         messages = list(results_graph.objects(node, SH.resultMessage))
+        if shape is not None and not any(getattr(m, "language", None) for m in messages):
+            # pySHACL drops the language tags of SPARQL constraints' messages: take them from the shapes.
+            messages = list(shapes.objects(shape, SH.message)) or messages
         pl = next((str(m) for m in messages if getattr(m, "language", None) == "pl"), "")
         en = next((str(m) for m in messages if getattr(m, "language", None) == "en"), "")
         if not pl and not en and messages:
@@ -111,7 +131,6 @@ def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = No
         severity = results_graph.value(node, SH.resultSeverity)
         path = results_graph.value(node, SH.resultPath)
         value = results_graph.value(node, SH.value)
-        shape = results_graph.value(node, SH.sourceShape)
         origin = origins.get(focus) or origins.get(focus.split("#")[0])
         results.append(Result(
             severity=str(severity).rsplit("#", 1)[-1],
@@ -122,6 +141,7 @@ def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = No
             message_en=en,
             shape=str(shape) if isinstance(shape, URIRef) else "",
             source=str(origin) if origin else "",
+            component=str(component).rsplit("#", 1)[-1] if component is not None else "",
         ))
-    results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path, r.message_en, r.value))
+    results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path, r.shape, r.component, r.message_en, r.value))
     return Report(tuple(dict.fromkeys(results)))

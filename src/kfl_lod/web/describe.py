@@ -1,0 +1,225 @@
+"""Describe any published thing for a person: its kind, its facts as labelled rows, its JSON-LD.
+
+Everything is read from the release's index (itself read from the store); nothing here
+builds a query from a URL, so no request can change what is asked of the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from ..dumps import to_jsonld
+from .i18n import text
+from .index import DCAT, DCTERMS, RDF_TYPE, RDFS, SCHEMA, SKOS, Index, Node
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+GEO = "http://www.opengis.net/ont/geosparql#"
+OWL = "http://www.w3.org/2002/07/owl#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VOID = "http://rdfs.org/ns/void#"
+PROV = "http://www.w3.org/ns/prov#"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+ADMS = "http://www.w3.org/ns/adms#"
+
+PREFIXES = {
+    "schema": SCHEMA, "skos": SKOS, "rdfs": RDFS, "dct": DCTERMS, "dcat": DCAT, "xsd": XSD, "geo": GEO,
+    "owl": OWL, "foaf": FOAF, "void": VOID, "prov": PROV, "vcard": VCARD, "adms": ADMS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+}
+
+# Labels of the properties from other vocabularies that our data uses (ours come from the store).
+PROPERTY_LABELS: dict[str, tuple[str, str]] = {
+    RDF_TYPE: ("rodzaj zasobu", "type"),
+    SCHEMA + "name": ("nazwa", "name"), SCHEMA + "alternateName": ("nazwa skrócona", "alternate name"),
+    SCHEMA + "description": ("opis", "description"), SCHEMA + "identifier": ("identyfikator", "identifier"),
+    SCHEMA + "url": ("strona internetowa", "website"), SCHEMA + "email": ("e-mail", "e-mail"),
+    SCHEMA + "telephone": ("telefon", "phone"), SCHEMA + "contactPoint": ("kontakt", "contact point"),
+    SCHEMA + "contactType": ("rodzaj kontaktu", "contact type"), SCHEMA + "location": ("lokalizacja", "location"),
+    SCHEMA + "parentOrganization": ("organizator", "parent organisation"),
+    SCHEMA + "additionalType": ("rodzaj", "type"), SCHEMA + "sameAs": ("to samo co", "same as"),
+    SCHEMA + "address": ("adres", "address"), SCHEMA + "streetAddress": ("ulica i numer", "street address"),
+    SCHEMA + "postalCode": ("kod pocztowy", "postal code"), SCHEMA + "addressLocality": ("miejscowość", "locality"),
+    SCHEMA + "addressCountry": ("kraj", "country"), SCHEMA + "geo": ("współrzędne", "coordinates"),
+    SCHEMA + "latitude": ("szerokość geograficzna", "latitude"), SCHEMA + "longitude": ("długość geograficzna", "longitude"),
+    SCHEMA + "containedInPlace": ("położone w", "contained in"), SCHEMA + "openingHours": ("godziny otwarcia", "opening hours"),
+    SCHEMA + "amenityFeature": ("udogodnienie", "amenity"), SCHEMA + "value": ("wartość", "value"),
+    SCHEMA + "maximumAttendeeCapacity": ("liczba miejsc", "capacity"), SCHEMA + "floorSize": ("powierzchnia", "floor area"),
+    SCHEMA + "unitCode": ("kod jednostki", "unit code"), SCHEMA + "unitText": ("jednostka", "unit"),
+    SCHEMA + "isAccessibleForFree": ("bezpłatnie", "free of charge"), SCHEMA + "organizer": ("organizator", "organiser"),
+    SCHEMA + "startDate": ("data", "date"), SCHEMA + "areaServed": ("obszar", "area served"),
+    RDFS + "label": ("etykieta", "label"), RDFS + "comment": ("objaśnienie", "comment"),
+    RDFS + "range": ("zakres wartości", "range"), RDFS + "subClassOf": ("podklasa", "subclass of"),
+    RDFS + "isDefinedBy": ("zdefiniowane w", "defined by"),
+    SKOS + "prefLabel": ("nazwa", "label"), SKOS + "definition": ("definicja", "definition"),
+    SKOS + "inScheme": ("w słowniku", "in scheme"), SKOS + "topConceptOf": ("pojęcie główne słownika", "top concept of"),
+    SKOS + "hasTopConcept": ("pojęcie", "concept"), SKOS + "notation": ("kod", "notation"),
+    DCTERMS + "source": ("źródło", "source"), DCTERMS + "title": ("tytuł", "title"),
+    DCTERMS + "description": ("opis", "description"), DCTERMS + "license": ("licencja", "licence"),
+    DCTERMS + "publisher": ("wydawca", "publisher"), DCTERMS + "issued": ("data wydania", "issued"),
+    DCTERMS + "modified": ("data zmiany", "modified"), DCTERMS + "language": ("język", "language"),
+    DCTERMS + "format": ("format", "format"), DCTERMS + "identifier": ("identyfikator", "identifier"),
+    DCTERMS + "spatial": ("obszar", "spatial coverage"), DCTERMS + "temporal": ("okres", "temporal coverage"),
+    DCTERMS + "accrualPeriodicity": ("częstotliwość aktualizacji", "update frequency"),
+    DCTERMS + "conformsTo": ("zgodne z", "conforms to"), DCTERMS + "hasVersion": ("wersja", "version"),
+    DCTERMS + "isVersionOf": ("wersja zbioru", "version of"),
+    DCAT + "dataset": ("zbiór danych", "dataset"), DCAT + "distribution": ("dystrybucja", "distribution"),
+    DCAT + "downloadURL": ("adres pobrania", "download URL"), DCAT + "accessURL": ("adres dostępu", "access URL"),
+    DCAT + "mediaType": ("typ pliku", "media type"), DCAT + "byteSize": ("rozmiar w bajtach", "size in bytes"),
+    DCAT + "contactPoint": ("kontakt", "contact point"), DCAT + "keyword": ("słowo kluczowe", "keyword"),
+    DCAT + "theme": ("temat", "theme"), DCAT + "landingPage": ("strona zbioru", "landing page"),
+    DCAT + "version": ("wersja", "version"),
+    GEO + "hasGeometry": ("geometria", "geometry"), GEO + "asWKT": ("geometria (WKT)", "geometry (WKT)"),
+}
+
+
+@dataclass
+class Value:
+    """One value of a property as shown: its text, and where it links to."""
+
+    text: str
+    href: str = ""
+    lang: str = ""
+    external: bool = False
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[Value]
+
+
+@dataclass
+class Section:
+    """The rows of one node: the thing itself or one of its #fragment parts."""
+
+    anchor: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def kind_of(iri: str, base: str) -> tuple[str, str]:
+    """Say what kind of thing an IRI under ``base`` names, and its key (id, slug or number).
+
+    >>> kind_of("https://x.org/space/sala-1", "https://x.org/")
+    ('space', 'sala-1')
+    >>> kind_of("https://x.org/vocab/sharing-mode/wspolorganizacja", "https://x.org/")
+    ('concept', 'sharing-mode/wspolorganizacja')
+    """
+    if not iri.startswith(base):
+        return "", ""
+    path = iri[len(base):]
+    head, _, rest = path.partition("/")
+    if head in ("space", "venue", "institution", "practice", "district") and rest and "/" not in rest:
+        return head, rest
+    if head == "vocab" and rest:
+        return ("concept" if "/" in rest else "scheme"), rest
+    if head == "def":
+        return "term", rest
+    return "thing", path
+
+
+def compact(iri: str) -> str:
+    """Write an IRI with a known prefix, else in full.
+
+    >>> compact("https://schema.org/Place")
+    'schema:Place'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def property_label(index: Index, predicate: str, lang: str) -> str:
+    """The label of a property: ours from the store, others from the table above."""
+    if predicate in PROPERTY_LABELS:
+        pl, en = PROPERTY_LABELS[predicate]
+        return en if lang == "en" else pl
+    return index.label(predicate, lang) or compact(predicate)
+
+
+def sections(index: Index, iri: str, lang: str, link: Callable[[str], str]) -> list[Section]:
+    """Every fact the store holds about ``iri`` and its ``#fragment`` parts, labelled."""
+    out = []
+    parts = [iri] + sorted(i for i in index.nodes if i.startswith(iri + "#"))
+    for part in parts:
+        node = index.nodes.get(part)
+        if node is None:
+            continue
+        anchor = part[len(iri) + 1:] if part != iri else ""
+        section = Section(anchor, index.label(part, lang) or (anchor if anchor else compact(part)))
+        rows: list[Row] = []
+        for predicate in sorted(node.values, key=lambda p: (p != RDF_TYPE, property_label(index, p, lang))):
+            values = _values(index, node, predicate, iri, lang, link)
+            if values:
+                rows.append(Row(property_label(index, predicate, lang), values))
+        section.rows = rows
+        out.append(section)
+    return out
+
+
+def _values(index: Index, node: Node, predicate: str, iri: str, lang: str, link: Callable[[str], str]) -> list[Value]:
+    terms = node.values[predicate]
+    langs = {t.language for t in terms if isinstance(t, ox.Literal) and t.language}
+    keep = lang if lang in langs else ("pl" if "pl" in langs else "")
+    out: list[Value] = []
+    for term in sorted(terms, key=str):
+        if isinstance(term, ox.Literal):
+            if term.language and keep and term.language != keep:
+                continue
+            shown = term.value
+            if term.datatype.value == XSD + "boolean":
+                shown = text("yes" if term.value in ("true", "1") else "no", lang)
+            out.append(Value(shown, lang=term.language or ""))
+        elif isinstance(term, ox.NamedNode):
+            target = term.value
+            if target.startswith(iri + "#"):
+                out.append(Value(index.label(target, lang) or target[len(iri):], href=target[len(iri):]))
+            elif target.startswith(index.base):
+                out.append(Value(index.label(target, lang) or compact(target), href=link(target)))
+            else:
+                label = index.label(target, lang) or compact(target)
+                out.append(Value(label, href=target if target.startswith(("http://", "https://")) else "", external=True))
+    return out
+
+
+def jsonld(index: Index, iri: str) -> str:
+    """The thing's compact JSON-LD (as published), ready to embed in a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so no value can close the element.
+    """
+    graph = Graph(bind_namespaces="none")
+    for part in [iri] + [i for i in index.nodes if i.startswith(iri + "#")]:
+        node = index.nodes.get(part)
+        if node is None:
+            continue
+        for predicate, terms in node.values.items():
+            for term in terms:
+                graph.add((URIRef(part), URIRef(predicate), _rdflib(term)))
+    document: dict[str, Any] = json.loads(to_jsonld(graph, index.base))
+    nodes = document.get("@graph", [])
+    if len(nodes) == 1:
+        document = {"@context": document["@context"], **nodes[0]}
+    dumped = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return dumped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _rdflib(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD + "string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def title(index: Index, iri: str, lang: str) -> str:
+    """The heading of a thing's page."""
+    return index.label(iri, lang) or iri.rsplit("/", 1)[-1] or iri

@@ -1,0 +1,302 @@
+"""Languages of the web pages: choose one per request, and the interface texts in each.
+
+Polish by default, English by a switch (``?lang=en``, kept in a cookie) or by the
+browser's ``Accept-Language``. Only the interface texts live here; the labels of
+concepts, districts and places come from the published SKOS schemes in the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Request
+
+LANGUAGES = ("pl", "en")
+COOKIE = "lang"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The language of one response, and whether links must carry it to keep it."""
+
+    lang: str
+    explicit: bool  # differs from what Accept-Language (or the default) would give
+    from_query: bool  # came from ?lang=, so the cookie should be set
+
+
+def choose(request: Request, default: str) -> Choice:
+    """Pick the page language: ?lang=, then the cookie, then Accept-Language, then the default."""
+    default = default if default in LANGUAGES else LANGUAGES[0]
+    negotiated = request.accept_languages.best_match(LANGUAGES, default=default) or default
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return Choice(asked, asked != negotiated, True)
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie in LANGUAGES:
+        return Choice(cookie, cookie != negotiated, False)
+    return Choice(negotiated, False, False)
+
+
+def pick(values: dict[str, str], lang: str) -> str:
+    """The value in ``lang``, else Polish, else English, else any; '' when there is none.
+
+    >>> pick({"pl": "sala", "en": "room"}, "en"), pick({"pl": "sala"}, "en"), pick({}, "pl")
+    ('room', 'sala', '')
+    """
+    for key in (lang, "pl", "en", ""):
+        if values.get(key):
+            return values[key]
+    return next(iter(values.values()), "")
+
+
+# Interface texts: key -> (Polish, English).
+TEXTS: dict[str, tuple[str, str]] = {
+    "site": ("Sale dla organizacji pozarządowych w Krakowie", "Rooms for NGOs in Kraków"),
+    "site_short": ("Sale dla NGO", "Rooms for NGOs"),
+    "skip": ("Przejdź do treści", "Skip to content"),
+    "nav": ("Menu główne", "Main menu"),
+    "nav_search": ("Szukaj sali", "Find a room"),
+    "nav_practices": ("Dobre praktyki", "Good practices"),
+    "nav_about": ("O danych", "About the data"),
+    "lang_switch": ("Język", "Language"),
+    "search_title": ("Znajdź salę dla swojej organizacji", "Find a room for your organisation"),
+    "search_intro": (
+        "Miejskie instytucje kultury Krakowa udostępniają sale organizacjom pozarządowym. "
+        "Wybierz, czego potrzebujesz, a zobaczysz pasujące sale i kontakt do instytucji.",
+        "Kraków's municipal cultural institutions offer rooms to non-governmental organisations. "
+        "Choose what you need to see the rooms that fit and whom to contact.",
+    ),
+    "filters": ("Filtry wyszukiwania", "Search filters"),
+    "q": ("Szukaj w nazwach i opisach", "Search names and descriptions"),
+    "q_hint": ("np. sala spotkań, Podgórze, teatr", "e.g. meeting room, Podgórze, theatre"),
+    "district": ("Dzielnica", "District"),
+    "any_district": ("dowolna dzielnica", "any district"),
+    "type": ("Rodzaj przestrzeni", "Type of space"),
+    "any_type": ("dowolny rodzaj", "any type"),
+    "people": ("Co najmniej tyle osób", "At least this many people"),
+    "free": ("Bezpłatnie", "Free of charge"),
+    "step_free": ("Wejście bez schodów (dla wózków)", "Step-free access (wheelchairs)"),
+    "hide_examples": ("Ukryj wpisy przykładowe", "Hide illustrative records"),
+    "other": ("Warunki i dostępność", "Terms and access"),
+    "modes": ("Forma udostępniania (dowolna z zaznaczonych)", "Sharing mode (any of those ticked)"),
+    "equipment": ("Wyposażenie (wszystkie zaznaczone)", "Equipment (all of those ticked)"),
+    "search_button": ("Szukaj", "Search"),
+    "clear": ("Wyczyść filtry", "Clear filters"),
+    "results": ("Wyniki", "Results"),
+    "results_count": ("Znaleziono sal: {n}", "Rooms found: {n}"),
+    "no_results": (
+        "Żadna sala nie spełnia wszystkich warunków. Spróbuj usunąć któryś filtr.",
+        "No room meets all the conditions. Try removing a filter.",
+    ),
+    "unknown_excluded": (
+        "{n} sal nie ma w danych tej informacji ({what}), więc nie są pokazane przy tym filtrze.",
+        "{n} rooms lack this information in the data ({what}), so this filter leaves them out.",
+    ),
+    "bad_input": ("Popraw wyszukiwanie", "Please correct the search"),
+    "institution": ("Instytucja", "Institution"),
+    "venue": ("Lokalizacja", "Venue"),
+    "address": ("Adres", "Address"),
+    "capacity": ("Liczba miejsc", "Capacity"),
+    "people_n": ("{n} osób", "{n} people"),
+    "area": ("Powierzchnia", "Floor area"),
+    "sharing": ("Jak można korzystać", "How it can be shared"),
+    "contact": ("Kontakt", "Contact"),
+    "website": ("Strona internetowa", "Website"),
+    "email": ("E-mail", "E-mail"),
+    "phone": ("Telefon", "Phone"),
+    "contact_person": ("Osoba kontaktowa", "Contact person"),
+    "contact_missing": (
+        "E-maila ani telefonu do spraw sal nie ma jeszcze w zestawieniu; skontaktuj się przez stronę instytucji.",
+        "The summary does not list an e-mail or phone for room requests yet; get in touch through the institution's website.",
+    ),
+    "contact_missing_no_web": (
+        "Danych kontaktowych nie ma jeszcze w zestawieniu.",
+        "The summary does not list contact details yet.",
+    ),
+    "not_stated": ("nie podano", "not stated"),
+    "yes": ("tak", "yes"),
+    "no": ("nie", "no"),
+    "free_yes": ("bezpłatnie", "free of charge"),
+    "free_no": ("odpłatnie", "for a fee"),
+    "illustrative": ("Wpis przykładowy", "Illustrative record"),
+    "illustrative_notice": (
+        "To wpis przykładowy: żadne publiczne źródło go nie potwierdza. Pokazuje format danych, a nie fakt; "
+        "nie planuj na jego podstawie.",
+        "This is an illustrative record: no public source states it. It shows the data format, not a fact; "
+        "do not plan on it.",
+    ),
+    "map": ("Mapa wyników", "Map of the results"),
+    "map_small": ("Mapa", "Map"),
+    "map_needs_js": (
+        "Mapa wymaga JavaScriptu. Lista wyników jest pełna i działa bez mapy.",
+        "The map needs JavaScript. The list of results is complete and works without it.",
+    ),
+    "map_tiles_failed": (
+        "Nie udało się wczytać podkładu mapy; znaczniki sal są widoczne.",
+        "The map background could not be loaded; the markers are still shown.",
+    ),
+    "map_unavailable": ("Mapa jest niedostępna. Lista wyników działa bez niej.", "The map is unavailable. The list works without it."),
+    "map_missing": (
+        "{n} z tych sal nie ma współrzędnych, więc nie ma ich na mapie (są na liście).",
+        "{n} of these rooms have no coordinates, so they are not on the map (they are in the list).",
+    ),
+    "map_none": ("Żadna z tych sal nie ma współrzędnych.", "None of these rooms has coordinates."),
+    "show_on_page": ("Szczegóły", "Details"),
+    "details_of": ("Szczegóły: {name}", "Details: {name}"),
+    "description": ("Opis", "Description"),
+    "facts": ("Najważniejsze informacje", "Key facts"),
+    "how_to_ask": ("Jak poprosić o salę", "How to ask for the room"),
+    "how_to_ask_intro": (
+        "Instytucja udostępnia tę przestrzeń w następujący sposób:",
+        "The institution shares this space in the following way:",
+    ),
+    "conditions": ("Warunki", "Conditions"),
+    "opening_hours": ("Godziny otwarcia", "Opening hours"),
+    "accessibility": ("Dostępność", "Accessibility"),
+    "step_free_yes": ("Wejście bez schodów (dostępne dla wózków).", "Step-free entrance (wheelchair accessible)."),
+    "step_free_no": ("Wejście ze schodami (niedostępne dla wózków).", "Entrance with steps (not wheelchair accessible)."),
+    "step_free_unknown": (
+        "Zestawienie nie mówi jeszcze, czy do budynku można wejść bez schodów; zapytaj instytucję.",
+        "The summary does not yet say whether the building has step-free access; ask the institution.",
+    ),
+    "last_verified": ("Ostatnio sprawdzono", "Last verified"),
+    "never_verified": ("nie podano daty sprawdzenia", "no verification date given"),
+    "published_in": ("Wydanie danych", "Data release"),
+    "sources": ("Źródła", "Sources"),
+    "data_formats": ("Te same dane do pobrania", "The same data as"),
+    "correction": ("Zgłoś poprawkę", "Report a correction"),
+    "correction_intro": (
+        "Coś się nie zgadza? Napisz do nas; wiadomość zawiera już opis tego wpisu.",
+        "Something wrong? Write to us; the message already describes this record.",
+    ),
+    "correction_no_address": (
+        "Adres do zgłaszania poprawek nie został jeszcze opublikowany. Zobacz stronę „O danych”.",
+        "No address for corrections has been published yet. See the “About the data” page.",
+    ),
+    "correction_subject": ("Poprawka: {name}", "Correction: {name}"),
+    "correction_body_intro": ("Proszę o poprawienie wpisu:", "Please correct this record:"),
+    "correction_body_ask": ("Co należy poprawić:", "What should be corrected:"),
+    "spaces_here": ("Sale w tym miejscu", "Rooms here"),
+    "spaces_of": ("Sale tej instytucji", "Rooms of this institution"),
+    "venues_of": ("Lokalizacje", "Venues"),
+    "no_spaces": ("Zestawienie nie wymienia tu jeszcze sal.", "The summary lists no rooms here yet."),
+    "practices_here": ("Dobre praktyki w tej sali", "Good practices in this room"),
+    "type_of_institution": ("Rodzaj instytucji", "Type of institution"),
+    "also_known": ("Nazwa skrócona", "Short name"),
+    "wikidata": ("Wikidane", "Wikidata"),
+    "practices_title": ("Dobre praktyki współpracy", "Good practices of cooperation"),
+    "practices_intro": (
+        "Przykłady współpracy instytucji kultury z organizacjami pozarządowymi: co, kiedy i w której sali. "
+        "Pokazujemy tylko to, co potwierdza źródło; pozostałe wpisy są wyraźnie oznaczone jako przykładowe.",
+        "Examples of cooperation between cultural institutions and NGOs: what, when and in which room. "
+        "We show only what a source states; other records are clearly marked as illustrative.",
+    ),
+    "no_practices": ("Nie opisano jeszcze żadnej dobrej praktyki.", "No good practice has been described yet."),
+    "organisation": ("Organizacja", "Organisation"),
+    "date": ("Data", "Date"),
+    "space": ("Sala", "Room"),
+    "more": ("Więcej", "More"),
+    "about_title": ("O danych", "About the data"),
+    "about_intro": (
+        "Zestawienie sal, które miejskie instytucje kultury Krakowa udostępniają organizacjom pozarządowym, "
+        "opublikowane jako otwarte dane powiązane (linked open data).",
+        "The summary of rooms that Kraków's municipal cultural institutions offer to NGOs, "
+        "published as linked open data.",
+    ),
+    "licence": ("Licencja", "Licence"),
+    "licence_text": (
+        "Dane możesz kopiować, zmieniać i wykorzystywać także komercyjnie, podając źródło.",
+        "You may copy, adapt and reuse the data, also commercially, if you credit the source.",
+    ),
+    "cite": ("Jak cytować", "How to cite"),
+    "downloads": ("Pobierz dane", "Download the data"),
+    "file": ("Plik", "File"),
+    "format": ("Format", "Format"),
+    "size": ("Rozmiar", "Size"),
+    "sparql": ("Zapytania SPARQL", "SPARQL queries"),
+    "sparql_text": (
+        "Punkt dostępowy SPARQL 1.1 odpowiada na zapytania o te same dane, które widzisz na stronach:",
+        "A SPARQL 1.1 endpoint answers queries over the same data that these pages show:",
+    ),
+    "changes": ("Zmiany między wydaniami", "Changes between releases"),
+    "changes_text": ("Co zmieniło się w danych od poprzedniego wydania:", "What changed in the data since the previous release:"),
+    "contact_point": ("Kontakt w sprawie danych", "Contact about the data"),
+    "contact_point_missing": (
+        "Adres e-mail do spraw danych nie został jeszcze opublikowany.",
+        "No e-mail address for the data has been published yet.",
+    ),
+    "counts": ("Co zawierają dane", "What the data holds"),
+    "count_institutions": ("instytucji", "institutions"),
+    "count_venues": ("lokalizacji", "venues"),
+    "count_spaces": ("sal (w tym {n} przykładowych)", "rooms ({n} of them illustrative)"),
+    "count_practices": ("dobrych praktyk", "good practices"),
+    "vocabularies": ("Słowniki", "Vocabularies"),
+    "release": ("Wydanie", "Release"),
+    "not_found": ("Nie znaleziono", "Not found"),
+    "kind_space": ("Sala", "Room"),
+    "kind_venue": ("Lokalizacja", "Venue"),
+    "kind_institution": ("Instytucja kultury", "Cultural institution"),
+    "kind_practice": ("Dobra praktyka", "Good practice"),
+    "kind_district": ("Dzielnica", "District"),
+    "kind_scheme": ("Słownik", "Vocabulary"),
+    "kind_concept": ("Pojęcie", "Concept"),
+    "kind_term": ("Termin słownika kfl", "kfl vocabulary term"),
+    "kind_thing": ("Opis zasobu", "Resource description"),
+    "properties": ("Wszystkie dane", "All data"),
+    "property": ("Właściwość", "Property"),
+    "value": ("Wartość", "Value"),
+    "concepts": ("Pojęcia", "Concepts"),
+    "definition": ("Definicja", "Definition"),
+    "in_scheme": ("W słowniku", "In vocabulary"),
+    "search_with": ("Szukaj sal z tym pojęciem", "Find rooms with this"),
+    "search_in_district": ("Szukaj sal w tej dzielnicy", "Find rooms in this district"),
+    "venues_in_district": ("Lokalizacje w tej dzielnicy", "Venues in this district"),
+    "footer": (
+        "Dane: Wydział Kultury i Dziedzictwa Narodowego Urzędu Miasta Krakowa.",
+        "Data: Department of Culture and National Heritage, Kraków City Office.",
+    ),
+    "organiser_ngo": ("Organizacja pozarządowa", "Non-governmental organisation"),
+    "held_in": ("Miejsce", "Place"),
+    "external_link": ("(strona zewnętrzna)", "(external site)"),
+    "err_text_long": ("Tekst wyszukiwania jest za długi; użyto pierwszych 200 znaków.", "The search text is too long; its first 200 characters were used."),
+    "err_choice": ("„{value}” nie jest jedną z wartości pola „{field}”; ten filtr pominięto.", "“{value}” is not one of the values of “{field}”; this filter was left out."),
+    "err_people": ("„{value}” nie jest liczbą osób; wpisz liczbę całkowitą, np. 20.", "“{value}” is not a number of people; enter a whole number such as 20."),
+    "err_flag": ("„{value}” nie jest wartością pola „{field}”; zaznacz pole albo je odznacz.", "“{value}” is not a value of “{field}”; tick the box or leave it empty."),
+}
+
+# Opening-hours day codes (schema.org form) in each language.
+DAYS = {
+    "Mo": ("pon.", "Mon"), "Tu": ("wt.", "Tue"), "We": ("śr.", "Wed"), "Th": ("czw.", "Thu"),
+    "Fr": ("pt.", "Fri"), "Sa": ("sob.", "Sat"), "Su": ("niedz.", "Sun"),
+}
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """The interface text ``key`` in ``lang``, with ``{name}`` fields filled in.
+
+    >>> text("results_count", "en", n=3)
+    'Rooms found: 3'
+    """
+    pl, en = TEXTS[key]
+    template = en if lang == "en" else pl
+    return template.format(**values) if values else template
+
+
+def opening_hours(value: str, lang: str) -> str:
+    """Write schema.org opening hours with the day names of ``lang``.
+
+    >>> opening_hours("Mo-Fr 10:00-18:00, Sa 10:00-14:00", "pl")
+    'pon.–pt. 10:00–18:00, sob. 10:00–14:00'
+    """
+    index = 1 if lang == "en" else 0
+    parts = []
+    for part in value.split(","):
+        words = []
+        for word in part.split():
+            days = word.split("-")
+            if all(d in DAYS for d in days):
+                words.append("–".join(DAYS[d][index] for d in days))
+            else:
+                words.append(word.replace("-", "–"))
+        parts.append(" ".join(words))
+    return ", ".join(parts)

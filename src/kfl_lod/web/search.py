@@ -1,0 +1,178 @@
+"""The search: GET parameters in, the matching spaces out.
+
+Every filter is a plain GET parameter, so a search is a link one can send. Bad values
+never raise: they are reported as problems and the filter is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from werkzeug.datastructures import MultiDict
+
+from .index import Index, Space, fold, words
+
+# Parameter names (Polish, since the links are shared among Polish users).
+Q, DISTRICT, TYPE, PEOPLE, FREE, MODE, EQUIPMENT, STEP_FREE, HIDE_EXAMPLES = (
+    "q", "dzielnica", "rodzaj", "osoby", "bezplatnie", "forma", "wyposazenie", "bez_schodow", "bez_przykladow",
+)
+PARAMS = (Q, DISTRICT, TYPE, PEOPLE, FREE, MODE, EQUIPMENT, STEP_FREE, HIDE_EXAMPLES)
+YES = "tak"
+MAX_TEXT = 200
+MAX_PEOPLE = 100000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A parameter value that could not be used: which parameter, what value, which message."""
+
+    param: str
+    value: str
+    key: str  # i18n text key
+
+
+@dataclass(frozen=True)
+class Query:
+    """One search, already checked against the vocabularies of the release."""
+
+    text: str = ""
+    district: int | None = None
+    type: str = ""  # space-type slug
+    people: int | None = None
+    free: bool = False
+    modes: tuple[str, ...] = ()  # sharing-mode slugs: any of them
+    equipment: tuple[str, ...] = ()  # equipment slugs: all of them
+    step_free: bool = False
+    hide_examples: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self == Query()
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query as GET parameters (for links that keep the search)."""
+        out: list[tuple[str, str]] = []
+        if self.text:
+            out.append((Q, self.text))
+        if self.district is not None:
+            out.append((DISTRICT, str(self.district)))
+        if self.type:
+            out.append((TYPE, self.type))
+        if self.people is not None:
+            out.append((PEOPLE, str(self.people)))
+        if self.free:
+            out.append((FREE, YES))
+        out += [(MODE, m) for m in self.modes]
+        out += [(EQUIPMENT, e) for e in self.equipment]
+        if self.step_free:
+            out.append((STEP_FREE, YES))
+        if self.hide_examples:
+            out.append((HIDE_EXAMPLES, YES))
+        return out
+
+
+def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
+    """Read the search from GET parameters; unusable values become problems, not errors."""
+    problems: list[Problem] = []
+    text = " ".join(args.get(Q, "").split())
+    if len(text) > MAX_TEXT:
+        problems.append(Problem(Q, text[:40] + "…", "err_text_long"))
+        text = text[:MAX_TEXT]
+
+    district = None
+    raw = args.get(DISTRICT, "").strip()
+    if raw:
+        numbers = {d.number for d in index.districts}
+        if raw.isdigit() and int(raw) in numbers:
+            district = int(raw)
+        else:
+            problems.append(Problem(DISTRICT, raw, "err_choice"))
+
+    space_type = args.get(TYPE, "").strip()
+    if space_type and space_type not in {c.slug for c in index.scheme_concepts("space-type")}:
+        problems.append(Problem(TYPE, space_type, "err_choice"))
+        space_type = ""
+
+    people = None
+    raw = args.get(PEOPLE, "").strip()
+    if raw:
+        if raw.isdigit() and 0 < int(raw) <= MAX_PEOPLE:
+            people = int(raw)
+        else:
+            problems.append(Problem(PEOPLE, raw, "err_people"))
+
+    def slugs(param: str, scheme: str) -> tuple[str, ...]:
+        allowed = [c.slug for c in index.scheme_concepts(scheme)]
+        chosen = []
+        for value in args.getlist(param):
+            value = value.strip()
+            if not value:
+                continue
+            if value in allowed:
+                if value not in chosen:
+                    chosen.append(value)
+            else:
+                problems.append(Problem(param, value, "err_choice"))
+        return tuple(sorted(chosen, key=allowed.index))
+
+    modes = slugs(MODE, "sharing-mode")
+    equipment = slugs(EQUIPMENT, "equipment")
+
+    def flag(param: str) -> bool:
+        value = args.get(param, "").strip()
+        if value and value != YES:
+            problems.append(Problem(param, value, "err_flag"))
+        return value == YES
+
+    query = Query(text, district, space_type, people, flag(FREE), modes, equipment, flag(STEP_FREE), flag(HIDE_EXAMPLES))
+    return query, problems
+
+
+@dataclass
+class Result:
+    """The spaces found, and how many were left out only for lack of data."""
+
+    spaces: list[Space]
+    unknown: dict[str, int] = field(default_factory=dict)  # filter param -> spaces without that fact
+
+
+def run(index: Index, query: Query) -> Result:
+    """Filter and sort the spaces of ``index`` by ``query``."""
+    base = index.base
+    type_iri = base + f"vocab/space-type/{query.type}" if query.type else ""
+    mode_iris = {base + f"vocab/sharing-mode/{m}" for m in query.modes}
+    equipment_iris = {base + f"vocab/equipment/{e}" for e in query.equipment}
+    terms = words(query.text)
+    found: list[tuple[tuple, Space]] = []
+    unknown = {DISTRICT: 0, PEOPLE: 0, FREE: 0, STEP_FREE: 0}
+    for space in index.spaces.values():
+        venue = space.venue
+        if query.hide_examples and space.illustrative:
+            continue
+        if terms and not all(t in space.haystack for t in terms):
+            continue
+        if type_iri and space.type != type_iri:
+            continue
+        if mode_iris and not mode_iris.intersection(space.modes):
+            continue
+        if equipment_iris and not equipment_iris.issubset(space.equipment):
+            continue
+        # Filters on facts the data may lack: count those left out for that reason alone.
+        misses = []
+        if query.district is not None and (venue.district is None or venue.district.number != query.district):
+            misses.append((DISTRICT, venue.district is None))
+        if query.people is not None and (space.capacity is None or space.capacity < query.people):
+            misses.append((PEOPLE, space.capacity is None))
+        if query.free and space.free is not True:
+            misses.append((FREE, space.free is None))
+        if query.step_free and venue.step_free is not True:
+            misses.append((STEP_FREE, venue.step_free is None))
+        if misses:
+            if len(misses) == 1 and misses[0][1]:
+                unknown[misses[0][0]] += 1
+            continue
+        in_name = all(t in fold(space.name) for t in terms) if terms else False
+        institution = space.institution.name if space.institution else ""
+        found.append(((not in_name, space.illustrative, fold(institution), fold(space.name), space.id), space))
+    found.sort(key=lambda pair: pair[0])
+    return Result([space for _, space in found], {k: v for k, v in unknown.items() if v})

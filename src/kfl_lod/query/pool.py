@@ -1,0 +1,282 @@
+"""A small pool of query processes: a query that runs too long is killed, a crash is survived.
+
+pyoxigraph cannot cancel a running query, and an engine bug can abort the whole process.
+So user queries run in separate processes, each holding its own copy of the store:
+
+- the server sends a ``Job`` down a pipe and waits at most the timeout for the ``Reply``;
+- on timeout it kills that process (SIGKILL really stops the work) and starts a new one;
+- if the process dies mid-query, the request gets a clear error and a new process starts;
+- while one query is slow, the other processes keep answering.
+
+Each process is a fresh interpreter (``python -m kfl_lod.query.pool FD``) talking over a
+socket pair: nothing is inherited from a threaded or forked server. The pool is made
+lazily per server process, so it works the same under ``kfl-lod serve``, gunicorn's
+forked workers and the shell.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+
+from .engine import Job, Reply, execute
+
+Loader = Callable[[], object]  # returns a pyoxigraph Store; must be picklable (module-level)
+
+CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+PR_SET_PDEATHSIG = 1
+
+
+class PoolError(Exception):
+    """A query could not be answered because of the query processes, not the query."""
+
+    status = 503
+
+
+class QueryTimeout(PoolError):
+    status = 503
+
+
+class QueryCrashed(PoolError):
+    status = 500
+
+
+class PoolBusy(PoolError):
+    status = 503
+
+
+def _isolate_network() -> bool:
+    """Cut this process off the network (Linux namespaces), where the system allows it.
+
+    Defence in depth: SERVICE is refused before a query runs, and a query process has no
+    reason to open a connection, so it gets no network at all if the kernel lets us.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
+            if libc.unshare(flags) == 0:
+                return True
+    except (OSError, AttributeError):
+        pass
+    return False
+
+
+def _serve(conn) -> None:
+    """Body of a query process: load the store, then answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it closes our pipe
+    _die_with_parent()
+    isolated = _isolate_network()
+    try:
+        loader, version = conn.recv()
+        store = loader()
+    except BaseException as exc:  # report, then die: the server shows the reason
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", isolated))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job.version != version:
+            store, version = loader(), job.version
+        conn.send(execute(store, job))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process if the server dies, even in the middle of a query."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+class _Process:
+    """One query process (a fresh interpreter) and the server's end of its socket."""
+
+    def __init__(self, loader: Loader, version: str) -> None:
+        ours, theirs = socket.socketpair()
+        try:
+            # A fresh interpreter running this module: nothing inherited from a threaded or
+            # forked server, and no re-import of the caller's __main__ (unlike multiprocessing).
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(theirs.fileno())],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, close_fds=True)
+        finally:
+            theirs.close()
+        self.conn = Connection(ours.detach())
+        self.conn.send((loader, version))
+        self.ready = False
+        self.isolated = False
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.poll()
+
+    def wait_ready(self, timeout: float) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(timeout):
+            raise PoolBusy(f"A query process did not start within {timeout:.0f} s.")
+        try:
+            kind, detail = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise QueryCrashed(f"A query process died while loading the data (exit code {self.exitcode}).") from exc
+        if kind != "ready":
+            raise QueryCrashed(f"A query process could not load the data: {detail}")
+        self.ready, self.isolated = True, bool(detail)
+
+    def run(self, job: Job, timeout: float) -> Reply:
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(timeout):
+                raise QueryTimeout(
+                    f"The query ran longer than {timeout:g} s (setting query_timeout) and was stopped. "
+                    "Narrow it down, e.g. with LIMIT or more specific patterns.")
+            return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            try:
+                self.process.wait(0.5)
+            except subprocess.TimeoutExpired:
+                pass
+            raise QueryCrashed(
+                "The query stopped the query process (it crashed; exit code "
+                f"{self.exitcode}). The server started a new one and keeps serving. "
+                "If this query does it again, simplify it (e.g. ORDER BY over values of one type).") from exc
+
+    def kill(self) -> None:
+        try:
+            if self.process.poll() is None:
+                self.process.kill()  # SIGKILL: the only way to stop pyoxigraph mid-query
+            self.process.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.conn.close()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+class QueryPool:
+    """``size`` query processes sharing the work; thread-safe, one job per process at a time."""
+
+    def __init__(self, size: int, loader: Loader, version: Callable[[], str] = lambda: "",
+                 start_timeout: float = 60.0) -> None:
+        self.size = max(1, int(size))
+        self._loader = loader
+        self._version = version
+        self._start_timeout = start_timeout
+        self._cond = threading.Condition()
+        self._idle: list[_Process] = []
+        self._all: set[_Process] = set()
+        self._closed = False
+        self.restarts = 0
+        for _ in range(self.size):
+            self._add()
+        _POOLS.add(self)
+
+    def _add(self) -> None:
+        proc = _Process(self._loader, self._version())
+        self._all.add(proc)
+        self._idle.append(proc)
+
+    def run(self, job: Job, timeout: float) -> Reply:
+        """Run a job in a free process within ``timeout`` seconds of work.
+
+        :raises PoolBusy: if no process became free within ``timeout``.
+        :raises QueryTimeout: if the query ran longer than ``timeout`` (its process was killed).
+        :raises QueryCrashed: if the process died running it (a new one was started).
+        """
+        proc = self._acquire(timeout)
+        try:
+            proc.wait_ready(self._start_timeout)
+            reply = proc.run(job, timeout)
+        except BaseException:  # timeout, crash, or the server thread interrupted: never reuse it
+            self._replace(proc)
+            raise
+        self._release(proc)
+        return reply
+
+    def _acquire(self, timeout: float) -> _Process:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise PoolBusy("The query service is shutting down.")
+                while self._idle:
+                    proc = self._idle.pop()
+                    if proc.alive():
+                        return proc
+                    self._all.discard(proc)  # died while idle (killed from outside): replace it
+                    proc.kill()
+                    self.restarts += 1
+                    self._add()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise PoolBusy(f"All {self.size} query processes stayed busy for {timeout:g} s; "
+                                   "try again in a moment.")
+                self._cond.wait(left)
+
+    def _release(self, proc: _Process) -> None:
+        with self._cond:
+            if proc in self._all:
+                self._idle.append(proc)
+            self._cond.notify()
+
+    def _replace(self, proc: _Process) -> None:
+        proc.kill()
+        with self._cond:
+            self._all.discard(proc)
+            self.restarts += 1
+            if not self._closed:
+                self._add()
+            self._cond.notify()
+
+    def status(self) -> dict:
+        """How many processes exist, are idle and alive; restarts since start."""
+        with self._cond:
+            return {"processes": len(self._all), "idle": len(self._idle),
+                    "alive": sum(p.alive() for p in self._all), "restarts": self.restarts,
+                    "network_isolated": all(p.isolated for p in self._all if p.ready) if self._all else False}
+
+    def pids(self) -> list[int]:
+        with self._cond:
+            return [p.process.pid for p in self._all]
+
+    def close(self) -> None:
+        """Stop every query process."""
+        with self._cond:
+            self._closed = True
+            procs = list(self._all)
+            self._all.clear()
+            self._idle.clear()
+            self._cond.notify_all()
+        for proc in procs:
+            proc.kill()
+
+
+_POOLS: weakref.WeakSet[QueryPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for pool in list(_POOLS):
+        pool.close()
+
+
+def main(argv: list[str]) -> None:
+    """Entry point of a query process: serve jobs on the socket whose descriptor is given."""
+    _serve(Connection(int(argv[0])))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,236 @@
+"""Write query answers in the SPARQL result formats, stopping at a row cap.
+
+pyoxigraph's own result writers have no row limit, so the four result formats (SPARQL
+JSON, XML, CSV, TSV) are written here, one solution at a time; graphs are cut at the
+same cap and written by pyoxigraph. Each writer returns the bytes, the number of rows
+written and whether more rows were left out.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+
+# Prefixes used when writing Turtle, so graphs read well.
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "void": "http://rdfs.org/ns/void#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+}
+
+_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    """Bytes of an answer, how many rows (or triples) it holds, and whether rows were cut."""
+
+    body: bytes
+    rows: int
+    truncated: bool
+
+
+def _capped(items: Iterable, max_rows: int) -> tuple[list, bool]:
+    """The first ``max_rows`` items and whether there were more."""
+    out = []
+    for item in items:
+        if len(out) >= max_rows:
+            return out, True
+        out.append(item)
+    return out, False
+
+
+# --- terms ---------------------------------------------------------------------------
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _xml_text(value: str) -> str:
+    # XML 1.0 cannot carry most control characters even escaped; RDF literals can hold them.
+    cleaned = "".join(c if c in "\t\n\r" or ord(c) >= 0x20 else "\ufffd" for c in value)
+    return escape(cleaned)
+
+
+def _csv_term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def _csv_field(value: str) -> str:
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _tsv_term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and not term.language:
+        datatype = term.datatype.value
+        value = term.value
+        # Numbers and booleans may be written in their short Turtle form when canonical.
+        if datatype == XSD_INTEGER and value.lstrip("+-").isdigit():
+            return value
+        if datatype == XSD_BOOLEAN and value in ("true", "false"):
+            return value
+    text = str(term)  # N-Triples syntax: <iri>, _:b, "lex"@lang, "lex"^^<dt>
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+# --- writers -------------------------------------------------------------------------
+
+
+def write_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int) -> Written:
+    """Write SELECT results in ``fmt`` (json, xml, csv, tsv), at most ``max_rows`` rows."""
+    variables = [v.value for v in solutions.variables]
+    rows, truncated = _capped(solutions, max_rows)
+    writer = {"json": _json_rows, "xml": _xml_rows, "csv": _csv_rows, "tsv": _tsv_rows}[fmt]
+    out = io.StringIO()
+    for chunk in writer(variables, rows):
+        out.write(chunk)
+    return Written(out.getvalue().encode("utf-8"), len(rows), truncated)
+
+
+def _json_rows(variables: list[str], rows: list) -> Iterator[str]:
+    yield '{"head":{"vars":' + json.dumps(variables, ensure_ascii=False) + '},"results":{"bindings":['
+    for i, row in enumerate(rows):
+        binding = {v: _json_term(row[v]) for v in variables if row[v] is not None}
+        yield ("," if i else "") + "\n" + json.dumps(binding, ensure_ascii=False)
+    yield "\n]}}\n"
+
+
+def _xml_rows(variables: list[str], rows: list) -> Iterator[str]:
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n<head>'
+    for v in variables:
+        yield f"<variable name={quoteattr(v)}/>"
+    yield "</head>\n<results>\n"
+    for row in rows:
+        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
+                        for v in variables if row[v] is not None)
+        yield f"<result>{cells}</result>\n"
+    yield "</results>\n</sparql>\n"
+
+
+def _csv_rows(variables: list[str], rows: list) -> Iterator[str]:
+    yield ",".join(_csv_field(v) for v in variables) + "\r\n"
+    for row in rows:
+        yield ",".join(_csv_field(_csv_term(row[v])) for v in variables) + "\r\n"
+
+
+def _tsv_rows(variables: list[str], rows: list) -> Iterator[str]:
+    yield "\t".join(f"?{v}" for v in variables) + "\n"
+    for row in rows:
+        yield "\t".join(_tsv_term(row[v]) for v in variables) + "\n"
+
+
+def write_boolean(value: bool, fmt: str) -> Written:
+    """Write an ASK answer in ``fmt`` (json or xml)."""
+    word = "true" if value else "false"
+    if fmt == "json":
+        body = '{"head":{},"boolean":' + word + "}\n"
+    else:
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n'
+                f"<head/>\n<boolean>{word}</boolean>\n</sparql>\n")
+    return Written(body.encode("utf-8"), 1, False)
+
+
+def write_graph(triples: Iterable[ox.Triple], fmt: str, max_rows: int,
+                prefixes: dict[str, str] | None = None) -> Written:
+    """Write triples in ``fmt`` (turtle, ntriples, jsonld, rdfxml), at most ``max_rows`` of them."""
+    kept, truncated = _capped(triples, max_rows)
+    body = serialize_graph(kept, fmt, prefixes)
+    return Written(body, len(kept), truncated)
+
+
+def serialize_graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialise a list of triples; Turtle gets the usual prefixes (only those used)."""
+    rdf_format = _GRAPH_FORMATS[fmt]
+    if fmt == "ntriples":
+        # Sorted lines: the same graph always gives the same bytes.
+        return b"".join(sorted(f"{t} .\n".encode() for t in triples))
+    if fmt == "turtle":
+        used = _used_prefixes(triples, prefixes or PREFIXES)
+        return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
+    if fmt == "rdfxml":
+        used = _used_prefixes(triples, prefixes or PREFIXES)
+        return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
+    return ox.serialize(triples, format=rdf_format) or b""
+
+
+def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    iris: set[str] = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    return {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}

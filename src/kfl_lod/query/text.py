@@ -1,0 +1,90 @@
+"""Look at a SPARQL request's text before it runs: its form, updates, SERVICE.
+
+The engine itself parses the query; this module only finds the keywords that matter
+for safety, skipping strings, IRIs and comments the way the SPARQL grammar does, so
+``"SERVICE"`` in a string or ``<http://x/service>`` is not mistaken for a keyword.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
+  | (?P<string>'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+  | (?P<pname>[\w.\-]*:[\w.\-:%\\]*)
+  | (?P<word>[A-Za-z_][\w\-]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """What the keywords of a request's text say about it."""
+
+    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE or None if not found
+    update: str | None  # the update keyword that starts the text, if it is an update
+    uses_service: bool
+    unterminated: bool  # a string or IRI never closed: the engine will reject it
+
+
+def _unescape(text: str) -> str:
+    """Apply SPARQL's codepoint escapes (\\uXXXX) so they cannot hide a keyword."""
+    def char(m: re.Match) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except (ValueError, OverflowError):
+            return "\ufffd"
+
+    return _ESCAPE.sub(char, text)
+
+
+def keywords(text: str) -> tuple[list[str], bool]:
+    """The bare words of a SPARQL text, upper-cased, and whether a token was left open."""
+    words: list[str] = []
+    unterminated = False
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "word":
+            words.append(m.group().upper())
+        elif kind == "other" and m.group() in "\"'":
+            unterminated = True
+    return words, unterminated
+
+
+def inspect(text: str) -> QueryText:
+    """Find the form of a query, whether it is an update, and whether it calls SERVICE.
+
+    >>> inspect("PREFIX s: <https://schema.org/> SELECT * { ?x s:name 'SERVICE' }")
+    QueryText(form='SELECT', update=None, uses_service=False, unterminated=False)
+    >>> inspect("select * { service <http://example.org/sparql> { ?s ?p ?o } }").uses_service
+    True
+    >>> inspect("# a comment\\nINSERT DATA { <a:b> <a:c> 1 }").update
+    'INSERT'
+    """
+    words, unterminated = keywords(text)
+    # Also read the text with codepoint escapes applied, so that they cannot hide a
+    # keyword whichever way the engine treats them (this only ever refuses more).
+    escaped_words = keywords(_unescape(text))[0] if "\\" in text else words
+    form = update = None
+    for word in words:
+        if word in ("PREFIX", "BASE"):
+            continue
+        if word in QUERY_FORMS:
+            form = word
+        elif word in UPDATE_KEYWORDS:
+            update = word
+        break
+    return QueryText(form, update, "SERVICE" in words or "SERVICE" in escaped_words, unterminated)

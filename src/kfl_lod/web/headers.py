@@ -1,0 +1,59 @@
+"""HTTP helpers the machine-facing blueprints share: CORS, ETags, conditional GET, gzip."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import UTC, datetime
+
+from flask import Request, Response
+
+# Headers a browser script may read from our answers (CORS).
+EXPOSED = ("Content-Length", "Content-Location", "ETag", "Last-Modified", "Link", "Location", "Vary",
+           "X-KFL-Results-Truncated", "X-KFL-Results-Limit", "X-KFL-Result-Rows", "X-KFL-Release")
+
+
+def release_name() -> str:
+    """The name of the release being served (``2026-03-02-1a2b3c4d``), empty if none."""
+    from flask import current_app
+
+    return current_app.extensions["kfl_data"].version().rstrip("/").rpartition("/")[2]
+
+
+def cors(response: Response, request: Request) -> Response:
+    """Let any web page read our answers: the data and the endpoint are public and read-only."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED)
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match, If-Modified-Since"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def etag_of(data: bytes) -> str:
+    """A strong entity tag for some bytes."""
+    return "sha256-" + hashlib.sha256(data).hexdigest()[:32]
+
+
+def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """Whether a conditional GET/HEAD may be answered 304 (If-None-Match wins over If-Modified-Since)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag
+    since = request.if_modified_since
+    if since is not None and last_modified is not None:
+        return last_modified.replace(microsecond=0) <= since.astimezone(UTC)
+    return False
+
+
+def accepts_gzip(request: Request) -> bool:
+    """Whether the client accepts gzip (Accept-Encoding with q > 0, or *)."""
+    encodings = request.accept_encodings
+    return encodings["gzip"] > 0 if encodings else False
+
+
+def gzipped(data: bytes) -> bytes:
+    """Deterministic gzip: the same bytes always compress to the same bytes (and ETag)."""
+    return gzip.compress(data, compresslevel=6, mtime=0)

@@ -1,0 +1,378 @@
+"""The SPARQL 1.1 endpoint (/sparql): the query side of the protocol, read-only, with limits.
+
+- GET ``?query=``, POST form (``query=``), POST ``application/sparql-query``;
+  ``default-graph-uri`` / ``named-graph-uri`` replace the dataset, as the protocol says.
+- The answer's format by ``Accept`` (q-values, wildcards) or the ``format`` parameter.
+- Updates are refused (403): the store is rebuilt from the source tables, never edited.
+- No query: a SPARQL 1.1 Service Description (RDF) or, for a browser, a query page.
+- Limits: ``query_timeout`` (the query's process is killed), ``max_rows`` (cut, and the
+  ``X-KFL-Results-Truncated`` header says so), ``max_query_bytes``, ``max_body_bytes``,
+  and no ``SERVICE`` (the server makes no request because of a query).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import threading
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from ..query import formats
+from ..query.engine import Job, Reply, default_prefixes
+from ..query.examples import load_examples
+from ..query.pool import PoolError, QueryPool
+from ..query.results import serialize_graph
+from ..query.text import inspect
+from ..store import dataset_graph, store_loader
+from . import settings as current_settings
+from . import store as current_store
+from .headers import cors, release_name
+
+bp = Blueprint("sparql", __name__)
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+_POOL_LOCK = threading.Lock()
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+_SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+
+
+class ProtocolError(Exception):
+    """A request the protocol does not allow; becomes a plain-text error answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def query_pool() -> QueryPool:
+    """This server process's pool of query processes, started on first use (after any fork)."""
+    app = current_app._get_current_object()
+    with _POOL_LOCK:
+        entry = app.extensions.get("kfl_query_pool")
+        if entry is None or entry[0] != os.getpid():
+            settings = app.config["KFL_SETTINGS"]
+            loader = app.extensions.get("kfl_store_loader") or store_loader(settings.published, settings.base)
+            pool = QueryPool(settings.query_workers, loader, version=app.extensions["kfl_data"].version)
+            entry = app.extensions["kfl_query_pool"] = (os.getpid(), pool)
+        return entry[1]
+
+
+@bp.after_request
+def _after(response: Response) -> Response:
+    response.vary.add("Accept")
+    return cors(response, request)
+
+
+@bp.record_once
+def _routes(state) -> None:
+    # The endpoint lives under the path of the base IRI, like everything else we publish.
+    prefix = state.app.config["KFL_SETTINGS"].base_path.rstrip("/")
+    for path in ("/sparql", "/sparql/"):
+        state.add_url_rule(prefix + path, "endpoint" + path.replace("/", "_"), endpoint, methods=METHODS)
+
+
+def endpoint() -> Response:
+    """Answer a SPARQL protocol request, or describe the service when there is no query."""
+    try:
+        if request.method in ("PUT", "DELETE", "PATCH"):
+            raise ProtocolError(405, f"Method {request.method} is not allowed: query with GET or POST. "
+                                     "This endpoint is read-only.")
+        query, default_graphs, named_graphs, format_param = _read_request()
+        if query is None:
+            return _describe_service(format_param)
+        job = _job(query, default_graphs, named_graphs, format_param)
+    except ProtocolError as exc:
+        return _error(exc.status, exc.message)
+    settings = current_settings()
+    try:
+        reply = query_pool().run(job, settings.query_timeout)
+    except PoolError as exc:
+        response = _error(exc.status, str(exc))
+        if exc.status == 503:
+            response.headers["Retry-After"] = "5"
+        return response
+    return _answer(reply)
+
+
+def _error(status: int, message: str) -> Response:
+    response = Response(message.rstrip() + "\n", status, content_type="text/plain; charset=utf-8")
+    if status == 405:
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+    return response
+
+
+def _answer(reply: Reply) -> Response:
+    if reply.status != 200:
+        return _error(reply.status, reply.message)
+    response = Response(reply.body, 200, content_type=reply.content_type)
+    if reply.family != formats.BOOLEAN:
+        limit = current_settings().max_rows
+        response.headers["X-KFL-Results-Truncated"] = "true" if reply.truncated else "false"
+        response.headers["X-KFL-Results-Limit"] = str(limit)
+        response.headers["X-KFL-Result-Rows"] = str(reply.rows)
+    response.headers["X-KFL-Release"] = release_name()
+    return response
+
+
+# --- reading the request --------------------------------------------------------------------
+
+
+def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
+    """The query text, protocol dataset and format parameter of a GET or POST request."""
+    settings = current_settings()
+    args = request.args
+    if request.content_length is not None and request.content_length > settings.max_body_bytes:
+        raise ProtocolError(413, f"Request body too large: {request.content_length} bytes; the limit is "
+                                 f"{settings.max_body_bytes} bytes (setting max_body_bytes).")
+    queries = args.getlist("query")
+    updates = args.getlist("update")
+    default_graphs = args.getlist("default-graph-uri")
+    named_graphs = args.getlist("named-graph-uri")
+    format_params = args.getlist("format") + args.getlist("output")
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == "application/x-www-form-urlencoded":
+            form = request.form
+            queries += form.getlist("query")
+            updates += form.getlist("update")
+            default_graphs += form.getlist("default-graph-uri")
+            named_graphs += form.getlist("named-graph-uri")
+            format_params += form.getlist("format") + form.getlist("output")
+            if not queries and not updates:
+                raise ProtocolError(400, "Missing query: a form POST must carry a 'query' field.")
+        elif mimetype == "application/sparql-query":
+            queries.append(_body_text())
+        elif mimetype == "application/sparql-update":
+            updates.append("(body)")
+        elif not mimetype:
+            raise ProtocolError(400, "Missing Content-Type: POST a query as application/x-www-form-urlencoded "
+                                     "(query=...) or as application/sparql-query.")
+        else:
+            raise ProtocolError(400, f"Unsupported Content-Type {mimetype!r}: POST a query as "
+                                     "application/x-www-form-urlencoded (query=...) or as application/sparql-query.")
+    if updates:
+        raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only. The data is "
+                                 "published from the source tables (kfl-lod build), never edited here.")
+    if len(queries) > 1:
+        raise ProtocolError(400, f"{len(queries)} queries given: send exactly one 'query' parameter.")
+    if len(set(format_params)) > 1:
+        raise ProtocolError(400, "Several 'format' parameters given: send at most one.")
+    format_param = format_params[0] if format_params else None
+    if format_param and not formats.is_known_format_value(format_param):
+        raise ProtocolError(400, f"Unknown format {format_param!r}; use one of: "
+                                 f"{', '.join(formats.FORMAT_VALUES)}, or a media type.")
+    for iri in default_graphs + named_graphs:
+        if not _IRI.match(iri):
+            raise ProtocolError(400, f"Not an absolute IRI in default-graph-uri / named-graph-uri: {iri!r}.")
+    if not queries:
+        if request.method == "POST":
+            raise ProtocolError(400, "Missing query: send it in the 'query' parameter or as the body.")
+        return None, default_graphs, named_graphs, format_param
+    query = queries[0]
+    size = len(query.encode("utf-8"))
+    if size > settings.max_query_bytes:
+        raise ProtocolError(413, f"Query too large: {size} bytes; the limit is {settings.max_query_bytes} "
+                                 "bytes (setting max_query_bytes).")
+    if not query.strip():
+        raise ProtocolError(400, "Missing query: the 'query' parameter is empty.")
+    return query, default_graphs, named_graphs, format_param
+
+
+def _body_text() -> str:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(400, f"The query must be sent in UTF-8, not {charset}.")
+    data = request.get_data(cache=False)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"The query body is not valid UTF-8 (byte {exc.start}).") from exc
+
+
+def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_param: str | None) -> Job:
+    settings = current_settings()
+    text = inspect(query)
+    if text.update:
+        raise ProtocolError(403, f"SPARQL Update ({text.update}) is not accepted: this endpoint is read-only. "
+                                 "The data is published from the source tables, never edited here.")
+    if text.uses_service:
+        raise ProtocolError(400, "SERVICE (federated query) is not allowed: this endpoint makes no outbound "
+                                 "requests. Query the other endpoint yourself and combine the results.")
+    chosen = formats.choose(request.headers.get("Accept"), format_param)
+    if text.form and all(v is None for v in chosen.values()):
+        raise ProtocolError(406, _not_acceptable_message())
+    dataset = bool(default_graphs or named_graphs)
+    return Job(
+        query=query,
+        formats=chosen,
+        max_rows=settings.max_rows,
+        base_iri=settings.base,
+        default_graphs=tuple(default_graphs) if dataset else None,
+        named_graphs=tuple(named_graphs) if dataset else None,
+        version=current_app.extensions["kfl_data"].version(),
+        prefixes=default_prefixes(settings.base),
+    )
+
+
+def _not_acceptable_message() -> str:
+    lines = [f"Not acceptable: no result format fits Accept: {request.headers.get('Accept', '')!r}."]
+    for family, offers in formats.OFFERS.items():
+        lines.append(f"  {family}: " + ", ".join(f.media_type for f in offers))
+    return "\n".join(lines)
+
+
+# --- no query: the service description or the query page ------------------------------------
+
+
+def _describe_service(format_param: str | None) -> Response:
+    offers = (*formats.OFFERS[formats.GRAPH], formats.HTML)
+    if format_param:
+        fmt = formats.by_name(formats.GRAPH, format_param) or (formats.HTML if format_param == "html" else None)
+        if fmt is None:
+            return _error(406, "The service description is available as " +
+                          ", ".join(f.media_type for f in offers) + ".")
+    else:
+        try:
+            fmt = formats.negotiate(request.headers.get("Accept"), offers)
+        except formats.NotAcceptable:
+            return _error(406, "Not acceptable: the service description is available as " +
+                          ", ".join(f.media_type for f in offers) + ".")
+    if fmt is formats.HTML:
+        return _query_page()
+    body = serialize_graph(service_description(request.base_url), fmt.name, default_prefixes(current_settings().base))
+    return Response(body, 200, content_type=fmt.content_type)
+
+
+def service_description(endpoint: str) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of this endpoint, as triples (no blank nodes)."""
+    settings = current_settings()
+    service = ox.NamedNode(endpoint)
+    dataset = ox.NamedNode(endpoint + "#dataset")
+    default = ox.NamedNode(endpoint + "#default-graph")
+    named = ox.NamedNode(endpoint + "#named-graph")
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    try:
+        triples_count = len(current_store())
+    except Exception:  # noqa: BLE001 - a description without a count is still a description
+        triples_count = None
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(dataset, sd("namedGraph"), named),
+        ox.Triple(default, RDF_TYPE, sd("Graph")),
+        ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
+        ox.Triple(named, sd("name"), ox.NamedNode(dataset_graph(settings.base))),
+        ox.Triple(named, sd("graph"), default),
+        ox.Triple(service, RDFS_COMMENT, ox.Literal(
+            f"Read-only SPARQL 1.1 endpoint of kfl-lod. Limits: {settings.query_timeout:g} s per query, "
+            f"{settings.max_rows} result rows (more are cut; the X-KFL-Results-Truncated header says so), "
+            f"{settings.max_query_bytes} bytes of query, no SERVICE.", language="en")),
+        ox.Triple(service, RDFS_COMMENT, ox.Literal(
+            f"Punkt dostępowy SPARQL 1.1 kfl-lod, tylko do odczytu. Limity: {settings.query_timeout:g} s na "
+            f"zapytanie, {settings.max_rows} wierszy wyniku (nadmiar jest obcinany, co zgłasza nagłówek "
+            f"X-KFL-Results-Truncated), {settings.max_query_bytes} bajtów zapytania, bez SERVICE.", language="pl")),
+    ]
+    for name in _SD_FORMATS:
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)))
+    if triples_count is not None:
+        triples.append(ox.Triple(default, VOID_TRIPLES, ox.Literal(str(triples_count),
+                                                                   datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    return triples
+
+
+_PAGE = """<!doctype html>
+<html lang="pl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>SPARQL — kfl-lod</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; line-height: 1.4; }}
+textarea {{ width: 100%; font-family: ui-monospace, monospace; font-size: 0.95rem; }}
+label {{ font-weight: 600; }}
+li {{ margin: 0.3rem 0; }}
+.en {{ color: #444; }}
+</style>
+</head>
+<body>
+<main>
+<h1>Zapytania SPARQL <span class="en" lang="en">/ SPARQL queries</span></h1>
+<p>Punkt dostępowy SPARQL 1.1 (tylko odczyt) do danych o przestrzeniach dla NGO w instytucjach kultury Krakowa.
+<span class="en" lang="en">A read-only SPARQL 1.1 endpoint for the data on spaces for NGOs in Kraków's cultural institutions.</span></p>
+<form method="get" action="{action}">
+<p><label for="query">Zapytanie <span lang="en">/ Query</span></label><br>
+<textarea id="query" name="query" rows="16" cols="80" spellcheck="false">{query}</textarea></p>
+<p><label for="format">Format wyniku <span lang="en">/ Result format</span></label>
+<select id="format" name="format">
+{options}
+</select>
+<button type="submit">Wykonaj <span lang="en">/ Run</span></button></p>
+</form>
+<p>Limity <span lang="en">/ Limits</span>: {timeout:g} s, {max_rows} wierszy <span lang="en">/ rows</span>
+(nagłówek <span lang="en">/ header</span> <code>X-KFL-Results-Truncated</code>), {max_query_bytes} B, bez <span lang="en">/ no</span> <code>SERVICE</code>.
+Prefiksy dostępne bez deklaracji <span lang="en">/ Prefixes available without declaring them</span>: {prefixes}.</p>
+<h2>Przykładowe zapytania <span class="en" lang="en">/ Example queries</span></h2>
+<ul>
+{examples}
+</ul>
+</main>
+</body>
+</html>
+"""
+
+
+def _query_page() -> Response:
+    settings = current_settings()
+    examples = load_examples(settings.sparql_examples)
+    chosen = request.args.get("example", "")
+    query = next((e.text for e in examples if e.name == chosen), "")
+    if not query:
+        query = "PREFIX schema: <https://schema.org/>\n\nSELECT ?space ?name WHERE {\n  ?space a kfl:Space ; schema:name ?name .\n}\nLIMIT 20\n"
+    action = request.script_root + request.path
+    options = "\n".join(
+        f'<option value="{name}">{html.escape(label)}</option>'
+        for name, label in (("", "auto (Accept)"), ("json", "JSON"), ("xml", "XML"), ("csv", "CSV"), ("tsv", "TSV"),
+                            ("turtle", "Turtle"), ("ntriples", "N-Triples"), ("jsonld", "JSON-LD"), ("rdfxml", "RDF/XML")))
+    items = []
+    for e in examples:
+        edit = action + "?" + urlencode({"example": e.name})
+        run = action + "?" + urlencode({"query": e.text})
+        items.append(
+            f'<li><a href="{html.escape(edit)}">{html.escape(e.question_pl or e.name)}</a> '
+            f'<span class="en" lang="en">/ {html.escape(e.question_en)}</span> '
+            f'(<code>{html.escape(e.name)}.rq</code>, <a href="{html.escape(run)}">wynik <span lang="en">/ result</span></a>)</li>')
+    body = _PAGE.format(
+        action=html.escape(action), query=html.escape(query), options=options, examples="\n".join(items),
+        timeout=settings.query_timeout, max_rows=settings.max_rows, max_query_bytes=settings.max_query_bytes,
+        prefixes=", ".join(f"<code>{html.escape(p)}:</code>" for p in sorted(default_prefixes(settings.base))),
+    )
+    response = Response(body, 200, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.errorhandler(413)
+def _too_large(exc) -> Response:
+    limit = current_settings().max_body_bytes
+    return _error(413, f"Request body too large; the limit is {limit} bytes (setting max_body_bytes).")

@@ -90,17 +90,25 @@ class _Compactor:
     def iri(self, value: str, vocab: bool = False) -> str:
         if vocab and value.startswith(self.vocab) and "/" not in value[len(self.vocab):]:
             return value[len(self.vocab):]
-        if value.startswith(self.base) and not vocab:
-            return value[len(self.base):] or "./"
+        rest = value[len(self.base):]
+        # Relative to the base, unless the rest would read as a scheme or compact IRI ("a:b").
+        if not vocab and value.startswith(self.base) and ":" not in rest.split("/")[0]:
+            return rest or "./"
         for ns, prefix in sorted(self.prefixes.items(), key=lambda kv: -len(kv[0])):
             if value.startswith(ns) and value != ns and prefix != "schema":
                 return f"{prefix}:{value[len(ns):]}"
         return value
 
     def entry(self, predicate: URIRef, obj: Any) -> tuple[str, Any]:
-        for term, spec in self.by_iri.get(str(predicate), []):
+        """The key and JSON value of one triple's predicate and object.
+
+        A term whose coercion fits gives plain JSON ("name": "Sala"); otherwise the
+        predicate's first term carries an explicit value object, which no coercion changes.
+        """
+        terms = self.by_iri.get(str(predicate), [])
+        for term, spec in terms:
             if isinstance(obj, URIRef) and spec.get("@type") == "@id":
-                return term, self.iri(str(obj))
+                return term, _Ref(self.iri(str(obj)), str(obj))
             if isinstance(obj, Literal):
                 if obj.language and spec.get("@language") == obj.language:
                     return term, str(obj)
@@ -110,24 +118,38 @@ class _Compactor:
                         return term, str(obj)
                     if "@type" not in spec and native is not None:
                         return term, native
-        key = self.iri(str(predicate), vocab=True)
-        if key in self.terms:  # the short name is taken by a term with another coercion
-            key = str(predicate)
+        if terms:
+            key = terms[0][0]
+        else:
+            key = self.iri(str(predicate), vocab=True)
+            if key in self.terms:  # the short name is taken by a term for another predicate
+                key = str(predicate)
         if isinstance(obj, URIRef):
-            return key, {"@id": self.iri(str(obj))}
+            return key, {"@id": _Ref(self.iri(str(obj)), str(obj))}
         if obj.language:
             return key, {"@value": str(obj), "@language": obj.language}
         native = _native(obj)
-        if native is not None:
+        if native is not None and not terms:
             return key, native
-        return key, {"@value": str(obj), "@type": self.iri(str(obj.datatype))}
+        if obj.datatype is None:
+            return key, {"@value": str(obj)}
+        return key, {"@value": str(obj), "@type": self.iri(str(obj.datatype), vocab=True)}
+
+
+class _Ref(str):
+    """A compacted IRI that knows the full IRI it stands for (a literal never is one)."""
+
+    def __new__(cls, compact: str, full: str) -> _Ref:
+        ref = super().__new__(cls, compact)
+        ref.full = full
+        return ref
 
 
 def _native(obj: Literal) -> Any:
     """A literal as a plain JSON value, where JSON-LD maps it back to the same literal."""
-    if obj.datatype == XSD.boolean:
+    if obj.datatype == XSD.boolean and str(obj) in ("true", "false"):
         return obj.toPython()
-    if obj.datatype == XSD.integer:
+    if obj.datatype == XSD.integer and obj.value is not None and str(obj) == str(int(obj)):
         return int(obj)
     if obj.datatype is None and not obj.language:
         return str(obj)
@@ -165,7 +187,7 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
             items = value if isinstance(value, list) else [value]
             replaced = []
             for item in items:
-                target = _target(item, compactor)
+                target = _target(item)
                 if target and target.startswith(iri + "#") and target in nodes and target not in embedded:
                     embedded.add(target)
                     replaced.append(nodes[target])
@@ -177,20 +199,11 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _target(item: Any, compactor: _Compactor) -> str | None:
-    if isinstance(item, dict):
-        ref = item.get("@id")
-    elif isinstance(item, str):
-        ref = item
-    else:
-        return None
-    if not isinstance(ref, str):
-        return None
-    if "://" in ref:
-        return ref
-    if ":" in ref.split("#")[0] and not ref.startswith("#"):
-        return None
-    return compactor.base + ref
+def _target(item: Any) -> str | None:
+    """The full IRI an item refers to, if it is a reference to a node (never for a literal)."""
+    if isinstance(item, dict) and set(item) == {"@id"}:
+        item = item["@id"]
+    return item.full if isinstance(item, _Ref) else None
 
 
 def context_bytes(base: str) -> bytes:

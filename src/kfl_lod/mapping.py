@@ -7,6 +7,8 @@ labelled in Polish and English. No blank nodes: parts of a record get fragment I
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
@@ -87,6 +89,21 @@ def _bind(g: Graph, iris: Iris) -> None:
     for prefix, ns in (("schema", SCHEMA), ("skos", SKOS), ("dct", DCTERMS), ("geo", GEO), ("xsd", XSD),
                        ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("kfl", iris.kfl)):
         g.bind(prefix, ns)
+
+
+def decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in its canonical form ("45.5", "200.0"), so every format writes it alike.
+
+    Turtle abbreviates a decimal only when its form has a point; "200" would come back
+    from Turtle as "200.0", a different literal.
+
+    >>> decimal(Decimal("200")), decimal(Decimal("45.50")), decimal(Decimal("5E+1"))
+    (rdflib.term.Literal('200.0', datatype=...decimal')), rdflib.term.Literal('45.5', datatype=...decimal')), rdflib.term.Literal('50.0', datatype=...decimal')))
+    """
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
 
 
 def _text(g: Graph, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
@@ -215,12 +232,12 @@ def _venue(g: Graph, iris: Iris, r: Venue) -> None:
         geo = URIRef(f"{s}#geo")
         g.add((s, SCHEMA.geo, geo))
         g.add((geo, RDF.type, SCHEMA.GeoCoordinates))
-        g.add((geo, SCHEMA.latitude, Literal(r.latitude, datatype=XSD.decimal)))
-        g.add((geo, SCHEMA.longitude, Literal(r.longitude, datatype=XSD.decimal)))
+        g.add((geo, SCHEMA.latitude, decimal(r.latitude)))
+        g.add((geo, SCHEMA.longitude, decimal(r.longitude)))
         geometry = URIRef(f"{s}#geometry")
         g.add((s, GEO.hasGeometry, geometry))
         g.add((geometry, RDF.type, GEO.Geometry))
-        g.add((geometry, GEO.asWKT, Literal(f"POINT({r.longitude} {r.latitude})", datatype=GEO.wktLiteral)))
+        g.add((geometry, GEO.asWKT, Literal(f"POINT({decimal(r.longitude)} {decimal(r.latitude)})", datatype=GEO.wktLiteral)))
     _text(g, s, SCHEMA.openingHours, r.opening_hours, None)
     if r.step_free is not None:
         g.add((s, iris.kfl.stepFreeAccess, Literal(r.step_free)))
@@ -250,7 +267,7 @@ def _space(g: Graph, iris: Iris, r: Space) -> None:
         size = URIRef(f"{s}#floor-size")
         g.add((s, SCHEMA.floorSize, size))
         g.add((size, RDF.type, SCHEMA.QuantitativeValue))
-        g.add((size, SCHEMA.value, Literal(r.area_m2, datatype=XSD.decimal)))
+        g.add((size, SCHEMA.value, decimal(r.area_m2)))
         g.add((size, SCHEMA.unitCode, Literal("MTK")))
         g.add((size, SCHEMA.unitText, Literal("m²")))
     for item in r.equipment:

@@ -1,0 +1,636 @@
+"""The HTML pages: search, good practices, about, and one page per thing.
+
+Pages are checked by their structure (parsed HTML), and every expected answer is
+computed from the source tables the publication was built from.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import unicodedata
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import SKOS
+
+from kfl_lod.build import build
+from kfl_lod.settings import Settings, load_settings
+from kfl_lod.source import read_source
+from kfl_lod.web import create_app
+
+BASE = "https://kfl.krakow.pl/"
+ROOT = Path(__file__).resolve().parent.parent
+EVIL_INSTITUTION = 'Biblioteka <script>alert("i")</script> & „Kraków”'
+EVIL_SPACE = "Sala </script><script>alert(1)</script> (przykład)"
+EVIL_DESCRIPTION = "Spotkania jak w Łodzi <img src=x onerror=alert(2)> – ŁÓDŹ"
+
+
+# --- a small DOM, enough to check pages by structure ----------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class El:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: El | None) -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[El | str] = []
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, El):
+                yield from child.iter()
+
+    def all(self, tag: str | None = None, **attrs: str) -> list[El]:
+        found = []
+        for el in self.iter():
+            if el is self or (tag and el.tag != tag):
+                continue
+            if all(el.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items()):
+                found.append(el)
+        return found
+
+    def one(self, tag: str | None = None, **attrs: str) -> El:
+        found = self.all(tag, **attrs)
+        assert len(found) == 1, f"expected one <{tag} {attrs}>, found {len(found)}"
+        return found[0]
+
+    def with_class(self, name: str) -> list[El]:
+        return [el for el in self.iter() if name in el.attrs.get("class", "").split()]
+
+    @property
+    def text(self) -> str:
+        parts = []
+        for child in self.children:
+            parts.append(child if isinstance(child, str) else child.text)
+        return " ".join(" ".join(parts).split())
+
+    @property
+    def raw(self) -> str:
+        return "".join(c for c in self.children if isinstance(c, str))
+
+
+class _Builder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = El("#document", {}, None)
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        el = El(tag, {k: v or "" for k, v in attrs}, self.current)
+        self.current.children.append(el)
+        if tag not in VOID:
+            self.current = el
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(El(tag, {k: v or "" for k, v in attrs}, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def dom(response) -> El:
+    builder = _Builder()
+    builder.feed(response.get_data(as_text=True))
+    return builder.root
+
+
+def fold(value: str) -> str:
+    value = value.replace("ł", "l").replace("Ł", "L")
+    return "".join(c for c in unicodedata.normalize("NFD", value) if unicodedata.category(c) != "Mn").lower()
+
+
+def result_ids(page: El) -> list[str]:
+    return [li.attrs["data-space"] for li in page.with_class("card") if "data-space" in li.attrs]
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+def make_settings(tmp: Path, **changes) -> Settings:
+    """Settings of a publication in ``tmp`` built from a copy of the bundled source (as in conftest)."""
+    source = tmp / "source"
+    if not source.exists():
+        shutil.copytree(ROOT / "source", source)
+    values = dict(source=source, published=tmp / "published", shapes=ROOT / "shapes",
+                  sparql_examples=ROOT / "sparql", base=BASE)
+    values.update(changes)
+    return load_settings(environ={}, cwd=tmp, **values)
+
+
+@pytest.fixture(scope="module")
+def app(published):
+    return create_app(published)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def edit_row(path: Path, row_id: str, **changes: str) -> None:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        headers, rows = reader.fieldnames, list(reader)
+    assert any(r["id"] == row_id for r in rows), f"{row_id} not in {path}"
+    for row in rows:
+        if row["id"] == row_id:
+            row.update(changes)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=headers)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A publication whose rows hold markup, contacts, districts, access and opening hours."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    settings = make_settings(tmp, contact_email="poprawki@example.org")
+    edit_row(settings.source / "instytucje.csv", "biblioteka-krakow", nazwa=EVIL_INSTITUTION,
+             email="sekretariat@example.org", telefon="+48 12 345 67 89", kontakt_osoba="Anna Przykładowa",
+             kontakt_zgoda="tak", kontakt_email="ngo@example.org", kontakt_telefon="+48 600-100-200")
+    edit_row(settings.source / "lokalizacje.csv", "bk-siedziba", dzielnica="I", dostep_wozki="tak",
+             godziny_otwarcia="Mo-Fr 10:00-18:00, Sa 10:00-14:00")
+    edit_row(settings.source / "lokalizacje.csv", "dworek-siedziba", dzielnica="4", dostep_wozki="nie")
+    edit_row(settings.source / "przestrzenie.csv", "bk-sala-warsztatowa-przyklad", nazwa=EVIL_SPACE,
+             opis=EVIL_DESCRIPTION, zweryfikowano="2026-02-19")
+    result = build(settings, today=date(2026, 3, 2))
+    assert result.report.conforms, [str(r) for r in result.report.violations]
+    return settings, read_source(settings.source)
+
+
+@pytest.fixture(scope="module")
+def hostile_client(hostile):
+    return create_app(hostile[0]).test_client()
+
+
+def venue_of(records, space):
+    return next(v for v in records.venues if v.id == space.venue)
+
+
+def institution_of(records, space):
+    venue = venue_of(records, space)
+    return next(i for i in records.institutions if i.id == venue.institution)
+
+
+# --- search ------------------------------------------------------------------------------------
+
+def test_home_page_lists_every_space_with_a_link_to_its_page(client, records):
+    response = client.get("/", headers={"Accept-Language": "pl"})
+    assert response.status_code == 200
+    page = dom(response)
+    assert page.one("html").attrs["lang"] == "pl"
+    assert sorted(result_ids(page)) == sorted(s.id for s in records.spaces)
+    for card in page.with_class("card"):
+        link = card.one("h3").one("a")
+        assert link.attrs["href"] == f"/space/{card.attrs['data-space']}.html"
+
+
+def test_search_form_is_plain_get_with_labelled_fields(client):
+    page = dom(client.get("/"))
+    form = page.one("form", role="search")
+    assert form.attrs["method"] == "get" and form.attrs["action"] == "/"
+    labelled = {label.attrs["for"] for label in form.all("label")}
+    for field in form.all("input") + form.all("select"):
+        if field.attrs.get("type") in ("hidden", "submit"):
+            continue
+        assert field.attrs["id"] in labelled, f"field {field.attrs.get('name')} has no label"
+    names = {f.attrs["name"] for f in form.all("input") + form.all("select") if "name" in f.attrs}
+    assert names >= {"q", "dzielnica", "rodzaj", "osoby", "bezplatnie", "forma", "wyposazenie", "bez_schodow"}
+
+
+@pytest.mark.parametrize("query", ["podgorza", "PODGÓRZA", "Podgórza", "podgÓrza"])
+def test_text_search_ignores_case_and_diacritics(client, records, query):
+    expected = {s.id for s in records.spaces if "podgorza" in fold(institution_of(records, s).name)}
+    assert expected
+    found = set(result_ids(dom(client.get("/", query_string={"q": query}))))
+    assert expected <= found
+    for space_id in found - expected:  # anything else found must say Podgórze somewhere
+        space = next(s for s in records.spaces if s.id == space_id)
+        assert "podgorz" in fold(f"{space.name} {space.description} {venue_of(records, space).name}")
+
+
+def test_text_search_finds_lodz_without_diacritics(hostile_client, hostile):
+    _, records = hostile
+    expected = {s.id for s in records.spaces if "lodz" in fold(s.description)}
+    assert expected == {"bk-sala-warsztatowa-przyklad"}
+    assert set(result_ids(dom(hostile_client.get("/?q=lodz")))) == expected
+
+
+def test_text_search_lower_case_finds_capitalised_names(client, records):
+    found = set(result_ids(dom(client.get("/?q=sala"))))
+    assert "bk-pod-gruszka-sala-fontany" in found  # "Sala Fontany"
+    assert {s.id for s in records.spaces if s.name.startswith("Sala")} <= found
+
+
+def test_every_word_must_match(client, records):
+    assert result_ids(dom(client.get("/?q=fontany"))) == ["bk-pod-gruszka-sala-fontany"]
+    assert result_ids(dom(client.get("/?q=fontany+zzzzz"))) == []
+
+
+@pytest.mark.parametrize("params, keep", [
+    ({"rodzaj": "sala-spotkan"}, lambda s, v: s.type == "sala-spotkan"),
+    ({"osoby": "100"}, lambda s, v: s.capacity is not None and s.capacity >= 100),
+    ({"bezplatnie": "tak"}, lambda s, v: s.free_of_charge is True),
+    ({"forma": ["wspolorganizacja", "umowa-o-wspolpracy"]},
+     lambda s, v: bool({"wspolorganizacja", "umowa-o-wspolpracy"} & set(s.sharing_modes))),
+    ({"forma": "odplatny-najem"}, lambda s, v: "odplatny-najem" in s.sharing_modes),
+    ({"wyposazenie": ["projektor", "internet"]}, lambda s, v: {"projektor", "internet"} <= set(s.equipment)),
+    ({"bez_przykladow": "tak"}, lambda s, v: not s.illustrative),
+    ({"rodzaj": "sala-konferencyjna", "osoby": "50"},
+     lambda s, v: s.type == "sala-konferencyjna" and (s.capacity or 0) >= 50),
+])
+def test_filters_match_the_source(client, records, params, keep):
+    expected = {s.id for s in records.spaces if keep(s, venue_of(records, s))}
+    assert expected, "the filter should find something in the bundled data"
+    response = client.get("/", query_string=params)
+    assert response.status_code == 200
+    assert set(result_ids(dom(response))) == expected
+
+
+@pytest.mark.parametrize("params, keep", [
+    ({"dzielnica": "1"}, lambda s, v: v.district == 1),
+    ({"dzielnica": "4"}, lambda s, v: v.district == 4),
+    ({"bez_schodow": "tak"}, lambda s, v: v.step_free is True),
+])
+def test_district_and_step_free_filters(hostile_client, hostile, params, keep):
+    _, records = hostile
+    expected = {s.id for s in records.spaces if keep(s, venue_of(records, s))}
+    assert expected
+    assert set(result_ids(dom(hostile_client.get("/", query_string=params)))) == expected
+
+
+def test_filter_says_how_many_spaces_lack_the_fact(client, records):
+    page = dom(client.get("/?osoby=50"))
+    lacking = sum(s.capacity is None for s in records.spaces)
+    notes = [p.text for p in page.one("section", **{"aria-labelledby": "results-heading"}).with_class("note")]
+    assert any(str(lacking) in note for note in notes), notes
+
+
+@pytest.mark.parametrize("params, bad", [
+    ({"osoby": "dużo"}, "dużo"), ({"osoby": "-3"}, "-3"), ({"dzielnica": "99"}, "99"),
+    ({"rodzaj": "<b>basen</b>"}, "<b>basen</b>"), ({"forma": "za-darmo"}, "za-darmo"),
+    ({"bezplatnie": "może"}, "może"),
+])
+def test_bad_parameters_are_reported_and_left_out(client, records, params, bad):
+    response = client.get("/", query_string=params)
+    assert response.status_code == 400
+    page = dom(response)
+    alert = page.one(role="alert")
+    assert bad in alert.text  # shown as text, not markup
+    assert not alert.all("b")
+    assert len(result_ids(page)) == len(records.spaces)  # the rest of the search still works
+
+
+def test_search_text_is_kept_in_the_form_as_text(client):
+    page = dom(client.get("/", query_string={"q": '"><script>x</script>'}))
+    assert page.one("input", id="f-q").attrs["value"] == '"><script>x</script>'
+    assert not [s for s in page.all("script") if "x" == s.raw.strip()]
+
+
+def test_results_show_space_institution_address_capacity_sharing_and_contact(client, records):
+    page = dom(client.get("/?q=fontany"))
+    card = page.with_class("card")[0]
+    space = next(s for s in records.spaces if s.id == "bk-pod-gruszka-sala-fontany")
+    institution, venue = institution_of(records, space), venue_of(records, space)
+    facts = {div.one("dt").text: div.one("dd").text for div in card.one("dl").all("div")}
+    assert facts["Instytucja"] == institution.name
+    assert venue.street in facts["Adres"]
+    assert facts["Liczba miejsc"] == "nie podano"
+    assert facts["Jak można korzystać"].startswith("indywidualne ustalenia")
+    contact = card.with_class("card-contact")[0]
+    assert [a.attrs["href"] for a in contact.all("a")] == [institution.website]
+    assert contact.with_class("contact-missing")
+
+
+def test_results_link_email_and_phone(hostile_client, hostile):
+    _, records = hostile
+    page = dom(hostile_client.get("/?q=lodz"))
+    hrefs = [a.attrs["href"] for a in page.with_class("card-contact")[0].all("a")]
+    assert "mailto:ngo@example.org" in hrefs and "mailto:sekretariat@example.org" in hrefs
+    assert "tel:+48600100200" in hrefs and "tel:+48123456789" in hrefs
+    assert not page.with_class("contact-missing")
+
+
+def test_illustrative_records_are_marked_in_results(client, records):
+    page = dom(client.get("/"))
+    illustrative = {s.id for s in records.spaces if s.illustrative}
+    for card in page.with_class("card"):
+        badges = card.with_class("badge-example")
+        assert bool(badges) == (card.attrs["data-space"] in illustrative)
+
+
+def test_map_data_holds_the_result_venues_with_coordinates(client, records):
+    page = dom(client.get("/?q=sala"))
+    ids = set(result_ids(page))
+    venues = {venue_of(records, s).id: venue_of(records, s) for s in records.spaces if s.id in ids}
+    with_coordinates = {v.id for v in venues.values() if v.latitude is not None}
+    points = json.loads(page.one("script", id="results-map-data").raw)
+    assert {p["url"].rsplit("/", 1)[-1].removesuffix(".html") for p in points} == with_coordinates
+    for point in points:
+        venue = venues[point["url"].rsplit("/", 1)[-1].removesuffix(".html")]
+        assert (point["lat"], point["lon"]) == (float(venue.latitude), float(venue.longitude))
+    without = sum(1 for s in records.spaces if s.id in ids and venue_of(records, s).latitude is None)
+    assert without and any(str(without) in p.text for p in page.one("section", id="mapa").with_class("note"))
+
+
+def test_map_is_drawn_with_leaflet_served_by_us(client):
+    response = client.get("/")
+    page = dom(response)
+    sources = [s.attrs["src"] for s in page.all("script") if "src" in s.attrs]
+    assert sources == ["/static/vendor/leaflet/leaflet.js", "/static/map.js"]
+    styles = [link.attrs["href"] for link in page.all("link", rel="stylesheet")]
+    assert all(href.startswith("/static/") for href in styles)
+    for url in sources + styles:
+        asset = client.get(url)
+        assert asset.status_code == 200, f"{url} is missing: run `npm ci` (it copies Leaflet into static/vendor)"
+    assert "leaflet" in client.get("/static/vendor/leaflet/leaflet.js").get_data(as_text=True)[:400].lower()
+    assert "tile.openstreetmap.org" in response.headers["Content-Security-Policy"]
+
+
+def test_search_is_fast_enough_to_serve_under_50_ms(client):
+    import time
+
+    client.get("/")  # build the index once
+    started = time.perf_counter()
+    for _ in range(5):
+        client.get("/?q=sala&forma=wspolorganizacja")
+    assert (time.perf_counter() - started) / 5 < 0.5  # a generous bound; bench/bench_pages.py measures
+
+
+# --- escaping ------------------------------------------------------------------------------------
+
+def _scripts_are_ours(page: El) -> None:
+    for script in page.all("script"):
+        kind = script.attrs.get("type", "")
+        assert "src" in script.attrs or kind in ("application/ld+json", "application/json"), script.raw[:80]
+        if not script.attrs.get("src"):
+            json.loads(script.raw)  # a data block that parses whole: nothing closed it early
+
+
+def test_markup_in_source_values_shows_as_text(hostile_client):
+    page = dom(hostile_client.get("/?q=lodz"))
+    _scripts_are_ours(page)
+    card = page.with_class("card")[0]
+    assert card.one("h3").text == EVIL_SPACE
+    assert EVIL_INSTITUTION in card.text
+    assert not page.all("img")
+    points = json.loads(page.one("script", id="results-map-data").raw)
+    assert points[0]["spaces"][0]["name"] == EVIL_SPACE
+
+
+def test_markup_shows_as_text_on_the_space_page(hostile_client):
+    response = hostile_client.get("/space/bk-sala-warsztatowa-przyklad.html")
+    assert response.status_code == 200
+    page = dom(response)
+    _scripts_are_ours(page)
+    assert page.one("h1").text == EVIL_SPACE
+    assert EVIL_DESCRIPTION in page.text
+    assert not page.all("img")
+    data = json.loads(page.one("script", type="application/ld+json").raw)
+    assert data["name"] == EVIL_SPACE and data["description"] == EVIL_DESCRIPTION
+    assert "</script" not in page.one("script", type="application/ld+json").raw
+    assert EVIL_INSTITUTION in dom(hostile_client.get("/institution/biblioteka-krakow.html")).one("h1").text
+
+
+# --- a page for every thing -----------------------------------------------------------------------
+
+def test_space_page_has_everything_known(client, records, graph):
+    space = next(s for s in records.spaces if s.id == "dworek-sala-konferencyjna-przyklad")
+    venue, institution = venue_of(records, space), institution_of(records, space)
+    response = client.get(f"/space/{space.id}.html")
+    assert response.status_code == 200
+    page = dom(response)
+    assert page.one("h1").text == space.name
+    assert space.description in page.text
+    assert page.with_class("notice-example")  # illustrative
+    facts = {d.one("dt").text: d.one("dd").text for dl in page.with_class("facts") for d in dl.all("div")}
+    assert facts["Liczba miejsc"] == f"{space.capacity} osób"
+    assert facts["Powierzchnia"] == f"{space.area_m2} m²"
+    assert facts["Instytucja"] == institution.name
+    assert facts["Ostatnio sprawdzono"] == "nie podano daty sprawdzenia"
+    assert "dostęp" in facts["Dostępność"] or "schod" in facts["Dostępność"]
+    # How to ask: each sharing mode with its definition from the SKOS scheme in the store.
+    modes = {d.one("dt").text: d.one("dd").text for d in page.one("dl", **{"class": "modes"}).all("div")}
+    for mode in space.sharing_modes:
+        concept = URIRef(f"{BASE}vocab/sharing-mode/{mode}")
+        label = str(next(o for o in graph.objects(concept, SKOS.prefLabel) if o.language == "pl"))
+        definition = next(o for o in graph.objects(concept, SKOS.definition) if o.language == "pl")
+        assert modes[label] == str(definition)
+    assert [a.attrs["href"] for a in page.one("ul", **{"class": "formats"}).all("a")] == [
+        f"/space/{space.id}.ttl", f"/space/{space.id}.jsonld", f"/space/{space.id}.nt"]
+    data = json.loads(page.one("script", type="application/ld+json").raw)
+    assert data["id"] in (f"{BASE}space/{space.id}", f"space/{space.id}")
+    assert data["maximumAttendeeCapacity"] == space.capacity
+    venue_link = page.one("section", **{"aria-labelledby": "place-heading"}).one("h2").one("a")
+    assert venue_link.attrs["href"] == f"/venue/{venue.id}.html"
+
+
+def test_space_page_shows_hours_access_verified_and_small_map(hostile_client, hostile):
+    _, records = hostile
+    page = dom(hostile_client.get("/space/bk-sala-warsztatowa-przyklad.html"))
+    facts = {d.one("dt").text: d.one("dd").text for dl in page.with_class("facts") for d in dl.all("div")}
+    assert facts["Godziny otwarcia"] == "pon.–pt. 10:00–18:00, sob. 10:00–14:00"
+    assert facts["Dostępność"].startswith("Wejście bez schodów")
+    assert page.one("time").attrs["datetime"] == "2026-02-19"
+    venue = next(v for v in records.venues if v.id == "bk-siedziba")
+    point = json.loads(page.one("script", id="space-map-data").raw)[0]
+    assert (point["lat"], point["lon"]) == (float(venue.latitude), float(venue.longitude))
+
+
+def test_correction_link_is_a_prefilled_mailto(hostile_client):
+    page = dom(hostile_client.get("/space/bk-sala-warsztatowa-przyklad.html"))
+    link = page.one("section", **{"class": "correction"}).one("a")
+    parts = urlsplit(link.attrs["href"])
+    assert parts.scheme == "mailto" and parts.path == "poprawki@example.org"
+    fields = parse_qs(parts.query)
+    assert EVIL_SPACE in fields["subject"][0]
+    body = fields["body"][0]
+    assert f"{BASE}space/bk-sala-warsztatowa-przyklad" in body and EVIL_INSTITUTION in body
+
+
+def test_without_contact_email_the_page_says_so_and_links_to_about(client):
+    page = dom(client.get("/space/bk-pod-gruszka-sala-fontany.html"))
+    section = page.one("section", **{"class": "correction"})
+    assert not [a for a in section.all("a") if a.attrs["href"].startswith("mailto:")]
+    assert [a.attrs["href"] for a in section.all("a")] == ["/o-danych"]
+
+
+@pytest.mark.parametrize("path, heading", [
+    ("/venue/mk-krzysztofory.html", None),
+    ("/institution/muzeum-krakowa.html", None),
+    ("/practice/przyklad-warsztaty-sasiedzkie.html", "Warsztaty sąsiedzkie (przykład)"),
+    ("/district/13.html", "Dzielnica XIII Podgórze"),
+    ("/vocab/sharing-mode.html", "Formy udostępniania"),
+    ("/vocab/sharing-mode/wspolorganizacja.html", "współorganizacja"),
+    ("/def/lastVerified.html", "data weryfikacji"),
+    ("/def.html", "Słownik kfl-lod"),
+    ("/place/krakow.html", "Kraków"),
+    ("/organization/wydzial-kultury.html", "Wydział Kultury i Dziedzictwa Narodowego Urzędu Miasta Krakowa"),
+    ("/dataset.html", None),
+    ("/catalog.html", None),
+])
+def test_a_page_for_every_kind(client, records, path, heading):
+    response = client.get(path, headers={"Accept-Language": "pl"})
+    assert response.status_code == 200, path
+    page = dom(response)
+    if heading is None:
+        slug = path.rsplit("/", 1)[-1].removesuffix(".html")
+        heading = next((r.name for r in (*records.venues, *records.institutions) if r.id == slug), None)
+    h1 = page.one("h1").text
+    assert h1 and (heading is None or h1 == heading)
+    _scripts_are_ours(page)
+    assert page.one("script", type="application/ld+json")
+    assert page.one("ul", **{"class": "formats"})
+    assert page.one("section", **{"class": "correction"})
+    assert page.one("section", **{"aria-labelledby": "all-data"}).all("table")
+
+
+def test_venue_and_institution_pages_list_their_spaces(client, records):
+    venue = next(v for v in records.venues if v.id == "mk-krzysztofory")
+    page = dom(client.get(f"/venue/{venue.id}.html"))
+    links = {a.attrs["href"] for a in page.one("section", **{"aria-labelledby": "spaces-heading"}).all("a")}
+    assert links == {f"/space/{s.id}.html" for s in records.spaces if s.venue == venue.id}
+    page = dom(client.get(f"/institution/{venue.institution}.html"))
+    links = {a.attrs["href"] for a in page.one("section", **{"aria-labelledby": "venues-heading"}).all("a")}
+    venues = {v.id for v in records.venues if v.institution == venue.institution}
+    assert links == {f"/venue/{v}.html" for v in venues} | {f"/space/{s.id}.html" for s in records.spaces if s.venue in venues}
+
+
+def test_unknown_things_are_not_found(client):
+    from kfl_lod.web.pages import render_resource
+
+    with client.application.test_request_context("/space/nope.html"):
+        for iri in (f"{BASE}space/nope", f"{BASE}district/99", f"{BASE}vocab/space-type/basen",
+                    f"{BASE}venue/mk-krzysztofory#address", "https://example.org/space/x"):
+            assert render_resource(iri) is None, iri
+    assert client.get("/space/nope.html").status_code == 404
+
+
+# --- good practices and about ---------------------------------------------------------------------
+
+def test_practices_page_lists_the_table(client, records):
+    assert records.practices, "source/dobre_praktyki.csv should hold examples"
+    page = dom(client.get("/praktyki"))
+    cards = {li.attrs["data-practice"]: li for li in page.with_class("card")}
+    assert set(cards) == {p.id for p in records.practices}
+    for practice in records.practices:
+        card = cards[practice.id]
+        assert card.one("h2").text == practice.title
+        assert practice.organisation in card.text
+        assert bool(card.with_class("badge-example")) == practice.illustrative
+        assert f"/space/{practice.space}.html" in [a.attrs["href"] for a in card.all("a")]
+
+
+def test_illustrative_practices_use_fictional_organisations(records):
+    for practice in records.practices:
+        if practice.illustrative:
+            assert "(przykład)" in practice.organisation and "(przykład)" in practice.title
+
+
+def test_about_page_has_licence_citation_downloads_sparql_and_changes(client, published):
+    page = dom(client.get("/o-danych"))
+    hrefs = [a.attrs["href"] for a in page.all("a")]
+    assert "https://creativecommons.org/licenses/by/4.0/deed.pl" in hrefs
+    assert page.with_class("citation")
+    files = sorted(p.name for p in (Path(published.published) / "latest").iterdir() if not p.name.startswith("."))
+    assert [h for h in hrefs if h.startswith("/dumps/")] == [f"/dumps/{f}" for f in files]
+    for name in ("kfl.ttl", "kfl.csv"):
+        assert client.get(f"/dumps/{name}").status_code == 200
+    assert "/sparql" in hrefs and "/changes" in hrefs
+
+
+# --- languages -------------------------------------------------------------------------------------
+
+def test_english_by_accept_language_with_labels_from_the_schemes(client, graph):
+    page = dom(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
+    assert page.one("html").attrs["lang"] == "en"
+    options = [o.text for o in page.one("select", id="f-type").all("option")][1:]
+    labels = {str(o) for s in graph.subjects(SKOS.inScheme, URIRef(f"{BASE}vocab/space-type"))
+              for o in graph.objects(s, SKOS.prefLabel) if o.language == "en"}
+    assert {o.rsplit(" (", 1)[0] for o in options} == labels
+
+
+def test_language_switch_sets_a_cookie_and_links_keep_it(client):
+    response = client.get("/?lang=en", headers={"Accept-Language": "pl"})
+    assert "lang=en" in response.headers["Set-Cookie"]
+    page = dom(response)
+    assert page.one("html").attrs["lang"] == "en"
+    card_link = page.with_class("card")[0].one("h3").one("a").attrs["href"]
+    assert card_link.endswith("?lang=en")
+    assert page.one("input", type="hidden", name="lang").attrs["value"] == "en"
+    # The cookie keeps English on the next page, even without the parameter.
+    follow = dom(client.get("/praktyki", headers={"Accept-Language": "pl"}))
+    assert follow.one("html").attrs["lang"] == "en"
+    switch = follow.with_class("lang-switch")[0].one("a")
+    assert switch.attrs["href"].endswith("lang=pl") and switch.attrs["lang"] == "pl"
+    back = dom(client.get(switch.attrs["href"], headers={"Accept-Language": "pl"}))
+    assert back.one("html").attrs["lang"] == "pl"
+
+
+def test_pages_vary_on_language(client):
+    response = client.get("/")
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+    assert response.headers["Content-Language"] == "pl"
+
+
+def test_unknown_language_falls_back_to_polish(client):
+    page = dom(client.get("/?lang=xx", headers={"Accept-Language": "de"}))
+    assert page.one("html").attrs["lang"] == "pl"
+
+
+# --- one store, the base path, new releases ------------------------------------------------------
+
+def test_pages_follow_a_new_release_without_restart(tmp_path):
+    settings = make_settings(tmp_path)
+    assert build(settings, today=date(2026, 3, 2)).report.conforms
+    client = create_app(settings).test_client()
+    assert result_ids(dom(client.get("/?q=zupelnie+nowa"))) == []
+    edit_row(settings.source / "przestrzenie.csv", "bk-pod-gruszka-sala-fontany", nazwa="Zupełnie nowa sala")
+    assert build(settings, today=date(2026, 3, 3)).report.conforms
+    assert result_ids(dom(client.get("/?q=zupelnie+nowa"))) == ["bk-pod-gruszka-sala-fontany"]
+    assert dom(client.get("/space/bk-pod-gruszka-sala-fontany.html")).one("h1").text == "Zupełnie nowa sala"
+
+
+def test_pages_live_under_the_base_path(tmp_path):
+    settings = make_settings(tmp_path, base="https://example.org/kfl/")
+    assert build(settings, today=date(2026, 3, 2)).report.conforms
+    client = create_app(settings).test_client()
+    page = dom(client.get("/kfl/"))
+    assert result_ids(page)
+    links = [a.attrs["href"] for a in page.all("a") if not a.attrs["href"].startswith(("http", "mailto:", "tel:", "#"))]
+    assert links and all(h.startswith("/kfl/") for h in links)
+    assert all(s.attrs["src"].startswith("/kfl/static/") for s in page.all("script") if "src" in s.attrs)
+    space = page.with_class("card")[0].one("h3").one("a").attrs["href"]
+    response = client.get(space)
+    assert response.status_code == 200
+    data = json.loads(dom(response).one("script", type="application/ld+json").raw)
+    assert data["@context"]["@base"] == "https://example.org/kfl/"
+    assert data["id"] == space.removeprefix("/kfl/").removesuffix(".html")
+    for path in ("/kfl/praktyki", "/kfl/o-danych", "/kfl/static/map.js"):
+        assert client.get(path).status_code == 200
+
+
+def test_no_second_copy_of_the_data(app):
+    """The pages' index is built from the very store object the SPARQL endpoint uses."""
+    from kfl_lod.web import store
+    from kfl_lod.web.pages import current_index
+
+    with app.test_request_context("/"):
+        index = current_index()
+        holder = app.extensions["kfl_pages"]["index"]
+        assert holder[0] is store() and holder[1] is index
+

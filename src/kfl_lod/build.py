@@ -50,7 +50,8 @@ class BuildResult:
 
 
 def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, object, Report]:
-    """Read, map and validate; raise SourceError on bad input."""
+    """Read, map and validate; raise SourceError on bad input, SettingsError on bad metadata settings."""
+    catalog.check_settings(settings)
     progress("reading source tables")
     records = read_source(settings.source)
     progress("building the graph")

@@ -249,8 +249,8 @@ def void_description() -> Response:
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
     offered = list(RDF_TYPES)
-    best = request.accept_mimetypes.best_match(offered, default="text/turtle") if request.accept_mimetypes else "text/turtle"
-    if request.accept_mimetypes and best is None:
+    best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else "text/turtle"
+    if best is None:
         return Response("Not acceptable. Available: " + ", ".join(offered) + "\n", 406, mimetype="text/plain")
     if best == "text/turtle":
         data = path.read_bytes()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -52,3 +61,85 @@ def published(tmp_path_factory) -> Settings:
     result = build(s, today=date(2026, 3, 2))
     assert result.report.conforms, [str(r) for r in result.report.violations]
     return s
+
+
+# --- live servers -------------------------------------------------------------------------
+# A real server (gunicorn, started by `kfl-lod serve`) on a free 127.0.0.1 port, for tests
+# that must talk HTTP. `server` is one shared server on the `published` publication;
+# `start_server(settings, **options)` starts one with other settings (e.g. a 1 s query
+# timeout) and stops it when the test ends. Both give the root URL, e.g.
+# "http://127.0.0.1:41234"; things are under settings.base_path ("/" by default).
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The KFL_* environment variables that give another process these settings."""
+    env = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if value == f.default:
+            continue
+        env[f"KFL_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return env
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(settings: Settings, workers: int = 1, threads: int = 8, start_timeout: float = 30.0) -> Iterator[str]:
+    """Run `kfl-lod serve` for ``settings`` on loopback until the block ends; yield its root URL."""
+    import requests
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")}
+    env.update(settings_env(settings))
+    cwd = Path(tempfile.mkdtemp(prefix="kfl-server-"))  # no kfl-lod.toml there
+    log = open(cwd / "server.log", "w+b")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kfl_lod.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--threads", str(threads)],
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    health = url + settings.base_path + "healthz"
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"server exited ({proc.returncode}):\n{log.read().decode(errors='replace')}")
+            try:
+                if requests.get(health, timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not healthy within {start_timeout} s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        log.close()
+        shutil.rmtree(cwd, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server(published) -> Iterator[str]:
+    """Root URL of a real server (gunicorn via `kfl-lod serve`) on the shared publication."""
+    with live_server(published) as url:
+        yield url
+
+
+@pytest.fixture
+def start_server():
+    """Factory: ``start_server(settings, **options)`` -> root URL of a server stopped after the test."""
+    with ExitStack() as stack:
+        yield lambda settings, **options: stack.enter_context(live_server(settings, **options))

@@ -118,5 +118,81 @@ def validate(ctx: Context, source: Path | None, as_json: bool) -> None:
     _print_result(result, ctx.as_json, "Valid" if result.report.conforms else "Invalid")
 
 
+# --- serve and query (the server, docs/server.md) -------------------------------------------
+
+
+def _ensure_published(ctx: Context, settings: Settings) -> None:
+    """Build first if the publication is missing or older than the source."""
+    from .build import build as run_build
+    from .web.serve import needs_build
+
+    if not needs_build(settings):
+        return
+    click.echo(f"… {settings.published} is missing or older than {settings.source}: building first", err=True)
+    try:
+        result = run_build(settings, progress=_progress(sys.stderr.isatty()))
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        return
+    if not result.report.conforms:
+        for r in result.report.violations:
+            click.echo(str(r), err=True)
+        click.echo("Error: the source has violations; nothing to serve. Fix them and run kfl-lod build.", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes (gunicorn workers).")
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per server process.")
+@click.option("--access-log", is_flag=True, help="Log every request to standard output.")
+@click.pass_obj
+def serve(ctx: Context, host: str, port: int, published: Path | None, workers: int, threads: int,
+          access_log: bool) -> None:
+    """Serve the SPARQL endpoint, the linked data and the pages (builds first if needed)."""
+    from .web.serve import serve as run_server
+
+    settings = _with(ctx, published=published)
+    _ensure_published(ctx, settings)
+    click.echo(f"Serving {settings.published} on http://{host}:{port}/ (SPARQL: http://{host}:{port}{settings.base_path}sparql)", err=True)
+    run_server(settings, host, port, workers=workers, threads=threads, access_log=access_log)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--file", "-f", "path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Read the query from a file (e.g. sparql/counts-per-space-type.rq).")
+@click.option("--format", "fmt", default=None,
+              help="Result format: tsv (default), csv, json or xml for SELECT; json or xml for ASK; "
+                   "turtle (default), ntriples, jsonld or rdfxml for CONSTRUCT/DESCRIBE.")
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.pass_obj
+def query(ctx: Context, text: str | None, path: Path | None, fmt: str | None, published: Path | None) -> None:
+    """Run a SPARQL query with the server's engine and limits; print the results ('-' reads stdin)."""
+    from .query.shell import run_query
+
+    settings = _with(ctx, published=published)
+    if path is not None:
+        text = path.read_text(encoding="utf-8")
+    elif text == "-" or text is None:
+        if text is None and sys.stdin.isatty():
+            raise click.UsageError("give a query, --file FILE, or '-' to read it from standard input")
+        text = sys.stdin.read()
+    _ensure_published(ctx, settings)
+    try:
+        reply = run_query(settings, text, fmt)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if reply.status != 200:
+        click.echo(f"Error: {reply.message.strip()}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    sys.stdout.buffer.write(reply.body)
+    sys.stdout.flush()
+    if reply.truncated:
+        click.echo(f"Warning: results cut at {settings.max_rows} rows (setting max_rows).", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

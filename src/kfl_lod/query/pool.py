@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -33,7 +34,6 @@ from .engine import Job, Reply, execute
 Loader = Callable[[], object]  # returns a pyoxigraph Store; must be picklable (module-level)
 
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
-PR_SET_PDEATHSIG = 1
 
 
 class PoolError(Exception):
@@ -73,8 +73,8 @@ def _isolate_network() -> bool:
 def _serve(conn) -> None:
     """Body of a query process: load the store, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it closes our pipe
+    isolated = _isolate_network()  # first: a user namespace needs a single-threaded process
     _die_with_parent()
-    isolated = _isolate_network()
     try:
         loader, version = conn.recv()
         store = loader()
@@ -93,11 +93,21 @@ def _serve(conn) -> None:
 
 
 def _die_with_parent() -> None:
-    """Ask Linux to kill this process if the server dies, even in the middle of a query."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+    """Exit if the server process goes away, even in the middle of a query.
+
+    A watchdog thread, not PR_SET_PDEATHSIG: that signal fires when the *thread* that
+    started us ends, and web servers start processes from short-lived request threads.
+    pyoxigraph releases the GIL while it evaluates, so the watchdog keeps running.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="kfl-lod-watchdog", daemon=True).start()
 
 
 class _Process:

@@ -353,14 +353,13 @@ def healthz() -> Response:
     """For load balancers: 200 if the publication is loaded, 503 if not."""
     from flask import jsonify
 
-    data = current_app.extensions["kfl_data"]
     try:
         triples = len(current_store())
     except Exception as exc:  # noqa: BLE001 - any failure to load means unhealthy
         response = jsonify(status="unavailable", error=f"{type(exc).__name__}: {exc}")
         response.status_code = 503
         return response
-    status = {"status": "ok" if triples else "empty", "release": data.version(), "triples": triples}
+    status = {"status": "ok" if triples else "empty", "release": release_name(), "triples": triples}
     entry = current_app.extensions.get("kfl_query_pool")
     if entry is not None:
         status["query_processes"] = entry[1].status()

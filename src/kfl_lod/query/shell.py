@@ -1,0 +1,42 @@
+"""Run one query from the shell with the same engine, processes and limits as the server."""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from ..store import store_loader
+from . import formats
+from .engine import Job, Reply, default_prefixes
+from .pool import PoolError, QueryPool
+
+# Shell defaults: TSV reads well in a terminal; Turtle for graphs.
+DEFAULTS = {formats.SOLUTIONS: "tsv", formats.BOOLEAN: "json", formats.GRAPH: "turtle"}
+
+
+def run_query(settings: Settings, text: str, fmt: str | None = None) -> Reply:
+    """Run ``text`` on the publication in one query process; errors become a Reply.
+
+    :raises ValueError: if ``fmt`` names no format.
+    """
+    if fmt and not formats.is_known_format_value(fmt):
+        raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(formats.FORMAT_VALUES)}")
+    chosen = {family: ((f.name if (f := formats.by_name(family, fmt)) else None) if fmt else default)
+              for family, default in DEFAULTS.items()}
+    # A format that fits one form only (csv) leaves the others at their default.
+    if fmt:
+        chosen = {family: name or DEFAULTS[family] for family, name in chosen.items()}
+    from .text import inspect
+
+    info = inspect(text)
+    if info.update:
+        return Reply.error(403, f"SPARQL Update ({info.update}) is not accepted: the data is read-only.")
+    if info.uses_service:
+        return Reply.error(400, "SERVICE (federated query) is not allowed: no outbound requests are made.")
+    pool = QueryPool(1, store_loader(settings.published, settings.base))
+    try:
+        job = Job(query=text, formats=chosen, max_rows=settings.max_rows, base_iri=settings.base,
+                  prefixes=default_prefixes(settings.base))
+        return pool.run(job, settings.query_timeout)
+    except PoolError as exc:
+        return Reply.error(exc.status, str(exc))
+    finally:
+        pool.close()

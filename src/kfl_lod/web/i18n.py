@@ -80,6 +80,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "other": ("Warunki i dostępność", "Terms and access"),
     "modes": ("Forma udostępniania (dowolna z zaznaczonych)", "Sharing mode (any of those ticked)"),
     "equipment": ("Wyposażenie (wszystkie zaznaczone)", "Equipment (all of those ticked)"),
+    "equipment_label": ("Wyposażenie", "Equipment"),
     "search_button": ("Szukaj", "Search"),
     "clear": ("Wyczyść filtry", "Clear filters"),
     "results": ("Wyniki", "Results"),

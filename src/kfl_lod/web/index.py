@@ -295,6 +295,9 @@ def build_index(store: ox.Store, base: str) -> Index:
         order = SCHEMES[scheme.slug].slugs() if scheme.slug in SCHEMES else []
         scheme.concepts.sort(key=lambda c: (order.index(c.slug) if c.slug in order else len(order), fold(c.label("pl"))))
 
+    # Concept IRIs in scheme order, so lists of modes or equipment read as in the vocabulary.
+    rank = {c.iri: n for scheme in schemes.values() for n, c in enumerate(scheme.concepts)}
+
     districts: list[District] = []
     for node in _of_type(nodes, SCHEMA + "AdministrativeArea", base + "district/"):
         tail = node.iri[len(base + "district/"):]
@@ -344,7 +347,9 @@ def build_index(store: ox.Store, base: str) -> Index:
         space = Space(
             iri=node.iri, id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             name=node.text(SCHEMA + "name"), description=node.text(SCHEMA + "description"),
-            type=node.ref(kfl + "spaceType"), modes=node.refs(kfl + "sharingMode"), equipment=node.refs(kfl + "equipment"),
+            type=node.ref(kfl + "spaceType"),
+            modes=sorted(node.refs(kfl + "sharingMode"), key=lambda i: (rank.get(i, len(rank)), i)),
+            equipment=sorted(node.refs(kfl + "equipment"), key=lambda i: (rank.get(i, len(rank)), i)),
             capacity=node.integer(SCHEMA + "maximumAttendeeCapacity"), area=size.number(SCHEMA + "value"),
             free=node.boolean(SCHEMA + "isAccessibleForFree"), conditions=node.text(kfl + "conditions"),
             verified=node.text(kfl + "lastVerified"), illustrative=bool(node.boolean(kfl + "illustrative")),

@@ -55,7 +55,7 @@ class Break:
     severity: str = "Violation"
     node: str | None = None  # change this node instead of the focus
     node_level: bool = False  # a constraint on the node itself (sh:or, sh:nodeKind, SPARQL): no path
-    also: tuple[str, ...] = ()  # further "shape/Component" results the change causes, by design
+    also: tuple[tuple[str, str, str, str], ...] = ()  # further (shape, component, severity, path) results, by design
 
     def __str__(self) -> str:
         return f"{self.shape}-{self.component}-{self.op}"
@@ -108,7 +108,7 @@ CASES = [
     B("Institution-organiser", "MinCount", INST, "remove", "schema:parentOrganization"),
     B("Institution-organiser", "Class", INST, "set", "schema:parentOrganization", "iri:place/krakow"),
     B("Institution-venue", "MinCount", "institution/teatr-probny", "remove", "schema:location",
-      also=("Institution-offers-no-space/SPARQL",)),
+      also=(("Institution-offers-no-space", "QualifiedMinCount", "Warning", ""),)),
     B("Institution-venue", "Class", INST, "add", "schema:location", "iri:" + SPACE),
     B("Institution-url", "MaxCount", INST, "add", "schema:url", URIRef("https://okp.example.pl/en/")),
     B("Institution-url", "NodeKind", INST, "set", "schema:url", Literal("https://okp.example.pl/")),
@@ -122,7 +122,7 @@ CASES = [
     B("Institution-contactPoint", "Class", INST, "set", "schema:contactPoint", "iri:" + VENUE),
     B("Institution-sameAs", "NodeKind", INST, "set", "schema:sameAs", Literal("http://www.wikidata.org/entity/Q4115189")),
     B("Institution-sameAs", "Pattern", INST, "set", "schema:sameAs", URIRef("https://pl.wikipedia.org/wiki/Krak%C3%B3w")),
-    B("Institution-offers-no-space", "SPARQL", "institution/teatr-probny", "set", "schema:containedInPlace",
+    B("Institution-offers-no-space", "QualifiedMinCount", "institution/teatr-probny", "set", "schema:containedInPlace",
       "iri:venue/okp-filia", node="space/tp-sala-prob", node_level=True, severity="Warning"),
     # contact point
     B("Contact-type", "MinCount", CONTACT, "remove", "schema:contactType"),
@@ -159,7 +159,7 @@ CASES = [
     B("Address-locality", "MaxCount", VENUE + "#address", "add", "schema:addressLocality", Literal("Wieliczka")),
     B("Address-country", "MinCount", VENUE + "#address", "remove", "schema:addressCountry"),
     B("Address-country", "MaxCount", VENUE + "#address", "add", "schema:addressCountry", Literal("PL", lang="pl"),
-      also=("Address-country/In",)),
+      also=(("Address-country", "In", "Violation", str(SCHEMA.addressCountry)),)),
     B("Address-country", "In", VENUE + "#address", "set", "schema:addressCountry", Literal("DE")),
     # coordinates
     B("Geo-latitude", "MinCount", VENUE + "#geo", "remove", "schema:latitude"),
@@ -206,7 +206,7 @@ CASES = [
     B("Space-lastVerified", "Datatype", SPACE, "set", "kfl:lastVerified", Literal("19.02.2026")),
     B("Space-conditions", "Datatype", SPACE, "set", "kfl:conditions", Literal("Po uzgodnieniu.")),
     B("Space-feature", "Class", SPACE, "add", "schema:amenityFeature", "iri:district/13"),
-    B("Space-free-but-only-paid", "SPARQL", "space/okp-sala-widowiskowa", "set", "schema:isAccessibleForFree", Literal(True),
+    B("Space-free-but-only-paid", "Or", "space/okp-sala-widowiskowa", "set", "schema:isAccessibleForFree", Literal(True),
       node_level=True),
     # floor size, features
     B("FloorSize-value", "MinCount", SPACE + "#floor-size", "remove", "schema:value"),
@@ -215,7 +215,7 @@ CASES = [
     B("FloorSize-value", "MinExclusive", SPACE + "#floor-size", "set", "schema:value", dec("-45.5")),
     B("FloorSize-unit", "MinCount", SPACE + "#floor-size", "remove", "schema:unitCode"),
     B("FloorSize-unit", "MaxCount", SPACE + "#floor-size", "add", "schema:unitCode", Literal("MTK", lang="pl"),
-      also=("FloorSize-unit/In",)),
+      also=(("FloorSize-unit", "In", "Violation", str(SCHEMA.unitCode)),)),
     B("FloorSize-unit", "In", SPACE + "#floor-size", "set", "schema:unitCode", Literal("m2")),
     B("Feature-name", "MinCount", SPACE + "#equipment-ekran", "remove", "schema:name"),
     B("Feature-value", "MinCount", SPACE + "#equipment-ekran", "remove", "schema:value"),
@@ -249,7 +249,7 @@ CASES = [
     B("Term-comment", "UniqueLang", "def/Space", "add", "rdfs:comment", pl("Sala.")),
     B("Term-comment", "LanguageIn", "def/Space", "add", "rdfs:comment", Literal("Ein Raum.", lang="de")),
     B("Term-definedBy", "MinCount", TERM, "remove", "rdfs:isDefinedBy"),
-    B("Term-definedBy", "MaxCount", TERM, "add", "rdfs:isDefinedBy", URIRef("http://schema.org/"), also=("Term-definedBy/Class",)),
+    B("Term-definedBy", "MaxCount", TERM, "add", "rdfs:isDefinedBy", URIRef("http://schema.org/"), also=(("Term-definedBy", "Class", "Violation", str(RDFS.isDefinedBy)),)),
     B("Term-definedBy", "Class", TERM, "set", "rdfs:isDefinedBy", "iri:vocab/equipment"),
     B("Ontology-label", "MinCount", "def", "remove", "rdfs:label", en("kfl-lod vocabulary")),
     B("Ontology-label", "UniqueLang", "def", "add", "rdfs:label", pl("Słownik")),
@@ -303,10 +303,8 @@ def test_constraint_catches_broken_data(valid, case):
     new = {key(r) for r in report.results} - {key(r) for r in baseline.results}
     path = "" if case.node_level else str(iri(case.path))
     expected = {(case.focus, path, case.severity, case.shape, case.component)}
-    for other in case.also:
-        shape, component = other.split("/")
-        expected.add((case.focus, "" if component == "SPARQL" else path, "Warning" if component == "SPARQL" else "Violation",
-                      shape, component))
+    for shape, component, severity, other_path in case.also:
+        expected.add((case.focus, other_path, severity, shape, component))
     assert new == expected
     result = next(r for r in report.results if key(r) in expected)
     assert result.message_pl and result.message_en  # every message in Polish and English
@@ -322,12 +320,12 @@ COMPONENTS = {
     SH.minExclusive: "MinExclusive", SH.maxExclusive: "MaxExclusive", SH.uniqueLang: "UniqueLang",
     SH.languageIn: "LanguageIn", SH["or"]: "Or", SH["and"]: "And", SH["not"]: "Not", SH.xone: "Xone",
     SH.equals: "Equals", SH.disjoint: "Disjoint", SH.lessThan: "LessThan", SH.lessThanOrEquals: "LessThanOrEquals",
-    SH.qualifiedValueShape: "QualifiedValueShape", SH.closed: "Closed",
+    SH.qualifiedMinCount: "QualifiedMinCount", SH.qualifiedMaxCount: "QualifiedMaxCount", SH.closed: "Closed",
 }
 NOT_CONSTRAINTS = {
     RDF.type, SH.path, SH.message, SH.severity, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
     SH.property, SH.sparql, SH.prefixes, SH.select, SH.declare, SH.flags, SH.name, SH.description, SH.ignoredProperties,
-    RDFS.comment, RDFS.label,
+    RDFS.comment, RDFS.label, SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
 }
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
@@ -369,7 +367,7 @@ def constraints_in_shapes(shapes: Graph) -> set[tuple[str, str]]:
 def test_every_constraint_has_a_case():
     shapes = Graph().parse(ROOT / "shapes" / "kfl.ttl")
     required = constraints_in_shapes(shapes)
-    covered = {(c.shape, c.component) for c in CASES} | {tuple(a.split("/")) for c in CASES for a in c.also}
+    covered = {(c.shape, c.component) for c in CASES} | {a[:2] for c in CASES for a in c.also}
     assert required - covered == set(), "constraints without a test that breaks them"
     assert covered - required == set(), "test cases for constraints that are not in the shapes"
 
@@ -393,6 +391,7 @@ def test_shapes_follow_the_configured_base():
     graph.set((space, SCHEMA.isAccessibleForFree, Literal(True)))
     report = validate(graph, load_shapes(ROOT / "shapes", base), origins(records, base))
     assert [(r.focus, r.shape) for r in report.violations] == [(str(space), base + "shapes#Space-free-but-only-paid")]
+    assert report.violations[0].message_en == "A space marked free of charge has only the 'paid rental' sharing mode."
     assert not any(BASE in r.focus for r in report.results)
 
 

@@ -41,6 +41,17 @@ def open_store(published: Path, graph: str | None = None) -> ox.Store:
     return store
 
 
+def open_graphs(files: dict[str, Path]) -> ox.Store:
+    """Load N-Triples files into named graphs (graph IRI -> file), nothing in the default graph.
+
+    Used for datasets made of several graphs, e.g. the W3C protocol tests' data.
+    """
+    store = ox.Store()
+    for graph, path in files.items():
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    return store
+
+
 def dataset_graph(base: str) -> str:
     """The IRI that names the published data as a graph: the dataset's own IRI.
 

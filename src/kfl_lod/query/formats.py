@@ -127,7 +127,11 @@ def negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format:
         score: tuple[float, int] | None = None
         for media_type in offer.media_types():
             # The most specific range decides the q of a media type (RFC 9110, 12.5.1).
-            matches = [(r.match(media_type), r.q) for r in ranges if r.match(media_type)]
+            # Aliases (application/json for JSON-LD) count only when named exactly, so a
+            # wildcard like text/* picks text/csv, not SPARQL XML by its text/xml alias.
+            exact_only = media_type != offer.media_type
+            matches = [(r.match(media_type), r.q) for r in ranges
+                       if r.match(media_type) and (r.match(media_type) == 3 or not exact_only)]
             if not matches:
                 continue
             specificity, q = max(matches)

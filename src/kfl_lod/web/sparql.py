@@ -57,7 +57,12 @@ class ProtocolError(Exception):
 
 
 def query_pool() -> QueryPool:
-    """This server process's pool of query processes, started on first use (after any fork)."""
+    """This server process's pool of query processes, started on first use (after any fork).
+
+    The processes open the store with ``app.extensions["kfl_store_loader"]`` if set (a
+    picklable function returning a pyoxigraph Store), else the publication's N-Triples
+    in the default graph and in the named graph ``{base}dataset``.
+    """
     app = current_app._get_current_object()
     with _POOL_LOCK:
         entry = app.extensions.get("kfl_query_pool")

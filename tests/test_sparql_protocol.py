@@ -1,0 +1,534 @@
+"""SPARQL 1.1 Protocol, query side, against a real server on loopback.
+
+Most tests use the shared `server` (gunicorn via `kfl-lod serve` on the bundled data);
+the W3C protocol test cases run against a server whose store holds the W3C test data.
+"""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import io
+import json
+import socket
+import threading
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from kfl_lod.store import open_graphs
+
+ROOT = Path(__file__).resolve().parent.parent
+W3C = ROOT.parent / "shared" / "reference" / "w3c-sparql11-protocol"
+BASE = "https://kfl.krakow.pl/"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+RES = "{http://www.w3.org/2005/sparql-results#}"
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+SPACES = "PREFIX kfl: <https://kfl.krakow.pl/def/> SELECT ?s WHERE { ?s a kfl:Space } ORDER BY ?s"
+CONSTRUCT = ("PREFIX kfl: <https://kfl.krakow.pl/def/> PREFIX schema: <https://schema.org/> "
+             "CONSTRUCT { ?s schema:name ?n } WHERE { ?s a kfl:Space ; schema:name ?n }")
+
+
+def published_triples(settings) -> int:
+    """Triples the server should hold: the lines of the published N-Triples files."""
+    folder = Path(settings.published) / "latest"
+    return sum(1 for name in ("kfl.nt", "catalog.nt", "void.nt") if (folder / name).exists()
+               for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def space_iris() -> set[str]:
+    with open(ROOT / "source" / "przestrzenie.csv", encoding="utf-8-sig", newline="") as fh:
+        return {BASE + "space/" + row["id"] for row in csv.DictReader(fh)}
+
+
+def sparql(server: str, query: str, accept: str | None = None, **params) -> requests.Response:
+    headers = {"Accept": accept} if accept else {}
+    return requests.get(server + "/sparql", params={"query": query, **params}, headers=headers, timeout=30)
+
+
+def json_bindings(response: requests.Response) -> list[dict]:
+    return response.json()["results"]["bindings"]
+
+
+# --- the three ways to send a query ----------------------------------------------------
+
+
+def test_get_query_counts_every_published_triple(server, published):
+    r = sparql(server, COUNT)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/sparql-results+json"
+    assert int(json_bindings(r)[0]["n"]["value"]) == published_triples(published)
+
+
+def test_post_form_and_post_direct_give_the_get_answer(server):
+    by_get = sparql(server, SPACES).json()
+    by_form = requests.post(server + "/sparql", data={"query": SPACES}, timeout=30)
+    direct = requests.post(server + "/sparql", data=SPACES.encode(), timeout=30,
+                           headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    assert by_form.status_code == direct.status_code == 200
+    assert by_form.json() == direct.json() == by_get
+    assert {b["s"]["value"] for b in by_get["results"]["bindings"]} == space_iris()
+
+
+def test_relative_iris_resolve_against_the_base_and_usual_prefixes_are_predeclared(server):
+    r = sparql(server, "SELECT ?name WHERE { <space/ckp-ruczaj-sala-widowiskowa> schema:name ?name }")
+    assert r.status_code == 200, r.text
+    assert [b["name"]["value"] for b in json_bindings(r)] == ["Sala widowiskowa"]
+
+
+# --- dataset: default-graph-uri / named-graph-uri ----------------------------------------
+
+
+def test_protocol_dataset_names_the_published_data_or_empty_graphs(server, published):
+    total = published_triples(published)
+    same = sparql(server, COUNT, **{"default-graph-uri": BASE + "dataset"})
+    empty = sparql(server, COUNT, **{"default-graph-uri": "http://example.org/no-such-graph"})
+    assert int(json_bindings(same)[0]["n"]["value"]) == total
+    assert int(json_bindings(empty)[0]["n"]["value"]) == 0
+    named = sparql(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                   **{"named-graph-uri": BASE + "dataset"})
+    assert [b["g"]["value"] for b in json_bindings(named)] == [BASE + "dataset"]
+    # With only named graphs given, the default graph is empty (SPARQL 1.1 Protocol 2.1.4).
+    only_named = sparql(server, COUNT, **{"named-graph-uri": BASE + "dataset"})
+    assert int(json_bindings(only_named)[0]["n"]["value"]) == 0
+
+
+def test_a_graph_iri_that_is_not_an_iri_is_refused(server):
+    r = sparql(server, COUNT, **{"default-graph-uri": "not an iri"})
+    assert r.status_code == 400
+    assert "IRI" in r.text
+
+
+# --- content negotiation -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (None, "application/sparql-results+json"),
+    ("*/*", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/*", "text/csv"),
+    ("application/json", "application/sparql-results+json"),
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+])
+def test_select_results_follow_accept(server, accept, expected):
+    r = sparql(server, SPACES, accept)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].split(";")[0] == expected
+    assert "Accept" in r.headers["Vary"]
+    assert _select_values(r) == space_iris()
+
+
+def _select_values(r: requests.Response) -> set[str]:
+    kind = r.headers["Content-Type"].split(";")[0]
+    if kind == "application/sparql-results+json":
+        return {b["s"]["value"] for b in json_bindings(r)}
+    if kind == "application/sparql-results+xml":
+        root = ET.fromstring(r.content)
+        return {e.text for e in root.iter(RES + "uri")}
+    if kind == "text/csv":
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8"))))
+        assert rows[0] == ["s"]
+        return {row[0] for row in rows[1:]}
+    if kind == "text/tab-separated-values":
+        lines = r.content.decode("utf-8").splitlines()
+        assert lines[0] == "?s"
+        return {line.strip("<>") for line in lines[1:]}
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(("accept", "fmt", "expected", "rdflib_format"), [
+    ("application/rdf+xml", None, "application/rdf+xml", "xml"),
+    ("text/turtle", None, "text/turtle", "turtle"),
+    ("application/n-triples", None, "application/n-triples", "nt"),
+    ("application/ld+json", None, "application/ld+json", "json-ld"),
+    (None, None, "text/turtle", "turtle"),
+    ("text/turtle;q=0.2, application/ld+json;q=0.8", None, "application/ld+json", "json-ld"),
+    ("application/sparql-results+json", "rdfxml", "application/rdf+xml", "xml"),
+    (None, "ntriples", "application/n-triples", "nt"),
+])
+def test_construct_results_follow_accept_or_format(server, accept, fmt, expected, rdflib_format):
+    params = {"format": fmt} if fmt else {}
+    r = sparql(server, CONSTRUCT, accept, **params)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].split(";")[0] == expected
+    g = Graph().parse(data=r.content, format=rdflib_format)
+    assert {str(s) for s in g.subjects()} == space_iris()
+
+
+def test_the_national_portal_harvester_gets_rdf_xml_with_the_exact_media_type(server):
+    """GET with Accept: application/rdf+xml on a CONSTRUCT; it reads Content-Type split on ';'."""
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . ?s a <http://www.w3.org/ns/dcat#Catalog> }"
+    r = requests.get(server + "/sparql", params={"query": query}, timeout=30,
+                     headers={"Accept": "application/rdf+xml"})
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].split(";")[0] == "application/rdf+xml"
+    Graph().parse(data=r.content, format="xml")
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (None, "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+])
+def test_ask_answers_in_json_or_xml(server, accept, expected):
+    r = sparql(server, "ASK { ?s a <https://kfl.krakow.pl/def/Space> }", accept)
+    assert r.headers["Content-Type"] == expected
+    if expected.endswith("json"):
+        assert r.json() == {"head": {}, "boolean": True}
+    else:
+        assert ET.fromstring(r.content).find(RES + "boolean").text == "true"
+
+
+@pytest.mark.parametrize(("query", "accept", "params"), [
+    (SPACES, "image/png", {}),
+    (SPACES, "application/rdf+xml", {}),
+    ("ASK {}", "text/csv", {}),
+    (CONSTRUCT, None, {"format": "csv"}),
+])
+def test_no_fitting_format_is_406_with_the_formats_offered(server, query, accept, params):
+    r = sparql(server, query, accept, **params)
+    assert r.status_code == 406
+    assert "application/" in r.text  # says what can be had
+
+
+def test_format_parameter_overrides_accept(server):
+    r = sparql(server, SPACES, "application/sparql-results+json", format="tsv")
+    assert r.headers["Content-Type"].startswith("text/tab-separated-values")
+
+
+def test_every_result_format_carries_tricky_values_intact(server):
+    query = ('SELECT ?a ?b ?c WHERE { VALUES (?a ?b ?c) { '
+             '("przecinek, \\"cudzysłów\\"\\nnowa\\tlinia" "zażółć"@pl 42) '
+             '(<https://example.org/a?b=c&d> "2026-03-02"^^<http://www.w3.org/2001/XMLSchema#date> UNDEF) } }')
+    expected = [
+        {"a": 'przecinek, "cudzysłów"\nnowa\tlinia', "b": "zażółć", "c": "42"},
+        {"a": "https://example.org/a?b=c&d", "b": "2026-03-02"},
+    ]
+    j = sparql(server, query, "application/sparql-results+json")
+    rows = [{k: v["value"] for k, v in b.items()} for b in json_bindings(j)]
+    assert rows == expected
+    assert json_bindings(j)[0]["b"]["xml:lang"] == "pl"
+    assert json_bindings(j)[1]["b"]["datatype"].endswith("#date")
+    x = ET.fromstring(sparql(server, query, "application/sparql-results+xml").content)
+    xml_rows = [{b.get("name"): "".join(b.itertext()) for b in result} for result in x.iter(RES + "result")]
+    assert xml_rows == expected
+    c = list(csv.DictReader(io.StringIO(sparql(server, query, "text/csv").content.decode("utf-8"), newline="")))
+    assert [{k: v for k, v in row.items() if v} for row in c] == expected
+    t = sparql(server, query, "text/tab-separated-values").content.decode("utf-8").split("\n")
+    assert t[0] == "?a\t?b\t?c"
+    assert t[1].split("\t") == ['"przecinek, \\"cudzysłów\\"\\nnowa\\tlinia"', '"zażółć"@pl', "42"]
+    assert t[2].split("\t") == ["<https://example.org/a?b=c&d>",
+                                '"2026-03-02"^^<http://www.w3.org/2001/XMLSchema#date>', ""]
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+def test_malformed_query_is_400_with_the_parser_message(server):
+    r = sparql(server, "SELECT ?s WHERE { ?s ?p ")
+    assert r.status_code == 400
+    assert r.headers["Content-Type"].startswith("text/plain")
+    assert "Malformed query" in r.text
+
+
+def test_two_query_parameters_are_400(server):
+    r = requests.get(server + "/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")], timeout=30)
+    assert r.status_code == 400
+    assert "exactly one" in r.text
+
+
+@pytest.mark.parametrize(("data", "content_type"), [
+    ({"format": "json"}, None),  # form without a query
+    (b"", "application/sparql-query"),
+    (b"   \n", "application/sparql-query"),
+])
+def test_missing_query_is_400(server, data, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    r = requests.post(server + "/sparql", data=data, headers=headers, timeout=30)
+    assert r.status_code == 400
+    assert "Missing query" in r.text
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json", None])
+def test_unsupported_or_missing_content_type_is_400(server, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    r = requests.post(server + "/sparql", data=b"ASK {}", headers=headers, timeout=30)
+    assert r.status_code == 400
+    assert "application/sparql-query" in r.text
+
+
+def test_non_utf8_body_is_400(server):
+    r = requests.post(server + "/sparql", data="ASK {}".encode("utf-16"), timeout=30,
+                      headers={"Content-Type": "application/sparql-query; charset=UTF-16"})
+    assert r.status_code == 400
+    assert "UTF-8" in r.text
+    r = requests.post(server + "/sparql", data=b"ASK { \xff }", timeout=30,
+                      headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400
+    assert "UTF-8" in r.text
+
+
+def test_unknown_format_parameter_is_400(server):
+    r = sparql(server, SPACES, format="pdf")
+    assert r.status_code == 400
+    assert "Unknown format" in r.text
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct", "as-query"])
+def test_updates_are_refused_and_change_nothing(server, published, how):
+    update = "INSERT DATA { <https://example.org/s> <https://example.org/p> 1 }"
+    if how == "get":
+        r = requests.get(server + "/sparql", params={"update": update}, timeout=30)
+    elif how == "form":
+        r = requests.post(server + "/sparql", data={"update": update}, timeout=30)
+    elif how == "direct":
+        r = requests.post(server + "/sparql", data=update.encode(), timeout=30,
+                          headers={"Content-Type": "application/sparql-update"})
+    else:
+        r = sparql(server, update)
+    assert r.status_code == 403
+    assert "read-only" in r.text
+    count = sparql(server, COUNT)
+    assert int(json_bindings(count)[0]["n"]["value"]) == published_triples(published)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_405(server, method):
+    r = requests.request(method, server + "/sparql", params={"query": "ASK {}"}, timeout=30)
+    assert r.status_code == 405
+    assert "GET" in r.headers["Allow"] and "POST" in r.headers["Allow"]
+    assert "read-only" in r.text
+
+
+@pytest.mark.parametrize("service", [
+    "SERVICE <{url}> {{ ?s ?p ?o }}",
+    "service silent <{url}> {{ ?s ?p ?o }}",
+    "OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "\\u0053ERVICE <{url}> {{ ?s ?p ?o }}",
+])
+def test_service_is_refused_and_no_outbound_request_is_made(server, service):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(1.0)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    try:
+        r = sparql(server, "SELECT * WHERE { " + service.format(url=url) + " }")
+        assert r.status_code == 400
+        assert "SERVICE" in r.text and "not allowed" in r.text
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
+
+
+def test_service_in_a_string_or_iri_is_not_mistaken_for_the_keyword(server):
+    r = sparql(server, 'SELECT ?x WHERE { BIND("SERVICE" AS ?x) FILTER(?x != <https://example.org/SERVICE>) }')
+    assert r.status_code == 200
+    assert json_bindings(r)[0]["x"]["value"] == "SERVICE"
+
+
+# --- HEAD, OPTIONS, CORS ---------------------------------------------------------------------
+
+
+def test_head_answers_headers_without_a_body(server):
+    r = requests.head(server + "/sparql", params={"query": SPACES}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/sparql-results+json"
+    assert r.content == b""
+
+
+def test_options_and_cors_preflight(server):
+    r = requests.options(server + "/sparql", timeout=30, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert r.status_code == 200
+    assert {"GET", "POST", "HEAD", "OPTIONS"} <= {m.strip() for m in r.headers["Allow"].split(",")}
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in r.headers["Access-Control-Allow-Headers"].lower()
+    got = sparql(server, "ASK {}")
+    assert got.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-KFL-Results-Truncated" in sparql(server, SPACES).headers["Access-Control-Expose-Headers"]
+
+
+# --- no query: service description and the query page ----------------------------------------
+
+
+@pytest.mark.parametrize(("accept", "rdflib_format"), [
+    ("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+    ("application/n-triples", "nt"), ("*/*", "turtle"), (None, "turtle"),
+])
+def test_service_description_for_rdf_clients(server, accept, rdflib_format):
+    r = requests.get(server + "/sparql", headers={"Accept": accept} if accept else {}, timeout=30)
+    assert r.status_code == 200
+    g = Graph().parse(data=r.content, format=rdflib_format)
+    service = URIRef(server + "/sparql")
+    assert (service, RDF.type, SD.Service) in g
+    assert (service, SD.endpoint, service) in g
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
+    formats = set(g.objects(service, SD.resultFormat))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats
+    assert URIRef("http://www.w3.org/ns/formats/RDF_XML") in formats
+    assert any(isinstance(c, Literal) and "10000" in c for c in g.objects(service, URIRef(
+        "http://www.w3.org/2000/01/rdf-schema#comment")))  # the row limit is stated
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.textarea = ""
+        self._in_textarea = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_textarea = tag == "textarea"
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._in_textarea = False
+
+    def handle_data(self, data):
+        if self._in_textarea:
+            self.textarea += data
+
+
+def _page(response: requests.Response) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(response.text)
+    return parser
+
+
+def test_browser_gets_a_query_page_with_an_editor_and_every_example(server):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = requests.get(server + "/sparql", headers={"Accept": browser}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith("text/html")
+    page = _page(r)
+    forms = [a for t, a in page.tags if t == "form"]
+    assert forms and forms[0]["action"] == "/sparql" and forms[0]["method"] == "get"
+    assert any(t == "textarea" and a.get("name") == "query" for t, a in page.tags)
+    # No CDN: nothing is loaded from another host.
+    assert not [a for t, a in page.tags if t in ("script", "link", "img") and ("src" in a or "href" in a)]
+    names = sorted(p.stem for p in (ROOT / "sparql").glob("*.rq"))
+    linked = {a["href"].split("example=")[1] for t, a in page.tags if t == "a" and "example=" in a.get("href", "")}
+    assert linked == set(names)
+    example = names[0]
+    chosen = requests.get(server + "/sparql", params={"example": example}, headers={"Accept": "text/html"}, timeout=30)
+    assert _page(chosen).textarea == (ROOT / "sparql" / f"{example}.rq").read_text(encoding="utf-8")
+
+
+# --- the W3C SPARQL 1.1 protocol tests (query side) -------------------------------------------
+
+W3C_GRAPHS = {f"http://kasei.us/2009/09/sparql/data/data{i}.rdf": W3C / f"data{i}.nt" for i in (1, 2, 3)}
+
+
+@pytest.fixture(scope="module")
+def w3c_server(tmp_path_factory):
+    """A real HTTP server on loopback whose store holds the W3C test data in named graphs."""
+    import functools
+
+    from werkzeug.serving import make_server
+
+    from kfl_lod.settings import load_settings
+    from kfl_lod.web import create_app
+
+    tmp = tmp_path_factory.mktemp("w3c")
+    settings = load_settings(environ={}, cwd=tmp, published=tmp / "published", base=BASE,
+                             sparql_examples=ROOT / "sparql")
+    app = create_app(settings)
+    app.extensions["kfl_store_loader"] = functools.partial(open_graphs, W3C_GRAPHS)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    app.extensions["kfl_query_pool"][1].close()
+
+
+def _manifest_tests() -> list[tuple[str, list[dict]]]:
+    """Each protocol test of the manifest: its name and its requests (method, path, headers, body, expect)."""
+    g = Graph().parse(W3C / "manifest.ttl", format="turtle")
+    MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+    HT = Namespace("http://www.w3.org/2011/http#")
+    CNT = Namespace("http://www.w3.org/2011/content#")
+    out = []
+    for test in g.subjects(RDF.type, MF.ProtocolTest):
+        name = str(test).rpartition("#")[2]
+        action = g.value(test, MF.action)
+        requests_list = []
+        for req in g.items(g.value(action, HT.requests)):
+            body = g.value(req, HT.body)
+            headers = {}
+            if g.value(req, HT.headers) is not None:
+                for h in g.items(g.value(req, HT.headers)):
+                    headers[str(g.value(h, HT.fieldName))] = str(g.value(h, HT.fieldValue))
+            resp = g.value(req, HT.resp)
+            requests_list.append({
+                "method": str(g.value(req, HT.methodName)),
+                "path": str(g.value(req, HT.absolutePath)),
+                "headers": headers,
+                "body": str(g.value(body, CNT.chars)) if body is not None else None,
+                "encoding": str(g.value(body, CNT.characterEncoding)) if body is not None else None,
+                "status": {str(s).rpartition("#")[2] for s in g.objects(resp, MF.expectedStatus)},
+                "boolean": g.value(resp, MF.expectedBoolean),
+                "format": str(g.value(resp, MF.expectedFormat) or ""),
+            })
+        out.append((name, requests_list))
+    return sorted(out)
+
+
+W3C_TESTS = _manifest_tests() if (W3C / "manifest.ttl").exists() else []
+FORMAT_TYPES = {
+    "boolean": {"application/sparql-results+json", "application/sparql-results+xml"},
+    "tabular": {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values"},
+    "RDF": {"application/rdf+xml", "text/turtle", "application/n-triples", "application/ld+json"},
+}
+
+
+def test_the_w3c_manifest_is_there():
+    assert len(W3C_TESTS) >= 30
+
+
+@pytest.mark.parametrize(("name", "reqs"), W3C_TESTS, ids=[n for n, _ in W3C_TESTS])
+def test_w3c_protocol_case(w3c_server, name, reqs):
+    """Run the case as the manifest writes it; updates must be refused (403), not done."""
+    host = urlsplit(w3c_server)
+    for req in reqs:
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        body = req["body"].encode(req["encoding"] or "utf-8") if req["body"] is not None else None
+        headers = dict(req["headers"])
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
+        conn.request(req["method"], req["path"], body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        if name.startswith("update_"):
+            # Our endpoint is read-only: the protocol's update operation is refused, clearly.
+            assert response.status == 403, (name, response.status, data)
+            assert b"read-only" in data
+            return
+        if "StatusCode4xx" in req["status"]:
+            assert 400 <= response.status < 500, (name, response.status, data)
+            assert data.strip(), "a 4xx answer says why"
+            continue
+        assert 200 <= response.status < 400, (name, response.status, data)
+        content_type = response.getheader("Content-Type", "").split(";")[0]
+        if req["format"]:
+            assert content_type in FORMAT_TYPES[req["format"]], (name, content_type)
+        if req["boolean"] is not None:
+            expected = bool(req["boolean"].toPython())
+            assert json.loads(data)["boolean"] is expected, (name, data)

@@ -143,3 +143,10 @@ def start_server():
     """Factory: ``start_server(settings, **options)`` -> root URL of a server stopped after the test."""
     with ExitStack() as stack:
         yield lambda settings, **options: stack.enter_context(live_server(settings, **options))
+
+
+@pytest.fixture(scope="module")
+def start_module_server():
+    """Like ``start_server``, for module-scoped fixtures: servers stop after the test module."""
+    with ExitStack() as stack:
+        yield lambda settings, **options: stack.enter_context(live_server(settings, **options))

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import threading
@@ -141,6 +142,8 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
     if request.content_length is not None and request.content_length > settings.max_body_bytes:
         raise ProtocolError(413, f"Request body too large: {request.content_length} bytes; the limit is "
                                  f"{settings.max_body_bytes} bytes (setting max_body_bytes).")
+    if request.method == "POST" and request.content_length is None:
+        _buffer_unsized_body(settings.max_body_bytes)
     queries = args.getlist("query")
     updates = args.getlist("update")
     default_graphs = args.getlist("default-graph-uri")
@@ -193,6 +196,21 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
     if not query.strip():
         raise ProtocolError(400, "Missing query: the 'query' parameter is empty.")
     return query, default_graphs, named_graphs, format_param
+
+
+def _buffer_unsized_body(limit: int) -> None:
+    """Read a chunked body (no Content-Length) up to the limit, refusing more.
+
+    Werkzeug would silently cut such a body at the limit; a cut query could mean
+    something else, so it is read here and refused whole if too large.
+    """
+    stream = request.environ["wsgi.input"]
+    data = stream.read(limit + 1) if request.environ.get("wsgi.input_terminated") else b""
+    if len(data) > limit:
+        raise ProtocolError(413, f"Request body too large: more than {limit} bytes (setting max_body_bytes).")
+    request.environ["wsgi.input"] = io.BytesIO(data)
+    request.environ["CONTENT_LENGTH"] = str(len(data))
+    request.environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
 def _body_text() -> str:

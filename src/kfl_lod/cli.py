@@ -39,16 +39,78 @@ def _fail(error: KflError, as_json: bool) -> None:
         click.echo(json.dumps({"error": error.code, "message": str(error), "problems": problems}, ensure_ascii=False, indent=1))
     else:
         click.echo(f"Error: {error}", err=True)
+        if isinstance(error, SourceError):
+            click.echo("Nothing was published; fix the cells above in the spreadsheet and run the command again.", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _print_result(result, as_json: bool, action: str) -> None:
+_PREFIXES = {
+    "https://schema.org/": "schema:", "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.opengis.net/ont/geosparql#": "geo:",
+}
+EXAMPLES = 3  # records named under each group of warnings
+
+
+def _short(iri: str, base: str) -> str:
+    """An IRI as a reader scans it: relative to the base, or with a common prefix."""
+    if iri.startswith(base + "def/"):
+        return "kfl:" + iri[len(base) + 4:]
+    if iri.startswith(base):
+        return iri[len(base):]
+    for namespace, prefix in _PREFIXES.items():
+        if iri.startswith(namespace):
+            return prefix + iri[len(namespace):]
+    return iri
+
+
+def _row_order(result) -> tuple[str, int, str]:
+    """Sort key: source file, then row number ("source/x.csv, row 12"), then the record."""
+    file, _, row = result.source.rpartition(", row ")
+    return (file, int(row), result.focus) if row.isdigit() else (result.source, 0, result.focus)
+
+
+def _describe(results, base: str) -> list[str]:
+    """Human lines for a report: every violation in full, warnings grouped by message."""
+    lines: list[str] = []
+    violations = [r for r in results if r.severity == "Violation"]
+    warnings = [r for r in results if r.severity != "Violation"]
+    if violations:
+        lines.append(f"Violations ({len(violations)}) — naruszenia:")
+        for r in violations:
+            where = f" — {r.source}" if r.source else ""
+            lines.append(f"  ✗ {_short(r.focus, base)}{where}")
+            if r.path:
+                lines.append(f"    {_short(r.path, base)}" + (f" = {r.value!r}" if r.value and r.value != r.focus else ""))
+            for message in dict.fromkeys(m for m in (r.message_pl, r.message_en) if m):
+                lines.append(f"    {message}")
+    if warnings:
+        groups: dict[tuple[str, str, str], list] = {}
+        for r in warnings:
+            groups.setdefault((r.message_en, r.message_pl, r.path), []).append(r)
+        lines.append(f"Warnings ({len(warnings)}) — ostrzeżenia, grouped by message:")
+        width = len(str(max(len(g) for g in groups.values())))
+        for (en, pl, _), items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            lines.append(f"  {len(items):>{width}} × {en or pl}" + (f" / {pl}" if en and pl else ""))
+            items = sorted(items, key=_row_order)  # as the clerk meets them in the spreadsheet
+            shown = [f"{_short(r.focus, base)}" + (f" ({r.source})" if r.source else "") for r in items[:EXAMPLES]]
+            more = f" and {len(items) - EXAMPLES} more" if len(items) > EXAMPLES else ""
+            lines.append(f"  {' ' * width}   e.g. {', '.join(shown)}{more}")
+    return lines
+
+
+def _print_result(result, as_json: bool, action: str, settings: Settings) -> None:
     summary = result.summary()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
     else:
-        for r in result.report.results:
-            click.echo(str(r), err=r.severity != "Violation")
+        for line in _describe(result.report.results, settings.base):
+            click.echo(line)
+        if result.published is not None and summary["warnings"]:
+            click.echo(f"Every result, with its record: {settings.published / 'shacl-report.ttl'} (or --json).")
+        elif result.report.results and result.published is None:
+            click.echo("Every result as data: add --json." + (
+                "" if result.report.conforms else " Nothing was published; the previous publication is unchanged."))
         release = ""
         if summary["release"]:
             release = f", release {summary['release']}" + ("" if summary["new_release"] else " (unchanged)")
@@ -97,7 +159,7 @@ def build(ctx: Context, source: Path | None, out: Path | None, base: str | None,
     except KflError as exc:
         _fail(exc, ctx.as_json)
         return
-    _print_result(result, ctx.as_json, "Published" if result.report.conforms else "Not published")
+    _print_result(result, ctx.as_json, "Published" if result.report.conforms else "Not published", settings)
 
 
 @main.command()
@@ -115,7 +177,7 @@ def validate(ctx: Context, source: Path | None, as_json: bool) -> None:
     except KflError as exc:
         _fail(exc, ctx.as_json)
         return
-    _print_result(result, ctx.as_json, "Valid" if result.report.conforms else "Invalid")
+    _print_result(result, ctx.as_json, "Valid" if result.report.conforms else "Invalid", settings)
 
 
 # --- serve and query (the server, docs/server.md) -------------------------------------------

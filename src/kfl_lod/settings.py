@@ -79,7 +79,7 @@ class Settings:
         return urlsplit(self.base).path or "/"
 
     def replace(self, **changes: Any) -> "Settings":
-        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items() if v is not None})
+        return _checked(dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items() if v is not None}))
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -111,6 +111,8 @@ def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = N
     names = {f.name for f in fields(Settings)}
     values: dict[str, Any] = {}
     path = Path(environ.get("KFL_SETTINGS", cwd / SETTINGS_FILE))
+    if "KFL_SETTINGS" in environ and not path.is_file():
+        raise SettingsError(f"KFL_SETTINGS names {path}, which is not a file; expected a TOML settings file")
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -125,7 +127,11 @@ def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = N
         if env is not None:
             values[name] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
-    settings = Settings(**{k: _coerce(k, v) for k, v in values.items()})
+    return _checked(Settings(**{k: _coerce(k, v) for k, v in values.items()}))
+
+
+def _checked(settings: Settings) -> Settings:
+    """Refuse values no part can use; end the base with '/'. Used by load_settings and replace."""
     if not settings.base.startswith(("http://", "https://")):
         raise SettingsError(f"setting base: {settings.base!r} must be an http(s) IRI")
     if not settings.base.endswith("/"):

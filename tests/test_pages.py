@@ -283,7 +283,8 @@ def test_filter_says_how_many_spaces_lack_the_fact(client, records):
 @pytest.mark.parametrize("params, bad", [
     ({"osoby": "dużo"}, "dużo"), ({"osoby": "-3"}, "-3"), ({"dzielnica": "99"}, "99"),
     ({"rodzaj": "<b>basen</b>"}, "<b>basen</b>"), ({"forma": "za-darmo"}, "za-darmo"),
-    ({"bezplatnie": "może"}, "może"),
+    ({"bezplatnie": "może"}, "może"), ({"osoby": "²"}, "²"), ({"dzielnica": "١"}, "١"),
+    ({"osoby": "1" * 40}, "1" * 40),
 ])
 def test_bad_parameters_are_reported_and_left_out(client, records, params, bad):
     response = client.get("/", query_string=params)
@@ -622,6 +623,13 @@ def test_pages_live_under_the_base_path(tmp_path):
     assert data["id"] == space.removeprefix("/kfl/").removesuffix(".html")
     for path in ("/kfl/praktyki", "/kfl/o-danych", "/kfl/static/map.js"):
         assert client.get(path).status_code == 200
+
+
+def test_pages_work_before_the_first_build(tmp_path):
+    client = create_app(make_settings(tmp_path)).test_client()
+    page = dom(client.get("/"))
+    assert result_ids(page) == [] and page.one("h1").text
+    assert client.get("/praktyki").status_code == 200 and client.get("/o-danych").status_code == 200
 
 
 def test_no_second_copy_of_the_data(app):

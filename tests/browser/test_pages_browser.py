@@ -8,15 +8,10 @@ of each kind. Screenshots go to tests/screenshots/ at desktop and phone widths.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
-from kfl_lod.web import create_app
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright_api
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "screenshots"
@@ -52,15 +47,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def live(published):
-    """A real HTTP server on a free port of 127.0.0.1, serving the bundled publication."""
-    app = create_app(published)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+def live(server):
+    """Root URL of the shared real server (gunicorn via `kfl-lod serve`) on the bundled publication."""
+    return server
 
 
 @pytest.fixture(scope="module")

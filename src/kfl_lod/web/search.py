@@ -71,6 +71,15 @@ class Query:
         return out
 
 
+def _whole(value: str) -> bool:
+    """Whether ``value`` is a plain ASCII whole number (not '²' or '٣', which str.isdigit accepts).
+
+    >>> _whole("40"), _whole("²"), _whole("4 0")
+    (True, False, False)
+    """
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
 def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
     """Read the search from GET parameters; unusable values become problems, not errors."""
     problems: list[Problem] = []
@@ -83,7 +92,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
     raw = args.get(DISTRICT, "").strip()
     if raw:
         numbers = {d.number for d in index.districts}
-        if raw.isdigit() and int(raw) in numbers:
+        if _whole(raw) and int(raw) in numbers:
             district = int(raw)
         else:
             problems.append(Problem(DISTRICT, raw, "err_choice"))
@@ -96,7 +105,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
     people = None
     raw = args.get(PEOPLE, "").strip()
     if raw:
-        if raw.isdigit() and 0 < int(raw) <= MAX_PEOPLE:
+        if _whole(raw) and 0 < int(raw) <= MAX_PEOPLE:
             people = int(raw)
         else:
             problems.append(Problem(PEOPLE, raw, "err_people"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -217,8 +218,7 @@ def serialize_graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]
         # Sorted lines: the same graph always gives the same bytes.
         return b"".join(sorted(f"{t} .\n".encode() for t in triples))
     if fmt == "turtle":
-        used = _used_prefixes(triples, prefixes or PREFIXES)
-        return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
+        return _turtle(triples, _used_prefixes(triples, prefixes or PREFIXES))
     if fmt == "rdfxml":
         used = _used_prefixes(triples, prefixes or PREFIXES)
         return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
@@ -234,3 +234,61 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[s
             elif isinstance(term, ox.Literal):
                 iris.add(term.datatype.value)
     return {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+
+
+# --- Turtle ------------------------------------------------------------------------------------
+# Written here, not by pyoxigraph 0.5.13, whose Turtle writer abbreviates any integer-like
+# literal (e.g. "5"^^xsd:nonNegativeInteger) to a bare 5, which reads back as xsd:integer.
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+
+
+def _turtle(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """Turtle grouped by subject (sorted), rdf:type first; only exact shorthands."""
+    # Longest namespace first, so a more specific prefix wins.
+    spaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def iri(value: str) -> str:
+        for prefix, ns in spaces:
+            if value.startswith(ns) and _LOCAL.match(value[len(ns):]):
+                return f"{prefix}:{value[len(ns):]}"
+        return f"<{value}>"
+
+    def term(t) -> str:
+        if isinstance(t, ox.NamedNode):
+            return iri(t.value)
+        if isinstance(t, ox.Literal):
+            if t.language:
+                return str(t)
+            datatype = t.datatype.value
+            lexical = str(ox.Literal(t.value))
+            if datatype == XSD_STRING:
+                return lexical
+            if datatype == XSD_INTEGER and _INTEGER.match(t.value):
+                return t.value
+            if datatype == XSD_DECIMAL and _DECIMAL.match(t.value):
+                return t.value
+            if datatype == XSD_BOOLEAN and t.value in ("true", "false"):
+                return t.value
+            return f"{lexical}^^{iri(datatype)}"
+        return str(t)
+
+    lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
+    if lines:
+        lines.append("")
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    for t in triples:
+        predicate = "a" if t.predicate.value == RDF_TYPE else iri(t.predicate.value)
+        objects = by_subject.setdefault(term(t.subject), {}).setdefault(predicate, [])
+        rendered = term(t.object)
+        if rendered not in objects:
+            objects.append(rendered)
+    for subject in sorted(by_subject):
+        predicates = by_subject[subject]
+        order = sorted(predicates, key=lambda p: (p != "a", p))
+        parts = [f"{p} {' , '.join(sorted(predicates[p]))}" for p in order]
+        lines.append(subject + " " + " ;\n    ".join(parts) + " .")
+    return ("\n".join(lines) + "\n").encode("utf-8")

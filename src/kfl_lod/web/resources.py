@@ -94,6 +94,9 @@ def resource(rest: str) -> Response:
     iri = settings.base + rest
     if iri in index.things:
         return _see_other(iri)
+    if iri.endswith("/") and iri[:-1] in index.things:
+        # A namespace IRI (def/, used by void:vocabulary) names what its parent names.
+        return _see_other(iri[:-1])
     stem, dot, ext = rest.rpartition(".")
     if dot and ext in DOCUMENTS and settings.base + stem in index.things:
         return _document(index, settings.base + stem, ext)

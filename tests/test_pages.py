@@ -511,6 +511,27 @@ def test_venue_and_institution_pages_list_their_spaces(client, records):
     assert links == {f"/venue/{v}.html" for v in venues} | {f"/space/{s.id}.html" for s in records.spaces if s.venue in venues}
 
 
+def test_internal_links_lead_somewhere(client):
+    """Follow our own links from the home, about, dataset and catalog pages, two levels deep."""
+    seen: set[str] = set()
+    level = ["/", "/o-danych", "/praktyki", "/dataset.html", "/catalog.html"]
+    for _ in range(3):
+        following = []
+        for url in level:
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(url)
+            assert response.status_code in (200, 303), f"{url} answered {response.status_code}"
+            if response.status_code == 200 and response.mimetype == "text/html":
+                for a in dom(response).all("a"):
+                    href = a.attrs.get("href", "").split("#")[0]
+                    if href.startswith("/") and not href.startswith("//") and href not in seen:
+                        following.append(href)
+        level = following
+    assert len(seen) > 100
+
+
 def test_unknown_things_are_not_found(client):
     from kfl_lod.web.pages import render_resource
 
@@ -552,6 +573,9 @@ def test_about_page_has_licence_citation_downloads_sparql_and_changes(client, pu
     for name in ("kfl.ttl", "kfl.csv"):
         assert client.get(f"/dumps/{name}").status_code == 200
     assert "/sparql" in hrefs and "/changes" in hrefs
+    release = (Path(published.published) / "latest").resolve().name
+    assert release in page.one("section", **{"aria-labelledby": "counts-heading"}).text
+    assert f"({release[:4]})" in page.with_class("citation")[0].text
 
 
 # --- languages -------------------------------------------------------------------------------------

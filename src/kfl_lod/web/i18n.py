@@ -204,6 +204,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The summary of rooms that Kraków's municipal cultural institutions offer to NGOs, "
         "published as linked open data.",
     ),
+    "about_examples": (
+        "Wpisy oznaczone „Wpis przykładowy” nie są potwierdzone przez żadne publiczne źródło: "
+        "pokazują format danych, a nie fakty.",
+        "Records marked “Illustrative record” are not stated by any public source: "
+        "they show the data format, not facts.",
+    ),
     "licence": ("Licencja", "Licence"),
     "licence_text": (
         "Dane możesz kopiować, zmieniać i wykorzystywać także komercyjnie, podając źródło.",

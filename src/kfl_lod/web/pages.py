@@ -31,6 +31,8 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 COOKIE_AGE = 365 * 24 * 3600
+# IRIs under the base that other routes serve as they are (no .html document).
+DIRECT = ("sparql", "changes", "dumps/", ".well-known/")
 # EU licence vocabulary IRIs we can name in words.
 LICENCES = {
     "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0": (
@@ -98,8 +100,12 @@ class Page:
         if not iri.startswith(self.index.base):
             return iri
         thing, _, fragment = iri.partition("#")
-        url = self._keep(self.base_path + thing[len(self.index.base):] + ".html")
-        return url + (f"#{fragment}" if fragment else "")
+        rest = thing[len(self.index.base):]
+        anchor = f"#{fragment}" if fragment else ""
+        if thing not in self.index.nodes or rest == "" or rest.startswith(DIRECT):
+            # Served by a route of its own (home, SPARQL, changes, files), not as a described thing.
+            return self._keep(self.base_path + rest) + anchor if rest in ("", "changes") else self.base_path + rest + anchor
+        return self._keep(self.base_path + rest + ".html") + anchor
 
     def document(self, iri: str, extension: str) -> str:
         """The path of a thing's document in another format (.ttl, .jsonld, .nt)."""
@@ -163,7 +169,8 @@ def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
 
 
 def release_version() -> str:
-    return current_app.extensions["kfl_data"].version()
+    """The name of the release served now, e.g. '2026-03-02-691353c4'."""
+    return current_app.extensions["kfl_data"].version().rstrip("/").rsplit("/", 1)[-1]
 
 
 # --- search (the home page) ------------------------------------------------------------------

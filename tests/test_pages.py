@@ -440,6 +440,15 @@ def test_space_page_has_everything_known(client, records, graph):
     assert venue_link.attrs["href"] == f"/venue/{venue.id}.html"
 
 
+@pytest.mark.parametrize("space_id, capacity", [("groteska-sala-warsztatowa-przyklad", "24 osoby"),
+                                                ("bpp-sala-spotkan-przyklad", "20 osób")])
+def test_capacity_reads_as_polish(client, records, space_id, capacity):
+    assert str(next(s.capacity for s in records.spaces if s.id == space_id)) == capacity.split()[0]
+    page = dom(client.get(f"/space/{space_id}.html"))
+    facts = {d.one("dt").text: d.one("dd").text for dl in page.with_class("facts") for d in dl.all("div")}
+    assert facts["Liczba miejsc"] == capacity
+
+
 def test_space_page_shows_hours_access_verified_and_small_map(hostile_client, hostile):
     _, records = hostile
     page = dom(hostile_client.get("/space/bk-sala-warsztatowa-przyklad.html"))

@@ -90,15 +90,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No room meets all the conditions. Try removing a filter.",
     ),
     "unknown_excluded": (
-        "{n} sal nie ma w danych tej informacji ({what}), więc nie są pokazane przy tym filtrze.",
-        "{n} rooms lack this information in the data ({what}), so this filter leaves them out.",
+        "Sale, których dane nie mówią nic o tym warunku ({what}), nie są pokazane; jest ich: {n}.",
+        "Rooms whose data say nothing about this condition ({what}) are left out; there are {n} of them.",
     ),
     "bad_input": ("Popraw wyszukiwanie", "Please correct the search"),
     "institution": ("Instytucja", "Institution"),
     "venue": ("Lokalizacja", "Venue"),
     "address": ("Adres", "Address"),
     "capacity": ("Liczba miejsc", "Capacity"),
-    "people_n": ("{n} osób", "{n} people"),
+    "people_n": ("{n} {people}", "{n} people"),
     "area": ("Powierzchnia", "Floor area"),
     "sharing": ("Jak można korzystać", "How it can be shared"),
     "contact": ("Kontakt", "Contact"),
@@ -138,8 +138,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "map_unavailable": ("Mapa jest niedostępna. Lista wyników działa bez niej.", "The map is unavailable. The list works without it."),
     "map_missing": (
-        "{n} z tych sal nie ma współrzędnych, więc nie ma ich na mapie (są na liście).",
-        "{n} of these rooms have no coordinates, so they are not on the map (they are in the list).",
+        "Sale bez współrzędnych są na liście, ale nie na mapie; jest ich: {n}.",
+        "Rooms without coordinates are in the list but not on the map; there are {n} of them.",
     ),
     "map_none": ("Żadna z tych sal nie ma współrzędnych.", "None of these rooms has coordinates."),
     "show_on_page": ("Szczegóły", "Details"),
@@ -233,10 +233,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No e-mail address for the data has been published yet.",
     ),
     "counts": ("Co zawierają dane", "What the data holds"),
-    "count_institutions": ("instytucji", "institutions"),
-    "count_venues": ("lokalizacji", "venues"),
-    "count_spaces": ("sal (w tym {n} przykładowych)", "rooms ({n} of them illustrative)"),
-    "count_practices": ("dobrych praktyk", "good practices"),
+    "count_institutions": ("Instytucje: {n}", "Institutions: {n}"),
+    "count_venues": ("Lokalizacje: {n}", "Venues: {n}"),
+    "count_spaces": ("Sale: {n} (w tym wpisy przykładowe: {examples})", "Rooms: {n} (illustrative records among them: {examples})"),
+    "count_practices": ("Dobre praktyki: {n}", "Good practices: {n}"),
     "vocabularies": ("Słowniki", "Vocabularies"),
     "release": ("Wydanie", "Release"),
     "not_found": ("Nie znaleziono", "Not found"),
@@ -278,12 +278,27 @@ DAYS = {
 }
 
 
+def people(n: int) -> str:
+    """The Polish word for 'people' after the number ``n``.
+
+    >>> [f"{n} {people(n)}" for n in (1, 3, 5, 12, 22, 24, 25, 100)]
+    ['1 osoba', '3 osoby', '5 osób', '12 osób', '22 osoby', '24 osoby', '25 osób', '100 osób']
+    """
+    if n == 1:
+        return "osoba"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return "osoby"
+    return "osób"
+
+
 def text(key: str, lang: str, **values: object) -> str:
     """The interface text ``key`` in ``lang``, with ``{name}`` fields filled in.
 
-    >>> text("results_count", "en", n=3)
-    'Rooms found: 3'
+    >>> text("results_count", "en", n=3), text("people_n", "pl", n=24)
+    ('Rooms found: 3', '24 osoby')
     """
+    if key == "people_n" and isinstance(values.get("n"), int):
+        values.setdefault("people", people(values["n"]))
     pl, en = TEXTS[key]
     template = en if lang == "en" else pl
     return template.format(**values) if values else template

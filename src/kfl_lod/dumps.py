@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -218,8 +219,65 @@ def to_ntriples(graph: Graph) -> bytes:
 
 
 def to_turtle(graph: Graph) -> bytes:
-    """Turtle, grouped by subject; rdflib sorts subjects and predicates."""
-    return graph.serialize(format="turtle", encoding="utf-8")
+    """Turtle, grouped by subject, everything sorted: byte-identical for the same graph.
+
+    Written here rather than by rdflib's serializer, whose time grows faster than the
+    graph (4 s for 50,000 triples); this one is linear after the sort. No blank nodes.
+
+    >>> g = Graph(bind_namespaces="none"); g.bind("schema", SCHEMA)
+    >>> g.add((URIRef("https://example.org/x"), SCHEMA.name, Literal('Sala "A"', lang="pl")))  # doctest: +ELLIPSIS
+    <Graph ...>
+    >>> print(to_turtle(g).decode())
+    @prefix schema: <https://schema.org/> .
+    <BLANKLINE>
+    <https://example.org/x> schema:name "Sala \\"A\\""@pl .
+    <BLANKLINE>
+    """
+    namespaces = sorted((str(ns), prefix) for prefix, ns in graph.namespaces() if prefix)
+    by_length = sorted(namespaces, key=lambda item: -len(item[0]))
+    used: set[str] = set()
+
+    def iri(term: str) -> str:
+        for ns, prefix in by_length:
+            if term.startswith(ns) and _PN_LOCAL.match(term[len(ns):]):
+                used.add(prefix)
+                return f"{prefix}:{term[len(ns):]}"
+        return "<" + _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", term) + ">"
+
+    def node(term: Any) -> str:
+        if isinstance(term, URIRef):
+            return iri(str(term))
+        if isinstance(term, Literal):
+            text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
+            if term.language:
+                return f"{text}@{term.language}"
+            if term.datatype is not None:
+                return f"{text}^^{iri(str(term.datatype))}"
+            return text
+        raise ValueError(f"blank nodes are not published: {term!r}")
+
+    subjects: dict[Any, list[tuple[Any, Any]]] = {}
+    for s, p, o in graph:
+        subjects.setdefault(s, []).append((p, o))
+    blocks = []
+    for subject in sorted(subjects, key=lambda t: (isinstance(t, BNode), str(t))):
+        predicates: dict[Any, list[str]] = {}
+        for p, o in subjects[subject]:
+            predicates.setdefault(p, []).append(node(o))
+        lines = []
+        for p in sorted(predicates, key=lambda t: (t != RDF.type, str(t))):
+            objects = ", ".join(sorted(predicates[p]))
+            lines.append(f"{'a' if p == RDF.type else iri(str(p))} {objects}")
+        blocks.append(node(subject) + " " + " ;\n    ".join(lines) + " .\n")
+    head = "".join(f"@prefix {prefix}: <{ns}> .\n" for ns, prefix in sorted(namespaces, key=lambda item: item[1])
+                   if prefix in used)
+    return (head + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+# A prefixed name's local part, kept to a safe subset of Turtle's PN_LOCAL.
+_PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 CSV_COLUMNS = (

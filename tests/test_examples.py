@@ -347,3 +347,28 @@ def test_example_answers_what_the_tables_say(example, data, request):
     if data == "enriched":
         assert expected, f"the test data gives {example.name} something to find"
     check(example.name, answer(example.name, r), expected)
+
+
+# --- the same engine from the shell -------------------------------------------------------------
+
+
+def test_kfl_lod_query_prints_the_endpoints_answer(published, server):
+    from click.testing import CliRunner
+
+    from kfl_lod.cli import main
+
+    example = next(e for e in EXAMPLES if e.name == "largest-rooms")
+    env = {f"KFL_{k}": str(v) for k, v in (("PUBLISHED", published.published), ("SOURCE", published.source),
+                                           ("SHAPES", published.shapes))}
+    runner = CliRunner()
+    result = runner.invoke(main, ["query", "--format", "csv", example.text], env=env)
+    assert result.exit_code == 0, result.output
+    over_http = requests.post(server + "/sparql", data=example.text.encode(), timeout=60,
+                              headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    assert result.stdout_bytes == over_http.content
+    tsv = runner.invoke(main, ["query", "-"], input=example.text, env=env)
+    assert tsv.exit_code == 0 and tsv.output.splitlines()[0] == "?space\t?name\t?capacity\t?institutionName"
+    refused = runner.invoke(main, ["query", "CLEAR ALL"], env=env)
+    assert refused.exit_code == 2 and "read-only" in refused.output
+    bad = runner.invoke(main, ["query", "SELECT ?x WHERE {"], env=env)
+    assert bad.exit_code == 2 and "Malformed query" in bad.output

@@ -532,3 +532,23 @@ def test_w3c_protocol_case(w3c_server, name, reqs):
         if req["boolean"] is not None:
             expected = bool(req["boolean"].toPython())
             assert json.loads(data)["boolean"] is expected, (name, data)
+
+
+# --- kfl-lod serve builds first when the publication is missing or stale --------------------------
+
+
+def test_serve_builds_a_missing_or_stale_publication_first(tmp_path, published, start_server):
+    import shutil
+
+    shutil.copytree(published.source, tmp_path / "source")
+    settings = published.replace(source=tmp_path / "source", published=tmp_path / "published")
+    url = start_server(settings)  # nothing published yet: serve builds, then serves
+    assert (tmp_path / "published" / "latest" / "kfl.nt").exists()
+    query = "SELECT ?n WHERE { <space/ckp-ruczaj-sala-widowiskowa> schema:name ?n }"
+    assert json_bindings(sparql(url, query))[0]["n"]["value"] == "Sala widowiskowa"
+    path = tmp_path / "source" / "przestrzenie.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("ckp-ruczaj-sala-widowiskowa,ckp-ruczaj,Sala widowiskowa,",
+                                 "ckp-ruczaj-sala-widowiskowa,ckp-ruczaj,Sala widowiskowa główna,"), encoding="utf-8")
+    url = start_server(settings)  # the source is newer than the publication: rebuilt
+    assert json_bindings(sparql(url, query))[0]["n"]["value"] == "Sala widowiskowa główna"

@@ -88,7 +88,7 @@ def _index() -> _Index:
 
 
 def resource(rest: str) -> Response:
-    """303 from a thing's IRI to its document, or the document itself, or 404 (410 if withdrawn)."""
+    """303 from a thing's IRI to its document, or the document itself, or 404."""
     settings = current_settings()
     index = _index()
     iri = settings.base + rest
@@ -100,11 +100,7 @@ def resource(rest: str) -> Response:
     stem, dot, ext = rest.rpartition(".")
     if dot and ext in DOCUMENTS and settings.base + stem in index.things:
         return _document(index, settings.base + stem, ext)
-    gone = _optional("releases", "gone_response")
-    if gone is not None:
-        response = gone(iri if not (dot and ext in DOCUMENTS) else settings.base + stem)
-        if response is not None:
-            return response
+    # Withdrawn things never get here: the releases blueprint answers them 410 Gone first.
     abort(404, description=f"Nothing is published under {iri}.")
 
 

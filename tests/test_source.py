@@ -368,11 +368,15 @@ def write_workbook(path: Path, source: Path = VALID, change=None) -> None:
             pd.DataFrame(data, columns=header).to_excel(writer, sheet_name=table.name, index=False)
 
 
+BUNDLED = Path(__file__).resolve().parent.parent / "source"
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
-def test_workbook_reads_to_the_same_records_as_the_csvs(tmp_path, suffix):
+@pytest.mark.parametrize("source", [VALID, BUNDLED], ids=["valid", "bundled"])
+def test_workbook_reads_to_the_same_records_as_the_csvs(tmp_path, suffix, source):
     workbook = tmp_path / f"zestawienie{suffix}"
-    write_workbook(workbook)
-    from_csv = read_source(VALID)
+    write_workbook(workbook, source)
+    from_csv = read_source(source)
     from_workbook = read_source(workbook)
     for name in ("institutions", "venues", "spaces", "practices"):
         left = [{k: v for k, v in vars(r).items() if k != "origin"} for r in getattr(from_csv, name)]
@@ -447,3 +451,15 @@ def test_csv_written_by_excel_round_trips_through_the_reader(tmp_path):
         frame.to_csv(buffer, index=False, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
         (source / table.filename).write_text(buffer.getvalue(), encoding="utf-8")
     assert read_source(source) == read_source_relabelled(VALID, source)
+
+
+def test_cell_with_line_breaks_is_one_row(tmp_path):
+    """A quoted cell spanning lines is one spreadsheet row: later rows keep their numbers."""
+    source = make_source(tmp_path)
+    rows = read_rows(source / "przestrzenie.csv")
+    rows[1][rows[0].index("opis")] = "Pierwsza linia.\nDruga linia.\r\nTrzecia."
+    rows[3][rows[0].index("liczba_miejsc")] = "dużo"
+    with open(source / "przestrzenie.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    [problem] = problems_of(source)
+    assert (problem.row, problem.column, problem.value) == (4, "liczba_miejsc", "dużo")

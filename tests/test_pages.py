@@ -311,7 +311,8 @@ def test_results_show_space_institution_address_capacity_sharing_and_contact(cli
     assert facts["Instytucja"] == institution.name
     assert venue.street in facts["Adres"]
     assert facts["Liczba miejsc"] == "nie podano"
-    assert facts["Jak można korzystać"].startswith("indywidualne ustalenia")
+    assert not space.sharing_modes  # the summary does not state them for this room
+    assert facts["Jak można korzystać"].startswith("Zestawienie nie podaje jeszcze zasad")
     contact = card.with_class("card-contact")[0]
     assert [a.attrs["href"] for a in contact.all("a")] == [institution.website]
     assert contact.with_class("contact-missing")

@@ -188,7 +188,7 @@ CASES = [
     B("Space-type", "MinCount", SPACE, "remove", "kfl:spaceType"),
     B("Space-type", "MaxCount", SPACE, "add", "kfl:spaceType", "iri:vocab/space-type/sala-zajec"),
     B("Space-type", "Node", SPACE, "set", "kfl:spaceType", "iri:vocab/equipment/projektor"),
-    B("Space-sharingMode", "MinCount", SPACE, "remove", "kfl:sharingMode"),
+    B("Space-sharingMode-stated", "MinCount", SPACE, "remove", "kfl:sharingMode", severity="Warning"),
     B("Space-sharingMode", "Node", SPACE, "add", "kfl:sharingMode", "iri:vocab/institution-type/teatr"),
     B("Space-equipment", "Node", SPACE, "add", "kfl:equipment", "iri:vocab/sharing-mode/wspolorganizacja"),
     B("Space-capacity", "MaxCount", SPACE, "add", "schema:maximumAttendeeCapacity", Literal(30)),

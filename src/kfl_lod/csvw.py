@@ -46,8 +46,9 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
                     {"datatype": "string", "separator": ",", "suppressOutput": True}),
     "formy_udostepniania": ("formy udostępniania", "sharing modes",
                             "Sharing modes: slugs of the sharing-mode scheme, comma-separated; slug s is the concept "
-                            "{base}vocab/sharing-mode/s (kfl:sharingMode in the RDF dumps).",
-                            {"datatype": "string", "separator": ",", "required": True, "suppressOutput": True}),
+                            "{base}vocab/sharing-mode/s (kfl:sharingMode in the RDF dumps); empty where the "
+                            "summary does not state them.",
+                            {"datatype": "string", "separator": ",", "suppressOutput": True}),
     "nieodplatnie": ("nieodpłatnie", "free of charge", "Whether NGOs can use the space free of charge (tak/nie).",
                      {"datatype": BOOLEAN, "propertyUrl": "{schema}isAccessibleForFree"}),
     "warunki": ("warunki", "conditions", "The terms of sharing, in plain words.",

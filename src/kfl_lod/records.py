@@ -62,9 +62,9 @@ class Space:
     venue: str
     name: str
     type: str
-    sharing_modes: tuple[str, ...]
     illustrative: bool
     origin: Origin
+    sharing_modes: tuple[str, ...] = ()  # empty: not stated in the summary
     description: str = ""
     capacity: int | None = None
     area_m2: Decimal | None = None

@@ -234,7 +234,7 @@ SPACES = Table("przestrzenie", (
     Column("liczba_miejsc", "capacity", whole_positive),
     Column("powierzchnia_m2", "area_m2", positive_number),
     Column("wyposazenie", "equipment", list_of(EQUIPMENT)),
-    Column("formy_udostepniania", "sharing_modes", list_of(SHARING_MODES), True),
+    Column("formy_udostepniania", "sharing_modes", list_of(SHARING_MODES)),
     Column("nieodplatnie", "free_of_charge", yes_no),
     Column("warunki", "conditions"),
     Column("zweryfikowano", "verified", iso_date),

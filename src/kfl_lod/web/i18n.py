@@ -101,6 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "people_n": ("{n} {people}", "{n} people"),
     "area": ("Powierzchnia", "Floor area"),
     "sharing": ("Jak można korzystać", "How it can be shared"),
+    "modes_not_stated": (
+        "Zestawienie nie podaje jeszcze zasad udostępniania tej sali: zapytaj instytucję.",
+        "The summary does not state yet on what terms this room is shared: ask the institution.",
+    ),
     "contact": ("Kontakt", "Contact"),
     "website": ("Strona internetowa", "Website"),
     "email": ("E-mail", "E-mail"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from ..settings import Settings, load_settings
-from ..store import open_store
+from ..store import STORE_FILES, open_store
 
 BLUEPRINTS = ("sparql", "resources", "pages", "releases")
 
@@ -36,12 +36,24 @@ class Data:
         except OSError:
             return ""
 
+    def key(self) -> str:
+        """What identifies the loaded data: the release, and the time its describing files
+        (catalog, VoID) were last rewritten, since a settings-only rebuild rewrites them in
+        place without a new release."""
+        stamps = []
+        for name in STORE_FILES:
+            try:
+                stamps.append(str((self.published / "latest" / name).stat().st_mtime_ns))
+            except OSError:
+                stamps.append("-")
+        return f"{self.version()}@{'.'.join(stamps)}"
+
     @property
     def store(self):
-        version = self.version()
-        if self._store is None or version != self._version:
+        key = self.key()
+        if self._store is None or key != self._version:
             self._store = open_store(self.published)
-            self._version = version
+            self._version = key
         return self._store
 
 

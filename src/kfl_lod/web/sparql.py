@@ -244,7 +244,7 @@ def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_
         base_iri=settings.base,
         default_graphs=tuple(default_graphs) if dataset else None,
         named_graphs=tuple(named_graphs) if dataset else None,
-        version=current_app.extensions["kfl_data"].version(),
+        version=current_app.extensions["kfl_data"].key(),
         prefixes=default_prefixes(settings.base),
     )
 

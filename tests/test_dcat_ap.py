@@ -8,6 +8,9 @@ vocabularies loaded and are not run here.
 
 from __future__ import annotations
 
+import csv
+import shutil
+from datetime import date
 from pathlib import Path
 
 import pyshacl
@@ -15,7 +18,11 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "dcat-ap"
+from kfl_lod.build import build
+from kfl_lod.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "reference" / "dcat-ap"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 BASE = "https://kfl.krakow.pl/"
@@ -88,15 +95,72 @@ def test_dcat_ap_2_1_1_differs_only_where_dcat_ap_3_changed_the_rules(cat):
     assert kinds == {(str(DCAT.byteSize), True), (str(SPDX.algorithm), True)}
 
 
-def test_the_shapes_do_catch_a_broken_catalog(cat):
+def _without(cat: Graph, *triples) -> Graph:
     broken = Graph()
     for triple in cat:
         broken.add(triple)
-    dataset, dist = URIRef(BASE + "dataset"), URIRef(BASE + "dataset/distribution/ttl")
-    broken.remove((dataset, DCTERMS.title, None))
-    broken.remove((dist, DCAT.accessURL, None))
-    broken.add((dataset, DCTERMS.issued, Literal("2026-03-02")))
-    paths = {r[2] for r in violations(results(broken, shapes(*SPLIT_301)))}
-    assert {str(DCTERMS.title), str(DCAT.accessURL), str(DCTERMS.issued)} <= paths
-    paths = {r[2] for r in violations(results(broken, shapes(*COMBINED_301, drop_undefined=True), "rdfs"))}
-    assert {str(DCTERMS.title), str(DCAT.accessURL)} <= paths
+    for triple in triples:
+        broken.remove(triple)
+    return broken
+
+
+DATASET, CATALOG = URIRef(BASE + "dataset"), URIRef(BASE + "catalog")
+DIST = URIRef(BASE + "dataset/distribution/ttl")
+LICENCE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+
+
+@pytest.mark.parametrize("removed, path", [
+    ((DATASET, DCTERMS.title, None), DCTERMS.title),
+    ((DATASET, DCTERMS.description, None), DCTERMS.description),
+    ((CATALOG, DCTERMS.publisher, None), DCTERMS.publisher),
+    ((DIST, DCAT.accessURL, None), DCAT.accessURL),
+    ((LICENCE, RDF.type, None), DCTERMS.license),  # range: the licence must be a dct:LicenseDocument
+], ids=["dataset-title", "dataset-description", "catalog-publisher", "access-url", "untyped-licence"])
+@pytest.mark.parametrize("shape_files", ["split", "combined"])
+def test_the_shapes_catch_one_missing_piece(cat, removed, path, shape_files):
+    broken = _without(cat, removed)
+    if shape_files == "split":
+        found = violations(results(broken, shapes(*SPLIT_301)))
+    else:
+        found = violations(results(broken, shapes(*COMBINED_301, drop_undefined=True), "rdfs"))
+    assert found and {r[2] for r in found} == {str(path)}
+
+
+@pytest.mark.parametrize("shape_files", ["split", "combined"])
+def test_the_shapes_catch_a_wrong_datatype(cat, shape_files):
+    # dcat:byteSize as xsd:integer (what the SPARQL store hands out) breaks DCAT-AP 3.0.1:
+    # the catalog files must keep xsd:nonNegativeInteger.
+    broken = _without(cat)
+    for s, p, o in list(broken.triples((None, DCAT.byteSize, None))):
+        broken.set((s, p, Literal(int(o))))
+    sets = shapes(*SPLIT_301) if shape_files == "split" else shapes(*COMBINED_301, drop_undefined=True)
+    found = violations(results(broken, sets, "none" if shape_files == "split" else "rdfs"))
+    assert {r[2] for r in found} == {str(DCAT.byteSize)} and len(found) == 5
+
+
+@pytest.fixture(scope="module")
+def history_catalog(tmp_path_factory) -> Graph:
+    """The catalog after three releases: versions, previous versions, notes, withdrawals."""
+    tmp = tmp_path_factory.mktemp("dcat-history")
+    shutil.copytree(ROOT / "source", tmp / "source")
+    settings = load_settings(environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published",
+                             shapes=ROOT / "shapes", base=BASE)
+    build(settings, today=date(2026, 3, 2))
+    path = settings.source / "przestrzenie.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames, list(reader)
+    for day, text in ((date(2026, 3, 9), "Opis zmieniony raz."), (date(2026, 3, 16), "Opis zmieniony dwa razy.")):
+        rows[0]["opis"] = text
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+        assert build(settings, today=day).published.new_release
+    return Graph().parse(settings.published / "latest" / "catalog.ttl", format="turtle")
+
+
+def test_a_catalog_with_several_releases_conforms_too(history_catalog):
+    assert len(set(history_catalog.objects(None, DCAT.previousVersion))) == 2
+    assert violations(results(history_catalog, shapes(*SPLIT_301))) == []
+    assert results(history_catalog, shapes(*COMBINED_301, drop_undefined=True), inference="rdfs") == []

@@ -83,7 +83,9 @@ DUMPS = (
          "The venues with coordinates and their spaces, for maps."),
 )
 
-# EU data themes (http://publications.europa.eu/resource/authority/data-theme), labels pl/en.
+# EU data themes (http://publications.europa.eu/resource/authority/data-theme), labels pl/en
+# as dane.gov.pl's own categories carry them (mcod-backend, categories migration 0011
+# "create basic dcat categories"); the English ones agree with several DCAT-AP tools.
 THEMES = {
     "AGRI": ("Rolnictwo, rybołówstwo, leśnictwo i żywność", "Agriculture, fisheries, forestry and food"),
     "ECON": ("Gospodarka i finanse", "Economy and finance"),
@@ -93,7 +95,7 @@ THEMES = {
     "GOVE": ("Rząd i sektor publiczny", "Government and public sector"),
     "HEAL": ("Zdrowie", "Health"),
     "INTR": ("Kwestie międzynarodowe", "International issues"),
-    "JUST": ("Sprawiedliwość, system prawny i bezpieczeństwo publiczne", "Justice, legal system and public safety"),
+    "JUST": ("Sprawiedliwość, ustrój sądów i bezpieczeństwo publiczne", "Justice, legal system and public safety"),
     "REGI": ("Regiony i miasta", "Regions and cities"),
     "SOCI": ("Ludność i społeczeństwo", "Population and society"),
     "TECH": ("Nauka i technologia", "Science and technology"),

@@ -224,10 +224,13 @@ def test_same_source_in_another_process_gives_the_same_catalog_bytes(tmp_path, p
 def test_rebuilding_unchanged_content_later_keeps_the_release_and_the_catalog_bytes(tmp_path):
     settings = fresh(tmp_path)
     first = build(settings, today=DAY1).published
-    before = {n: (latest(settings) / n).read_bytes() for n in CATALOG_FILES}
+    before = read_release(latest(settings))
+    assert set(CATALOG_FILES) <= set(before)
     again = build(settings, today=DAY2).published
     assert not again.new_release and again.version == first.version
-    assert {n: (latest(settings) / n).read_bytes() for n in CATALOG_FILES} == before
+    # Every file of the release, the catalog and the change record included, keeps its bytes.
+    assert read_release(latest(settings)) == before
+    assert [p.name for p in (settings.published / "releases").iterdir()] == [first.version]
     g = catalog_graph(settings)
     assert only(g, URIRef(BASE + "dataset"), DCTERMS.modified) == catalog.dt(DAY1)
 
@@ -299,6 +302,38 @@ def test_themes_and_keywords_from_the_settings_file(tmp_path):
     assert set(g.objects(dataset, DCAT.theme)) == {URIRef(EU + "data-theme/REGI")}
     assert {(str(k), k.language) for k in g.objects(dataset, DCAT.keyword)} == {
         ("sale", "pl"), ("kultura", "pl"), ("rooms", "en")}
+
+
+def test_publisher_licence_contact_coverage_and_languages_from_the_settings_file(tmp_path):
+    (tmp_path / "kfl-lod.toml").write_text(
+        'licence = "http://publications.europa.eu/resource/authority/licence/CC0"\n'
+        'publisher = "https://example.org/agent/urzad"\n'
+        'publisher_name = "Urząd testowy"\npublisher_name_en = "Test office"\n'
+        'contact_name = "Biuro testowe"\ncontact_street = "ul. Testowa 1"\ncontact_postal_code = "30-001"\n'
+        'contact_email = "dane@example.org"\n'
+        'spatial = "https://example.org/place/test"\nspatial_label = "Miejsce testowe"\n'
+        'languages = ["http://publications.europa.eu/resource/authority/language/POL"]\n', encoding="utf-8")
+    settings = fresh(tmp_path)
+    build(settings, today=DAY1)
+    g = catalog_graph(settings)
+    dataset, catalog_iri = URIRef(BASE + "dataset"), URIRef(BASE + "catalog")
+    licence = URIRef(EU + "licence/CC0")
+    assert only(g, catalog_iri, DCTERMS.license) == licence
+    assert {only(g, d, DCTERMS.license) for d in g.objects(dataset, DCAT.distribution)} == {licence}
+    assert (licence, RDF.type, DCTERMS.LicenseDocument) in g
+    assert list(g.objects(licence, DCTERMS.type)) == []  # CC0 asks no attribution
+    publisher = URIRef("https://example.org/agent/urzad")
+    assert only(g, dataset, DCTERMS.publisher) == publisher == only(g, catalog_iri, DCTERMS.publisher)
+    assert langs(g, publisher, FOAF.name) == {"pl": "Urząd testowy", "en": "Test office"}
+    contact = only(g, dataset, DCAT.contactPoint)
+    assert str(only(g, contact, VCARD.fn)) == "Biuro testowe"
+    assert only(g, contact, VCARD.hasEmail) == URIRef("mailto:dane@example.org")
+    address = only(g, contact, VCARD.hasAddress)
+    assert (str(only(g, address, VCARD["street-address"])), str(only(g, address, VCARD["postal-code"]))) == (
+        "ul. Testowa 1", "30-001")
+    spatial = URIRef("https://example.org/place/test")
+    assert only(g, dataset, DCTERMS.spatial) == spatial and str(only(g, spatial, SKOS.prefLabel)) == "Miejsce testowe"
+    assert set(g.objects(dataset, DCTERMS.language)) == {URIRef(EU + "language/POL")}
 
 
 def test_versions_are_linked_without_extra_datasets(tmp_path):

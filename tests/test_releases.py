@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -24,6 +25,7 @@ from kfl_lod.build import build
 from kfl_lod.publish import RELEASES
 from kfl_lod.settings import load_settings
 from kfl_lod.web import create_app
+from kfl_lod.web.resources import DOCUMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://kfl.krakow.pl/"
@@ -213,6 +215,28 @@ def test_a_withdrawn_space_answers_410_to_data_clients_too(history, client):
     assert response.status_code == 410 and response.mimetype == "text/turtle"
     g = Graph().parse(data=response.data, format="turtle")
     assert (URIRef(f"{BASE}space/{slug}"), URIRef("http://www.w3.org/ns/prov#invalidatedAtTime"), None) in g
+
+
+@pytest.mark.parametrize("ext", ["", *(f".{e}" for e in DOCUMENTS)])
+def test_every_document_url_of_a_withdrawn_space_is_gone(history, client, ext):
+    # The release that withdrew it (v2) is pruned by now: the record carries the withdrawal.
+    assert not (history.settings.published / RELEASES / history.versions[1]).exists()
+    path = f"/space/{history.withdrawn['id']}{ext}"
+    assert client.get(path).status_code == 410, path
+    assert client.head(path).status_code == 410, path
+
+
+def test_a_real_server_answers_410_gone_saying_when(history, start_module_server):
+    url = start_module_server(history.settings)
+    slug = history.withdrawn["id"]
+    page = requests.get(f"{url}/space/{slug}", headers={"Accept": "text/html", "Accept-Language": "pl"},
+                        timeout=30, allow_redirects=False)
+    assert page.status_code == 410 and page.headers["Content-Type"].startswith("text/html")
+    text = " ".join(Page(page.text).text("main"))
+    assert "wycofany" in text and history.versions[1] in text and DAYS[1].isoformat() in text
+    data = requests.get(f"{url}/space/{slug}.nt", timeout=30, allow_redirects=False)
+    assert data.status_code == 410
+    assert requests.get(f"{url}/space/{history.added}", timeout=30, allow_redirects=False).status_code == 303
 
 
 def test_never_published_is_404_and_published_is_not_gone(history, client):

@@ -131,6 +131,12 @@ def test_bad_input_exits_2_and_prints_every_problem(run, tmp_path):
     assert "2 problem(s)" in err
     assert f"{source / 'przestrzenie.csv'}, row 3, column liczba_miejsc: 'ok. 40' is not a positive whole number" in err
     assert f"{source / 'lokalizacje.csv'}, row 2, column kod_pocztowy: '31000'" in err
+    # each problem also in Polish, on the line below it, and the closing advice in both languages
+    lines = err.splitlines()
+    at = next(i for i, line in enumerate(lines) if "column liczba_miejsc" in line)
+    assert lines[at + 1].strip() == "PL: 'ok. 40' nie jest liczbą całkowitą większą od zera; wpisz samą liczbę, np. 40 " \
+                                    "(słowa takie jak 'ok.' czy 'do' wpisz w kolumnie opis)"
+    assert "Nothing was published" in err and "Nic nie opublikowano" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -143,8 +149,9 @@ def test_bad_input_as_json(run, tmp_path):
     assert data["error"] == "bad-source"
     assert data["problems"] == [{
         "file": str(source / "przestrzenie.csv"), "row": 3, "column": "liczba_miejsc", "value": "ok. 40",
-        "message": data["problems"][0]["message"], "code": "invalid-value"}]
+        "message": data["problems"][0]["message"], "message_pl": data["problems"][0]["message_pl"], "code": "invalid-value"}]
     assert "positive whole number" in data["problems"][0]["message"]
+    assert "liczbą całkowitą większą od zera" in data["problems"][0]["message_pl"]
 
 
 @pytest.mark.parametrize("where", ["group", "command"])

@@ -42,7 +42,12 @@ def make_source(tmp: Path, *invalid: str) -> Path:
 def problems_of(source: Path) -> list[Problem]:
     with pytest.raises(SourceError) as caught:
         read_source(source)
-    return caught.value.problems
+    problems = caught.value.problems
+    for problem in problems:  # every problem is said in Polish too, for the clerk
+        assert problem.message_pl and problem.message_pl != problem.message, problem
+        if problem.value:
+            assert repr(problem.value) in problem.message_pl or problem.code == "extra-cells", problem
+    return problems
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -137,24 +142,28 @@ CASES = [
         "unknown-reference"),
     Bad("dobre_praktyki_unknown_space.csv", 2, "przestrzen_id", "okp-sala-kinowa", ("not an id in", "przestrzenie.csv", "expected"),
         "unknown-reference"),
-    Bad("lokalizacje_postal_code_without_hyphen.csv", 3, "kod_pocztowy", "30001", ("postal code", "expected NN-NNN")),
+    Bad("lokalizacje_postal_code_without_hyphen.csv", 3, "kod_pocztowy", "30001", ("postal code", "expected NN-NNN", "30-001")),
     Bad("instytucje_email_malformed.csv", 2, "email", "sekretariat(at)okp.example.pl", ("e-mail", "expected")),
-    Bad("instytucje_website_without_scheme.csv", 3, "strona_www", "www.bt.example.pl", ("web address", "expected", "https://")),
+    Bad("instytucje_website_without_scheme.csv", 3, "strona_www", "www.bt.example.pl",
+        ("web address", "expected", "perhaps 'https://www.bt.example.pl'")),
     Bad("instytucje_website_with_braces.csv", 2, "strona_www", "https://okp.example.pl/{sale}", ("web address", "expected")),
     Bad("instytucje_sources_not_urls.csv", 2, "zrodla", "strona ośrodka", ("not a web address", "expected")),
     Bad("instytucje_phone_in_words.csv", 2, "telefon", "dwanaście sześćset", ("phone number", "expected", "+48")),
-    Bad("instytucje_id_not_a_slug.csv", 4, "id", "Teatr Próbny", ("not a valid id", "expected", "lower-case")),
-    Bad("instytucje_wikidata_malformed.csv", 2, "wikidata", "https://www.wikidata.org/wiki/Q4115189", ("Wikidata", "expected Q")),
+    Bad("instytucje_id_not_a_slug.csv", 4, "id", "Teatr Próbny", ("not a valid id", "expected", "lower-case", "perhaps 'teatr-probny'")),
+    Bad("instytucje_wikidata_malformed.csv", 2, "wikidata", "https://www.wikidata.org/wiki/Q4115189",
+        ("Wikidata", "expected Q", "here: Q4115189")),
     Bad("instytucje_consent_maybe.csv", 2, "kontakt_zgoda", "chyba", ("yes or no", "expected 'tak' or 'nie'")),
     Bad("instytucje_control_character.csv", 3, "nazwa", "Biblioteka\x0bTestowa", ("control character", "U+000B", "expected plain text"),
         "control-character"),
     Bad("lokalizacje_district_19.csv", 5, "dzielnica", "19", ("not a district", "expected", "1 to 18")),
     Bad("lokalizacje_latitude_without_longitude.csv", 5, "dlugosc", "", ("szerokosc is given", "expected both"), "half-coordinates"),
     Bad("przestrzenie_capacity_zero.csv", 3, "liczba_miejsc", "0", ("positive whole number", "expected")),
-    Bad("przestrzenie_capacity_approximate.csv", 6, "liczba_miejsc", "ok. 40", ("positive whole number", "expected")),
+    Bad("przestrzenie_capacity_approximate.csv", 6, "liczba_miejsc", "ok. 40", ("positive whole number", "expected",
+                                                                                 "the number alone", "opis")),
     Bad("przestrzenie_area_negative.csv", 3, "powierzchnia_m2", "-200", ("positive number", "expected", "greater than 0")),
     Bad("przestrzenie_area_in_words.csv", 6, "powierzchnia_m2", "duża", ("not a number", "expected")),
-    Bad("przestrzenie_date_not_a_date.csv", 2, "zweryfikowano", "19.02.2026", ("not a date", "expected RRRR-MM-DD")),
+    Bad("przestrzenie_date_not_a_date.csv", 2, "zweryfikowano", "19.02.2026", ("not a date", "expected RRRR-MM-DD",
+                                                                                "write it as 2026-02-19")),
     Bad("przestrzenie_date_impossible.csv", 5, "zweryfikowano", "2026-02-30", ("not a date", "expected RRRR-MM-DD")),
     # The blank line is row 4 in a spreadsheet, so the bad record is row 6, not 5.
     Bad("przestrzenie_blank_row_then_error.csv", 6, "liczba_miejsc", "piętnaście", ("positive whole number",)),
@@ -463,3 +472,141 @@ def test_cell_with_line_breaks_is_one_row(tmp_path):
         csv.writer(fh).writerows(rows)
     [problem] = problems_of(source)
     assert (problem.row, problem.column, problem.value) == (4, "liczba_miejsc", "dużo")
+
+
+# --- said so a clerk can act on it: the likely fix, in Polish too ------------------------------
+
+def rewrite(path: Path, change) -> None:
+    """Rewrite a CSV table in place: ``change(rows)`` edits the list of rows (header first)."""
+    rows = read_rows(path)
+    change(rows)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def set_cell(rows: list[list[str]], row: int, column: str, value: str) -> None:
+    rows[row - 1][rows[0].index(column)] = value
+
+
+@pytest.mark.parametrize("typed, meant", [("Nazwa", "nazwa"), ("liczba miejsc", "liczba_miejsc"),
+                                          ("powierzchnia m²", "powierzchnia_m2"), ("zweryfikowno", "zweryfikowano")])
+def test_misspelt_header_is_one_problem_naming_the_column_meant(tmp_path, typed, meant):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: rows[0].__setitem__(rows[0].index(meant), typed))
+    [problem] = problems_of(source)  # not also "column ... is missing"
+    assert (problem.row, problem.column, problem.value, problem.code) == (1, typed, typed, "misspelt-column")
+    assert f"expected {meant!r}" in problem.message and f"powinna się nazywać {meant!r}" in problem.message_pl
+
+
+def test_unquoted_decimal_comma_names_the_column_and_the_number(tmp_path):
+    source = make_source(tmp_path)
+    lines = (source / "lokalizacje.csv").read_text(encoding="utf-8").splitlines()
+    assert ",50.061,19.937," in lines[4]  # tp-scena, row 5
+    lines[4] = lines[4].replace(",50.061,19.937,", ",50,061,19,937,")  # typed with Polish decimal commas, unquoted
+    (source / "lokalizacje.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = problems_of(source)
+    assert (problem.row, problem.column, problem.value, problem.code) == (5, "szerokosc, dlugosc", "50,061, 19,937", "extra-cells")
+    assert "expected 50.061, 19.937 with a dot" in problem.message and "';' as the separator" in problem.message
+    assert "przecinek dziesiętny" in problem.message_pl
+
+
+def test_comma_in_text_is_not_mistaken_for_a_decimal_comma(tmp_path):
+    """A split in text shifts numbers into number columns: no column is blamed then."""
+    source = make_source(tmp_path, "przestrzenie_unquoted_comma.csv")
+    [problem] = problems_of(source)
+    assert problem.column is None and "double quotes" in problem.message and "decimal" not in problem.message
+
+
+def test_not_utf8_shows_the_text_as_the_clerk_typed_it(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 3, "opis", "Sala z widokiem na Wisłę"))
+    path = source / "przestrzenie.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1250"))
+    [problem] = problems_of(source)
+    assert (problem.row, problem.code) == (2, "not-utf8")  # the first non-ASCII text is in row 2 ("Jasna sala na parterze." is ASCII)
+    assert problem.value == "Po wcześniejszym uzgodnieniu."
+    assert "Windows-1250" in problem.message and "'CSV UTF-8" in problem.message and "UTF-8" in problem.message_pl
+
+
+@pytest.mark.parametrize("column, typed, meant", [
+    ("rodzaj", "sala spotkań", "sala-spotkan"), ("rodzaj", "Sala Prób", "sala-prob"), ("rodzaj", "meeting room", "sala-spotkan"),
+    ("formy_udostepniania", "Współorganizacja", "wspolorganizacja"), ("wyposazenie", "stoły, krzesła", "stoly"),
+])
+def test_a_label_typed_for_a_controlled_value_suggests_the_value(tmp_path, column, typed, meant):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 4, column, typed))
+    [problem] = problems_of(source)
+    assert (problem.row, problem.column, problem.value) == (4, column, typed)
+    assert f"write {meant!r}" in problem.message and f"wpisz {meant!r}" in problem.message_pl
+    assert f"'{typed}' contains '{typed}'" not in problem.message  # a one-value cell is not "contained" in itself
+
+
+def test_an_id_with_polish_letters_suggests_the_plain_one(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 4, "id", "sala-spotkań-żółta"))
+    [problem] = problems_of(source)
+    assert (problem.row, problem.column) == (4, "id")
+    assert "perhaps 'sala-spotkan-zolta'" in problem.message and "bez polskich znaków" in problem.message_pl
+
+
+def test_a_reference_with_a_typo_suggests_the_id_meant(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 5, "lokalizacja_id", "bt-siedzba"))
+    [problem] = problems_of(source)
+    assert (problem.row, problem.column, problem.code) == (5, "lokalizacja_id", "unknown-reference")
+    assert "perhaps 'bt-siedziba', row 4" in problem.message
+
+
+def test_swapped_coordinates_are_named(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "lokalizacje.csv", lambda rows: (set_cell(rows, 2, "szerokosc", "19.95"), set_cell(rows, 2, "dlugosc", "50.04")))
+    problems = problems_of(source)
+    assert {(p.row, p.column) for p in problems} == {(2, "szerokosc"), (2, "dlugosc")}
+    assert all("swapped" in p.message and "zamienione" in p.message_pl for p in problems)
+
+
+def test_value_in_a_column_without_header(tmp_path):
+    source = make_source(tmp_path)
+
+    def add_column(rows):
+        rows[0].append("")
+        for row in rows[1:]:
+            row.append("")
+        rows[2][-1] = "notatka"
+
+    rewrite(source / "przestrzenie.csv", add_column)
+    [problem] = problems_of(source)
+    width = len(read_rows(source / "przestrzenie.csv")[0])
+    assert (problem.row, problem.column, problem.value, problem.code) == (3, f"column {width}", "notatka", "no-header")
+    assert "no header" in problem.message and "bez nagłówka" in problem.message_pl
+
+
+def test_cell_too_large_for_a_csv_table(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 3, "opis", "x" * 200_000))
+    [problem] = problems_of(source)
+    assert (Path(problem.file).name, problem.code) == ("przestrzenie.csv", "bad-csv")
+
+
+def test_missing_csv_names_the_file_that_may_be_it(tmp_path):
+    source = make_source(tmp_path)
+    (source / "przestrzenie.csv").rename(source / "Przestrzenie (1).csv")
+    [problem] = problems_of(source)
+    assert (problem.file, problem.code) == (str(source / "przestrzenie.csv"), "missing-table")
+    assert "rename 'Przestrzenie (1).csv' to przestrzenie.csv" in problem.message
+    assert "zmień nazwę 'Przestrzenie (1).csv'" in problem.message_pl
+
+
+def test_missing_sheet_lists_the_sheets_and_the_one_that_may_be_it(tmp_path):
+    import openpyxl
+
+    workbook = tmp_path / "zestawienie.xlsx"
+    write_workbook(workbook)
+    book = openpyxl.load_workbook(workbook)
+    book["przestrzenie"].title = "Przestrzenie 2026"
+    book.save(workbook)
+    [problem] = problems_of(workbook)
+    assert (problem.file, problem.code) == ("zestawienie.xlsx", "missing-table")
+    assert "its sheets: instytucje, lokalizacje, Przestrzenie 2026, dobre_praktyki" in problem.message
+    assert "rename the sheet 'Przestrzenie 2026' to przestrzenie" in problem.message
+    assert "arkusze w pliku" in problem.message_pl

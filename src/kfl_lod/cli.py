@@ -40,7 +40,8 @@ def _fail(error: KflError, as_json: bool) -> None:
     else:
         click.echo(f"Error: {error}", err=True)
         if isinstance(error, SourceError):
-            click.echo("Nothing was published; fix the cells above in the spreadsheet and run the command again.", err=True)
+            click.echo("Nothing was published; fix the cells above in the spreadsheet and run the command again.\n"
+                       "Nic nie opublikowano; popraw wskazane komórki w arkuszu i uruchom polecenie ponownie.", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

@@ -13,16 +13,22 @@ class Problem:
     row: int | None
     column: str | None
     value: str | None
-    message: str
+    message: str  # in English: what is wrong and what is expected
     code: str
+    message_pl: str = ""  # the same in Polish, for the clerk
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """File (and sheet), row and column, as the clerk finds them: "x.csv, row 3, column nazwa"."""
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"
-        return f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -41,8 +47,8 @@ class SourceError(KflError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the source data:\n{lines}")
+        lines = "\n".join(f"  {p}" + (f"\n    PL: {p.message_pl}" if p.message_pl else "") for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the source data — problemy w danych źródłowych: {len(problems)}\n{lines}")
 
 
 class SettingsError(KflError):

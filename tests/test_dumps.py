@@ -227,3 +227,48 @@ def test_context_is_valid_json_ld_context():
         if isinstance(spec, dict):
             assert set(spec) <= {"@id", "@type", "@language", "@container"}, term
     io.StringIO(json.dumps(ctx))
+
+
+# --- the illustrative marker and the consent, in every published file ------------------------------
+
+def test_illustrative_marker_is_in_every_file_that_shows_the_record(published):
+    """Each space's ilustracyjne (and each good practice's) from the source, in ttl, nt, jsonld, csv and geojson."""
+    folder = release(published)
+    kfl = BASE + "def/illustrative"
+    spaces = {s["id"]: s["ilustracyjne"] == "tak" for s in source_rows("przestrzenie")}
+    practices = {p["id"]: p["ilustracyjne"] == "tak" for p in source_rows("dobre_praktyki")}
+    assert True in spaces.values() and False in spaces.values()  # both kinds are there to be told apart
+    expected = {f"{BASE}space/{i}": v for i, v in spaces.items()} | {f"{BASE}practice/{i}": v for i, v in practices.items()}
+    for name, fmt in RDF_DUMPS.items():
+        g = Graph().parse(folder / name, format=fmt)
+        found = {str(s): o.toPython() for s, o in g.subject_objects(URIRef(kfl))}
+        assert found == expected, name
+    nodes = {n["id"]: n for n in json.loads((folder / "kfl.jsonld").read_text(encoding="utf-8"))["@graph"]}
+    assert {f"space/{i}": nodes[f"space/{i}"]["illustrative"] for i in spaces} == {f"space/{i}": v for i, v in spaces.items()}
+    with open(folder / "kfl.csv", encoding="utf-8", newline="") as fh:
+        assert {r["przestrzen_id"]: r["ilustracyjne"] == "tak" for r in csv.DictReader(fh)} == spaces
+    shown = {s["id"]: s["ilustracyjne"] for f in json.loads((folder / "kfl.geojson").read_text(encoding="utf-8"))["features"]
+             for s in f["properties"]["przestrzenie"]}
+    venues = {v["id"]: v for v in source_rows("lokalizacje")}
+    on_map = {s["id"] for s in source_rows("przestrzenie") if venues[s["lokalizacja_id"]]["szerokosc"]}
+    assert set(shown) == on_map and True in shown.values()
+    assert shown == {i: spaces[i] for i in on_map}
+
+
+def test_contact_name_without_consent_is_in_no_published_file(tmp_path):
+    """The test source names three contact people; only the one with kontakt_zgoda=tak is published, anywhere."""
+    from kfl_lod.build import build
+    from kfl_lod.settings import load_settings
+
+    with open(VALID / "instytucje.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    given = [r for r in rows if r["kontakt_zgoda"] == "tak" and r["kontakt_osoba"]]
+    refused = [r for r in rows if r["kontakt_zgoda"] != "tak" and r["kontakt_osoba"]]
+    assert given and refused
+    settings = load_settings(environ={}, cwd=tmp_path, source=VALID, published=tmp_path / "published",
+                             shapes=ROOT / "shapes", base=BASE)
+    assert build(settings, today=date(2026, 3, 2)).report.conforms
+    files = {p.name: p.read_bytes().decode("utf-8") for p in release(settings).iterdir() if p.is_file()}
+    assert any(given[0]["kontakt_osoba"] in text for text in files.values())  # the check can see a name
+    for row in refused:
+        assert not [name for name, text in files.items() if row["kontakt_osoba"] in text], row["kontakt_osoba"]

@@ -26,10 +26,12 @@ VOID = "http://rdfs.org/ns/void#"
 PROV = "http://www.w3.org/ns/prov#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 ADMS = "http://www.w3.org/ns/adms#"
+SPDX = "http://spdx.org/rdf/terms#"
+DCATAP = "http://data.europa.eu/r5r/"
 
 PREFIXES = {
     "schema": SCHEMA, "skos": SKOS, "rdfs": RDFS, "dct": DCTERMS, "dcat": DCAT, "xsd": XSD, "geo": GEO,
-    "owl": OWL, "foaf": FOAF, "void": VOID, "prov": PROV, "vcard": VCARD, "adms": ADMS,
+    "owl": OWL, "foaf": FOAF, "void": VOID, "prov": PROV, "vcard": VCARD, "adms": ADMS, "spdx": SPDX, "dcatap": DCATAP,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 }
 
@@ -75,6 +77,37 @@ PROPERTY_LABELS: dict[str, tuple[str, str]] = {
     DCAT + "theme": ("temat", "theme"), DCAT + "landingPage": ("strona zbioru", "landing page"),
     DCAT + "version": ("wersja", "version"),
     GEO + "hasGeometry": ("geometria", "geometry"), GEO + "asWKT": ("geometria (WKT)", "geometry (WKT)"),
+    # The catalogue and VoID descriptions (dataset, distributions, SPARQL service).
+    DCTERMS + "accessRights": ("prawa dostępu", "access rights"), DCTERMS + "creator": ("autor", "creator"),
+    DCTERMS + "date": ("data", "date"), DCTERMS + "provenance": ("pochodzenie danych", "provenance"),
+    DCTERMS + "type": ("typ", "type"), RDFS + "seeAlso": ("zobacz też", "see also"),
+    DCAT + "endpointDescription": ("opis usługi", "endpoint description"),
+    DCAT + "endpointURL": ("adres usługi", "endpoint URL"),
+    DCAT + "hasCurrentVersion": ("bieżąca wersja", "current version"),
+    DCAT + "servesDataset": ("udostępnia zbiór", "serves dataset"), DCAT + "service": ("usługa danych", "data service"),
+    DCAT + "themeTaxonomy": ("słownik tematów", "theme taxonomy"),
+    ADMS + "versionNotes": ("opis wersji", "version notes"),
+    VOID + "class": ("klasa", "class"), VOID + "classPartition": ("podzbiór według klasy", "class partition"),
+    VOID + "classes": ("liczba klas", "number of classes"), VOID + "dataDump": ("zrzut danych", "data dump"),
+    VOID + "distinctObjects": ("liczba różnych obiektów", "distinct objects"),
+    VOID + "distinctSubjects": ("liczba różnych podmiotów", "distinct subjects"),
+    VOID + "entities": ("liczba zasobów", "number of entities"),
+    VOID + "exampleResource": ("przykładowy zasób", "example resource"), VOID + "feature": ("cecha", "feature"),
+    VOID + "properties": ("liczba właściwości", "number of properties"), VOID + "property": ("właściwość", "property"),
+    VOID + "propertyPartition": ("podzbiór według właściwości", "property partition"),
+    VOID + "sparqlEndpoint": ("punkt dostępowy SPARQL", "SPARQL endpoint"), VOID + "subset": ("podzbiór", "subset"),
+    VOID + "triples": ("liczba trójek", "number of triples"), VOID + "uriSpace": ("przestrzeń adresów URI", "URI space"),
+    VOID + "vocabulary": ("słownik", "vocabulary"),
+    VCARD + "fn": ("nazwa", "name"), VCARD + "hasAddress": ("adres", "address"), VCARD + "hasEmail": ("e-mail", "e-mail"),
+    VCARD + "street-address": ("ulica i numer", "street address"), VCARD + "postal-code": ("kod pocztowy", "postal code"),
+    VCARD + "locality": ("miejscowość", "locality"), VCARD + "country-name": ("kraj", "country"),
+    FOAF + "homepage": ("strona główna", "home page"), FOAF + "name": ("nazwa", "name"),
+    FOAF + "page": ("strona", "page"), FOAF + "primaryTopic": ("główny temat", "primary topic"),
+    PROV + "atLocation": ("miejsce", "location"), PROV + "used": ("wykorzystano", "used"),
+    PROV + "wasDerivedFrom": ("pochodzi z", "derived from"),
+    SPDX + "checksum": ("suma kontrolna", "checksum"), SPDX + "algorithm": ("algorytm", "algorithm"),
+    SPDX + "checksumValue": ("wartość sumy kontrolnej", "checksum value"),
+    DCATAP + "availability": ("planowana dostępność", "planned availability"),
 }
 
 
@@ -153,7 +186,7 @@ def sections(index: Index, iri: str, lang: str, link: Callable[[str], str]) -> l
         if node is None:
             continue
         anchor = part[len(iri) + 1:] if part != iri else ""
-        section = Section(anchor, index.label(part, lang) or (anchor if anchor else compact(part)))
+        section = Section(anchor, index.label(part, lang) or _linking_label(index, iri, part, lang) or compact(part))
         rows: list[Row] = []
         for predicate in sorted(node.values, key=lambda p: (p != RDF_TYPE, property_label(index, p, lang))):
             values = _values(index, node, predicate, iri, lang, link)
@@ -162,6 +195,18 @@ def sections(index: Index, iri: str, lang: str, link: Callable[[str], str]) -> l
         section.rows = rows
         out.append(section)
     return out
+
+
+def _linking_label(index: Index, iri: str, part: str, lang: str) -> str:
+    """Name a ``#fragment`` part without a label by the property through which ``iri`` holds it."""
+    if part == iri:
+        return ""
+    for node_iri in [iri] + sorted(i for i in index.nodes if i.startswith(iri + "#")):
+        node = index.nodes[node_iri]
+        for predicate, terms in sorted(node.values.items()):
+            if any(isinstance(t, ox.NamedNode) and t.value == part for t in terms):
+                return property_label(index, predicate, lang)
+    return ""
 
 
 def _values(index: Index, node: Node, predicate: str, iri: str, lang: str, link: Callable[[str], str]) -> list[Value]:

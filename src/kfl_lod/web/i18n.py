@@ -93,11 +93,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sale, których dane nie mówią nic o tym warunku ({what}), nie są pokazane; jest ich: {n}.",
         "Rooms whose data say nothing about this condition ({what}) are left out; there are {n} of them.",
     ),
+    "unknown_excluded_many": (
+        "Sale, których dane nie mówią nic o którymś z tych warunków ({what}), a pozostałe spełniają, nie są pokazane; "
+        "jest ich: {n}.",
+        "Rooms whose data say nothing about one of these conditions ({what}), and that meet the others, are left out; "
+        "there are {n} of them.",
+    ),
     "bad_input": ("Popraw wyszukiwanie", "Please correct the search"),
     "institution": ("Instytucja", "Institution"),
     "venue": ("Lokalizacja", "Venue"),
     "address": ("Adres", "Address"),
-    "capacity": ("Liczba miejsc", "Capacity"),
+    "capacity": ("Pojemność", "Capacity"),
     "people_n": ("{n} {people}", "{n} people"),
     "area": ("Powierzchnia", "Floor area"),
     "sharing": ("Jak można korzystać", "How it can be shared"),
@@ -192,9 +198,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "practices_title": ("Dobre praktyki współpracy", "Good practices of cooperation"),
     "practices_intro": (
         "Przykłady współpracy instytucji kultury z organizacjami pozarządowymi: co, kiedy i w której sali. "
-        "Pokazujemy tylko to, co potwierdza źródło; pozostałe wpisy są wyraźnie oznaczone jako przykładowe.",
+        "Każdy wpis opiera się na źródle albo jest wyraźnie oznaczony jako przykładowy.",
         "Examples of cooperation between cultural institutions and NGOs: what, when and in which room. "
-        "We show only what a source states; other records are clearly marked as illustrative.",
+        "Every record either rests on a source or is clearly marked as illustrative.",
     ),
     "no_practices": ("Nie opisano jeszcze żadnej dobrej praktyki.", "No good practice has been described yet."),
     "organisation": ("Organizacja", "Organisation"),
@@ -243,7 +249,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "count_practices": ("Dobre praktyki: {n}", "Good practices: {n}"),
     "vocabularies": ("Słowniki", "Vocabularies"),
     "release": ("Wydanie", "Release"),
-    "not_found": ("Nie znaleziono", "Not found"),
+    "not_found": ("Nie znaleziono strony", "Page not found"),
+    "not_found_text": (
+        "Pod tym adresem nic nie opublikowano. Link może być błędny albo wpis ma inny adres.",
+        "Nothing is published at this address. The link may be wrong, or the record has another address.",
+    ),
+    "not_found_search": ("Szukaj sali", "Find a room"),
+    "not_found_detail": ("Odpowiedź serwera", "Server message"),
     "kind_space": ("Sala", "Room"),
     "kind_venue": ("Lokalizacja", "Venue"),
     "kind_institution": ("Instytucja kultury", "Cultural institution"),

@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, g, make_response, render_template, request, send_from_directory
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from . import describe, i18n, search
 from . import settings as current_settings
@@ -31,6 +33,10 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 COOKIE_AGE = 365 * 24 * 3600
+# The language of the values in the source tables (names, descriptions, conditions).
+SOURCE_LANG = "pl"
+# Where a submitted search lands: the results, not the top of the form (long on a phone).
+RESULTS_ANCHOR = "wyniki"
 # IRIs under the base that other routes serve as they are (no .html document).
 DIRECT = ("sparql", "changes", "dumps/", ".well-known/")
 # EU licence vocabulary IRIs we can name in words.
@@ -83,6 +89,11 @@ class Page:
 
     def t(self, key: str, **values: object) -> str:
         return i18n.text(key, self.lang, **values)
+
+    @property
+    def source_lang(self) -> Markup:
+        """A ``lang`` attribute for source values when the page is in another language (WCAG 3.1.2)."""
+        return Markup(f' lang="{SOURCE_LANG}"') if self.lang != SOURCE_LANG else Markup("")
 
     def _keep(self, url: str, params: list[tuple[str, str]] | None = None) -> str:
         params = list(params or [])
@@ -181,10 +192,12 @@ def search_page() -> Response:
     result = search.run(page.index, query)
     points, missing = map_points(page, result.spaces)
     messages = [page.t(p.key, value=p.value, field=page.t(PARAM_LABELS[p.param])) for p in problems]
-    unknown = [page.t("unknown_excluded", n=n, what=page.t(PARAM_LABELS[param])) for param, n in result.unknown.items()]
+    what = ", ".join(page.t(PARAM_LABELS[param]) for param in result.unknown)
+    key = "unknown_excluded" if len(result.unknown) == 1 else "unknown_excluded_many"
+    unknown = [page.t(key, n=result.unknown_total, what=what)] if result.unknown_total else []
     return page.respond(
         "search.html", 400 if problems else 200, query=query, result=result, problems=messages, unknown=unknown,
-        points=points, missing=missing, facets=_facets(page.index), P=search,
+        points=points, missing=missing, facets=_facets(page.index), P=search, results_anchor=RESULTS_ANCHOR,
     )
 
 
@@ -238,7 +251,7 @@ def about_page() -> Response:
         for path in sorted(folder.iterdir()):
             if path.is_file() and not path.name.startswith("."):
                 kind = FILES.get(path.name, (path.suffix.lstrip(".").upper() or path.name, ""))
-                files.append({"name": path.name, "format": kind[0], "size": _size(path.stat().st_size),
+                files.append({"name": path.name, "label": breakable(path.name), "format": kind[0], "size": _size(path.stat().st_size),
                               "url": page.base_path + "dumps/" + path.name})
     counts = {
         "institutions": len(index.institutions), "venues": len(index.venues), "spaces": len(index.spaces),
@@ -258,6 +271,15 @@ def about_page() -> Response:
             "}"
         ),
     )
+
+
+def breakable(name: str) -> Markup:
+    """A file name that may wrap after '.', '-' or '_' on a narrow screen, and nowhere else.
+
+    >>> str(breakable("kfl.csv-metadata.json"))
+    'kfl.<wbr>csv-<wbr>metadata.<wbr>json'
+    """
+    return Markup("").join(escape(c) + (Markup("<wbr>") if c in ".-_" else "") for c in name)
 
 
 def _size(n: int) -> str:
@@ -343,11 +365,12 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
 
 def _space_lines(page: Page, space: Space) -> list[str]:
     t = page.t
-    lines = [f"{t('institution')}: {space.institution.name if space.institution else ''}",
-             f"{t('venue')}: {space.venue.name}, {space.venue.address}",
+    venue = ", ".join(p for p in (space.venue.name, space.venue.address) if p)
+    lines = [f"{t('institution')}: {space.institution.name if space.institution else t('not_stated')}",
+             f"{t('venue')}: {venue or t('not_stated')}",
              f"{t('type')}: {page.label(space.type)}",
-             f"{t('capacity')}: {space.capacity if space.capacity is not None else t('not_stated')}",
-             f"{t('sharing')}: {', '.join(page.label(m) for m in space.modes)}"]
+             f"{t('capacity')}: {t('people_n', n=space.capacity) if space.capacity is not None else t('not_stated')}",
+             f"{t('sharing')}: {', '.join(page.label(m) for m in space.modes) or t('not_stated')}"]
     return lines
 
 
@@ -356,10 +379,23 @@ def correction_link(page: Page, title: str, iri: str, lines: list[str]) -> str:
     email = page.settings.contact_email.strip()
     if not email:
         return ""
-    body = "\n".join([page.t("correction_body_intro"), "", title, iri, request.url, *[line for line in lines if line],
-                      "", page.t("correction_body_ask"), ""])
-    subject = page.t("correction_subject", name=title)
-    return f"mailto:{quote(email, safe='@')}?subject={quote(subject[:150])}&body={quote(body[:1500])}"
+    body = "\r\n".join([page.t("correction_body_intro"), "", title, iri, request.url, *[line for line in lines if line],
+                        "", page.t("correction_body_ask"), ""])  # RFC 6068: line breaks are CRLF
+    subject = " ".join(page.t("correction_subject", name=title).split())  # a header: one line
+    return f"mailto:{quote(email, safe='@')}?subject={quote(subject[:150], safe='')}&body={quote(body[:1500], safe='')}"
+
+
+@bp.app_errorhandler(404)
+def not_found(error: HTTPException) -> Response | HTTPException:
+    """A 404 page in the site's language and layout, for browsers; other clients get the plain answer."""
+    if not request.accept_mimetypes.accept_html:
+        return error
+    try:
+        page = Page()
+        return page.respond("not_found.html", 404, detail=error.description or "")
+    except Exception:  # noqa: BLE001 - an error page must never fail: fall back to the plain one
+        current_app.logger.exception("the 404 page could not be rendered")
+        return error
 
 
 def contact_of(institution: Institution | None) -> dict[str, list[str]]:

@@ -142,7 +142,8 @@ class Result:
     """The spaces found, and how many were left out only for lack of data."""
 
     spaces: list[Space]
-    unknown: dict[str, int] = field(default_factory=dict)  # filter param -> spaces without that fact
+    unknown: dict[str, int] = field(default_factory=dict)  # filter param -> spaces left out for lack of that fact
+    unknown_total: int = 0  # spaces left out only for lack of facts (each counted once)
 
 
 def run(index: Index, query: Query) -> Result:
@@ -154,6 +155,7 @@ def run(index: Index, query: Query) -> Result:
     terms = words(query.text)
     found: list[tuple[tuple, Space]] = []
     unknown = {DISTRICT: 0, PEOPLE: 0, FREE: 0, STEP_FREE: 0}
+    unknown_total = 0
     for space in index.spaces.values():
         venue = space.venue
         if query.hide_examples and space.illustrative:
@@ -177,11 +179,13 @@ def run(index: Index, query: Query) -> Result:
         if query.step_free and venue.step_free is not True:
             misses.append((STEP_FREE, venue.step_free is None))
         if misses:
-            if len(misses) == 1 and misses[0][1]:
-                unknown[misses[0][0]] += 1
+            if all(lacking for _, lacking in misses):  # might fit: no known fact rules it out
+                unknown_total += 1
+                for param, _ in misses:
+                    unknown[param] += 1
             continue
         in_name = all(t in fold(space.name) for t in terms) if terms else False
         institution = space.institution.name if space.institution else ""
         found.append(((not in_name, space.illustrative, fold(institution), fold(space.name), space.id), space))
     found.sort(key=lambda pair: pair[0])
-    return Result([space for _, space in found], {k: v for k, v in unknown.items() if v})
+    return Result([space for _, space in found], {k: v for k, v in unknown.items() if v}, unknown_total)

@@ -5,15 +5,17 @@
 (function () {
   "use strict";
 
-  function popup(point, exampleText) {
+  function popup(point, exampleText, sourceLang) {
     var box = document.createElement("div");
     var title = document.createElement("a");
     title.href = point.url;
     title.textContent = point.name;
+    if (sourceLang) { title.lang = sourceLang; }
     box.appendChild(title);
     if (point.institution) {
       var who = document.createElement("div");
       who.textContent = point.institution;
+      if (sourceLang) { who.lang = sourceLang; }
       box.appendChild(who);
     }
     if (point.spaces && point.spaces.length) {
@@ -22,8 +24,16 @@
         var item = document.createElement("li");
         var link = document.createElement("a");
         link.href = space.url;
-        link.textContent = space.name + (space.illustrative ? " (" + exampleText + ")" : "");
+        link.textContent = space.name;
+        if (sourceLang) { link.lang = sourceLang; }
         item.appendChild(link);
+        if (space.illustrative) {
+          var badge = document.createElement("strong");
+          badge.className = "badge badge-example";
+          badge.textContent = exampleText;
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(badge);
+        }
         list.appendChild(item);
       });
       box.appendChild(list);
@@ -64,7 +74,7 @@
     points.forEach(function (point) {
       var label = point.name + (point.institution ? " – " + point.institution : "");
       var marker = window.L.marker([point.lat, point.lon], { title: label, alt: label, keyboard: true });
-      marker.bindPopup(popup(point, example));
+      marker.bindPopup(popup(point, example, element.getAttribute("data-source-lang")));
       marker.addTo(map);
       bounds.push([point.lat, point.lon]);
     });
@@ -72,7 +82,8 @@
     if (bounds.length === 1) {
       map.setView(bounds[0], zoom);
     } else {
-      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+      // Room for the marker icons (41 px above their point) and the zoom buttons (top left).
+      map.fitBounds(bounds, { paddingTopLeft: [50, 50], paddingBottomRight: [20, 20], maxZoom: 16 });
     }
   }
 

@@ -496,3 +496,69 @@ def test_shapes_folder_without_shapes_is_an_error(tmp_path):
     empty.mkdir()
     with pytest.raises(KflError, match="no SHACL shapes"):
         load_shapes(empty, BASE)
+
+
+# --- results name the clerk's column ------------------------------------------------------------------
+
+def test_report_names_the_source_column(tmp_path):
+    source = make_source(tmp_path, ("lokalizacje", 2, "godziny_otwarcia", "pon.-pt. 10-20"))
+    make_source_change(source, FREE_BUT_PAID)
+    result = validate_only(settings_for(tmp_path, source))
+    found = {(r.focus.removeprefix(BASE), r.column, r.where) for r in result.report.violations}
+    assert found == {
+        ("venue/okp-siedziba", "godziny_otwarcia", f"{source / 'lokalizacje.csv'}, row 2, column godziny_otwarcia"),
+        ("space/okp-sala-widowiskowa", "nieodplatnie, formy_udostepniania",
+         f"{source / 'przestrzenie.csv'}, row 3, column nieodplatnie, formy_udostepniania"),
+    }
+    warnings = {(r.shape.removeprefix(SHAPES_NS), r.column) for r in result.report.warnings}
+    assert ("Venue-geo-missing", "szerokosc, dlugosc") in warnings and ("Address-street-missing", "ulica") in warnings
+
+
+def make_source_change(source: Path, change) -> None:
+    import csv
+
+    table, row, column, value = change
+    path = source / f"{table}.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[row - 1][rows[0].index(column)] = value
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+# Statements made by the mapping, not typed by the clerk: no column to name.
+DERIVED = {
+    "institution": {"rdf:type", "schema:parentOrganization", "schema:location", "schema:contactPoint"},
+    "institution#contact": {"rdf:type", "schema:contactType"},
+    "venue": {"rdf:type", "geo:hasGeometry"},
+    "venue#address": {"rdf:type", "schema:addressCountry"},
+    "venue#geo": {"rdf:type"}, "venue#geometry": {"rdf:type"}, "venue#step-free-access": {"rdf:type", "schema:name"},
+    "space": {"rdf:type"}, "space#floor-size": {"rdf:type", "schema:unitCode", "schema:unitText"},
+    "space#equipment": {"rdf:type", "schema:additionalType"},
+    "practice": {"rdf:type"}, "practice#organisation": {"rdf:type"},
+}
+
+
+def test_every_statement_from_a_cell_can_name_its_column(valid):
+    """The map from (node, predicate) to source column covers all the mapping emits, and names real columns."""
+    from kfl_lod.mapping import SOURCE_FIELDS, source_fields
+    from kfl_lod.source import KINDS, headers
+
+    _, graph, _, _ = valid
+    short = {str(SCHEMA): "schema:", KFL: "kfl:", "http://purl.org/dc/terms/": "dct:", str(GEO): "geo:", str(RDF): "rdf:"}
+    for s, p in {(s, p) for s, p, _ in graph}:
+        kind = str(s).removeprefix(BASE).split("/")[0]
+        if kind not in KINDS:
+            continue
+        part = str(s).partition("#")[2]
+        node = f"{kind}#{'equipment' if part.startswith('equipment-') else part}" if part else kind
+        name = next(prefix + str(p)[len(ns):] for ns, prefix in short.items() if str(p).startswith(ns))
+        if name in DERIVED.get(node, set()):
+            continue
+        fields = source_fields(str(s), str(p), "", BASE)[1]
+        assert fields, f"no source column for {node} {name}: add it to mapping.SOURCE_FIELDS (or DERIVED here)"
+        assert len(headers(kind, fields)) == len(fields), (node, name, fields)
+    for node, predicates in SOURCE_FIELDS.items():  # and nothing in the map names a field that is not a column
+        kind = node.split("#")[0]
+        for fields in predicates.values():
+            assert len(headers(kind, fields)) == len(fields), (node, fields)

@@ -9,11 +9,11 @@ from datetime import date
 
 from . import catalog, changes, csvw, void
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
-from .mapping import origins, to_graph
+from .mapping import origins, source_fields, to_graph
 from .publish import CHANGES, Published, plan, publish
 from .records import Records
 from .settings import Settings
-from .source import read_source
+from .source import headers, read_source
 from .validation import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -57,7 +57,10 @@ def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[R
     progress("building the graph")
     graph = to_graph(records, settings.base)
     progress("validating with SHACL")
-    report = validate(graph, load_shapes(settings.shapes, settings.base), origins(records, settings.base))
+    def columns(focus: str, path: str, shape: str) -> str:
+        return ", ".join(headers(*source_fields(focus, path, shape, settings.base)))
+
+    report = validate(graph, load_shapes(settings.shapes, settings.base), origins(records, settings.base), columns)
     return records, graph, report
 
 

@@ -79,7 +79,7 @@ def _describe(results, base: str) -> list[str]:
     if violations:
         lines.append(f"Violations ({len(violations)}) — naruszenia:")
         for r in violations:
-            where = f" — {r.source}" if r.source else ""
+            where = f" — {r.where}" if r.source else ""
             lines.append(f"  ✗ {_short(r.focus, base)}{where}")
             if r.path:
                 lines.append(f"    {_short(r.path, base)}" + (f" = {r.value!r}" if r.value and r.value != r.focus else ""))
@@ -92,7 +92,9 @@ def _describe(results, base: str) -> list[str]:
         lines.append(f"Warnings ({len(warnings)}) — ostrzeżenia, grouped by message:")
         width = len(str(max(len(g) for g in groups.values())))
         for (en, pl, _), items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            lines.append(f"  {len(items):>{width}} × {en or pl}" + (f" / {pl}" if en and pl else ""))
+            columns = {r.column for r in items}
+            column = f" (column {columns.pop()})" if len(columns) == 1 and "" not in columns else ""
+            lines.append(f"  {len(items):>{width}} × {en or pl}" + (f" / {pl}" if en and pl else "") + column)
             items = sorted(items, key=_row_order)  # as the clerk meets them in the spreadsheet
             shown = [f"{_short(r.focus, base)}" + (f" ({r.source})" if r.source else "") for r in items[:EXAMPLES]]
             more = f" and {len(items) - EXAMPLES} more" if len(items) > EXAMPLES else ""

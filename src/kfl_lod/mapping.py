@@ -85,6 +85,72 @@ def origins(records: Records, base: str) -> dict[str, Origin]:
     return out
 
 
+# Which record fields each statement comes from, by kind of node ("space", or "venue#address"
+# for a part): a SHACL result on (node, path) can then name the clerk's column. Predicates are
+# written "schema:name", "kfl:spaceType" (our def/ terms under any base), "dct:source".
+SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "institution": {
+        "schema:name": ("name",), "schema:alternateName": ("short_name",), "schema:description": ("description",),
+        "schema:additionalType": ("type",), "schema:url": ("website",), "schema:email": ("email",),
+        "schema:telephone": ("phone",), "schema:sameAs": ("wikidata",), "schema:identifier": ("id",),
+        "dct:source": ("sources",),
+    },
+    "institution#contact": {
+        "schema:name": ("contact_person",), "schema:email": ("contact_email",), "schema:telephone": ("contact_phone",),
+    },
+    "venue": {
+        "schema:name": ("name",), "schema:identifier": ("id",), "schema:containedInPlace": ("district",),
+        "schema:geo": ("latitude", "longitude"), "schema:openingHours": ("opening_hours",),
+        "kfl:stepFreeAccess": ("step_free",), "schema:amenityFeature": ("step_free",), "dct:source": ("sources",),
+        "schema:address": ("street", "postal_code", "locality"),
+    },
+    "venue#address": {"schema:streetAddress": ("street",), "schema:postalCode": ("postal_code",), "schema:addressLocality": ("locality",)},
+    "venue#geo": {"schema:latitude": ("latitude",), "schema:longitude": ("longitude",)},
+    "venue#geometry": {"geo:asWKT": ("latitude", "longitude")},
+    "venue#step-free-access": {"schema:value": ("step_free",)},
+    "space": {
+        "schema:name": ("name",), "schema:description": ("description",), "schema:identifier": ("id",),
+        "schema:containedInPlace": ("venue",), "kfl:spaceType": ("type",), "kfl:sharingMode": ("sharing_modes",),
+        "kfl:equipment": ("equipment",), "schema:amenityFeature": ("equipment",), "schema:maximumAttendeeCapacity": ("capacity",),
+        "schema:floorSize": ("area_m2",), "schema:isAccessibleForFree": ("free_of_charge",), "kfl:conditions": ("conditions",),
+        "kfl:lastVerified": ("verified",), "kfl:illustrative": ("illustrative",), "dct:source": ("sources",),
+        # results on the space itself, by the shape that gives them (no path)
+        "shape:Space-free-but-only-paid": ("free_of_charge", "sharing_modes"),
+    },
+    "space#floor-size": {"schema:value": ("area_m2",)},
+    "space#equipment": {"schema:name": ("equipment",), "schema:value": ("equipment",)},
+    "practice": {
+        "schema:name": ("title",), "schema:description": ("description",), "schema:identifier": ("id",),
+        "schema:location": ("space",), "schema:startDate": ("date",), "schema:url": ("url",),
+        "kfl:illustrative": ("illustrative",), "schema:organizer": ("organisation",),
+    },
+    "practice#organisation": {"schema:name": ("organisation",)},
+}
+_SHORT = (("https://schema.org/", "schema:"), (str(DCTERMS), "dct:"), (str(GEO), "geo:"))
+
+
+def source_fields(focus: str, path: str, shape: str, base: str) -> tuple[str, tuple[str, ...]]:
+    """The kind of record a SHACL result is about and the record fields it concerns.
+
+    >>> source_fields("https://x.org/venue/a#address", "https://schema.org/postalCode", "", "https://x.org/")
+    ('venue', ('postal_code',))
+    >>> source_fields("https://x.org/space/a", "", "https://x.org/shapes#Space-free-but-only-paid", "https://x.org/")
+    ('space', ('free_of_charge', 'sharing_modes'))
+    """
+    if not focus.startswith(base):
+        return "", ()
+    kind, _, rest = focus[len(base):].partition("/")
+    part = rest.partition("#")[2]
+    node = f"{kind}#{part.split('-')[0] if part.startswith('equipment-') else part}" if part else kind
+    if path:
+        key = next((prefix + path[len(ns):] for ns, prefix in _SHORT if path.startswith(ns)), path)
+        if path.startswith(base + "def/"):
+            key = "kfl:" + path[len(base) + 4:]
+    else:
+        key = "shape:" + shape.rpartition("#")[2]
+    return kind, SOURCE_FIELDS.get(node, {}).get(key, ())
+
+
 def _bind(g: Graph, iris: Iris) -> None:
     for prefix, ns in (("schema", SCHEMA), ("skos", SKOS), ("dct", DCTERMS), ("geo", GEO), ("xsd", XSD),
                        ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("kfl", iris.kfl)):

@@ -12,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import SettingsError
 
@@ -78,7 +79,7 @@ class Settings:
 
         return urlsplit(self.base).path or "/"
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return _checked(dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items() if v is not None}))
 
 

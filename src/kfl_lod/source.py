@@ -356,6 +356,20 @@ PRACTICES = Table("dobre_praktyki", (
 ), optional=True)
 
 TABLES = (INSTITUTIONS, VENUES, SPACES, PRACTICES)
+KINDS = {"institution": INSTITUTIONS, "venue": VENUES, "space": SPACES, "practice": PRACTICES}
+
+
+def headers(kind: str, fields: tuple[str, ...]) -> list[str]:
+    """The clerk's column headers of some fields of a kind of record.
+
+    >>> headers("space", ("capacity", "area_m2"))
+    ['liczba_miejsc', 'powierzchnia_m2']
+    """
+    table = KINDS.get(kind)
+    if table is None:
+        return []
+    by_field = {c.field: c.header for c in table.columns}
+    return [by_field[f] for f in fields if f in by_field]
 
 
 @dataclass

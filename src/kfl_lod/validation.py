@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,9 +31,17 @@ class Result:
     shape: str  # the property shape or SPARQL constraint that failed, e.g. .../shapes#Space-capacity
     source: str  # "source/przestrzenie.csv, row 14" or "": for the clerk, not published
     component: str = ""  # the SHACL constraint component, e.g. "MinCountConstraintComponent"
+    column: str = ""  # the clerk's column(s) the value comes from, e.g. "liczba_miejsc": not published
+
+    @property
+    def where(self) -> str:
+        """Source row and column, as the clerk finds them: "x.csv, row 3, column nazwa" (or "")."""
+        if not self.source:
+            return ""
+        return self.source + (f", column {self.column}" if self.column else "")
 
     def __str__(self) -> str:
-        where = f" ({self.source})" if self.source else ""
+        where = f" ({self.where})" if self.source else ""
         path = f" {self.path}:" if self.path else ""
         value = f" [value: {self.value}]" if self.value else ""
         return f"{self.severity}: {self.focus}{where}{path} {self.message_en or self.message_pl}{value}"
@@ -104,8 +113,15 @@ def load_shapes(folder: Path, base: str) -> Graph:
     return shapes
 
 
-def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = None) -> Report:
-    """Validate the graph with pySHACL and return a Report sorted for reading."""
+Columns = Callable[[str, str, str], str]  # (focus, path, shape) -> the clerk's column(s), or ""
+
+
+def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = None, columns: Columns | None = None) -> Report:
+    """Validate the graph with pySHACL and return a Report sorted for reading.
+
+    ``origins`` maps a record's IRI to its source row, ``columns`` names the source column
+    a result is about; both only for the clerk's reading, never published.
+    """
     import pyshacl
 
     origins = origins or {}
@@ -132,16 +148,19 @@ def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = No
         path = results_graph.value(node, SH.resultPath)
         value = results_graph.value(node, SH.value)
         origin = origins.get(focus) or origins.get(focus.split("#")[0])
+        path_iri = str(path) if isinstance(path, URIRef) else ""
+        shape_iri = str(shape) if isinstance(shape, URIRef) else ""
         results.append(Result(
             severity=str(severity).rsplit("#", 1)[-1],
             focus=focus,
-            path=str(path) if isinstance(path, URIRef) else "",
+            path=path_iri,
             value=str(value) if value is not None else "",
             message_pl=pl,
             message_en=en,
-            shape=str(shape) if isinstance(shape, URIRef) else "",
+            shape=shape_iri,
             source=str(origin) if origin else "",
             component=str(component).rsplit("#", 1)[-1] if component is not None else "",
+            column=columns(focus, path_iri, shape_iri) if columns and origin else "",
         ))
     results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path, r.shape, r.component, r.message_en, r.value))
     return Report(tuple(dict.fromkeys(results)))

@@ -528,6 +528,15 @@ def test_not_utf8_shows_the_text_as_the_clerk_typed_it(tmp_path):
     assert "Windows-1250" in problem.message and "'CSV UTF-8" in problem.message and "UTF-8" in problem.message_pl
 
 
+def test_utf16_file_says_what_it_is(tmp_path):
+    source = make_source(tmp_path)
+    path = source / "instytucje.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace(",", "\t").encode("utf-16"))  # Excel's "Unicode text"
+    [problem] = problems_of(source)
+    assert (problem.file, problem.row, problem.code) == (str(path), None, "not-utf8")
+    assert "UTF-16" in problem.message and "'CSV UTF-8" in problem.message and "Tekst Unicode" in problem.message_pl
+
+
 @pytest.mark.parametrize("column, typed, meant", [
     ("rodzaj", "sala spotkań", "sala-spotkan"), ("rodzaj", "Sala Prób", "sala-prob"), ("rodzaj", "meeting room", "sala-spotkan"),
     ("formy_udostepniania", "Współorganizacja", "wspolorganizacja"), ("wyposazenie", "stoły, krzesła", "stoly"),
@@ -577,7 +586,7 @@ def test_value_in_a_column_without_header(tmp_path):
     rewrite(source / "przestrzenie.csv", add_column)
     [problem] = problems_of(source)
     width = len(read_rows(source / "przestrzenie.csv")[0])
-    assert (problem.row, problem.column, problem.value, problem.code) == (3, f"column {width}", "notatka", "no-header")
+    assert width == 15 and (problem.row, problem.column, problem.value, problem.code) == (3, "O", "notatka", "no-header")
     assert "no header" in problem.message and "bez nagłówka" in problem.message_pl
 
 
@@ -610,3 +619,51 @@ def test_missing_sheet_lists_the_sheets_and_the_one_that_may_be_it(tmp_path):
     assert "its sheets: instytucje, lokalizacje, Przestrzenie 2026, dobre_praktyki" in problem.message
     assert "rename the sheet 'Przestrzenie 2026' to przestrzenie" in problem.message
     assert "arkusze w pliku" in problem.message_pl
+
+
+def test_title_above_the_header_is_skipped_and_rows_keep_their_numbers(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 3, "liczba_miejsc", "dużo"))
+    rewrite(source / "przestrzenie.csv", lambda rows: rows.insert(0, ["Zestawienie przestrzeni, stan na 19.02.2026"]))
+    [problem] = problems_of(source)  # the header is now row 2, the bad cell row 4
+    assert (problem.row, problem.column, problem.value) == (4, "liczba_miejsc", "dużo")
+
+
+def test_table_without_its_header_row_is_one_problem(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: rows.pop(0))
+    [problem] = problems_of(source)
+    assert (problem.row, problem.column, problem.code) == (1, None, "no-header-row")
+    assert "not a header row" in problem.message and "liczba_miejsc" in problem.message
+
+
+def test_header_row_below_other_rows_is_pointed_at(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "lokalizacje.csv", lambda rows: rows.insert(0, ["Lokalizacje", "stan na", "2026-02-19"]))
+    [problem] = problems_of(source)
+    assert (problem.row, problem.code) == (1, "no-header-row")
+    assert "row 2 looks like the header" in problem.message and "wiersz 2 wygląda na nagłówek" in problem.message_pl
+
+
+def test_tables_named_in_other_letters_are_found(tmp_path):
+    """'Przestrzenie.CSV' or 'dobre praktyki.csv' is the table; the optional one is not silently dropped."""
+    source = make_source(tmp_path)
+    (source / "przestrzenie.csv").rename(source / "Przestrzenie.CSV")
+    (source / "dobre_praktyki.csv").rename(source / "dobre praktyki.csv")
+    records = read_source(source)
+    assert len(records.practices) == len(read_rows(VALID / "dobre_praktyki.csv")) - 1
+    assert records.spaces[0].origin.file == str(source / "Przestrzenie.CSV")
+
+
+def test_workbook_sheets_named_in_other_letters_are_found(tmp_path):
+    import openpyxl
+
+    workbook = tmp_path / "zestawienie.xlsx"
+    write_workbook(workbook)
+    book = openpyxl.load_workbook(workbook)
+    book["dobre_praktyki"].title = "Dobre praktyki"
+    book["przestrzenie"].title = "PRZESTRZENIE "
+    book.save(workbook)
+    records = read_source(workbook)
+    assert len(records.practices) == len(read_rows(VALID / "dobre_praktyki.csv")) - 1
+    assert records.spaces[0].origin.file == "zestawienie.xlsx, sheet PRZESTRZENIE "

@@ -356,6 +356,7 @@ PRACTICES = Table("dobre_praktyki", (
 ), optional=True)
 
 TABLES = (INSTITUTIONS, VENUES, SPACES, PRACTICES)
+ALL_HEADERS = {c.header for t in TABLES for c in t.columns}
 KINDS = {"institution": INSTITUTIONS, "venue": VENUES, "space": SPACES, "practice": PRACTICES}
 
 
@@ -401,6 +402,10 @@ SAVE_AS_UTF8_PL = "zapisz go w arkuszu jako 'CSV UTF-8 (rozdzielany przecinkami)
 
 def _decode(path: Path, label: str, problems: _Collector) -> str | None:
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tab-separated
+        problems.add(label, None, None, None, f"the file is UTF-16 (what Excel saves as 'Unicode text'), not UTF-8; {SAVE_AS_UTF8_EN}",
+                     "not-utf8", f"plik jest zapisany w UTF-16 (tak Excel zapisuje 'Tekst Unicode'), a nie w UTF-8; {SAVE_AS_UTF8_PL}")
+        return None
     try:
         return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as exc:
@@ -471,6 +476,20 @@ _CELL_SHAPES = {
 }
 
 
+def column_letter(index: int) -> str:
+    """A column as a spreadsheet names it (0 -> 'A', 26 -> 'AA').
+
+    >>> column_letter(0), column_letter(14), column_letter(26)
+    ('A', 'O', 'AA')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _decimal_commas(row: list[str], headers: list[str], extra: int) -> list[tuple[str, str]]:
     """Cells of a too-long row that an unquoted decimal comma split in two: (column, '50,06').
 
@@ -504,6 +523,12 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) ->
     """Make a Sheet from rows of cells; row numbers are those the spreadsheet shows."""
     cells = [[_cell(c) for c in row] for row in grid]
     start = next((i for i, row in enumerate(cells) if any(row)), None)
+    # A title above the header ("Zestawienie sal, stan na 19.02.2026") is one cell: skip it.
+    while start is not None and sum(map(bool, cells[start])) == 1:
+        later = next((i for i in range(start + 1, len(cells)) if any(cells[i])), None)
+        if later is None or sum(map(bool, cells[later])) < 2:
+            break
+        start = later
     if start is None:
         problems.add(label, None, None, None, "the table is empty; expected a header row and at least one record", "empty-file",
                      "tabela jest pusta; potrzebny jest wiersz nagłówka i co najmniej jeden rekord")
@@ -513,6 +538,11 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) ->
     width = len(headers)  # with trailing empty header cells, which Excel writes for unused columns
     while headers and not headers[-1]:
         headers.pop()  # trailing empty header cells: a spreadsheet's unused columns
+    if not any(h in ALL_HEADERS or _header_key(h) in ALL_HEADERS for h in headers):
+        # Not a header row at all (a record, a title): one problem will say so, not one per cell.
+        rows_as_is = [(n, {column_letter(i): v for i, v in enumerate(row) if v})
+                      for n, row in enumerate(cells[start + 1:], start=header_row + 1)]
+        return Sheet(label, [h for h in headers if h], header_row, rows_as_is)
     ok = True
     seen: dict[str, int] = {}
     for index, header in enumerate(headers):
@@ -555,7 +585,7 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) ->
             value = row[index]
             if not header:
                 if value:
-                    problems.add(label, offset, f"column {index + 1}", value,
+                    problems.add(label, offset, column_letter(index), value,
                                  f"{value!r} is in a column with no header; expected a header in row {header_row} or an empty column",
                                  "no-header",
                                  f"{value!r} jest w kolumnie bez nagłówka; dopisz nagłówek w wierszu {header_row} "
@@ -586,7 +616,8 @@ def _read_workbook(path: Path, problems: _Collector) -> tuple[dict[str, Sheet | 
     sheets: dict[str, Sheet | None] = {}
     for name, frame in frames.items():
         label = f"{path.name}, sheet {name}"
-        sheets[str(name).strip().lower()] = _sheet_from_grid(frame.values.tolist(), label, problems)
+        # "Przestrzenie", " dobre praktyki ": the sheet of that table
+        sheets.setdefault(_header_key(str(name)), _sheet_from_grid(frame.values.tolist(), label, problems))
     return sheets, [str(name) for name in frames]
 
 
@@ -608,7 +639,14 @@ def _load_sheets(source: Path, problems: _Collector) -> tuple[dict[str, Sheet | 
                      "the source folder does not exist; expected a folder of CSV files or an .xlsx/.ods workbook", "missing-source",
                      "folder z danymi nie istnieje; potrzebny jest folder z plikami CSV albo skoroszyt .xlsx/.ods")
         return {}, None, []
-    csvs = {t.name: source / t.filename for t in TABLES if (source / t.filename).exists()}
+    # "przestrzenie.csv", or one file named so in other letters ("Przestrzenie.CSV", "dobre praktyki.csv")
+    files = sorted(p for p in source.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    csvs = {}
+    for t in TABLES:
+        alike = [p for p in files if _header_key(p.stem) == t.name]
+        exact = [p for p in alike if p.name == t.filename]
+        if exact or len(alike) == 1:
+            csvs[t.name] = (exact or alike)[0]
     if not csvs:
         workbooks = sorted(p for p in source.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~", ".")))
         if len(workbooks) == 1:
@@ -619,7 +657,7 @@ def _load_sheets(source: Path, problems: _Collector) -> tuple[dict[str, Sheet | 
             problems.add(str(source), None, None, None, f"found several workbooks ({found}); expected one", "many-workbooks",
                          f"w folderze jest kilka skoroszytów ({found}); zostaw jeden")
             return {}, None, []
-    others = sorted(p.name for p in source.iterdir() if p.suffix.lower() == ".csv" and p.name not in {t.filename for t in TABLES})
+    others = [p.name for p in files if p not in csvs.values()]
     return {name: _read_csv(path, str(path), problems) for name, path in csvs.items()}, None, others
 
 
@@ -648,6 +686,18 @@ def _check_table(table: Table, sheet: Sheet, problems: _Collector) -> Rows | Non
     expected = ", ".join(c.header for c in table.columns)
     missing = [c.header for c in table.columns if c.header not in sheet.headers]
     unknown = [h for h in sheet.headers if h not in known]
+    if not known & ({*sheet.headers} | {_header_key(h) for h in sheet.headers}):
+        # Not one known column: this is not the header row (a title above it?), one problem says so.
+        below = next((row for row, values in sheet.rows[:10] if known & {v.strip() for v in values.values()}), None)
+        hint_en = f"; row {below} looks like the header: delete the rows above it" if below else ""
+        hint_pl = f"; wiersz {below} wygląda na nagłówek: usuń wiersze nad nim" if below else ""
+        found = ", ".join(sheet.headers[:3]) + ("…" if len(sheet.headers) > 3 else "")
+        problems.add(sheet.label, sheet.header_row, None, found,
+                     f"row {sheet.header_row} ({found!r}) is not a header row: it has none of the expected columns{hint_en}; "
+                     f"expected the first row to name the columns: {expected}", "no-header-row",
+                     f"wiersz {sheet.header_row} ({found!r}) nie jest wierszem nagłówka: nie ma w nim żadnej z kolumn{hint_pl}; "
+                     f"pierwszy wiersz musi zawierać nazwy kolumn: {expected}")
+        return None
     for header in unknown:
         meant = _misspelt(header, missing)
         if meant:  # one mistake, one problem: not also "column ... is missing"

@@ -8,10 +8,17 @@ of each kind. Screenshots go to tests/screenshots/ at desktop and phone widths.
 
 from __future__ import annotations
 
+import csv
+import json
+import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright_api
+
+from kfl_lod.build import build
+from kfl_lod.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "screenshots"
@@ -22,6 +29,13 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 NARROW = {"width": 320, "height": 640}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+BASE = "https://kfl.krakow.pl/"
+EVIL_SPACE = "Sala </script><script>alert(1)</script> (przykład)"
+EVIL_INSTITUTION = 'Biblioteka <script>alert("i")</script> & „Kraków”'
+EVIL_VENUE = "Siedziba <img src=x onerror=alert(3)>"
+EVIL_ORGANISATION = "Fundacja <svg onload=alert(4)> (przykład)"
+GONE = "bk-pod-gruszka-sala-fontany"  # withdrawn in the second release of the hostile publication
 
 # One page of each kind, plus the search, a results page and the other pages.
 PAGES = {
@@ -43,13 +57,49 @@ PAGES = {
     "catalog": "/catalog.html",
     "practices": "/praktyki",
     "about": "/o-danych",
+    "results-en": "/?q=sala&osoby=20&lang=en",
+    "space-en": "/space/krzysztofory-spotka-sala-spotkan.html?lang=en",
+    "not-found": "/space/nie-ma-takiej-sali.html",
 }
+STATUS = {"not-found": 404}
 
 
 @pytest.fixture(scope="module")
 def live(server):
     """Root URL of the shared real server (gunicorn via `kfl-lod serve`) on the bundled publication."""
     return server
+
+
+def _edit(path: Path, row_id: str, remove: bool = False, **changes: str) -> None:
+    """Change cells of one row of a source table, or remove the row."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        headers, rows = reader.fieldnames, list(reader)
+    assert any(r["id"] == row_id for r in rows), f"{row_id} not in {path}"
+    rows = [dict(r, **changes) if r["id"] == row_id else r for r in rows if not (remove and r["id"] == row_id)]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=headers)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def hostile_live(tmp_path_factory, start_module_server):
+    """A live server on a publication whose names hold markup, with a space withdrawn (410) in release 2."""
+    tmp = tmp_path_factory.mktemp("hostile-browser")
+    shutil.copytree(ROOT / "source", tmp / "source")
+    settings = load_settings(environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published",
+                             shapes=ROOT / "shapes", sparql_examples=ROOT / "sparql", base=BASE,
+                             contact_email="poprawki@example.org")
+    source = settings.source
+    _edit(source / "instytucje.csv", "biblioteka-krakow", nazwa=EVIL_INSTITUTION)
+    _edit(source / "lokalizacje.csv", "bk-siedziba", nazwa=EVIL_VENUE)
+    _edit(source / "przestrzenie.csv", "bk-sala-warsztatowa-przyklad", nazwa=EVIL_SPACE)
+    _edit(source / "dobre_praktyki.csv", "przyklad-warsztaty-sasiedzkie", organizacja=EVIL_ORGANISATION)
+    assert build(settings, today=date(2026, 3, 2)).report.conforms
+    _edit(source / "przestrzenie.csv", GONE, remove=True)
+    assert build(settings, today=date(2026, 3, 3)).report.conforms
+    return start_module_server(settings)
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +273,10 @@ def test_keyboard_only(browser, live):
     assert page.evaluate("document.activeElement.id") == "f-q"
     page.keyboard.type("fontany")
     page.keyboard.press("Enter")
-    page.wait_for_url("**q=fontany*")
+    page.wait_for_url("**q=fontany*#wyniki")
+    page.wait_for_function("window.scrollY > 0")  # scrolled to the results
+    page.keyboard.press("Tab")  # the search landed on the results: the next stop is in them, not the form
+    assert page.evaluate("document.activeElement.closest('#wyniki') !== null")
     link = page.locator("li.card h3 a").first
     link.focus()
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
@@ -235,11 +288,12 @@ def test_keyboard_only(browser, live):
 @pytest.mark.parametrize("name, viewport", [("phone", PHONE), ("narrow", NARROW)])
 def test_readable_on_phones(browser, live, name, viewport):
     page = open_page(browser, live, viewport=viewport)
-    for kind in ("search", "results", "space", "institution", "practices", "about", "dataset"):
+    for kind in PAGES:
         page.goto(live + PAGES[kind])
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{kind} scrolls sideways at {viewport['width']} px ({width} px)"
-        if name == "phone" or kind in ("search", "space"):
+        if kind in ("search", "results", "space", "institution", "practices", "about", "dataset") and (
+                name == "phone" or kind in ("search", "space")):
             shot(page, f"{kind}-{name}")
     page.goto(live + PAGES["results"])
     page.locator("li.card").first.scroll_into_view_if_needed()
@@ -251,7 +305,7 @@ def test_readable_on_phones(browser, live, name, viewport):
 def test_axe_finds_no_violation(browser, live, kind):
     page = open_page(browser, live)
     response = page.goto(live + PAGES[kind])
-    assert response.status == 200, f"{PAGES[kind]} answered {response.status}"
+    assert response.status == STATUS.get(kind, 200), f"{PAGES[kind]} answered {response.status}"
     if page.locator(".map").count():
         page.locator(".leaflet-marker-icon").first.wait_for()
     assert axe_violations(page) == []
@@ -273,6 +327,89 @@ def test_no_content_security_policy_errors(browser, live):
         page.goto(live + PAGES[kind])
         page.locator(".leaflet-marker-icon").first.wait_for()
     assert errors == []
+    page.context.close()
+
+
+def test_phone_free_room_for_30_people_and_whom_to_call(browser, live, records):
+    """The issue's person: on a phone, a free room for 30 people, and the contact, right after one search."""
+    page = open_page(browser, live, viewport=PHONE)
+    page.goto(live + "/")
+    page.get_by_label("Co najmniej tyle osób").fill("30")
+    page.get_by_label("Bezpłatnie").check()
+    page.get_by_role("button", name="Szukaj").click()
+    page.wait_for_url("**osoby=30*#wyniki")
+    expected = sorted(s.id for s in records.spaces if (s.capacity or 0) >= 30 and s.free_of_charge is True)
+    assert expected
+    heading = page.locator("#results-heading")
+    assert heading.inner_text() == f"Znaleziono sal: {len(expected)}"
+    box = heading.bounding_box()
+    assert box and -1 <= box["y"] < PHONE["height"] / 2, "the results are not on the first screen after searching"
+    assert sorted(c.get_attribute("data-space") for c in result_cards(page).all()) == expected
+    first = result_cards(page).first
+    space = next(s for s in records.spaces if s.id == first.get_attribute("data-space"))
+    institution = next(i for i in records.institutions
+                       if i.id == next(v for v in records.venues if v.id == space.venue).institution)
+    contact = first.locator(".card-contact")
+    assert contact.is_visible() and contact.get_by_role("link").first.get_attribute("href") == institution.website
+    shot(page, "free30-phone")
+    page.context.close()
+
+
+def test_map_popups_mark_illustrative_rooms(browser, live, records):
+    page = open_page(browser, live)
+    page.goto(live + "/?q=sala")
+    ids = {c.get_attribute("data-space") for c in result_cards(page).all()}
+    venue = next(v for v in records.venues if v.latitude is not None
+                 and any(s.illustrative and s.id in ids for s in records.spaces if s.venue == v.id))
+    institution = next(i for i in records.institutions if i.id == venue.institution)
+    marker = page.locator("#results-map").get_by_alt_text(f"{venue.name} – {institution.name}", exact=True)
+    marker.focus()
+    page.keyboard.press("Enter")
+    items = page.locator(".leaflet-popup-content li")
+    items.first.wait_for()
+    shown = {item.locator("a").inner_text(): item.locator(".badge-example").count() for item in items.all()}
+    spaces = {s.name: s.illustrative for s in records.spaces if s.venue == venue.id and s.id in ids}
+    assert shown == {name: int(illustrative) for name, illustrative in spaces.items()}
+    assert page.locator(".leaflet-popup-content .badge-example").first.inner_text() == "Wpis przykładowy"
+    page.context.close()
+
+
+def test_markup_in_names_stays_text_in_the_browser(browser, hostile_live):
+    """Names holding <script>, <img onerror> and <svg onload> show as text: in cards, pages, JSON-LD and popups."""
+    page = open_page(browser, hostile_live)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(hostile_live + "/?q=warsztatowa")
+    card = page.locator('li.card[data-space="bk-sala-warsztatowa-przyklad"]')
+    assert card.locator("h3").inner_text() == EVIL_SPACE
+    assert EVIL_INSTITUTION in card.inner_text() and EVIL_VENUE in card.inner_text()
+    marker = page.locator("#results-map").get_by_alt_text(f"{EVIL_VENUE} – {EVIL_INSTITUTION}", exact=True)
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert EVIL_SPACE in popup.inner_text() and EVIL_VENUE in popup.inner_text()
+    page.goto(hostile_live + "/space/bk-sala-warsztatowa-przyklad.html")
+    data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    assert data["name"] == EVIL_SPACE
+    assert page.locator("h1").inner_text() == EVIL_SPACE
+    page.goto(hostile_live + "/praktyki")
+    assert EVIL_ORGANISATION in page.locator('[data-practice="przyklad-warsztaty-sasiedzkie"]').inner_text()
+    for path in ("/institution/biblioteka-krakow.html", "/venue/bk-siedziba.html"):
+        page.goto(hostile_live + path)
+        page.locator(".leaflet-marker-icon").first.wait_for()
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"], svg[onload], main script:not([type])').length") == 0
+    page.context.close()
+
+
+def test_withdrawn_room_answers_410_without_violations(browser, hostile_live):
+    page = open_page(browser, hostile_live)
+    response = page.goto(hostile_live + f"/space/{GONE}.html")
+    assert response.status == 410
+    assert page.locator("html").get_attribute("lang") == "pl"
+    assert GONE in page.locator("main").inner_text()
+    assert axe_violations(page) == []
     page.context.close()
 
 

@@ -217,3 +217,20 @@ def test_build_run_to_the_end_publishes_the_new_release(tmp_path):
     assert done.returncode == 0, done.stderr
     build(reference, today=date.today())
     assert release_files(settings.published) == release_files(reference.published)
+
+
+def test_a_workbook_publishes_the_same_bytes_as_the_csv_files(tmp_path, published):
+    """The clerk may keep the tables as CSV or as one workbook: the same data, the same release."""
+    import pandas as pd
+
+    workbook = tmp_path / "zestawienie.xlsx"
+    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
+        for table in ("instytucje", "lokalizacje", "przestrzenie", "dobre_praktyki"):
+            frame = pd.read_csv(ROOT / "source" / f"{table}.csv", dtype=str, keep_default_na=False)
+            for column in ("liczba_miejsc", "powierzchnia_m2", "szerokosc", "dlugosc"):  # numbers as numbers, as Excel keeps them
+                if column in frame:
+                    frame[column] = [float(v.replace(",", ".")) if v else None for v in frame[column]]
+            frame.to_excel(writer, sheet_name=table, index=False)
+    settings = make_settings(tmp_path, source=workbook)
+    build(settings, today=DAY)
+    assert release_files(settings.published) == release_files(published.published)

@@ -294,7 +294,12 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _decimal(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
+    """A decimal without the clerk's trailing zeros, so a workbook and a CSV give the same bytes.
+
+    >>> _decimal(Decimal("50.092500")), _decimal(Decimal("70")), _decimal(Decimal("45.50")), _decimal(None)
+    ('50.0925', '70', '45.5', '')
+    """
+    return "" if value is None else format(value.normalize(), "f")
 
 
 def to_csv(records: Records, base: str) -> bytes:

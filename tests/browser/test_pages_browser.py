@@ -292,7 +292,7 @@ def test_readable_on_phones(browser, live, name, viewport):
         page.goto(live + PAGES[kind])
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{kind} scrolls sideways at {viewport['width']} px ({width} px)"
-        if kind in ("search", "results", "space", "institution", "practices", "about", "dataset") and (
+        if kind in ("search", "results", "space", "institution", "practices", "about", "dataset", "not-found") and (
                 name == "phone" or kind in ("search", "space")):
             shot(page, f"{kind}-{name}")
     page.goto(live + PAGES["results"])
@@ -409,6 +409,7 @@ def test_withdrawn_room_answers_410_without_violations(browser, hostile_live):
     assert response.status == 410
     assert page.locator("html").get_attribute("lang") == "pl"
     assert GONE in page.locator("main").inner_text()
+    shot(page, "gone-desktop")
     assert axe_violations(page) == []
     page.context.close()
 

@@ -74,7 +74,9 @@
     points.forEach(function (point) {
       var label = point.name + (point.institution ? " – " + point.institution : "");
       var marker = window.L.marker([point.lat, point.lon], { title: label, alt: label, keyboard: true });
-      marker.bindPopup(popup(point, example, element.getAttribute("data-source-lang")));
+      // Narrow enough for a 320 px screen, and clear of the zoom buttons (top left).
+      marker.bindPopup(popup(point, example, element.getAttribute("data-source-lang")),
+        { maxWidth: 250, autoPanPaddingTopLeft: [50, 10], autoPanPaddingBottomRight: [10, 10] });
       marker.addTo(map);
       bounds.push([point.lat, point.lon]);
     });

@@ -528,6 +528,17 @@ def test_not_utf8_shows_the_text_as_the_clerk_typed_it(tmp_path):
     assert "Windows-1250" in problem.message and "'CSV UTF-8" in problem.message and "UTF-8" in problem.message_pl
 
 
+def test_not_utf8_after_a_multiline_cell_names_the_spreadsheet_row(tmp_path):
+    source = make_source(tmp_path)
+    rewrite(source / "przestrzenie.csv", lambda rows: (set_cell(rows, 2, "opis", "Jasna sala.\nNa parterze."),
+                                                       set_cell(rows, 2, "warunki", "Po uzgodnieniu."),
+                                                       set_cell(rows, 4, "nazwa", "Sala spotkań")))
+    path = source / "przestrzenie.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1250"))
+    [problem] = problems_of(source)
+    assert (problem.row, problem.value, problem.code) == (4, "Sala spotkań", "not-utf8")  # line 5 of the file
+
+
 def test_utf16_file_says_what_it_is(tmp_path):
     source = make_source(tmp_path)
     path = source / "instytucje.csv"

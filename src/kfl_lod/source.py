@@ -419,13 +419,31 @@ def _decode(path: Path, label: str, problems: _Collector) -> str | None:
         left = re.search(r'[^,;"\t\r\n]*$', text_line[:at])
         right = re.match(r'[^,;"\t\r\n]*', text_line[at:])
         word = ((left[0] if left else "") + (right[0] if right else "")).strip()[:60]
-        problems.add(label, line, None, word,
-                     f"the file is not UTF-8: line {line} has {word!r} written in another encoding (probably Windows-1250, "
+        row = _row_of_line(data.decode("cp1250", errors="replace"), line)
+        problems.add(label, row, None, word,
+                     f"the file is not UTF-8: row {row} has {word!r} written in another encoding (probably Windows-1250, "
                      f"what Excel saves as plain 'CSV'); {SAVE_AS_UTF8_EN}",
                      "not-utf8",
-                     f"plik nie jest zapisany w UTF-8: wiersz {line} zawiera {word!r} w innym kodowaniu (zapewne Windows-1250, "
+                     f"plik nie jest zapisany w UTF-8: wiersz {row} zawiera {word!r} w innym kodowaniu (zapewne Windows-1250, "
                      f"tak Excel zapisuje zwykły 'CSV'); {SAVE_AS_UTF8_PL}")
         return None
+
+
+def _row_of_line(text: str, line: int) -> int:
+    r"""The spreadsheet row holding a line of a CSV text (cells may span lines).
+
+    >>> _row_of_line('a,b\n"x\ny",1\nz,2\n', 4)
+    3
+    """
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
+    try:
+        for row, _ in enumerate(reader, start=1):
+            if reader.line_num >= line:
+                return row
+    except csv.Error:
+        pass
+    return line
 
 
 def _read_csv(path: Path, label: str, problems: _Collector) -> Sheet | None:

@@ -239,8 +239,20 @@ def test_text_search_lower_case_finds_capitalised_names(client, records):
 
 
 def test_every_word_must_match(client, records):
-    assert result_ids(dom(client.get("/?q=fontany"))) == ["bk-pod-gruszka-sala-fontany"]
-    assert result_ids(dom(client.get("/?q=fontany+zzzzz"))) == []
+    page = dom(client.get("/?q=fontany"))
+    assert result_ids(page) == ["bk-pod-gruszka-sala-fontany"]
+    assert page.one("h2", id="results-heading").text == "Znaleziono 1 salę"
+    page = dom(client.get("/?q=fontany+zzzzz"))
+    assert result_ids(page) == []
+    assert page.one("h2", id="results-heading").text == "Nie znaleziono żadnej sali"
+
+
+@pytest.mark.parametrize("query", ["kinowa", "nowa huta", "sala", "warsztatowa"])  # 2–4 and 5+ rooms
+def test_result_count_reads_as_polish(client, records, query):
+    n = len(result_ids(dom(client.get("/", query_string={"q": query}))))
+    assert n > 1
+    form = "salę" if n == 1 else "sale" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "sal"
+    assert dom(client.get("/", query_string={"q": query})).one("h2", id="results-heading").text == f"Znaleziono {n} {form}"
 
 
 @pytest.mark.parametrize("params, keep", [

@@ -181,12 +181,14 @@ def sections(index: Index, iri: str, lang: str, link: Callable[[str], str]) -> l
     """Every fact the store holds about ``iri`` and its ``#fragment`` parts, labelled."""
     out = []
     parts = [iri] + sorted(i for i in index.nodes if i.startswith(iri + "#"))
+    holders = _holders(index, parts)
     for part in parts:
         node = index.nodes.get(part)
         if node is None:
             continue
         anchor = part[len(iri) + 1:] if part != iri else ""
-        section = Section(anchor, index.label(part, lang) or _linking_label(index, iri, part, lang) or compact(part))
+        held_by = property_label(index, holders[part], lang) if part in holders else ""
+        section = Section(anchor, index.label(part, lang) or held_by or compact(part))
         rows: list[Row] = []
         for predicate in sorted(node.values, key=lambda p: (p != RDF_TYPE, property_label(index, p, lang))):
             values = _values(index, node, predicate, iri, lang, link)
@@ -197,16 +199,22 @@ def sections(index: Index, iri: str, lang: str, link: Callable[[str], str]) -> l
     return out
 
 
-def _linking_label(index: Index, iri: str, part: str, lang: str) -> str:
-    """Name a ``#fragment`` part without a label by the property through which ``iri`` holds it."""
-    if part == iri:
-        return ""
-    for node_iri in [iri] + sorted(i for i in index.nodes if i.startswith(iri + "#")):
-        node = index.nodes[node_iri]
-        for predicate, terms in sorted(node.values.items()):
-            if any(isinstance(t, ox.NamedNode) and t.value == part for t in terms):
-                return property_label(index, predicate, lang)
-    return ""
+def _holders(index: Index, parts: list[str]) -> dict[str, str]:
+    """For each ``#fragment`` part, the property through which the thing (or another part) holds it.
+
+    A part without a label of its own is named by it ("powierzchnia #floor-size").
+    """
+    wanted = set(parts[1:])
+    held: dict[str, str] = {}
+    for part in parts:
+        node = index.nodes.get(part)
+        if node is None:
+            continue
+        for predicate in sorted(node.values):
+            for term in node.values[predicate]:
+                if isinstance(term, ox.NamedNode) and term.value in wanted:
+                    held.setdefault(term.value, predicate)
+    return held
 
 
 def _values(index: Index, node: Node, predicate: str, iri: str, lang: str, link: Callable[[str], str]) -> list[Value]:

@@ -84,7 +84,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search_button": ("Szukaj", "Search"),
     "clear": ("Wyczyść filtry", "Clear filters"),
     "results": ("Wyniki", "Results"),
-    "results_count": ("Znaleziono sal: {n}", "Rooms found: {n}"),
+    "results_count": ("Znaleziono {n} {rooms}", "Rooms found: {n}"),
+    "results_none": ("Nie znaleziono żadnej sali", "No rooms found"),
     "no_results": (
         "Żadna sala nie spełnia wszystkich warunków. Spróbuj usunąć któryś filtr.",
         "No room meets all the conditions. Try removing a filter.",
@@ -294,17 +295,26 @@ DAYS = {
 }
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Polish form of a noun after the number ``n``: 1 sala, 2–4 sale, 5–21 sal, 22–24 sale, …
+
+    >>> [f"{n} {plural(n, 'miejsce', 'miejsca', 'miejsc')}" for n in (0, 1, 2, 5, 12, 21, 22, 104, 112)]
+    ['0 miejsc', '1 miejsce', '2 miejsca', '5 miejsc', '12 miejsc', '21 miejsc', '22 miejsca', '104 miejsca', '112 miejsc']
+    """
+    if n == 1:
+        return one
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return few
+    return many
+
+
 def people(n: int) -> str:
     """The Polish word for 'people' after the number ``n``.
 
     >>> [f"{n} {people(n)}" for n in (1, 3, 5, 12, 22, 24, 25, 100)]
     ['1 osoba', '3 osoby', '5 osób', '12 osób', '22 osoby', '24 osoby', '25 osób', '100 osób']
     """
-    if n == 1:
-        return "osoba"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return "osoby"
-    return "osób"
+    return plural(n, "osoba", "osoby", "osób")
 
 
 def text(key: str, lang: str, **values: object) -> str:
@@ -312,9 +322,15 @@ def text(key: str, lang: str, **values: object) -> str:
 
     >>> text("results_count", "en", n=3), text("people_n", "pl", n=24)
     ('Rooms found: 3', '24 osoby')
+    >>> [text("results_count", "pl", n=n) for n in (0, 1, 3, 5, 22)]
+    ['Nie znaleziono żadnej sali', 'Znaleziono 1 salę', 'Znaleziono 3 sale', 'Znaleziono 5 sal', 'Znaleziono 22 sale']
     """
     if key == "people_n" and isinstance(values.get("n"), int):
         values.setdefault("people", people(values["n"]))
+    if key == "results_count" and values.get("n") == 0:
+        key = "results_none"
+    if key == "results_count" and isinstance(values.get("n"), int):
+        values.setdefault("rooms", plural(values["n"], "salę", "sale", "sal"))
     pl, en = TEXTS[key]
     template = en if lang == "en" else pl
     return template.format(**values) if values else template

@@ -290,12 +290,14 @@ def test_keyboard_only(browser, live):
 def test_readable_on_phones(browser, live, name, viewport):
     page = open_page(browser, live, viewport=viewport)
     for kind in PAGES:
+        page.context.clear_cookies()  # each page in its own language (?lang=en sets a cookie)
         page.goto(live + PAGES[kind])
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{kind} scrolls sideways at {viewport['width']} px ({width} px)"
         if kind in ("search", "results", "space", "institution", "practices", "about", "dataset", "not-found") and (
                 name == "phone" or kind in ("search", "space")):
             shot(page, f"{kind}-{name}")
+    page.context.clear_cookies()
     page.goto(live + PAGES["results"])
     page.locator("li.card").first.scroll_into_view_if_needed()
     shot(page, f"results-cards-{name}")

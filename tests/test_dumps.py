@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, XSD
 from kfl_lod.dumps import context, context_bytes, to_jsonld, to_ntriples, to_turtle
 from kfl_lod.mapping import to_graph
 from kfl_lod.source import read_source
-from kfl_lod.vocab import SCHEMA
+from kfl_lod.vocab import EQUIPMENT, SCHEMA, SHARING_MODES
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
@@ -174,10 +174,17 @@ def test_csv_has_one_row_per_space_with_its_venue_and_institution(published):
         assert (row["lokalizacja_id"], row["lokalizacja_nazwa"], row["ulica"]) == (venue["id"], venue["nazwa"], venue["ulica"])
         assert (row["instytucja_id"], row["instytucja_nazwa"]) == (institution["id"], institution["nazwa"])
         assert row["instytucja_uri"] == BASE + "institution/" + institution["id"]
-        modes = [m.strip() for m in space["formy_udostepniania"].split(",")]
-        assert row["formy_udostepniania"].split(",") == modes
-        if venue["szerokosc"]:
-            assert Decimal(row["szerokosc"]) == Decimal(venue["szerokosc"].replace(",", "."))
+        for column, scheme in (("formy_udostepniania", SHARING_MODES), ("wyposazenie", EQUIPMENT)):
+            items = [m.strip() for m in space[column].split(",") if m.strip()]
+            assert row[column] == ",".join(sorted(items, key=scheme.slugs().index))  # in the list's order
+        for column in ("opis", "nieodplatnie", "warunki", "zweryfikowano"):
+            assert row[column] == space[column], column
+        for column in ("kod_pocztowy", "miejscowosc", "dostep_wozki"):
+            assert row[column] == venue[column], column
+        assert row["instytucja_www"] == institution["strona_www"]
+        for ours, theirs in (("powierzchnia_m2", space["powierzchnia_m2"]), ("szerokosc", venue["szerokosc"]),
+                             ("dlugosc", venue["dlugosc"])):
+            assert (Decimal(row[ours]) if row[ours] else None) == (Decimal(theirs.replace(",", ".")) if theirs else None), ours
 
 
 def test_geojson_has_a_point_per_venue_with_its_spaces(published):

@@ -80,13 +80,34 @@ def test_same_source_gives_byte_identical_files(tmp_path):
 
 
 def test_shuffled_rows_change_nothing(tmp_path, published):
+    """Rows, and with the second seed also columns and the items of list cells, in another order."""
     expected = release_files(published.published)
     for seed in (1, 2):
         settings = make_settings(tmp_path / str(seed))
         for table in settings.source.glob("*.csv"):
             rewrite_table(table, lambda header, rows, seed=seed: random.Random(seed).sample(rows, len(rows)))
+            if seed == 2:
+                shuffle_columns_and_lists(table, random.Random(seed))
         build(settings, today=DAY)
         assert release_files(settings.published) == expected
+
+
+def shuffle_columns_and_lists(path: Path, rng: random.Random) -> None:
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    order = rng.sample(range(len(rows[0])), len(rows[0]))
+    lists = {i for i, h in enumerate(rows[0]) if h in ("wyposazenie", "formy_udostepniania")}
+    changed = 0
+    for row in rows[1:]:
+        for i in lists:
+            items = [v.strip() for v in row[i].split(",") if v.strip()]
+            if len(items) > 1:
+                row[i] = ", ".join(reversed(items))
+                changed += 1
+    if lists:
+        assert changed  # the bundled source has list cells with several items to reorder
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[row[i] for i in order] for row in rows])
 
 
 def test_rebuild_of_the_same_source_makes_no_new_release(tmp_path):

@@ -265,11 +265,8 @@ def list_of(scheme: Scheme) -> Callable[[str], tuple[str, ...]]:
                           + f"{hint_en}; expected values from: {', '.join(scheme.slugs())}, separated by commas",
                           ("nie jest wartością z listy" if whole else f"zawiera {named}, czego nie ma na liście")
                           + f"{hint_pl}; dozwolone wartości: {', '.join(scheme.slugs())}, oddzielone przecinkami")
-        seen: list[str] = []
-        for v in items:
-            if v not in seen:
-                seen.append(v)
-        return tuple(seen)
+        # In the list's own order, once each: the order typed in the cell means nothing.
+        return tuple(v for v in scheme.slugs() if v in items)
 
     return parse
 

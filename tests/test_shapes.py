@@ -56,6 +56,7 @@ class Break:
     node: str | None = None  # change this node instead of the focus
     node_level: bool = False  # a constraint on the node itself (sh:or, sh:nodeKind, SPARQL): no path
     also: tuple[tuple[str, str, str, str], ...] = ()  # further (shape, component, severity, path) results, by design
+    remove_too: str | None = None  # a second predicate removed from the node, where one change cannot break it
 
     def __str__(self) -> str:
         return f"{self.shape}-{self.component}-{self.op}"
@@ -72,6 +73,8 @@ class Break:
             assert len(g) < before, f"nothing to remove: {subject} {predicate} {value}"
         if self.op in ("add", "set"):
             g.add((subject, predicate, value))
+        if self.remove_too:
+            g.remove((subject, iri(self.remove_too), None))
 
 
 def B(*args, **kwargs) -> Break:
@@ -255,6 +258,9 @@ CASES = [
     B("Ontology-label", "UniqueLang", "def", "add", "rdfs:label", pl("Słownik")),
     B("Ontology-label", "LanguageIn", "def", "add", "rdfs:label", Literal("Vokabular", lang="de")),
     # good practices
+    B("Space-sourced", "Or", "space/okp-filia-sala-spotkan", "set", "kfl:illustrative", Literal(False), node_level=True),
+    B("Practice-sourced", "Or", PRACTICE, "set", "kfl:illustrative", Literal(False), node_level=True,
+      remove_too="schema:url"),
     B("Practice-name", "MinCount", PRACTICE, "remove", "schema:name"),
     B("Practice-name", "MaxCount", PRACTICE, "add", "schema:name", pl("Drugi tytuł")),
     B("Practice-space", "MinCount", PRACTICE, "remove", "schema:location"),

@@ -30,6 +30,7 @@ from .. import changes as changelog
 from ..publish import LATEST, RELEASES
 from ..rdfio import to_jsonld, to_rdfxml
 from . import settings as current_settings
+from .pages import Page
 
 bp = Blueprint("releases", __name__)
 
@@ -135,25 +136,6 @@ def _t(lang: str):
     return t
 
 
-LAYOUT = """<!doctype html>
-<html lang="{{ lang }}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title><link rel="stylesheet" href="{{ base_path }}static/style.css">
-{% for rel, href, type in links %}<link rel="{{ rel }}" href="{{ href }}" type="{{ type }}">{% endfor %}
-</head>
-<body>
-<header class="site-header"><div class="wrap header-row">
-<a class="brand" href="{{ base_path }}">{{ t('home') }}</a>
-<p class="lang-switch">{% if lang == 'pl' %}<a href="?lang=en" lang="en" hreflang="en">English</a>{% else %}<a href="?lang=pl" lang="pl" hreflang="pl">Polski</a>{% endif %}</p>
-</div></header>
-<main id="main" class="wrap">
-<h1>{{ title }}</h1>
-{{ body }}
-</main>
-</body>
-</html>
-"""
-
 INDEX = """<p>{{ t('intro') }}</p>
 <table class="releases">
 <thead><tr><th scope="col">{{ t('version') }}</th><th scope="col">{{ t('date') }}</th><th scope="col">{{ t('summary') }}</th></tr></thead>
@@ -219,10 +201,9 @@ def _page(title_key: str, body: str, status: int = 200, title: str | None = None
         return base_path + iri[len(settings.base):] if iri.startswith(settings.base) else iri
 
     inner = render_template_string(body, t=t, lang=lang, base_path=base_path, link=link, **values)
-    html = render_template_string(LAYOUT, t=t, lang=lang, base_path=base_path, title=title or t(title_key),
-                                  body=Markup(inner), links=values.get("links", []))
-    response = Response(html, status, mimetype="text/html")
-    response.headers["Content-Language"] = lang
+    # The site's own layout (header, navigation, skip link, footer), as every other page.
+    response = Page().respond("framed.html", status, title=title or t(title_key), body=Markup(inner),
+                              links=values.get("links", []))
     response.vary.update(("Accept", "Accept-Language"))
     return response
 

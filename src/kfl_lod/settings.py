@@ -42,6 +42,9 @@ class Settings:
     max_query_bytes: int = _setting(20000, "Largest SPARQL query text accepted, in bytes.")
     max_body_bytes: int = _setting(100000, "Largest request body accepted, in bytes.")
     query_workers: int = _setting(2, "Processes that run SPARQL queries (a slow query holds one of them).")
+    query_queue: int = _setting(8, "SPARQL requests that may wait for a busy query process; more are refused at once (503), so pages and /healthz keep answering.")
+    query_memory_mb: int = _setting(1024, "Most memory a query process may use, in MB; a query needing more is stopped (0: no limit).")
+    max_result_bytes: int = _setting(20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so.")
     # Publication metadata (DCAT-AP).
     licence: str = _setting("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0", "Licence of the dataset (EU licence vocabulary IRI).")
     contact_email: str = _setting("", "E-mail of the dataset's contact point (corrections are sent there). Empty: not published.")
@@ -137,4 +140,10 @@ def _checked(settings: Settings) -> Settings:
         raise SettingsError(f"setting base: {settings.base!r} must be an http(s) IRI")
     if not settings.base.endswith("/"):
         settings = dataclasses.replace(settings, base=settings.base + "/")
+    for name in ("query_timeout", "max_rows", "max_query_bytes", "max_body_bytes", "query_workers", "max_result_bytes"):
+        if getattr(settings, name) <= 0:
+            raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")
+    for name in ("query_queue", "query_memory_mb"):
+        if getattr(settings, name) < 0:
+            raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be 0 or more")
     return settings

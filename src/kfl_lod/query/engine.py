@@ -27,6 +27,7 @@ class Job:
     named_graphs: tuple[str, ...] | None = None  # protocol dataset (named-graph-uri)
     version: str = ""  # which publication the answer must come from
     prefixes: dict[str, str] = field(default_factory=dict)  # default prefixes, overridable by PREFIX
+    max_bytes: int | None = None  # cut the answer before it grows past this many bytes
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,12 @@ def default_prefixes(base: str) -> dict[str, str]:
 def execute(store: ox.Store, job: Job) -> Reply:
     """Run ``job`` on ``store``; every failure becomes a Reply with a readable message."""
     kwargs: dict = {"base_iri": job.base_iri, "prefixes": job.prefixes or None}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        # The protocol's dataset replaces the query's FROM / FROM NAMED and the store's
-        # default dataset: unnamed parts are empty (SPARQL 1.1 Protocol, 2.1.4).
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     try:
+        if job.default_graphs is not None or job.named_graphs is not None:
+            # The protocol's dataset replaces the query's FROM / FROM NAMED and the store's
+            # default dataset: unnamed parts are empty (SPARQL 1.1 Protocol, 2.1.4).
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
         result = store.query(job.query, **kwargs)
         if isinstance(result, ox.QueryBoolean):
             family = formats.BOOLEAN
@@ -76,14 +77,14 @@ def execute(store: ox.Store, job: Job) -> Reply:
             offered = ", ".join(f.media_type for f in formats.OFFERS[family])
             return Reply.error(406, f"Not acceptable: this {_form_word(family)} can be answered as {offered}; "
                                     "ask for one of them in the Accept header or the format parameter.")
-        written = _write(result, family, name, job.max_rows, job.prefixes)
+        written = _write(result, family, name, job.max_rows, job.prefixes, job.max_bytes)
     except SyntaxError as exc:
         return Reply.error(400, f"Malformed query: {exc}")
     except ValueError as exc:
         return Reply.error(400, f"Query rejected: {exc}")
     except OSError as exc:
         return Reply.error(500, f"The query failed while reading the data: {exc}")
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # pyoxigraph raises PanicException (a BaseException) on engine bugs
         return Reply.error(500, f"The query engine failed on this query ({type(exc).__name__}: {exc}). "
@@ -97,9 +98,9 @@ def _form_word(family: str) -> str:
             formats.GRAPH: "CONSTRUCT or DESCRIBE query"}[family]
 
 
-def _write(result, family: str, name: str, max_rows: int, prefixes: dict[str, str]) -> Written:
+def _write(result, family: str, name: str, max_rows: int, prefixes: dict[str, str], max_bytes: int | None) -> Written:
     if family == formats.BOOLEAN:
         return write_boolean(bool(result), name)
     if family == formats.SOLUTIONS:
-        return write_solutions(result, name, max_rows)
-    return write_graph(result, name, max_rows, prefixes or None)
+        return write_solutions(result, name, max_rows, max_bytes)
+    return write_graph(result, name, max_rows, prefixes or None, max_bytes)

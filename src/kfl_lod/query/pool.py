@@ -5,7 +5,10 @@ So user queries run in separate processes, each holding its own copy of the stor
 
 - the server sends a ``Job`` down a pipe and waits at most the timeout for the ``Reply``;
 - on timeout it kills that process (SIGKILL really stops the work) and starts a new one;
-- if the process dies mid-query, the request gets a clear error and a new process starts;
+- each process may use at most ``memory_mb`` of memory (RLIMIT_DATA): a query needing
+  more ends its process, not the machine;
+- if the process dies mid-query, the request gets a clear error (read from what the
+  process last wrote to stderr: out of memory, an engine panic) and a new process starts;
 - while one query is slow, the other processes keep answering.
 
 Each process is a fresh interpreter (``python -m kfl_lod.query.pool FD``) talking over a
@@ -17,6 +20,7 @@ forked workers and the shell.
 from __future__ import annotations
 
 import atexit
+import collections
 import ctypes
 import os
 import signal
@@ -50,6 +54,10 @@ class QueryCrashed(PoolError):
     status = 500
 
 
+class QueryOutOfMemory(QueryCrashed):
+    status = 503
+
+
 class PoolBusy(PoolError):
     status = 503
 
@@ -70,13 +78,28 @@ def _isolate_network() -> bool:
     return False
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Cap this process's memory (heap and private mappings); 0 leaves it unlimited."""
+    if megabytes <= 0:
+        return
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    kind = getattr(resource, "RLIMIT_DATA", resource.RLIMIT_AS)
+    try:
+        resource.setrlimit(kind, (limit, limit))
+    except (ValueError, OSError):
+        pass  # a lower hard limit set from outside already applies
+
+
 def _serve(conn) -> None:
     """Body of a query process: load the store, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it closes our pipe
     isolated = _isolate_network()  # first: a user namespace needs a single-threaded process
     _die_with_parent()
     try:
-        loader, version = conn.recv()
+        loader, version, memory_mb = conn.recv()
+        _limit_memory(memory_mb)
         store = loader()
     except BaseException as exc:  # report, then die: the server shows the reason
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -87,9 +110,20 @@ def _serve(conn) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        if job.version != version:
-            store, version = loader(), job.version
-        conn.send(execute(store, job))
+        try:
+            if job.version != version:
+                store, version = loader(), job.version
+            reply = execute(store, job)
+        except MemoryError:
+            reply = Reply.error(503, _OUT_OF_MEMORY.format(mb=memory_mb))
+        except Exception as exc:  # noqa: BLE001 - a bad job must not end the process
+            reply = Reply.error(500, f"The query could not be run ({type(exc).__name__}: {exc}).")
+        conn.send(reply)
+
+
+_OUT_OF_MEMORY = ("The query needed more than {mb} MB of memory (setting query_memory_mb) and was stopped. "
+                  "Narrow it down, e.g. with LIMIT, fewer variables or more specific patterns.")
+_ORDER_PANIC = "does not correctly implement a total order"
 
 
 def _die_with_parent() -> None:
@@ -113,18 +147,24 @@ def _die_with_parent() -> None:
 class _Process:
     """One query process (a fresh interpreter) and the server's end of its socket."""
 
-    def __init__(self, loader: Loader, version: str) -> None:
+    def __init__(self, loader: Loader, version: str, memory_mb: int = 0) -> None:
         ours, theirs = socket.socketpair()
         try:
             # A fresh interpreter running this module: nothing inherited from a threaded or
             # forked server, and no re-import of the caller's __main__ (unlike multiprocessing).
             self.process = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(theirs.fileno())],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, close_fds=True)
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=True)
         finally:
             theirs.close()
+        self.memory_mb = memory_mb
+        # What the process writes to stderr goes on to ours; the last lines say why it died.
+        self.last_words: collections.deque[str] = collections.deque(maxlen=400)  # a Rust backtrace runs to ~100 lines
+        self._drain = threading.Thread(target=_forward, args=(self.process.stderr, self.last_words),
+                                       name="kfl-lod-query-stderr", daemon=True)
+        self._drain.start()
         self.conn = Connection(ours.detach())
-        self.conn.send((loader, version))
+        self.conn.send((loader, version, memory_mb))
         self.ready = False
         self.isolated = False
 
@@ -158,10 +198,24 @@ class _Process:
                 self.process.wait(0.5)
             except subprocess.TimeoutExpired:
                 pass
-            raise QueryCrashed(
-                "The query stopped the query process (it crashed; exit code "
-                f"{self.exitcode}). The server started a new one and keeps serving. "
-                "If this query does it again, simplify it (e.g. ORDER BY over values of one type).") from exc
+            self._drain.join(0.5)  # let the last words arrive
+            raise self.crash() from exc
+
+    def crash(self) -> QueryCrashed:
+        """The error for a process that died running a query, saying why where it can."""
+        words = "\n".join(self.last_words)
+        if "memory allocation of" in words or "MemoryError" in words:
+            return QueryOutOfMemory(_OUT_OF_MEMORY.format(mb=self.memory_mb))
+        if _ORDER_PANIC in words:
+            return QueryCrashed(
+                "The query engine failed on this query: pyoxigraph cannot ORDER BY values of mixed "
+                "kinds like these (numbers, dates, strings, NaN) and stopped. The server started a new "
+                "query process and keeps serving. Sort on one kind of value, e.g. ORDER BY STR(?x), or "
+                "FILTER(datatype(?x) = ...) first.")
+        return QueryCrashed(
+            "The query stopped the query process (it crashed; exit code "
+            f"{self.exitcode}). The server started a new one and keeps serving. "
+            "If this query does it again, simplify it (e.g. ORDER BY over values of one type).")
 
     def kill(self) -> None:
         try:
@@ -176,14 +230,37 @@ class _Process:
         return self.process.poll() is None
 
 
+def _forward(stream, last_words: collections.deque) -> None:
+    """Copy a query process's stderr to ours, keeping its last lines."""
+    try:
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace")
+            last_words.append(line.rstrip("\n"))
+            try:
+                sys.stderr.write(line)
+            except (OSError, ValueError):
+                pass
+    except (OSError, ValueError):
+        pass
+    finally:
+        stream.close()
+
+
 class QueryPool:
-    """``size`` query processes sharing the work; thread-safe, one job per process at a time."""
+    """``size`` query processes sharing the work; thread-safe, one job per process at a time.
+
+    At most ``queue`` callers wait for a busy process (None: any number); more are refused
+    at once, so that a burst of slow queries cannot hold every thread of a web server.
+    """
 
     def __init__(self, size: int, loader: Loader, version: Callable[[], str] = lambda: "",
-                 start_timeout: float = 60.0) -> None:
+                 start_timeout: float = 60.0, memory_mb: int = 0, queue: int | None = None) -> None:
         self.size = max(1, int(size))
+        self.queue = queue
+        self._waiting = 0
         self._loader = loader
         self._version = version
+        self._memory_mb = memory_mb
         self._start_timeout = start_timeout
         self._cond = threading.Condition()
         self._idle: list[_Process] = []
@@ -195,7 +272,7 @@ class QueryPool:
         _POOLS.add(self)
 
     def _add(self) -> None:
-        proc = _Process(self._loader, self._version())
+        proc = _Process(self._loader, self._version(), self._memory_mb)
         self._all.add(proc)
         self._idle.append(proc)
 
@@ -234,7 +311,14 @@ class QueryPool:
                 if left <= 0:
                     raise PoolBusy(f"All {self.size} query processes stayed busy for {timeout:g} s; "
                                    "try again in a moment.")
-                self._cond.wait(left)
+                if self.queue is not None and self._waiting >= self.queue:
+                    raise PoolBusy(f"All {self.size} query processes are busy and {self._waiting} more queries "
+                                   "are waiting (setting query_queue); try again in a moment.")
+                self._waiting += 1
+                try:
+                    self._cond.wait(left)
+                finally:
+                    self._waiting -= 1
 
     def _release(self, proc: _Process) -> None:
         with self._cond:
@@ -254,7 +338,7 @@ class QueryPool:
     def status(self) -> dict:
         """How many processes exist, are idle and alive; restarts since start."""
         with self._cond:
-            return {"processes": len(self._all), "idle": len(self._idle),
+            return {"processes": len(self._all), "idle": len(self._idle), "waiting": self._waiting,
                     "alive": sum(p.alive() for p in self._all), "restarts": self.restarts,
                     "network_isolated": all(p.isolated for p in self._all if p.ready) if self._all else False}
 

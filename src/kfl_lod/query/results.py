@@ -2,16 +2,16 @@
 
 pyoxigraph's own result writers have no row limit, so the four result formats (SPARQL
 JSON, XML, CSV, TSV) are written here, one solution at a time; graphs are cut at the
-same cap and written by pyoxigraph. Each writer returns the bytes, the number of rows
-written and whether more rows were left out.
+same cap and written by pyoxigraph. An answer is also cut before it grows past a byte
+limit (graphs are measured as N-Triples). Each writer returns the bytes, the number of
+rows written and whether more rows were left out.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -60,12 +60,17 @@ class Written:
     truncated: bool
 
 
-def _capped(items: Iterable, max_rows: int) -> tuple[list, bool]:
-    """The first ``max_rows`` items and whether there were more."""
+def _capped(items: Iterable, max_rows: int, max_bytes: int | None = None) -> tuple[list, bool]:
+    """The first ``max_rows`` items (at most ``max_bytes`` of them as N-Triples) and whether there were more."""
     out = []
+    size = 0
     for item in items:
         if len(out) >= max_rows:
             return out, True
+        if max_bytes is not None:
+            size += len(str(item).encode("utf-8")) + 3
+            if size > max_bytes:
+                return out, True
         out.append(item)
     return out, False
 
@@ -110,9 +115,12 @@ def _xml_term(term) -> str:
 
 
 def _xml_text(value: str) -> str:
-    # XML 1.0 cannot carry most control characters even escaped; RDF literals can hold them.
-    cleaned = "".join(c if c in "\t\n\r" or ord(c) >= 0x20 else "\ufffd" for c in value)
+    # XML 1.0 cannot carry most control characters, U+FFFE or U+FFFF even escaped; RDF literals can.
+    cleaned = _NOT_XML.sub("\ufffd", value)
     return escape(cleaned)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _csv_term(term) -> str:
@@ -149,47 +157,72 @@ def _tsv_term(term) -> str:
 # --- writers -------------------------------------------------------------------------
 
 
-def write_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int) -> Written:
-    """Write SELECT results in ``fmt`` (json, xml, csv, tsv), at most ``max_rows`` rows."""
+def write_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int, max_bytes: int | None = None) -> Written:
+    """Write SELECT results in ``fmt`` (json, xml, csv, tsv): at most ``max_rows`` rows and ``max_bytes`` bytes."""
     variables = [v.value for v in solutions.variables]
-    rows, truncated = _capped(solutions, max_rows)
-    writer = {"json": _json_rows, "xml": _xml_rows, "csv": _csv_rows, "tsv": _tsv_rows}[fmt]
-    out = io.StringIO()
-    for chunk in writer(variables, rows):
-        out.write(chunk)
-    return Written(out.getvalue().encode("utf-8"), len(rows), truncated)
+    head, row_text, tail = _WRITERS[fmt]
+    chunks = [head(variables).encode("utf-8")]
+    footer = tail().encode("utf-8")
+    size = len(chunks[0]) + len(footer)
+    rows = 0
+    truncated = False
+    for row in solutions:
+        if rows >= max_rows:
+            truncated = True
+            break
+        chunk = row_text(variables, row, rows).encode("utf-8")
+        if max_bytes is not None and size + len(chunk) > max_bytes:
+            truncated = True
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        rows += 1
+    chunks.append(footer)
+    return Written(b"".join(chunks), rows, truncated)
 
 
-def _json_rows(variables: list[str], rows: list) -> Iterator[str]:
-    yield '{"head":{"vars":' + json.dumps(variables, ensure_ascii=False) + '},"results":{"bindings":['
-    for i, row in enumerate(rows):
-        binding = {v: _json_term(row[v]) for v in variables if row[v] is not None}
-        yield ("," if i else "") + "\n" + json.dumps(binding, ensure_ascii=False)
-    yield "\n]}}\n"
+def _json_head(variables: list[str]) -> str:
+    return '{"head":{"vars":' + json.dumps(variables, ensure_ascii=False) + '},"results":{"bindings":['
 
 
-def _xml_rows(variables: list[str], rows: list) -> Iterator[str]:
-    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n<head>'
-    for v in variables:
-        yield f"<variable name={quoteattr(v)}/>"
-    yield "</head>\n<results>\n"
-    for row in rows:
-        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
-                        for v in variables if row[v] is not None)
-        yield f"<result>{cells}</result>\n"
-    yield "</results>\n</sparql>\n"
+def _json_row(variables: list[str], row, index: int) -> str:
+    binding = {v: _json_term(row[v]) for v in variables if row[v] is not None}
+    return ("," if index else "") + "\n" + json.dumps(binding, ensure_ascii=False)
 
 
-def _csv_rows(variables: list[str], rows: list) -> Iterator[str]:
-    yield ",".join(_csv_field(v) for v in variables) + "\r\n"
-    for row in rows:
-        yield ",".join(_csv_field(_csv_term(row[v])) for v in variables) + "\r\n"
+def _xml_head(variables: list[str]) -> str:
+    names = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n<head>{names}</head>\n<results>\n'
 
 
-def _tsv_rows(variables: list[str], rows: list) -> Iterator[str]:
-    yield "\t".join(f"?{v}" for v in variables) + "\n"
-    for row in rows:
-        yield "\t".join(_tsv_term(row[v]) for v in variables) + "\n"
+def _xml_row(variables: list[str], row, index: int) -> str:
+    cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
+                    for v in variables if row[v] is not None)
+    return f"<result>{cells}</result>\n"
+
+
+def _csv_head(variables: list[str]) -> str:
+    return ",".join(_csv_field(v) for v in variables) + "\r\n"
+
+
+def _csv_row(variables: list[str], row, index: int) -> str:
+    return ",".join(_csv_field(_csv_term(row[v])) for v in variables) + "\r\n"
+
+
+def _tsv_head(variables: list[str]) -> str:
+    return "\t".join(f"?{v}" for v in variables) + "\n"
+
+
+def _tsv_row(variables: list[str], row, index: int) -> str:
+    return "\t".join(_tsv_term(row[v]) for v in variables) + "\n"
+
+
+_WRITERS: dict[str, tuple[Callable, Callable, Callable]] = {
+    "json": (_json_head, _json_row, lambda: "\n]}}\n"),
+    "xml": (_xml_head, _xml_row, lambda: "</results>\n</sparql>\n"),
+    "csv": (_csv_head, _csv_row, lambda: ""),
+    "tsv": (_tsv_head, _tsv_row, lambda: ""),
+}
 
 
 def write_boolean(value: bool, fmt: str) -> Written:
@@ -204,9 +237,10 @@ def write_boolean(value: bool, fmt: str) -> Written:
 
 
 def write_graph(triples: Iterable[ox.Triple], fmt: str, max_rows: int,
-                prefixes: dict[str, str] | None = None) -> Written:
-    """Write triples in ``fmt`` (turtle, ntriples, jsonld, rdfxml), at most ``max_rows`` of them."""
-    kept, truncated = _capped(triples, max_rows)
+                prefixes: dict[str, str] | None = None, max_bytes: int | None = None) -> Written:
+    """Write triples in ``fmt`` (turtle, ntriples, jsonld, rdfxml): at most ``max_rows`` of them,
+    and no more than ``max_bytes`` written as N-Triples."""
+    kept, truncated = _capped(triples, max_rows, max_bytes)
     body = serialize_graph(kept, fmt, prefixes)
     return Written(body, len(kept), truncated)
 

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+# Brackets nested deeper than this are refused: pyoxigraph's parser recurses per level and
+# overflows its stack at about 2000 levels; no real query comes near this.
+MAX_NESTING = 200
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
 _TOKEN = re.compile(
@@ -21,12 +24,13 @@ _TOKEN = re.compile(
   | (?P<string>'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
   | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<pname>[\w.\-]*:[\w.\-:%\\]*)
+  | (?P<pname>[\w.\-]*:(?:[\w.\-:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
   | (?P<word>[A-Za-z_][\w\-]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_SERVICE = re.compile(r"service", re.IGNORECASE | re.ASCII)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -37,7 +41,8 @@ class QueryText:
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE or None if not found
     update: str | None  # the update keyword that starts the text, if it is an update
     uses_service: bool
-    unterminated: bool  # a string or IRI never closed: the engine will reject it
+    unterminated: bool  # a stray quote or backslash: a string never closed, or an odd escape
+    depth: int = 0  # how deeply brackets nest ({ ( [)
 
 
 def _unescape(text: str) -> str:
@@ -51,33 +56,47 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(char, text)
 
 
-def keywords(text: str) -> tuple[list[str], bool]:
-    """The bare words of a SPARQL text, upper-cased, and whether a token was left open."""
+def keywords(text: str) -> tuple[list[str], bool, int]:
+    """The bare words of a SPARQL text, upper-cased; whether a stray quote or backslash was
+    left; and how deeply brackets ({, (, [) nest.
+
+    In a text the engine accepts, quotes and backslashes only occur inside strings, IRIs
+    and escaped prefixed names; a stray one means this reading and the engine's differ.
+    """
     words: list[str] = []
-    unterminated = False
+    stray = False
+    depth = deepest = 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "word":
             words.append(m.group().upper())
-        elif kind == "other" and m.group() in "\"'":
-            unterminated = True
-    return words, unterminated
+        elif kind == "other":
+            char = m.group()
+            if char in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "})]":
+                depth -= 1
+            elif char in "\"'\\":
+                stray = True
+    return words, stray, deepest
 
 
 def inspect(text: str) -> QueryText:
     """Find the form of a query, whether it is an update, and whether it calls SERVICE.
 
     >>> inspect("PREFIX s: <https://schema.org/> SELECT * { ?x s:name 'SERVICE' }")
-    QueryText(form='SELECT', update=None, uses_service=False, unterminated=False)
+    QueryText(form='SELECT', update=None, uses_service=False, unterminated=False, depth=1)
     >>> inspect("select * { service <http://example.org/sparql> { ?s ?p ?o } }").uses_service
     True
     >>> inspect("# a comment\\nINSERT DATA { <a:b> <a:c> 1 }").update
     'INSERT'
     """
-    words, unterminated = keywords(text)
+    words, stray, depth = keywords(text)
     # Also read the text with codepoint escapes applied, so that they cannot hide a
     # keyword whichever way the engine treats them (this only ever refuses more).
-    escaped_words = keywords(_unescape(text))[0] if "\\" in text else words
+    unescaped = _unescape(text) if "\\" in text else text
+    escaped_words, escaped_stray, _ = keywords(unescaped) if unescaped is not text else (words, stray, depth)
     form = update = None
     for word in words:
         if word in ("PREFIX", "BASE"):
@@ -87,4 +106,8 @@ def inspect(text: str) -> QueryText:
         elif word in UPDATE_KEYWORDS:
             update = word
         break
-    return QueryText(form, update, "SERVICE" in words or "SERVICE" in escaped_words, unterminated)
+    uses_service = "SERVICE" in words or "SERVICE" in escaped_words
+    if not uses_service and (stray or escaped_stray):
+        # Fail closed: where this reading may be wrong, the bare letters decide.
+        uses_service = _SERVICE.search(text) is not None or _SERVICE.search(unescaped) is not None
+    return QueryText(form, update, uses_service, stray, depth)

@@ -10,7 +10,8 @@ from flask import Request, Response
 
 # Headers a browser script may read from our answers (CORS).
 EXPOSED = ("Content-Length", "Content-Location", "ETag", "Last-Modified", "Link", "Location", "Vary",
-           "X-KFL-Results-Truncated", "X-KFL-Results-Limit", "X-KFL-Result-Rows", "X-KFL-Release")
+           "X-KFL-Results-Truncated", "X-KFL-Results-Limit", "X-KFL-Results-Byte-Limit", "X-KFL-Result-Rows",
+           "X-KFL-Release")
 
 
 def release_name() -> str:

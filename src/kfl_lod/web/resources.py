@@ -74,6 +74,10 @@ class _Index:
         self.store = store
         self.things = things(store, base)
         self.fragments = fragment_index(store)
+        # Namespace IRIs the data uses (def/, named by void:vocabulary): they name their parent.
+        self.namespaces = {quad.object.value for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                           if isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(base)
+                           and quad.object.value.endswith("/") and quad.object.value[:-1] in self.things}
         self.documents: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
 
 
@@ -94,7 +98,7 @@ def resource(rest: str) -> Response:
     iri = settings.base + rest
     if iri in index.things:
         return _see_other(iri)
-    if iri.endswith("/") and iri[:-1] in index.things:
+    if iri in index.namespaces:
         # A namespace IRI (def/, used by void:vocabulary) names what its parent names.
         return _see_other(iri[:-1])
     stem, dot, ext = rest.rpartition(".")

@@ -7,6 +7,17 @@ from pathlib import Path
 from ..settings import Settings
 
 REQUEST_LINE_LIMIT = 8190  # gunicorn's maximum; longer queries must be POSTed
+SPARE_THREADS = 4  # threads per worker no SPARQL request can take: pages and /healthz always answer
+
+
+def threads_needed(settings: Settings) -> int:
+    """The fewest threads per worker that leave SPARE_THREADS free however many queries wait.
+
+    >>> from kfl_lod.settings import Settings
+    >>> threads_needed(Settings())
+    14
+    """
+    return settings.query_workers + settings.query_queue + SPARE_THREADS
 
 
 def needs_build(settings: Settings) -> bool:
@@ -22,11 +33,15 @@ def needs_build(settings: Settings) -> bool:
 
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int, threads: int,
                      access_log: bool = False) -> dict:
-    """The gunicorn settings `kfl-lod serve` uses (and the docs recommend for production)."""
+    """The gunicorn settings `kfl-lod serve` uses (and the docs recommend for production).
+
+    Threads are raised to ``threads_needed``: SPARQL requests take at most query_workers +
+    query_queue threads of a worker, and the rest must stay free for pages and /healthz.
+    """
     return {
         "bind": f"{host}:{port}",
         "workers": max(1, workers),
-        "threads": max(1, threads),
+        "threads": max(1, threads, threads_needed(settings)),
         "worker_class": "gthread",
         # A worker is only killed by gunicorn if it stops answering altogether; slow
         # queries are stopped by the query pool's own timeout long before this.

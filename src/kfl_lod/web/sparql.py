@@ -17,7 +17,7 @@ import io
 import os
 import re
 import threading
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -27,7 +27,7 @@ from ..query.engine import Job, Reply, default_prefixes
 from ..query.examples import load_examples
 from ..query.pool import PoolError, QueryPool
 from ..query.results import serialize_graph
-from ..query.text import inspect
+from ..query.text import MAX_NESTING, inspect
 from ..store import dataset_graph, store_loader
 from . import settings as current_settings
 from . import store as current_store
@@ -37,7 +37,7 @@ bp = Blueprint("sparql", __name__)
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 _POOL_LOCK = threading.Lock()
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\x7f<>\"{}|\\^`]*$")
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -70,7 +70,8 @@ def query_pool() -> QueryPool:
         if entry is None or entry[0] != os.getpid():
             settings = app.config["KFL_SETTINGS"]
             loader = app.extensions.get("kfl_store_loader") or store_loader(settings.published, settings.base)
-            pool = QueryPool(settings.query_workers, loader, version=app.extensions["kfl_data"].version)
+            pool = QueryPool(settings.query_workers, loader, version=app.extensions["kfl_data"].key,
+                             memory_mb=settings.query_memory_mb, queue=settings.query_queue)
             entry = app.extensions["kfl_query_pool"] = (os.getpid(), pool)
         return entry[1]
 
@@ -78,6 +79,8 @@ def query_pool() -> QueryPool:
 @bp.after_request
 def _after(response: Response) -> Response:
     response.vary.add("Accept")
+    if request.method == "OPTIONS":
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"  # not the PUT/DELETE/PATCH answered 405
     return cors(response, request)
 
 
@@ -124,9 +127,10 @@ def _answer(reply: Reply) -> Response:
         return _error(reply.status, reply.message)
     response = Response(reply.body, 200, content_type=reply.content_type)
     if reply.family != formats.BOOLEAN:
-        limit = current_settings().max_rows
+        settings = current_settings()
         response.headers["X-KFL-Results-Truncated"] = "true" if reply.truncated else "false"
-        response.headers["X-KFL-Results-Limit"] = str(limit)
+        response.headers["X-KFL-Results-Limit"] = str(settings.max_rows)
+        response.headers["X-KFL-Results-Byte-Limit"] = str(settings.max_result_bytes)
         response.headers["X-KFL-Result-Rows"] = str(reply.rows)
     response.headers["X-KFL-Release"] = release_name()
     return response
@@ -144,6 +148,7 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
                                  f"{settings.max_body_bytes} bytes (setting max_body_bytes).")
     if request.method == "POST" and request.content_length is None:
         _buffer_unsized_body(settings.max_body_bytes)
+    _check_utf8(request.environ.get("QUERY_STRING", ""), "URL's query string")
     queries = args.getlist("query")
     updates = args.getlist("update")
     default_graphs = args.getlist("default-graph-uri")
@@ -152,6 +157,7 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
     if request.method == "POST":
         mimetype = request.mimetype
         if mimetype == "application/x-www-form-urlencoded":
+            _check_utf8(request.get_data(cache=True), "form body")
             form = request.form
             queries += form.getlist("query")
             updates += form.getlist("update")
@@ -213,6 +219,18 @@ def _buffer_unsized_body(limit: int) -> None:
     request.environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
+def _check_utf8(encoded: str | bytes, where: str) -> None:
+    """Refuse percent-encoded text that is not UTF-8 (instead of reading it with replacement characters)."""
+    raw = encoded.encode("latin-1", "replace") if isinstance(encoded, str) else encoded
+    if b"%" not in raw and raw.isascii():
+        return
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"The {where} is not valid UTF-8 (byte {exc.start} after percent-decoding): "
+                                 "percent-encode the query as UTF-8.") from exc
+
+
 def _body_text() -> str:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
@@ -227,6 +245,9 @@ def _body_text() -> str:
 def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_param: str | None) -> Job:
     settings = current_settings()
     text = inspect(query)
+    if text.depth > MAX_NESTING:
+        raise ProtocolError(400, f"Query nested too deeply: brackets ({{ ( [) nest {text.depth} levels; the limit is "
+                                 f"{MAX_NESTING}. Flatten the query.")
     if text.update:
         raise ProtocolError(403, f"SPARQL Update ({text.update}) is not accepted: this endpoint is read-only. "
                                  "The data is published from the source tables, never edited here.")
@@ -246,6 +267,7 @@ def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_
         named_graphs=tuple(named_graphs) if dataset else None,
         version=current_app.extensions["kfl_data"].key(),
         prefixes=default_prefixes(settings.base),
+        max_bytes=settings.max_result_bytes,
     )
 
 

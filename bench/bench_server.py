@@ -12,7 +12,10 @@ Builds the bundled source into a temporary folder, starts the real server
    requests.Session) for --seconds each: a fast ASK, a typical example query, and the
    mix of all examples; requests per second and latency percentiles;
 3. isolation: the latency of a fast query alone, then while one slow query (a cross
-   join that the timeout stops) keeps one query process busy.
+   join that the timeout stops) keeps one query process busy;
+4. a flood of --flood slow queries at once: the latency of /healthz and of a resource
+   document meanwhile, and how the slow queries were answered (503 at once beyond
+   query_queue, 503 after the timeout for those that ran or waited).
 
 Only loopback traffic; the server is stopped at the end.
 """
@@ -40,6 +43,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from kfl_lod.build import build  # noqa: E402
 from kfl_lod.query.examples import load_examples  # noqa: E402
 from kfl_lod.settings import load_settings  # noqa: E402
+from kfl_lod.web.serve import threads_needed  # noqa: E402
 
 FAST = "ASK { ?s a <https://kfl.krakow.pl/def/Space> }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -156,6 +160,43 @@ def isolation(url: str, samples: int) -> None:
     print(f"slow query: HTTP {result['status']} after {result['seconds']:.2f} s (stopped by the query timeout)")
 
 
+def flood(url: str, count: int, samples: int) -> None:
+    print(f"\n4. /healthz and a document while {count} slow queries arrive at once (ms)")
+    answers: list[tuple[int, float, str]] = []
+    lock = threading.Lock()
+
+    def slow() -> None:
+        started = time.perf_counter()
+        r = requests.post(url + "/sparql", data=SLOW.encode(), timeout=120,
+                          headers={"Content-Type": "application/sparql-query"})
+        with lock:
+            answers.append((r.status_code, time.perf_counter() - started, r.text))
+
+    threads = [threading.Thread(target=slow) for _ in range(count)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    timings: dict[str, list[float]] = {"/healthz": [], "/space/ckp-ruczaj-sala-widowiskowa.ttl": []}
+    with requests.Session() as session:
+        while any(t.is_alive() for t in threads) and len(timings["/healthz"]) < samples:
+            for path, values in timings.items():
+                started = time.perf_counter()
+                if session.get(url + path, timeout=30).status_code != 200:
+                    raise SystemExit(f"{path} failed during the flood")
+                values.append(time.perf_counter() - started)
+            time.sleep(0.05)
+    for t in threads:
+        t.join()
+    print(f"{'':40} {'median':>8} {'p95':>8} {'max':>8} {'n':>5}")
+    for path, values in timings.items():
+        print(f"{path:40} {ms(statistics.median(values))} {ms(percentile(values, 0.95))} {ms(max(values))} {len(values):5d}")
+    refused = [seconds for status, seconds, text in answers if status == 503 and "query_queue" in text]
+    stopped = [seconds for status, seconds, text in answers if status == 503 and "query_queue" not in text]
+    print(f"slow queries: {len(refused)} refused at once (max {max(refused, default=0):.2f} s), "
+          f"{len(stopped)} stopped by the timeout or after waiting (max {max(stopped, default=0):.2f} s), "
+          f"{len(answers) - len(refused) - len(stopped)} other")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -165,6 +206,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--query-workers", type=int, default=2, help="query processes per gunicorn worker")
     parser.add_argument("--slow-timeout", type=float, default=3.0, help="query_timeout for the server (s)")
+    parser.add_argument("--flood", type=int, default=30, help="slow queries sent at once in part 4")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="kfl-bench-server-"))
@@ -175,9 +217,10 @@ def main() -> None:
                                  shapes=ROOT / "shapes", sparql_examples=ROOT / "sparql")
         build(settings, today=date.today())
         proc, url = start_server(tmp, args)
-        print(f"kfl-lod serve: {args.workers} gunicorn worker(s) x {args.threads} threads, "
-              f"{args.query_workers} query processes each, query_timeout {args.slow_timeout:g} s; "
-              f"{os.cpu_count()} CPUs")
+        threads = max(args.threads, threads_needed(settings.replace(query_workers=args.query_workers)))
+        print(f"kfl-lod serve: {args.workers} gunicorn worker(s) x {threads} threads, "
+              f"{args.query_workers} query processes each (queue {settings.query_queue}), "
+              f"query_timeout {args.slow_timeout:g} s; {os.cpu_count()} CPUs")
         example_latencies(url, args.runs)
 
         examples = load_examples(ROOT / "sparql")
@@ -189,6 +232,7 @@ def main() -> None:
             rate, latencies, errors = throughput(url, queries, args.clients, args.seconds)
             print(f"{label:34} {rate:8.1f} {ms(statistics.median(latencies))} {ms(percentile(latencies, 0.95))} {errors:7d}")
         isolation(url, args.runs)
+        flood(url, args.flood, args.runs)
     finally:
         if proc is not None:
             proc.terminate()

@@ -96,6 +96,8 @@ def test_every_iri_under_the_base_dereferences_to_its_description(server, data, 
         assert r.status_code == 303, (iri, r.status_code)
         thing = iri.removesuffix("/") if path.endswith("/") else iri  # def/ is the ontology def
         assert r.headers["Location"] == path_of(thing) + ".ttl"
+        links = {link["url"]: link.get("type") for link in requests.utils.parse_header_links(r.headers["Link"])}
+        assert links == {path_of(thing) + "." + ext: media_type for ext, media_type in DOC_TYPES.items()}, iri
         doc = session.get(server + r.headers["Location"], timeout=30)
         assert doc.status_code == 200, iri
         got = Graph().parse(data=doc.content, format="turtle")
@@ -118,10 +120,9 @@ def test_schemes_terms_and_places_dereference(server, data, session, iri):
     assert set(data.triples((URIRef(iri), None, None))) <= set(got)
 
 
-def test_dataset_and_catalog_dereference_when_published(server, data, session):
+def test_dataset_and_catalog_dereference(server, data, session):
     for iri in (BASE + "dataset", BASE + "catalog"):
-        if (URIRef(iri), None, None) not in data:
-            continue  # the catalog is another part's job; when it is there it must dereference
+        assert (URIRef(iri), None, None) in data, f"the release describes {iri}"
         r = session.get(server + path_of(iri), headers={"Accept": "text/turtle"}, timeout=30)
         assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
         got = Graph().parse(data=r.content, format="turtle")
@@ -201,10 +202,34 @@ def test_documents_support_conditional_get(server, session):
 @pytest.mark.parametrize("path", [
     "/space/no-such-space", "/space/no-such-space.ttl", "/space/ckp-ruczaj-sala-widowiskowa.exe",
     "/nothing/here", "/venue/", "/space/ckp-ruczaj-sala-widowiskowa/more",
+    # A trailing slash names nothing, except for a namespace the data uses (def/).
+    "/space/ckp-ruczaj-sala-widowiskowa/", "/vocab/space-type/", "/def/Space/", "/dataset/",
+    "/def/NoSuchTerm", "/vocab/space-type/no-such-type", "/vocab/no-such-scheme", "/district/99",
+    "/space/ckp-ruczaj-sala-widowiskowa.TTL", "/space/ckp-ruczaj-sala-widowiskowa.html.ttl",
+    "/venue/ckp-ruczaj%23address", "/venue/ckp-ruczaj%23address.ttl",
 ])
 def test_unknown_things_are_404(server, session, path):
     r = session.get(server + path, headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=30)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/space/ckp-ruczaj-sala-widowiskowa", "/def", "/vocab/space-type",
+                                  "/space/ckp-ruczaj-sala-widowiskowa.ttl", "/catalog.rdf", "/dumps/kfl.nt", "/dumps/",
+                                  "/healthz", "/sparql"])
+def test_head_and_options_answer_everywhere(server, session, path):
+    get = session.get(server + path, headers={"Accept": "text/turtle", "Accept-Encoding": "identity"},
+                      allow_redirects=False, timeout=30)
+    head = session.head(server + path, headers={"Accept": "text/turtle", "Accept-Encoding": "identity"},
+                        allow_redirects=False, timeout=30)
+    assert head.status_code == get.status_code and head.status_code in (200, 303)
+    assert head.content == b""
+    for name in ("Content-Type", "Location", "Link", "ETag", "Content-Length"):
+        assert head.headers.get(name) == get.headers.get(name), name
+    options = session.options(server + path, timeout=30, headers={"Origin": "https://example.org",
+                                                                  "Access-Control-Request-Method": "GET"})
+    assert options.status_code == 200
+    assert {"GET", "HEAD", "OPTIONS"} <= {m.strip() for m in options.headers["Allow"].split(",")}
+    assert options.headers["Access-Control-Allow-Origin"] == "*"
 
 
 # --- a base IRI with a path ----------------------------------------------------------------
@@ -302,7 +327,11 @@ def test_head_on_a_dump_gives_the_headers_only(server, published, session):
 @pytest.mark.parametrize("path", [
     "/dumps/..%2F..%2F..%2Fetc%2Fpasswd", "/dumps/../../../etc/passwd", "/dumps/%2e%2e/kfl.nt",
     "/dumps/.content-hash", "/dumps/releases", "/dumps/latest", "/dumps/..", "/dumps/%2Fetc%2Fpasswd",
-    "/dumps/no-such-file.ttl",
+    "/dumps/no-such-file.ttl", "/dumps/%252e%252e%252fetc%252fpasswd", "/dumps/..%5c..%5cetc%5cpasswd",
+    "/dumps/..\\..\\etc\\passwd", "/dumps/kfl.ttl%00.txt", "/dumps/%00", "/dumps/./kfl.ttl", "/dumps//etc/passwd",
+    "/dumps/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/space/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/space/..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/etc/passwd", "/space/ckp-ruczaj-sala-widowiskowa%00.ttl",
+    "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/sparql/../../etc/passwd",
 ])
 def test_path_traversal_and_unknown_files_are_refused(server, path):
     host = urlsplit(server)

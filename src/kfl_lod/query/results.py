@@ -255,8 +255,18 @@ def serialize_graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]
         return _turtle(triples, _used_prefixes(triples, prefixes or PREFIXES))
     if fmt == "rdfxml":
         used = _used_prefixes(triples, prefixes or PREFIXES)
-        return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
+        return ox.serialize([_xml_safe(t) for t in triples], format=rdf_format, prefixes=used) or b""
     return ox.serialize(triples, format=rdf_format) or b""
+
+
+def _xml_safe(triple: ox.Triple) -> ox.Triple:
+    """The triple with characters XML 1.0 cannot carry in its literal replaced by U+FFFD (as in SPARQL XML)."""
+    obj = triple.object
+    if isinstance(obj, ox.Literal) and _NOT_XML.search(obj.value):
+        value = _NOT_XML.sub("\ufffd", obj.value)
+        obj = ox.Literal(value, language=obj.language) if obj.language else ox.Literal(value, datatype=obj.datatype)
+        return ox.Triple(triple.subject, triple.predicate, obj)
+    return triple
 
 
 def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:

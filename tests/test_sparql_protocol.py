@@ -348,6 +348,11 @@ def test_unknown_format_parameter_is_400(server):
     r = sparql(server, SPACES, format="pdf")
     assert r.status_code == 400
     assert "Unknown format" in r.text
+    # The message quotes the parameter: it must never be read as HTML or split the headers.
+    r = sparql(server, SPACES, format="<script>x</script>\r\nX-Injected: yes")
+    assert r.status_code == 400 and "X-Injected" not in r.headers
+    assert r.headers["Content-Type"].startswith("text/plain")
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 
 UPDATES = [

@@ -25,6 +25,8 @@ def cors(response: Response, request: Request) -> Response:
     """Let any web page read our answers: the data and the endpoint are public and read-only."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED)
+    # Error texts quote what the client sent: never let a browser sniff them into HTML.
+    response.headers["X-Content-Type-Options"] = "nosniff"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match, If-Modified-Since"

@@ -314,3 +314,10 @@ def test_a_space_that_comes_back_is_no_longer_gone(tmp_path):
     record = changes.latest(settings.published)
     assert [a["id"] for a in record["added"]] == [gone["id"]]
     assert create_app(settings).test_client().get(f"/space/{gone['id']}").status_code != 410
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/changes", "/changes.json"])
+def test_void_and_change_records_can_be_read_by_pages_elsewhere(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"

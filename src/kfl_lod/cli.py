@@ -211,7 +211,8 @@ def _ensure_published(ctx: Context, settings: Settings) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes (gunicorn workers).")
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads per server process.")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Threads per server process (raised to query_workers + query_queue + 4 if lower).")
 @click.option("--access-log", is_flag=True, help="Log every request to standard output.")
 @click.pass_obj
 def serve(ctx: Context, host: str, port: int, published: Path | None, workers: int, threads: int,

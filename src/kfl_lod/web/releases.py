@@ -30,9 +30,16 @@ from .. import changes as changelog
 from ..publish import LATEST, RELEASES
 from ..rdfio import to_jsonld, to_rdfxml
 from . import settings as current_settings
+from .headers import cors
 from .pages import Page
 
 bp = Blueprint("releases", __name__)
+
+
+@bp.after_request
+def _after(response: Response) -> Response:
+    """Harvesters and web pages elsewhere may read VoID and the change records: CORS, as the endpoint."""
+    return cors(response, request)
 
 VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$")
 FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

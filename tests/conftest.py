@@ -19,23 +19,9 @@ import pytest
 
 from kfl_lod.build import build
 from kfl_lod.mapping import to_graph
-from kfl_lod.settings import Settings, load_settings
+from kfl_lod.settings import Settings
 from kfl_lod.source import read_source
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-BASE = "https://kfl.krakow.pl/"
-
-
-def make_settings(tmp: Path, **changes) -> Settings:
-    """Settings pointing at the repo's shapes and a copy of the bundled source under tmp."""
-    source = tmp / "source"
-    if not source.exists():
-        shutil.copytree(ROOT / "source", source)
-    values = dict(source=source, published=tmp / "published", shapes=ROOT / "shapes",
-                  sparql_examples=ROOT / "sparql", base=BASE)
-    values.update(changes)
-    return load_settings(environ={}, cwd=tmp, **values)
+from support import BASE, ROOT, SHARED, make_settings  # noqa: F401 - re-exported to the tests
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -23,7 +22,7 @@ from kfl_lod import catalog
 from kfl_lod.build import build
 from kfl_lod.errors import SettingsError
 from kfl_lod.publish import CATALOG_FILES, content_hash, is_content, read_release
-from kfl_lod.settings import load_settings
+from support import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://kfl.krakow.pl/"
@@ -37,14 +36,7 @@ IANA = "https://www.iana.org/assignments/media-types/"
 DAY1, DAY2, DAY3 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)
 
 
-def fresh(tmp: Path, **changes):
-    """Settings for a new publication under tmp, from a copy of the bundled source."""
-    source = tmp / "source"
-    if not source.exists():
-        shutil.copytree(ROOT / "source", source)
-    values = dict(source=source, published=tmp / "published", shapes=ROOT / "shapes", base=BASE)
-    values.update(changes)
-    return load_settings(environ={}, cwd=tmp, **values)
+fresh = make_settings  # a new publication under tmp, from a copy of the bundled source
 
 
 def edit_space(source: Path, column: str, value: str, row: int = 0) -> str:

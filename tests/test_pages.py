@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import unicodedata
 from datetime import date
 from html.parser import HTMLParser
@@ -20,9 +19,9 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kfl_lod.build import build
-from kfl_lod.settings import Settings, load_settings
 from kfl_lod.source import read_source
 from kfl_lod.web import create_app
+from support import make_settings
 
 BASE = "https://kfl.krakow.pl/"
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,17 +117,6 @@ def result_ids(page: El) -> list[str]:
 
 
 # --- fixtures ----------------------------------------------------------------------------------
-
-def make_settings(tmp: Path, **changes) -> Settings:
-    """Settings of a publication in ``tmp`` built from a copy of the bundled source (as in conftest)."""
-    source = tmp / "source"
-    if not source.exists():
-        shutil.copytree(ROOT / "source", source)
-    values = dict(source=source, published=tmp / "published", shapes=ROOT / "shapes",
-                  sparql_examples=ROOT / "sparql", base=BASE)
-    values.update(changes)
-    return load_settings(environ={}, cwd=tmp, **values)
-
 
 @pytest.fixture(scope="module")
 def app(published):

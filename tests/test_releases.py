@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -23,22 +22,16 @@ from rdflib.namespace import RDF
 from kfl_lod import changes
 from kfl_lod.build import build
 from kfl_lod.publish import RELEASES
-from kfl_lod.settings import load_settings
 from kfl_lod.web import create_app
 from kfl_lod.web.resources import DOCUMENTS
+from support import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://kfl.krakow.pl/"
 DAYS = [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 23)]
 
 
-def fresh(tmp: Path, **changes_):
-    source = tmp / "source"
-    if not source.exists():
-        shutil.copytree(ROOT / "source", source)
-    values = dict(source=source, published=tmp / "published", shapes=ROOT / "shapes", base=BASE)
-    values.update(changes_)
-    return load_settings(environ={}, cwd=tmp, **values)
+fresh = make_settings  # a new publication under tmp, from a copy of the bundled source
 
 
 def read_spaces(source: Path) -> tuple[list[str], list[dict]]:

@@ -1,0 +1,23 @@
+"""Helpers the tests share (importable, unlike conftest under --import-mode=importlib)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kfl_lod.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+BASE = "https://kfl.krakow.pl/"
+
+
+def make_settings(tmp: Path, **changes) -> Settings:
+    """Settings pointing at the repo's shapes and a copy of the bundled source under tmp."""
+    source = tmp / "source"
+    if not source.exists():
+        shutil.copytree(ROOT / "source", source)
+    values = dict(source=source, published=tmp / "published", shapes=ROOT / "shapes",
+                  sparql_examples=ROOT / "sparql", base=BASE)
+    values.update(changes)
+    return load_settings(environ={}, cwd=tmp, **values)

@@ -30,7 +30,7 @@ from .. import changes as changelog
 from ..publish import LATEST, RELEASES
 from ..rdfio import to_jsonld, to_rdfxml
 from . import settings as current_settings
-from .headers import cors
+from .headers import cors, media_type_of
 from .pages import Page
 
 bp = Blueprint("releases", __name__)
@@ -41,17 +41,13 @@ def _after(response: Response) -> Response:
     """Harvesters and web pages elsewhere may read VoID and the change records: CORS, as the endpoint."""
     return cors(response, request)
 
+
 VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$")
 FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DOCUMENT = re.compile(r"\.(html|ttl|nt|jsonld|rdf|json)$")
 RDF_TYPES = {
     "text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
-}
-MIMETYPES = {
-    ".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml", ".csv": "text/csv", ".geojson": "application/geo+json",
-    ".json": "application/json", "": "text/plain",
 }
 
 
@@ -316,8 +312,7 @@ def release_file(version: str, name: str) -> Response:
     folder = _published() / RELEASES / version
     if not (folder / name).is_file():
         abort(404, f"Release {version} has no file {name} (or is no longer kept).")
-    suffix = os.path.splitext(name)[1]
-    response = send_from_directory(folder, name, mimetype=MIMETYPES.get(suffix, "application/octet-stream"),
+    response = send_from_directory(folder, name, mimetype=media_type_of(name),
                                    conditional=True, etag=True, max_age=86400)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import importlib
-import mimetypes
 import re
 import threading
 from collections import OrderedDict
@@ -30,7 +29,7 @@ from ..query.results import serialize_graph
 from ..store import describe, fragment_index, publication_folder, things
 from . import settings as current_settings
 from . import store as current_store
-from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
+from .headers import accepts_gzip, cors, etag_of, gzipped, media_type_of, not_modified, release_name
 
 bp = Blueprint("resources", __name__)
 
@@ -40,12 +39,6 @@ DOCUMENTS: dict[str, formats.Format] = {
     "jsonld": formats.JSONLD, "rdf": formats.RDFXML,
 }
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
-_MEDIA_TYPES = {
-    ".ttl": "text/turtle", ".nt": "application/n-triples", ".nq": "application/n-quads",
-    ".trig": "application/trig", ".jsonld": "application/ld+json", ".json": "application/json",
-    ".csv": "text/csv", ".geojson": "application/geo+json", ".rdf": "application/rdf+xml",
-    ".xml": "application/xml", ".html": "text/html", ".txt": "text/plain", ".md": "text/markdown",
-}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -300,16 +293,6 @@ def dump(name: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=300"
     response.vary.add("Accept-Encoding")
     return response
-
-
-def media_type_of(name: str) -> str:
-    """The Content-Type of a published file, by its name."""
-    if name.endswith("-metadata.json"):
-        return "application/csvm+json"
-    if name == "SHA256SUMS":
-        return "text/plain; charset=utf-8"
-    media = _MEDIA_TYPES.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return f"{media}; charset=utf-8" if media.startswith("text/") else media
 
 
 _FILES: dict[tuple, tuple[bytes, str, datetime]] = {}

@@ -17,7 +17,8 @@ def make_settings(tmp: Path, **changes) -> Settings:
     source = tmp / "source"
     if not source.exists():
         shutil.copytree(ROOT / "source", source)
-    values = dict(source=source, published=tmp / "published", shapes=ROOT / "shapes",
-                  sparql_examples=ROOT / "sparql", base=BASE)
+    values = dict(
+        source=source, published=tmp / "published", shapes=ROOT / "shapes", sparql_examples=ROOT / "sparql", base=BASE
+    )
     values.update(changes)
     return load_settings(environ={}, cwd=tmp, **values)

@@ -37,7 +37,9 @@ def table(name: str) -> list[dict[str, str]]:
 def fact_table(reference: str) -> list[list[str]]:
     """Rows of section 1's fact table: [#, official name, short name, type, seat, ...]."""
     section = reference.split("## 1. Fact table", 1)[1].split("\n## ", 1)[0]
-    return [[c.strip() for c in line.split("|")[1:-1]] for line in section.splitlines() if re.match(r"^\| \d+ \|", line)]
+    return [
+        [c.strip() for c in line.split("|")[1:-1]] for line in section.splitlines() if re.match(r"^\| \d+ \|", line)
+    ]
 
 
 def test_every_institution_of_the_reference_is_there_once(reference):

@@ -207,8 +207,12 @@ def test_same_source_in_another_process_gives_the_same_catalog_bytes(tmp_path, p
     )
     env = dict(os.environ, PYTHONHASHSEED="12345")
     out = tmp_path / "published"
-    subprocess.run([sys.executable, "-c", script, str(ROOT / "source"), str(out), str(ROOT / "shapes"), BASE],
-                   check=True, env=env, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "source"), str(out), str(ROOT / "shapes"), BASE],
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
     for name in (*CATALOG_FILES, "void.ttl", "void.nt", "kfl.csv-metadata.json", "changes.json"):
         assert (out / "latest" / name).read_bytes() == (latest(published) / name).read_bytes(), name
 
@@ -239,8 +243,10 @@ def test_changed_content_moves_modified_not_issued_and_only_for_files_that_chang
     assert only(g, dataset, DCTERMS.issued) == catalog.dt(DAY1)
     assert only(g, dataset, DCTERMS.modified) == catalog.dt(DAY2)
     assert only(g, URIRef(BASE + "catalog"), DCTERMS.modified) == catalog.dt(DAY2)
-    modified = {str(only(g, d, DCAT.downloadURL)).rsplit("/", 1)[1]: only(g, d, DCTERMS.modified)
-                for d in g.objects(dataset, DCAT.distribution)}
+    modified = {
+        str(only(g, d, DCAT.downloadURL)).rsplit("/", 1)[1]: only(g, d, DCTERMS.modified)
+        for d in g.objects(dataset, DCAT.distribution)
+    }
     assert modified["kfl.csv"] == catalog.dt(DAY2) and modified["kfl.ttl"] == catalog.dt(DAY2)
     assert modified["kfl.geojson"] == catalog.dt(DAY1)
     issued = {only(g, d, DCTERMS.issued) for d in g.objects(dataset, DCAT.distribution)}
@@ -265,14 +271,17 @@ def test_a_settings_change_refreshes_the_catalog_without_a_new_release(tmp_path)
     assert only(g, URIRef(BASE + "dataset"), DCTERMS.modified) == catalog.dt(DAY1)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"themes": ("http://publications.europa.eu/resource/authority/data-theme/educ",)}, "upper-case code"),
-    ({"themes": ("http://publications.europa.eu/resource/authority/data-theme/XXXX",)}, "unknown theme"),
-    ({"licence": "https://creativecommons.org/licenses/by/4.0/"}, "EU licence vocabulary"),
-    ({"languages": ("pl",)}, "EU language vocabulary"),
-    ({"contact_email": "not an address"}, "not an e-mail address"),
-    ({"spatial": "Kraków"}, r"must be an http\(s\) IRI"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"themes": ("http://publications.europa.eu/resource/authority/data-theme/educ",)}, "upper-case code"),
+        ({"themes": ("http://publications.europa.eu/resource/authority/data-theme/XXXX",)}, "unknown theme"),
+        ({"licence": "https://creativecommons.org/licenses/by/4.0/"}, "EU licence vocabulary"),
+        ({"languages": ("pl",)}, "EU language vocabulary"),
+        ({"contact_email": "not an address"}, "not an e-mail address"),
+        ({"spatial": "Kraków"}, r"must be an http\(s\) IRI"),
+    ],
+)
 def test_unusable_catalog_settings_are_errors_that_say_what_to_do(tmp_path, change, message):
     settings = fresh(tmp_path).replace(**change)
     with pytest.raises(SettingsError, match=message):
@@ -285,7 +294,9 @@ def test_unusable_catalog_settings_are_errors_that_say_what_to_do(tmp_path, chan
 def test_themes_and_keywords_from_the_settings_file(tmp_path):
     (tmp_path / "kfl-lod.toml").write_text(
         'themes = ["http://publications.europa.eu/resource/authority/data-theme/REGI"]\n'
-        'keywords_pl = ["sale", "kultura"]\nkeywords_en = ["rooms"]\n', encoding="utf-8")
+        'keywords_pl = ["sale", "kultura"]\nkeywords_en = ["rooms"]\n',
+        encoding="utf-8",
+    )
     settings = fresh(tmp_path)
     assert settings.themes == ("http://publications.europa.eu/resource/authority/data-theme/REGI",)
     build(settings, today=DAY1)
@@ -293,7 +304,10 @@ def test_themes_and_keywords_from_the_settings_file(tmp_path):
     dataset = URIRef(BASE + "dataset")
     assert set(g.objects(dataset, DCAT.theme)) == {URIRef(EU + "data-theme/REGI")}
     assert {(str(k), k.language) for k in g.objects(dataset, DCAT.keyword)} == {
-        ("sale", "pl"), ("kultura", "pl"), ("rooms", "en")}
+        ("sale", "pl"),
+        ("kultura", "pl"),
+        ("rooms", "en"),
+    }
 
 
 def test_publisher_licence_contact_coverage_and_languages_from_the_settings_file(tmp_path):
@@ -304,7 +318,9 @@ def test_publisher_licence_contact_coverage_and_languages_from_the_settings_file
         'contact_name = "Biuro testowe"\ncontact_street = "ul. Testowa 1"\ncontact_postal_code = "30-001"\n'
         'contact_email = "dane@example.org"\n'
         'spatial = "https://example.org/place/test"\nspatial_label = "Miejsce testowe"\n'
-        'languages = ["http://publications.europa.eu/resource/authority/language/POL"]\n', encoding="utf-8")
+        'languages = ["http://publications.europa.eu/resource/authority/language/POL"]\n',
+        encoding="utf-8",
+    )
     settings = fresh(tmp_path)
     build(settings, today=DAY1)
     g = catalog_graph(settings)
@@ -322,7 +338,9 @@ def test_publisher_licence_contact_coverage_and_languages_from_the_settings_file
     assert only(g, contact, VCARD.hasEmail) == URIRef("mailto:dane@example.org")
     address = only(g, contact, VCARD.hasAddress)
     assert (str(only(g, address, VCARD["street-address"])), str(only(g, address, VCARD["postal-code"]))) == (
-        "ul. Testowa 1", "30-001")
+        "ul. Testowa 1",
+        "30-001",
+    )
     spatial = URIRef("https://example.org/place/test")
     assert only(g, dataset, DCTERMS.spatial) == spatial and str(only(g, spatial, SKOS.prefLabel)) == "Miejsce testowe"
     assert set(g.objects(dataset, DCTERMS.language)) == {URIRef(EU + "language/POL")}

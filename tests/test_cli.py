@@ -24,7 +24,9 @@ VALID = ROOT / "tests" / "data" / "valid"
 SUMMARY = re.compile(
     r"^(?P<action>Published|Not published|Valid|Invalid): (?P<institutions>\d+) institutions, (?P<venues>\d+) venues, "
     r"(?P<spaces>\d+) spaces \((?P<illustrative>\d+) illustrative\), (?P<triples>\d+) triples, (?P<violations>\d+) violations, "
-    r"(?P<warnings>\d+) warnings, (?P<seconds>\d+\.\d\d) s", re.MULTILINE)
+    r"(?P<warnings>\d+) warnings, (?P<seconds>\d+\.\d\d) s",
+    re.MULTILINE,
+)
 
 
 @pytest.fixture
@@ -49,7 +51,9 @@ def bundled(tmp_path_factory):
     here = Path.cwd()
     os.chdir(tmp)
     try:
-        result = CliRunner(env=env).invoke(main, ["build", "--source", str(source), "--out", "out"], catch_exceptions=False)
+        result = CliRunner(env=env).invoke(
+            main, ["build", "--source", str(source), "--out", "out"], catch_exceptions=False
+        )
     finally:
         os.chdir(here)
     return result, tmp
@@ -134,8 +138,10 @@ def test_bad_input_exits_2_and_prints_every_problem(run, tmp_path):
     # each problem also in Polish, on the line below it, and the closing advice in both languages
     lines = err.splitlines()
     at = next(i for i, line in enumerate(lines) if "column liczba_miejsc" in line)
-    assert lines[at + 1].strip() == "PL: 'ok. 40' nie jest liczbą całkowitą większą od zera; wpisz samą liczbę, np. 40 " \
-                                    "(słowa takie jak 'ok.' czy 'do' wpisz w kolumnie opis)"
+    assert (
+        lines[at + 1].strip() == "PL: 'ok. 40' nie jest liczbą całkowitą większą od zera; wpisz samą liczbę, np. 40 "
+        "(słowa takie jak 'ok.' czy 'do' wpisz w kolumnie opis)"
+    )
     assert "Nothing was published" in err and "Nic nie opublikowano" in err
     assert not (tmp_path / "out").exists()
 
@@ -147,9 +153,17 @@ def test_bad_input_as_json(run, tmp_path):
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert data["error"] == "bad-source"
-    assert data["problems"] == [{
-        "file": str(source / "przestrzenie.csv"), "row": 3, "column": "liczba_miejsc", "value": "ok. 40",
-        "message": data["problems"][0]["message"], "message_pl": data["problems"][0]["message_pl"], "code": "invalid-value"}]
+    assert data["problems"] == [
+        {
+            "file": str(source / "przestrzenie.csv"),
+            "row": 3,
+            "column": "liczba_miejsc",
+            "value": "ok. 40",
+            "message": data["problems"][0]["message"],
+            "message_pl": data["problems"][0]["message_pl"],
+            "code": "invalid-value",
+        }
+    ]
     assert "positive whole number" in data["problems"][0]["message"]
     assert "liczbą całkowitą większą od zera" in data["problems"][0]["message_pl"]
 
@@ -186,18 +200,23 @@ def test_validate_writes_nothing(run, tmp_path):
     assert invalid.exit_code == 1
     data = json.loads(invalid.stdout)
     assert data["conforms"] is False and data["release"] is None
-    assert [r["source"] for r in data["results"] if r["severity"] == "Violation"] == [f"{source / 'przestrzenie.csv'}, row 3"]
+    assert [r["source"] for r in data["results"] if r["severity"] == "Violation"] == [
+        f"{source / 'przestrzenie.csv'}, row 3"
+    ]
 
 
-@pytest.mark.parametrize("args, env, words", [
-    (["build", "--no-such-option"], {}, "No such option"),
-    (["build", "--base", "ftp://example.org/"], {}, "http(s) IRI"),
-    (["--base", "ftp://example.org/", "build"], {}, "http(s) IRI"),
-    (["build"], {"KFL_KEEP_RELEASES": "many"}, "keep_releases"),
-    (["build", "--source", str(VALID)], {"KFL_SHAPES": "nowhere"}, "no SHACL shapes"),
-    (["build"], {"KFL_SETTINGS": "nowhere.toml"}, "not a file"),
-    (["build", "--source", "missing-folder"], {}, "does not exist"),
-])
+@pytest.mark.parametrize(
+    "args, env, words",
+    [
+        (["build", "--no-such-option"], {}, "No such option"),
+        (["build", "--base", "ftp://example.org/"], {}, "http(s) IRI"),
+        (["--base", "ftp://example.org/", "build"], {}, "http(s) IRI"),
+        (["build"], {"KFL_KEEP_RELEASES": "many"}, "keep_releases"),
+        (["build", "--source", str(VALID)], {"KFL_SHAPES": "nowhere"}, "no SHACL shapes"),
+        (["build"], {"KFL_SETTINGS": "nowhere.toml"}, "not a file"),
+        (["build", "--source", "missing-folder"], {}, "does not exist"),
+    ],
+)
 def test_usage_and_settings_errors_exit_2(run, tmp_path, args, env, words):
     result = run(*args, **env)
     assert result.exit_code == 2
@@ -217,12 +236,14 @@ def test_real_process_exit_codes(tmp_path):
     set_cell(source / "przestrzenie.csv", 2, "zweryfikowano", "19.02.2026")
     exe = Path(sys.executable).parent / "kfl-lod"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")} | {"KFL_SHAPES": str(ROOT / "shapes")}
-    bad = subprocess.run([str(exe), "build", "--source", str(source)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                         timeout=60)
+    bad = subprocess.run(
+        [str(exe), "build", "--source", str(source)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert bad.returncode == 2 and "row 2, column zweryfikowano: '19.02.2026' is not a date" in bad.stderr
     set_cell(source / "przestrzenie.csv", 2, "zweryfikowano", "2026-02-19")
-    good = subprocess.run([str(exe), "build", "--source", str(source)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=60)
+    good = subprocess.run(
+        [str(exe), "build", "--source", str(source)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert good.returncode == 0, good.stderr
     assert SUMMARY.search(good.stdout)["action"] == "Published"
     assert (tmp_path / "published" / "kfl.ttl").exists()
@@ -237,8 +258,14 @@ def test_progress_is_shown_on_a_terminal(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")} | {"KFL_SHAPES": str(ROOT / "shapes")}
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run([str(exe), "validate", "--source", str(source)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                              stderr=follower, timeout=60)
+        done = subprocess.run(
+            [str(exe), "validate", "--source", str(source)],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=60,
+        )
         os.close(follower)
         follower = -1
         chunks = []

@@ -64,8 +64,10 @@ def test_the_processor_finds_the_metadata_next_to_the_csv(folder):
     assert table.tables[0].tableSchema.columns[0].name == "przestrzen_id"
 
 
-@pytest.mark.parametrize("column, bad", [("liczba_miejsc", "ok. 40"), ("nieodplatnie", "może"),
-                                         ("zweryfikowano", "wczoraj"), ("kod_pocztowy", "31072")])
+@pytest.mark.parametrize(
+    "column, bad",
+    [("liczba_miejsc", "ok. 40"), ("nieodplatnie", "może"), ("zweryfikowano", "wczoraj"), ("kod_pocztowy", "31072")],
+)
 def test_a_cell_that_breaks_the_description_fails_validation(tmp_path, folder, column, bad):
     shutil.copy(folder / FILE, tmp_path / FILE)
     rows = list(csv.DictReader(io.StringIO((folder / "kfl.csv").read_text(encoding="utf-8"))))
@@ -133,8 +135,11 @@ def in_graph(g: Graph, triple: tuple) -> bool:
     s, p, o = triple
     if triple in g:
         return True
-    return isinstance(o, Literal) and o.datatype is not None and any(
-        isinstance(x, Literal) and x.datatype == o.datatype and x.eq(o) for x in g.objects(s, p))
+    return (
+        isinstance(o, Literal)
+        and o.datatype is not None
+        and any(isinstance(x, Literal) and x.datatype == o.datatype and x.eq(o) for x in g.objects(s, p))
+    )
 
 
 def test_converting_the_csv_through_the_metadata_gives_triples_of_our_graph(folder, data, records):

@@ -30,9 +30,11 @@ BASE = "https://kfl.krakow.pl/"
 SPLIT_301 = ("3.0.1/html-shacl/shapes.ttl", "3.0.1/html-shacl/range.ttl")
 RECOMMENDED_301 = "3.0.1/html-shacl/shapes_recommended.ttl"
 COMBINED_301 = ("3.0.1/shacl/dcat-ap-SHACL.ttl", "3.0.1/shacl/ranges.ttl")
-SPLIT_211 = ("2.1.1/dcat-ap_2.1.1_shacl_shapes.ttl", "2.1.1/dcat-ap_2.1.1_shacl_range.ttl",
-             "2.1.1/dcat-ap_2.1.1_shacl_shapes_recommended.ttl")
-
+SPLIT_211 = (
+    "2.1.1/dcat-ap_2.1.1_shacl_shapes.ttl",
+    "2.1.1/dcat-ap_2.1.1_shacl_range.ttl",
+    "2.1.1/dcat-ap_2.1.1_shacl_shapes_recommended.ttl",
+)
 
 
 def shapes(*names: str, drop_undefined: bool = False) -> Graph:
@@ -53,8 +55,14 @@ def results(data: Graph, shape_graph: Graph, inference: str = "none") -> list[tu
     _, report, _ = pyshacl.validate(data, shacl_graph=shape_graph, inference=inference, advanced=True)
     out = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
-        out.append((str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[1], str(report.value(r, SH.focusNode)),
-                    str(report.value(r, SH.resultPath)), str(report.value(r, SH.resultMessage))))
+        out.append(
+            (
+                str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[1],
+                str(report.value(r, SH.focusNode)),
+                str(report.value(r, SH.resultPath)),
+                str(report.value(r, SH.resultMessage)),
+            )
+        )
     return sorted(out)
 
 
@@ -78,7 +86,9 @@ def test_dcat_ap_3_recommended_shapes_leave_only_the_known_warnings(cat):
     # of Kraków in Wikidata, described there rather than by a bounding box here.
     assert {(r[1], r[2].rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for r in found} <= {
         (BASE + "dataset", "temporal"),
-        ("http://www.wikidata.org/entity/Q31487", "bbox"), ("http://www.wikidata.org/entity/Q31487", "centroid")}
+        ("http://www.wikidata.org/entity/Q31487", "bbox"),
+        ("http://www.wikidata.org/entity/Q31487", "centroid"),
+    }
 
 
 def test_dcat_ap_3_combined_shapes_conform(cat):
@@ -109,13 +119,17 @@ DIST = URIRef(BASE + "dataset/distribution/ttl")
 LICENCE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
 
 
-@pytest.mark.parametrize("removed, path", [
-    ((DATASET, DCTERMS.title, None), DCTERMS.title),
-    ((DATASET, DCTERMS.description, None), DCTERMS.description),
-    ((CATALOG, DCTERMS.publisher, None), DCTERMS.publisher),
-    ((DIST, DCAT.accessURL, None), DCAT.accessURL),
-    ((LICENCE, RDF.type, None), DCTERMS.license),  # range: the licence must be a dct:LicenseDocument
-], ids=["dataset-title", "dataset-description", "catalog-publisher", "access-url", "untyped-licence"])
+@pytest.mark.parametrize(
+    "removed, path",
+    [
+        ((DATASET, DCTERMS.title, None), DCTERMS.title),
+        ((DATASET, DCTERMS.description, None), DCTERMS.description),
+        ((CATALOG, DCTERMS.publisher, None), DCTERMS.publisher),
+        ((DIST, DCAT.accessURL, None), DCAT.accessURL),
+        ((LICENCE, RDF.type, None), DCTERMS.license),  # range: the licence must be a dct:LicenseDocument
+    ],
+    ids=["dataset-title", "dataset-description", "catalog-publisher", "access-url", "untyped-licence"],
+)
 @pytest.mark.parametrize("shape_files", ["split", "combined"])
 def test_the_shapes_catch_one_missing_piece(cat, removed, path, shape_files):
     broken = _without(cat, removed)
@@ -143,8 +157,9 @@ def history_catalog(tmp_path_factory) -> Graph:
     """The catalog after three releases: versions, previous versions, notes, withdrawals."""
     tmp = tmp_path_factory.mktemp("dcat-history")
     shutil.copytree(ROOT / "source", tmp / "source")
-    settings = load_settings(environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published",
-                             shapes=ROOT / "shapes", base=BASE)
+    settings = load_settings(
+        environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published", shapes=ROOT / "shapes", base=BASE
+    )
     build(settings, today=date(2026, 3, 2))
     path = settings.source / "przestrzenie.csv"
     with open(path, encoding="utf-8", newline="") as fh:

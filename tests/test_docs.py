@@ -13,8 +13,11 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "source-format.md").rea
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
 def test_every_column_is_documented(table):
     section = DOC.split(f"`{table.filename}`", 1)[1].split("\n## ", 1)[0]
-    rows = [[cell.strip() for cell in line.split("|")[1:-1]] for line in section.splitlines()
-            if line.startswith("| ") and "---" not in line]
+    rows = [
+        [cell.strip() for cell in line.split("|")[1:-1]]
+        for line in section.splitlines()
+        if line.startswith("| ") and "---" not in line
+    ]
     assert [r[0] for r in rows[1:]] == [c.header for c in table.columns]
     assert rows[0][1] == "required"
     assert {r[0]: r[1] for r in rows[1:]} == {c.header: "yes" if c.required else "no" for c in table.columns}

@@ -92,7 +92,9 @@ def test_json_ld_reads_as_plain_json(published, records):
     assert node["containedInPlace"] == f"venue/{space.venue}"
     area = node["floorSize"]["value"]
     assert area["@type"] == "xsd:decimal" and Decimal(area["@value"]) == space.area_m2 and "." in area["@value"]
-    assert [f["additionalType"] for f in node["amenityFeature"]] == sorted(f"vocab/equipment/{e}" for e in space.equipment)
+    assert [f["additionalType"] for f in node["amenityFeature"]] == sorted(
+        f"vocab/equipment/{e}" for e in space.equipment
+    )
     institution = nodes[f"institution/{records.institutions[0].id}"]
     assert institution["name"] == records.institutions[0].name and "name_en" not in institution
 
@@ -102,19 +104,31 @@ def test_json_ld_round_trips_awkward_values():
     s = URIRef(BASE + "space/x")
     g = Graph()
     values = [
-        (SCHEMA.name, Literal("Sala", lang="pl")), (SCHEMA.name, Literal("Room", lang="en")),
-        (SCHEMA.name, Literal("Raum", lang="de")), (SCHEMA.name, Literal("bez języka")),
+        (SCHEMA.name, Literal("Sala", lang="pl")),
+        (SCHEMA.name, Literal("Room", lang="en")),
+        (SCHEMA.name, Literal("Raum", lang="de")),
+        (SCHEMA.name, Literal("bez języka")),
         (SCHEMA.description, Literal("space/x#address", lang="pl")),  # looks like a fragment IRI
         (SCHEMA.alternateName, Literal("venue/x#address")),
-        (SCHEMA.value, Literal("45.5", datatype=XSD.decimal)), (SCHEMA.value, Literal("200.0", datatype=XSD.decimal)),
-        (SCHEMA.value, Literal(True)), (SCHEMA.value, Literal(7)), (SCHEMA.value, Literal("007", datatype=XSD.integer)),
-        (SCHEMA.latitude, Literal("50.04", datatype=XSD.decimal)), (SCHEMA.latitude, Literal("50.05")),
-        (SCHEMA.isAccessibleForFree, Literal(False)), (SCHEMA.isAccessibleForFree, Literal("1", datatype=XSD.boolean)),
-        (SCHEMA.startDate, Literal(date(2026, 2, 19))), (SCHEMA.startDate, Literal("luty")),
-        (SCHEMA.url, URIRef("https://example.pl/a?b=c")), (SCHEMA.url, Literal("https://example.pl/")),
-        (SCHEMA.sameAs, URIRef(BASE + "a:b")), (SCHEMA.containedInPlace, URIRef(BASE + "venue/x")),
-        (SCHEMA.address, URIRef(BASE + "space/x#address")), (SCHEMA.telephone, Literal('"12" \\ 34\nline')),
-        (URIRef(BASE + "def/illustrative"), Literal(True)), (URIRef("http://example.org/custom"), Literal(3)),
+        (SCHEMA.value, Literal("45.5", datatype=XSD.decimal)),
+        (SCHEMA.value, Literal("200.0", datatype=XSD.decimal)),
+        (SCHEMA.value, Literal(True)),
+        (SCHEMA.value, Literal(7)),
+        (SCHEMA.value, Literal("007", datatype=XSD.integer)),
+        (SCHEMA.latitude, Literal("50.04", datatype=XSD.decimal)),
+        (SCHEMA.latitude, Literal("50.05")),
+        (SCHEMA.isAccessibleForFree, Literal(False)),
+        (SCHEMA.isAccessibleForFree, Literal("1", datatype=XSD.boolean)),
+        (SCHEMA.startDate, Literal(date(2026, 2, 19))),
+        (SCHEMA.startDate, Literal("luty")),
+        (SCHEMA.url, URIRef("https://example.pl/a?b=c")),
+        (SCHEMA.url, Literal("https://example.pl/")),
+        (SCHEMA.sameAs, URIRef(BASE + "a:b")),
+        (SCHEMA.containedInPlace, URIRef(BASE + "venue/x")),
+        (SCHEMA.address, URIRef(BASE + "space/x#address")),
+        (SCHEMA.telephone, Literal('"12" \\ 34\nline')),
+        (URIRef(BASE + "def/illustrative"), Literal(True)),
+        (URIRef("http://example.org/custom"), Literal(3)),
     ]
     for p, o in values:
         g.add((s, p, o))
@@ -130,8 +144,9 @@ def test_json_ld_round_trips_awkward_values():
 def test_turtle_and_ntriples_round_trip_awkward_text(tmp_path):
     records = read_source(VALID)
     odd = 'Sala "Pod Gruszką" \\ C:\\dane\nnowa linia\ttab — ąęł 😀'
-    records = replace(records, spaces=(replace(records.spaces[0], name=odd, description="<b>&amp;</b> ' \""),
-                                       *records.spaces[1:]))
+    records = replace(
+        records, spaces=(replace(records.spaces[0], name=odd, description="<b>&amp;</b> ' \""), *records.spaces[1:])
+    )
     g = to_graph(records, BASE)
     assert (None, SCHEMA.name, Literal(odd, lang="pl")) in g
     assert_same_graph(g, Graph().parse(data=to_turtle(g), format="turtle"))
@@ -169,9 +184,17 @@ def test_csv_has_one_row_per_space_with_its_venue_and_institution(published):
         venue = venues[space["lokalizacja_id"]]
         institution = institutions[venue["instytucja_id"]]
         assert row["przestrzen_uri"] == BASE + "space/" + space["id"]
-        assert (row["nazwa"], row["rodzaj"], row["ilustracyjne"]) == (space["nazwa"], space["rodzaj"], space["ilustracyjne"])
+        assert (row["nazwa"], row["rodzaj"], row["ilustracyjne"]) == (
+            space["nazwa"],
+            space["rodzaj"],
+            space["ilustracyjne"],
+        )
         assert row["liczba_miejsc"] == space["liczba_miejsc"]
-        assert (row["lokalizacja_id"], row["lokalizacja_nazwa"], row["ulica"]) == (venue["id"], venue["nazwa"], venue["ulica"])
+        assert (row["lokalizacja_id"], row["lokalizacja_nazwa"], row["ulica"]) == (
+            venue["id"],
+            venue["nazwa"],
+            venue["ulica"],
+        )
         assert (row["instytucja_id"], row["instytucja_nazwa"]) == (institution["id"], institution["nazwa"])
         assert row["instytucja_uri"] == BASE + "institution/" + institution["id"]
         for column, scheme in (("formy_udostepniania", SHARING_MODES), ("wyposazenie", EQUIPMENT)):
@@ -182,9 +205,14 @@ def test_csv_has_one_row_per_space_with_its_venue_and_institution(published):
         for column in ("kod_pocztowy", "miejscowosc", "dostep_wozki"):
             assert row[column] == venue[column], column
         assert row["instytucja_www"] == institution["strona_www"]
-        for ours, theirs in (("powierzchnia_m2", space["powierzchnia_m2"]), ("szerokosc", venue["szerokosc"]),
-                             ("dlugosc", venue["dlugosc"])):
-            assert (Decimal(row[ours]) if row[ours] else None) == (Decimal(theirs.replace(",", ".")) if theirs else None), ours
+        for ours, theirs in (
+            ("powierzchnia_m2", space["powierzchnia_m2"]),
+            ("szerokosc", venue["szerokosc"]),
+            ("dlugosc", venue["dlugosc"]),
+        ):
+            assert (Decimal(row[ours]) if row[ours] else None) == (
+                Decimal(theirs.replace(",", ".")) if theirs else None
+            ), ours
 
 
 def test_geojson_has_a_point_per_venue_with_its_spaces(published):
@@ -238,6 +266,7 @@ def test_context_is_valid_json_ld_context():
 
 # --- the illustrative marker and the consent, in every published file ------------------------------
 
+
 def test_illustrative_marker_is_in_every_file_that_shows_the_record(published):
     """Each space's ilustracyjne (and each good practice's) from the source, in ttl, nt, jsonld, csv and geojson."""
     folder = release(published)
@@ -245,17 +274,24 @@ def test_illustrative_marker_is_in_every_file_that_shows_the_record(published):
     spaces = {s["id"]: s["ilustracyjne"] == "tak" for s in source_rows("przestrzenie")}
     practices = {p["id"]: p["ilustracyjne"] == "tak" for p in source_rows("dobre_praktyki")}
     assert True in spaces.values() and False in spaces.values()  # both kinds are there to be told apart
-    expected = {f"{BASE}space/{i}": v for i, v in spaces.items()} | {f"{BASE}practice/{i}": v for i, v in practices.items()}
+    expected = {f"{BASE}space/{i}": v for i, v in spaces.items()} | {
+        f"{BASE}practice/{i}": v for i, v in practices.items()
+    }
     for name, fmt in RDF_DUMPS.items():
         g = Graph().parse(folder / name, format=fmt)
         found = {str(s): o.toPython() for s, o in g.subject_objects(URIRef(kfl))}
         assert found == expected, name
     nodes = {n["id"]: n for n in json.loads((folder / "kfl.jsonld").read_text(encoding="utf-8"))["@graph"]}
-    assert {f"space/{i}": nodes[f"space/{i}"]["illustrative"] for i in spaces} == {f"space/{i}": v for i, v in spaces.items()}
+    assert {f"space/{i}": nodes[f"space/{i}"]["illustrative"] for i in spaces} == {
+        f"space/{i}": v for i, v in spaces.items()
+    }
     with open(folder / "kfl.csv", encoding="utf-8", newline="") as fh:
         assert {r["przestrzen_id"]: r["ilustracyjne"] == "tak" for r in csv.DictReader(fh)} == spaces
-    shown = {s["id"]: s["ilustracyjne"] for f in json.loads((folder / "kfl.geojson").read_text(encoding="utf-8"))["features"]
-             for s in f["properties"]["przestrzenie"]}
+    shown = {
+        s["id"]: s["ilustracyjne"]
+        for f in json.loads((folder / "kfl.geojson").read_text(encoding="utf-8"))["features"]
+        for s in f["properties"]["przestrzenie"]
+    }
     venues = {v["id"]: v for v in source_rows("lokalizacje")}
     on_map = {s["id"] for s in source_rows("przestrzenie") if venues[s["lokalizacja_id"]]["szerokosc"]}
     assert set(shown) == on_map and True in shown.values()
@@ -272,8 +308,9 @@ def test_contact_name_without_consent_is_in_no_published_file(tmp_path):
     given = [r for r in rows if r["kontakt_zgoda"] == "tak" and r["kontakt_osoba"]]
     refused = [r for r in rows if r["kontakt_zgoda"] != "tak" and r["kontakt_osoba"]]
     assert given and refused
-    settings = load_settings(environ={}, cwd=tmp_path, source=VALID, published=tmp_path / "published",
-                             shapes=ROOT / "shapes", base=BASE)
+    settings = load_settings(
+        environ={}, cwd=tmp_path, source=VALID, published=tmp_path / "published", shapes=ROOT / "shapes", base=BASE
+    )
     assert build(settings, today=date(2026, 3, 2)).report.conforms
     files = {p.name: p.read_bytes().decode("utf-8") for p in release(settings).iterdir() if p.is_file()}
     assert any(given[0]["kontakt_osoba"] in text for text in files.values())  # the check can see a name

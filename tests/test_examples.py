@@ -28,8 +28,26 @@ BASE = "https://kfl.krakow.pl/"
 SCHEMA = Namespace("https://schema.org/")
 KFL = Namespace(BASE + "def/")
 EXAMPLES = load_examples(ROOT / "sparql")
-ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11,
-         "XII": 12, "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18}
+ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+    "XIII": 13,
+    "XIV": 14,
+    "XV": 15,
+    "XVI": 16,
+    "XVII": 17,
+    "XVIII": 18,
+}
 
 
 # --- the tables, read independently ------------------------------------------------------------
@@ -83,14 +101,22 @@ def iri(kind: str, slug: str) -> str:
 
 
 def free_rooms_in_district(t: Tables):
-    return sorted(((iri("space", s["id"]), t.capacity(s)) for s in t.spaces
-                   if (t.capacity(s) or 0) >= 30 and t.free(s) and t.district(t.venue[s["lokalizacja_id"]]) == 13),
-                  key=lambda x: (-x[1], x[0]))
+    return sorted(
+        (
+            (iri("space", s["id"]), t.capacity(s))
+            for s in t.spaces
+            if (t.capacity(s) or 0) >= 30 and t.free(s) and t.district(t.venue[s["lokalizacja_id"]]) == 13
+        ),
+        key=lambda x: (-x[1], x[0]),
+    )
 
 
 def projector_step_free(t: Tables):
-    return sorted(iri("space", s["id"]) for s in t.spaces
-                  if "projektor" in t.listed(s["wyposazenie"]) and t.venue[s["lokalizacja_id"]]["dostep_wozki"] == "tak")
+    return sorted(
+        iri("space", s["id"])
+        for s in t.spaces
+        if "projektor" in t.listed(s["wyposazenie"]) and t.venue[s["lokalizacja_id"]]["dostep_wozki"] == "tak"
+    )
 
 
 def co_organisation(t: Tables):
@@ -114,7 +140,7 @@ def count_per_district(t: Tables):
 def _per_concept(t: Tables, scheme, column: str, single: bool):
     counts = {iri("vocab", f"{scheme.slug}/{c}"): 0 for c in scheme.slugs()}
     for s in t.spaces:
-        for value in ([s[column]] if single else t.listed(s[column])):
+        for value in [s[column]] if single else t.listed(s[column]):
             counts[iri("vocab", f"{scheme.slug}/{value}")] += 1
     return counts
 
@@ -155,14 +181,17 @@ def spaces_near_point(t: Tables):
             continue
         dy = (float(v["szerokosc"]) - LAT0) * 111.195
         dx = (float(v["dlugosc"]) - LON0) * 71.366
-        if dx * dx + dy * dy <= RADIUS ** 2:
+        if dx * dx + dy * dy <= RADIUS**2:
             out.append((iri("space", s["id"]), math.hypot(dx, dy)))
     return sorted(out, key=lambda x: (round(x[1], 6), x[0]))
 
 
 def verified_since(t: Tables):
-    rows = [(iri("space", s["id"]), s["zweryfikowano"]) for s in t.spaces
-            if s["zweryfikowano"] and date.fromisoformat(s["zweryfikowano"]) >= date(2026, 1, 1)]
+    rows = [
+        (iri("space", s["id"]), s["zweryfikowano"])
+        for s in t.spaces
+        if s["zweryfikowano"] and date.fromisoformat(s["zweryfikowano"]) >= date(2026, 1, 1)
+    ]
     # Newest first, then by IRI: ORDER BY DESC(?verified) ?space.
     return sorted(rows, key=lambda x: (-date.fromisoformat(x[1]).toordinal(), x[0]))
 
@@ -184,8 +213,10 @@ def free_use_contacts(t: Tables):
     for s in t.spaces:
         if "nieodplatne-uzyczenie" in t.listed(s["formy_udostepniania"]):
             inst = t.institution_of(s)
-            entry = out.setdefault(iri("institution", inst["id"]), {
-                "spaces": 0, "email": inst["email"], "contactEmail": inst["kontakt_email"]})
+            entry = out.setdefault(
+                iri("institution", inst["id"]),
+                {"spaces": 0, "email": inst["email"], "contactEmail": inst["kontakt_email"]},
+            )
             entry["spaces"] += 1
     return dict(sorted(out.items()))
 
@@ -195,13 +226,16 @@ def venues_without_coordinates(t: Tables):
 
 
 def big_hall_for_co_organisation(t: Tables):
-    return any((t.capacity(s) or 0) >= 100 and "wspolorganizacja" in t.listed(s["formy_udostepniania"])
-               for s in t.spaces)
+    return any(
+        (t.capacity(s) or 0) >= 100 and "wspolorganizacja" in t.listed(s["formy_udostepniania"]) for s in t.spaces
+    )
 
 
 def good_practices(t: Tables):
-    return sorted((iri("practice", p["id"]), p["tytul"], p["data"], iri("space", p["przestrzen_id"]),
-                   p["ilustracyjne"] == "tak") for p in t.practices)
+    return sorted(
+        (iri("practice", p["id"]), p["tytul"], p["data"], iri("space", p["przestrzen_id"]), p["ilustracyjne"] == "tak")
+        for p in t.practices
+    )
 
 
 EXPECTED = {
@@ -236,8 +270,10 @@ def answer(name: str, response: requests.Response):
             "venues": sorted(str(v) for v in g.objects(inst, SCHEMA.location)),
             "spaces": sorted(str(s) for s in g.subjects(RDF.type, KFL.Space)),
             "capacities": {str(s): int(c) for s, c in g.subject_objects(SCHEMA.maximumAttendeeCapacity)},
-            "parts_ok": all((URIRef(str(v) + "#address"), RDF.type, SCHEMA.PostalAddress) in g
-                            for v in g.objects(inst, SCHEMA.location)),
+            "parts_ok": all(
+                (URIRef(str(v) + "#address"), RDF.type, SCHEMA.PostalAddress) in g
+                for v in g.objects(inst, SCHEMA.location)
+            ),
         }
     body = response.json()
     if "boolean" in body:
@@ -265,11 +301,18 @@ def answer(name: str, response: requests.Response):
     if name == "largest-rooms":
         return [(r["space"], int(r["capacity"]), r["institutionName"]) for r in rows]
     if name == "free-use-contacts":
-        return {r["institution"]: {"spaces": int(r["freeUseSpaces"]), "email": r.get("email", ""),
-                                   "contactEmail": r.get("contactEmail", "")} for r in rows}
+        return {
+            r["institution"]: {
+                "spaces": int(r["freeUseSpaces"]),
+                "email": r.get("email", ""),
+                "contactEmail": r.get("contactEmail", ""),
+            }
+            for r in rows
+        }
     if name == "good-practices":
-        return sorted((r["practice"], r["title"], r.get("date", ""), r["space"], r["illustrative"] == "true")
-                      for r in rows)
+        return sorted(
+            (r["practice"], r["title"], r.get("date", ""), r["space"], r["illustrative"] == "true") for r in rows
+        )
     raise AssertionError(f"no reader for example {name}")
 
 
@@ -290,6 +333,7 @@ def check(name: str, got, expected) -> None:
 
 def enrich(source: Path) -> None:
     """Fill the columns the bundled data leaves empty, deterministically (test data only)."""
+
     def rewrite(path: Path, change) -> None:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -339,8 +383,12 @@ def test_there_are_at_least_12_examples_each_with_its_question_in_polish_and_eng
 def test_example_answers_what_the_tables_say(example, data, request):
     url, tables = request.getfixturevalue(data)
     accept = "text/turtle" if example.name == "institution-graph" else "application/sparql-results+json"
-    r = requests.post(url + "/sparql", data=example.text.encode("utf-8"), timeout=60,
-                      headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    r = requests.post(
+        url + "/sparql",
+        data=example.text.encode("utf-8"),
+        timeout=60,
+        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+    )
     assert r.status_code == 200, r.text
     assert r.headers.get("X-KFL-Results-Truncated", "false") == "false"
     expected = EXPECTED[example.name](tables)
@@ -358,13 +406,19 @@ def test_kfl_lod_query_prints_the_endpoints_answer(published, server):
     from kfl_lod.cli import main
 
     example = next(e for e in EXAMPLES if e.name == "largest-rooms")
-    env = {f"KFL_{k}": str(v) for k, v in (("PUBLISHED", published.published), ("SOURCE", published.source),
-                                           ("SHAPES", published.shapes))}
+    env = {
+        f"KFL_{k}": str(v)
+        for k, v in (("PUBLISHED", published.published), ("SOURCE", published.source), ("SHAPES", published.shapes))
+    }
     runner = CliRunner()
     result = runner.invoke(main, ["query", "--format", "csv", example.text], env=env)
     assert result.exit_code == 0, result.output
-    over_http = requests.post(server + "/sparql", data=example.text.encode(), timeout=60,
-                              headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    over_http = requests.post(
+        server + "/sparql",
+        data=example.text.encode(),
+        timeout=60,
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    )
     assert result.stdout_bytes == over_http.content
     tsv = runner.invoke(main, ["query", "-"], input=example.text, env=env)
     assert tsv.exit_code == 0 and tsv.output.splitlines()[0] == "?space\t?name\t?capacity\t?institutionName"

@@ -38,7 +38,8 @@ def shapes() -> Graph:
 # Classes without a shape of their own, and the shaped class every node of them also has.
 SHAPED_THROUGH = {
     SCHEMA.Place: {URIRef(KFL + "Venue"), URIRef(KFL + "Space")},  # Venue-place, Space-place check the type
-    OWL.ObjectProperty: {RDF.Property}, OWL.DatatypeProperty: {RDF.Property},
+    OWL.ObjectProperty: {RDF.Property},
+    OWL.DatatypeProperty: {RDF.Property},
 }
 
 
@@ -46,7 +47,9 @@ def test_every_class_we_emit_has_a_shape(data):
     targeted = set(shapes().objects(None, SH.targetClass))
     emitted = set(data.objects(None, RDF.type))
     unshaped = emitted - targeted
-    assert unshaped <= set(SHAPED_THROUGH), f"classes emitted without a SHACL shape: {sorted(unshaped - set(SHAPED_THROUGH))}"
+    assert unshaped <= set(SHAPED_THROUGH), (
+        f"classes emitted without a SHACL shape: {sorted(unshaped - set(SHAPED_THROUGH))}"
+    )
     for cls in unshaped:
         for node in data.subjects(RDF.type, cls):
             assert set(data.objects(node, RDF.type)) & SHAPED_THROUGH[cls], (node, cls)
@@ -74,19 +77,40 @@ def test_our_own_terms_are_defined_and_labelled_in_polish_and_english(data):
 
 # The statements about our records that are not schema.org, each because schema.org has no
 # term for it (docs/pipeline.md): our own def/ terms, the source pages, the GeoSPARQL point.
-NOT_SCHEMA_ORG = {KFL + t for t in ("spaceType", "sharingMode", "equipment", "conditions", "lastVerified", "illustrative",
-                                    "stepFreeAccess")} | {"http://purl.org/dc/terms/source", "http://www.opengis.net/ont/geosparql#hasGeometry",
-                                    "http://www.opengis.net/ont/geosparql#asWKT"}
+NOT_SCHEMA_ORG = {
+    KFL + t
+    for t in ("spaceType", "sharingMode", "equipment", "conditions", "lastVerified", "illustrative", "stepFreeAccess")
+} | {
+    "http://purl.org/dc/terms/source",
+    "http://www.opengis.net/ont/geosparql#hasGeometry",
+    "http://www.opengis.net/ont/geosparql#asWKT",
+}
 
 
 def test_schema_org_first(data):
     """Records are described with schema.org; any other term on them is one of the few listed above."""
-    allowed = ("https://schema.org/", str(SKOS), str(RDFS), str(RDF), str(OWL), KFL, "http://purl.org/dc/terms/",
-               "http://www.opengis.net/ont/geosparql#")
+    allowed = (
+        "https://schema.org/",
+        str(SKOS),
+        str(RDFS),
+        str(RDF),
+        str(OWL),
+        KFL,
+        "http://purl.org/dc/terms/",
+        "http://www.opengis.net/ont/geosparql#",
+    )
     assert all(str(p).startswith(allowed) for p in data.predicates())
-    records = {s for s in data.subjects(RDF.type, None)
-               if str(s).startswith(tuple(BASE + kind for kind in ("institution/", "venue/", "space/", "practice/")))}
-    others = {str(p) for s in records for p in data.predicates(s) if p != RDF.type and not str(p).startswith("https://schema.org/")}
+    records = {
+        s
+        for s in data.subjects(RDF.type, None)
+        if str(s).startswith(tuple(BASE + kind for kind in ("institution/", "venue/", "space/", "practice/")))
+    }
+    others = {
+        str(p)
+        for s in records
+        for p in data.predicates(s)
+        if p != RDF.type and not str(p).startswith("https://schema.org/")
+    }
     assert sorted(others - NOT_SCHEMA_ORG) == []
     for s in (r for r in records if "#" not in str(r)):  # and every record is typed with a schema.org class
         assert any(str(t).startswith("https://schema.org/") for t in data.objects(s, RDF.type)), s

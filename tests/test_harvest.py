@@ -55,8 +55,15 @@ MEDIA_TYPE_PREFIX = IANA
 LICENCE_PREFIX = EU + "licence/"
 # mcod settings.LICENSES_LINKS keys; LicenseDCATVocabularyField maps a stripped code to one
 # of them after replacing " ", "-", "." by "_": CC0_1_0, CC_BY_4_0, CC_BY_SA_4_0, ...
-PORTAL_LICENCE_NAMES = ("CC0 1.0", "CC BY 4.0", "CC BY-SA 4.0", "CC BY-NC 4.0", "CC BY-NC-SA 4.0",
-                        "CC BY-ND 4.0", "CC BY-NC-ND 4.0")
+PORTAL_LICENCE_NAMES = (
+    "CC0 1.0",
+    "CC BY 4.0",
+    "CC BY-SA 4.0",
+    "CC BY-NC 4.0",
+    "CC BY-NC-SA 4.0",
+    "CC BY-ND 4.0",
+    "CC BY-NC-ND 4.0",
+)
 PORTAL_LICENCES = {n.replace(" ", "_").replace("-", "_").replace(".", "_"): n for n in PORTAL_LICENCE_NAMES}
 
 # The query docs/publication.md gives the portal's administrator.
@@ -141,8 +148,12 @@ def portal_import(g: Graph) -> list[dict[str, Any]]:
             "modified": _first(g, d, DCTERMS.modified, datatype=XSD.dateTime),
             "categories": _stripped(g, d, DCAT.theme, THEME_PREFIX),
             # get_tags_object: name and pl/en language, or just the name if untagged.
-            "tags": [{"name": str(k), "lang": k.language} if k.language in ("pl", "en") else
-                     ({"name": str(k)} if not k.language else {}) for k in g.objects(d, DCAT.keyword)],
+            "tags": [
+                {"name": str(k), "lang": k.language}
+                if k.language in ("pl", "en")
+                else ({"name": str(k)} if not k.language else {})
+                for k in g.objects(d, DCAT.keyword)
+            ],
             "resources": resources,
             # The deserializer asks for dct:AccrualPeriodicity (capital A): never found.
             "update_frequency": _first(g, d, URIRef(str(DCTERMS) + "AccrualPeriodicity")),
@@ -152,7 +163,7 @@ def portal_import(g: Graph) -> list[dict[str, Any]]:
         if item["modified"] and not item["created"]:
             item["created"] = item["modified"]
         if not resources:
-            raise AssertionError("no dcat:Distribution: the portal's dataset[\"resources\"][0] raises IndexError")
+            raise AssertionError('no dcat:Distribution: the portal\'s dataset["resources"][0] raises IndexError')
         item["license_chosen"] = resources[0]["license"]
         datasets.append(item)
     errors = []
@@ -194,8 +205,15 @@ class Recorder(BaseHTTPRequestHandler):
         conn.request("GET", self.path, headers=headers)
         answer = conn.getresponse()
         body = answer.read()
-        self.seen.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
-                          "status": answer.status, "content_type": answer.getheader("Content-Type", "")})
+        self.seen.append(
+            {
+                "method": self.command,
+                "path": self.path,
+                "headers": dict(self.headers),
+                "status": answer.status,
+                "content_type": answer.getheader("Content-Type", ""),
+            }
+        )
         self.send_response(answer.status)
         for key, value in answer.getheaders():
             if key.lower() not in ("transfer-encoding", "connection", "content-length"):
@@ -239,7 +257,7 @@ def harvested(proxy, published) -> Graph:
 def local(url: str, server: str, settings) -> str:
     """The URL on the test server of a URL under the published base."""
     assert url.startswith(settings.base), url
-    return server + settings.base_path + url[len(settings.base):]
+    return server + settings.base_path + url[len(settings.base) :]
 
 
 # --- the tests ------------------------------------------------------------------------------------
@@ -285,7 +303,8 @@ def test_the_portal_imports_one_dataset_with_every_field(harvested, published):
     assert sorted(item["categories"]) == sorted(t.rsplit("/", 1)[1] for t in published.themes)
     assert set(item["categories"]) <= set(THEMES)
     assert sorted((t["name"], t["lang"]) for t in item["tags"]) == sorted(
-        [(k, "pl") for k in published.keywords_pl] + [(k, "en") for k in published.keywords_en])
+        [(k, "pl") for k in published.keywords_pl] + [(k, "en") for k in published.keywords_en]
+    )
     assert item["update_frequency"] is None  # the portal's own bug; dct:accrualPeriodicity is still stated
     # The licence comes from the first resource; the default maps to the portal's "CC BY 4.0".
     assert item["license_chosen"] == "CC BY 4.0"
@@ -295,8 +314,9 @@ def test_the_portal_imports_each_distribution_with_every_field(harvested, publis
     [item] = portal_import(harvested)
     resources = item["resources"]
     assert len(resources) == 5
-    assert {str(r["link"]) for r in resources} == {f"{published.base}dumps/{n}"
-                                                  for n in ("kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.geojson")}
+    assert {str(r["link"]) for r in resources} == {
+        f"{published.base}dumps/{n}" for n in ("kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.geojson")
+    }
     for res in resources:
         assert str(res["link"]).startswith("https://")
         assert res["ext_ident"] and len(res["ext_ident"]) <= 36
@@ -379,7 +399,7 @@ def test_every_download_url_gives_the_stated_bytes_and_checksum(harvested, serve
         checksum = harvested.value(dist, SPDX.checksum)
         assert harvested.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert hashlib.sha256(response.content).hexdigest() == str(harvested.value(checksum, SPDX.checksumValue))
-        media = str(harvested.value(dist, DCAT.mediaType))[len(IANA):]
+        media = str(harvested.value(dist, DCAT.mediaType))[len(IANA) :]
         assert response.headers["Content-Type"].split(";")[0] == media
         followed += 1
         # Compressed for clients that accept it, and still the same bytes.
@@ -387,8 +407,9 @@ def test_every_download_url_gives_the_stated_bytes_and_checksum(harvested, serve
     assert followed == 5
 
 
-@pytest.mark.parametrize("path", ["dumps/kfl.ttl", "dumps/kfl.csv", "dumps/catalog.rdf", ".well-known/void",
-                                  "changes", "changes.json"])
+@pytest.mark.parametrize(
+    "path", ["dumps/kfl.ttl", "dumps/kfl.csv", "dumps/catalog.rdf", ".well-known/void", "changes", "changes.json"]
+)
 def test_conditional_gets_answer_304(server, published, path):
     url = server + published.base_path + path
     first = requests.get(url, timeout=30)

@@ -65,8 +65,9 @@ def alive(pid: int) -> bool:
 
 
 def get(url: str, query: str, accept: str | None = None, timeout: float = 60) -> requests.Response:
-    return requests.get(url + "/sparql", params={"query": query}, timeout=timeout,
-                        headers={"Accept": accept} if accept else {})
+    return requests.get(
+        url + "/sparql", params={"query": query}, timeout=timeout, headers={"Accept": accept} if accept else {}
+    )
 
 
 # --- row cap -------------------------------------------------------------------------------
@@ -77,8 +78,10 @@ def capped(published, start_module_server):
     return start_module_server(published.replace(max_rows=5))
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
-                                    "text/csv", "text/tab-separated-values"])
+@pytest.mark.parametrize(
+    "accept",
+    ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"],
+)
 def test_rows_beyond_the_cap_are_cut_and_a_header_says_so(capped, accept):
     r = get(capped, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", accept)
     assert r.status_code == 200
@@ -195,9 +198,11 @@ MIXED_ORDER_BY = f"SELECT ?o WHERE {{ VALUES ?o {{ {PANIC_VALUES} }} }} ORDER BY
 
 def engine_survives(query: str) -> bool:
     """Whether pyoxigraph, run on its own in a throwaway process, answers ``query`` without dying."""
-    code = ("import sys, pyoxigraph as ox\n"
-            "prefixes = {'xsd': 'http://www.w3.org/2001/XMLSchema#', 'rdf': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#'}\n"
-            "list(ox.Store().query(sys.stdin.read(), prefixes=prefixes))\n")
+    code = (
+        "import sys, pyoxigraph as ox\n"
+        "prefixes = {'xsd': 'http://www.w3.org/2001/XMLSchema#', 'rdf': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#'}\n"
+        "list(ox.Store().query(sys.stdin.read(), prefixes=prefixes))\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], input=query.encode(), capture_output=True, timeout=60)
     return done.returncode == 0
 
@@ -222,8 +227,10 @@ def test_the_order_by_panic_query_does_not_take_the_server_down(server):
 
 @pytest.mark.parametrize("order", ["?o", "DESC(?o)", "STR(?o)"])
 def test_order_by_over_mixed_kinds_of_values_answers_or_says_why(server, order):
-    values = ('1 "a" "b"@pl "2020-01-01"^^xsd:date true 2.5 "1e3"^^xsd:double "NaN"^^xsd:double '
-              '"2020-01-01T00:00:00"^^xsd:dateTime "P1D"^^xsd:duration <http://e/i> "x"^^<http://e/t>') * 3
+    values = (
+        '1 "a" "b"@pl "2020-01-01"^^xsd:date true 2.5 "1e3"^^xsd:double "NaN"^^xsd:double '
+        '"2020-01-01T00:00:00"^^xsd:dateTime "P1D"^^xsd:duration <http://e/i> "x"^^<http://e/t>'
+    ) * 3
     query = f"SELECT ?o WHERE {{ VALUES ?o {{ {values} }} }} ORDER BY {order}"
     r = get(server, query)
     if engine_survives(query):
@@ -232,6 +239,7 @@ def test_order_by_over_mixed_kinds_of_values_answers_or_says_why(server, order):
     else:
         assert r.status_code == 500 and "ORDER BY" in r.text
     assert get(server, FAST).status_code == 200
+
 
 def test_a_query_process_that_cannot_load_the_data_says_why(tmp_path):
     pool = QueryPool(1, functools.partial(open_graphs, {"http://example.org/g": tmp_path / "missing.nt"}))
@@ -290,12 +298,16 @@ def byte_capped(published, start_module_server):
 
 
 # Every row carries a copy of all the published names joined: a few rows fill 20 kB.
-BIG_ROWS = ("SELECT ?s ?all WHERE { { SELECT (GROUP_CONCAT(?n) AS ?all) WHERE { ?x <https://schema.org/name> ?n } } "
-            "?s a <https://kfl.krakow.pl/def/Space> } ORDER BY ?s")
+BIG_ROWS = (
+    "SELECT ?s ?all WHERE { { SELECT (GROUP_CONCAT(?n) AS ?all) WHERE { ?x <https://schema.org/name> ?n } } "
+    "?s a <https://kfl.krakow.pl/def/Space> } ORDER BY ?s"
+)
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
-                                    "text/csv", "text/tab-separated-values"])
+@pytest.mark.parametrize(
+    "accept",
+    ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"],
+)
 def test_answers_beyond_the_byte_limit_are_cut_at_a_row_and_a_header_says_so(byte_capped, accept):
     r = get(byte_capped, BIG_ROWS, accept)
     assert r.status_code == 200, r.text
@@ -365,10 +377,19 @@ def test_many_slow_queries_leave_pages_and_healthz_answering(published, start_se
 # --- settings ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("query_timeout", 0), ("max_rows", -1), ("max_query_bytes", 0), ("max_body_bytes", 0), ("query_workers", 0),
-    ("max_result_bytes", 0), ("query_queue", -1), ("query_memory_mb", -5),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("query_timeout", 0),
+        ("max_rows", -1),
+        ("max_query_bytes", 0),
+        ("max_body_bytes", 0),
+        ("query_workers", 0),
+        ("max_result_bytes", 0),
+        ("query_queue", -1),
+        ("query_memory_mb", -5),
+    ],
+)
 def test_limits_that_cannot_work_are_refused_with_the_settings_name(published, name, value):
     from kfl_lod.errors import SettingsError
 
@@ -384,19 +405,27 @@ def test_query_and_body_size_caps(published, start_server):
     small = "ASK { ?s ?p ?o }"
     big = "# " + "x" * 400 + "\n" + small
     assert get(url, small).status_code == 200
-    for r in (get(url, big),
-              requests.post(url + "/sparql", data={"query": big}, timeout=30),
-              requests.post(url + "/sparql", data=big.encode(), timeout=30,
-                            headers={"Content-Type": "application/sparql-query"})):
+    for r in (
+        get(url, big),
+        requests.post(url + "/sparql", data={"query": big}, timeout=30),
+        requests.post(
+            url + "/sparql", data=big.encode(), timeout=30, headers={"Content-Type": "application/sparql-query"}
+        ),
+    ):
         assert r.status_code == 413
         assert "max_query_bytes" in r.text and "300" in r.text
     huge = "# " + "x" * 3000 + "\n" + small
-    r = requests.post(url + "/sparql", data=huge.encode(), timeout=30,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        url + "/sparql", data=huge.encode(), timeout=30, headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 413
     assert "max_body_bytes" in r.text
-    chunked = requests.post(url + "/sparql", data=iter([huge.encode()[:1500], huge.encode()[1500:]]),
-                            headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    chunked = requests.post(
+        url + "/sparql",
+        data=iter([huge.encode()[:1500], huge.encode()[1500:]]),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
     assert chunked.status_code == 413
     assert "max_body_bytes" in chunked.text
 
@@ -446,18 +475,25 @@ def test_the_documented_production_command_serves(published, tmp_path):
     import socket
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "server.md").read_text(encoding="utf-8")
-    line = next(line.strip() for line in doc.splitlines() if line.strip().startswith("gunicorn ") and "wsgi:app" in line)
+    line = next(
+        line.strip() for line in doc.splitlines() if line.strip().startswith("gunicorn ") and "wsgi:app" in line
+    )
     args = shlex.split(line)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     args[args.index("-b") + 1] = f"127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")}
-    env.update({f"KFL_{name.upper()}": str(getattr(published, name))
-                for name in ("published", "source", "shapes", "sparql_examples", "base")})
+    env.update(
+        {
+            f"KFL_{name.upper()}": str(getattr(published, name))
+            for name in ("published", "source", "shapes", "sparql_examples", "base")
+        }
+    )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen([gunicorn, *args[1:]], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [gunicorn, *args[1:]], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

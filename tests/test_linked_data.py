@@ -20,24 +20,43 @@ from kfl_lod.build import build
 BASE = "https://kfl.krakow.pl/"
 SPACE = BASE + "space/ckp-ruczaj-sala-widowiskowa"
 VENUE = BASE + "venue/ckp-ruczaj"
-DOC_TYPES = {"html": "text/html", "ttl": "text/turtle", "nt": "application/n-triples",
-             "jsonld": "application/ld+json", "rdf": "application/rdf+xml"}
+DOC_TYPES = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
 RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 # Paths other parts of the app answer themselves (the endpoint, VoID, dumps, release pages).
 OWN_ROUTES = ("sparql", ".well-known/", "dumps/", "changes", "releases/")
 
 
 def path_of(iri: str, base: str = BASE) -> str:
-    return "/" + iri[len(base):]
+    return "/" + iri[len(base) :]
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # pyoxigraph 0.5.13 stores every integer-derived literal ("5"^^xsd:nonNegativeInteger) as
 # xsd:integer: compare those as xsd:integer (docs/server.md, "Known limits").
 NUMERIC = {XSD + "integer", XSD + "decimal"}
-INTEGER_TYPES = {XSD + t for t in ("nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
-                                   "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
-                                   "unsignedShort", "unsignedByte")}
+INTEGER_TYPES = {
+    XSD + t
+    for t in (
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 
 def as_stored(graph) -> set:
@@ -85,7 +104,7 @@ def things(graph: Graph, base: str = BASE) -> set[str]:
 def test_every_iri_under_the_base_dereferences_to_its_description(server, data, session):
     iris = sorted(things(data))
     assert len(iris) > 200
-    kinds = {iri[len(BASE):].split("/")[0] for iri in iris}
+    kinds = {iri[len(BASE) :].split("/")[0] for iri in iris}
     assert {"institution", "venue", "space", "district", "vocab", "def", "place", "organization"} <= kinds
     for iri in iris:
         path = path_of(iri)
@@ -102,16 +121,24 @@ def test_every_iri_under_the_base_dereferences_to_its_description(server, data, 
         assert doc.status_code == 200, iri
         got = Graph().parse(data=doc.content, format="turtle")
         # The document holds every triple about the thing and about its #fragment parts.
-        expected = {(s, p, o) for s, p, o in as_stored(data)
-                    if str(s) == thing or str(s).startswith(thing + "#")}
+        expected = {(s, p, o) for s, p, o in as_stored(data) if str(s) == thing or str(s).startswith(thing + "#")}
         missing = expected - as_stored(got)
         assert expected and not missing, (iri, sorted(missing)[:3])
 
 
-@pytest.mark.parametrize("iri", [
-    BASE + "vocab/space-type", BASE + "vocab/space-type/sala-spotkan", BASE + "vocab/equipment/projektor",
-    BASE + "def", BASE + "def/Space", BASE + "def/lastVerified", BASE + "district/13", BASE + "place/krakow",
-])
+@pytest.mark.parametrize(
+    "iri",
+    [
+        BASE + "vocab/space-type",
+        BASE + "vocab/space-type/sala-spotkan",
+        BASE + "vocab/equipment/projektor",
+        BASE + "def",
+        BASE + "def/Space",
+        BASE + "def/lastVerified",
+        BASE + "district/13",
+        BASE + "place/krakow",
+    ],
+)
 def test_schemes_terms_and_places_dereference(server, data, session, iri):
     r = session.get(server + path_of(iri), headers={"Accept": "application/n-triples"}, timeout=30)
     assert r.status_code == 200
@@ -129,22 +156,26 @@ def test_dataset_and_catalog_dereference(server, data, session):
         assert {t for t in as_stored(data) if t[0] == URIRef(iri)} <= as_stored(got)
 
 
-@pytest.mark.parametrize(("accept", "ext"), [
-    ("text/html", "html"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
-    (None, "html"),
-    ("*/*", "html"),
-    ("text/turtle", "ttl"),
-    ("application/n-triples", "nt"),
-    ("application/ld+json", "jsonld"),
-    ("application/json", "jsonld"),
-    ("application/rdf+xml", "rdf"),
-    ("text/turtle;q=0.5, application/ld+json", "jsonld"),
-    ("application/rdf+xml, text/rdf+xml, text/xml;q=0.1, text/turtle;q=0.9", "rdf"),
-])
+@pytest.mark.parametrize(
+    ("accept", "ext"),
+    [
+        ("text/html", "html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+        (None, "html"),
+        ("*/*", "html"),
+        ("text/turtle", "ttl"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "jsonld"),
+        ("application/json", "jsonld"),
+        ("application/rdf+xml", "rdf"),
+        ("text/turtle;q=0.5, application/ld+json", "jsonld"),
+        ("application/rdf+xml, text/rdf+xml, text/xml;q=0.1, text/turtle;q=0.9", "rdf"),
+    ],
+)
 def test_303_to_the_document_chosen_by_accept(server, session, accept, ext):
-    r = session.get(server + path_of(SPACE), headers={"Accept": accept} if accept else {},
-                    allow_redirects=False, timeout=30)
+    r = session.get(
+        server + path_of(SPACE), headers={"Accept": accept} if accept else {}, allow_redirects=False, timeout=30
+    )
     assert r.status_code == 303
     assert r.headers["Location"] == path_of(SPACE) + "." + ext
     assert "Accept" in r.headers["Vary"]
@@ -199,34 +230,69 @@ def test_documents_support_conditional_get(server, session):
     assert again.status_code == 304 and again.content == b""
 
 
-@pytest.mark.parametrize("path", [
-    "/space/no-such-space", "/space/no-such-space.ttl", "/space/ckp-ruczaj-sala-widowiskowa.exe",
-    "/nothing/here", "/venue/", "/space/ckp-ruczaj-sala-widowiskowa/more",
-    # A trailing slash names nothing, except for a namespace the data uses (def/).
-    "/space/ckp-ruczaj-sala-widowiskowa/", "/vocab/space-type/", "/def/Space/", "/dataset/",
-    "/def/NoSuchTerm", "/vocab/space-type/no-such-type", "/vocab/no-such-scheme", "/district/99",
-    "/space/ckp-ruczaj-sala-widowiskowa.TTL", "/space/ckp-ruczaj-sala-widowiskowa.html.ttl",
-    "/venue/ckp-ruczaj%23address", "/venue/ckp-ruczaj%23address.ttl",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/space/no-such-space",
+        "/space/no-such-space.ttl",
+        "/space/ckp-ruczaj-sala-widowiskowa.exe",
+        "/nothing/here",
+        "/venue/",
+        "/space/ckp-ruczaj-sala-widowiskowa/more",
+        # A trailing slash names nothing, except for a namespace the data uses (def/).
+        "/space/ckp-ruczaj-sala-widowiskowa/",
+        "/vocab/space-type/",
+        "/def/Space/",
+        "/dataset/",
+        "/def/NoSuchTerm",
+        "/vocab/space-type/no-such-type",
+        "/vocab/no-such-scheme",
+        "/district/99",
+        "/space/ckp-ruczaj-sala-widowiskowa.TTL",
+        "/space/ckp-ruczaj-sala-widowiskowa.html.ttl",
+        "/venue/ckp-ruczaj%23address",
+        "/venue/ckp-ruczaj%23address.ttl",
+    ],
+)
 def test_unknown_things_are_404(server, session, path):
     r = session.get(server + path, headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=30)
     assert r.status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/space/ckp-ruczaj-sala-widowiskowa", "/def", "/vocab/space-type",
-                                  "/space/ckp-ruczaj-sala-widowiskowa.ttl", "/catalog.rdf", "/dumps/kfl.nt", "/dumps/",
-                                  "/healthz", "/sparql"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/space/ckp-ruczaj-sala-widowiskowa",
+        "/def",
+        "/vocab/space-type",
+        "/space/ckp-ruczaj-sala-widowiskowa.ttl",
+        "/catalog.rdf",
+        "/dumps/kfl.nt",
+        "/dumps/",
+        "/healthz",
+        "/sparql",
+    ],
+)
 def test_head_and_options_answer_everywhere(server, session, path):
-    get = session.get(server + path, headers={"Accept": "text/turtle", "Accept-Encoding": "identity"},
-                      allow_redirects=False, timeout=30)
-    head = session.head(server + path, headers={"Accept": "text/turtle", "Accept-Encoding": "identity"},
-                        allow_redirects=False, timeout=30)
+    get = session.get(
+        server + path,
+        headers={"Accept": "text/turtle", "Accept-Encoding": "identity"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    head = session.head(
+        server + path,
+        headers={"Accept": "text/turtle", "Accept-Encoding": "identity"},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert head.status_code == get.status_code and head.status_code in (200, 303)
     assert head.content == b""
     for name in ("Content-Type", "Location", "Link", "ETag", "Content-Length"):
         assert head.headers.get(name) == get.headers.get(name), name
-    options = session.options(server + path, timeout=30, headers={"Origin": "https://example.org",
-                                                                  "Access-Control-Request-Method": "GET"})
+    options = session.options(
+        server + path, timeout=30, headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}
+    )
     assert options.status_code == 200
     assert {"GET", "HEAD", "OPTIONS"} <= {m.strip() for m in options.headers["Allow"].split(",")}
     assert options.headers["Access-Control-Allow-Origin"] == "*"
@@ -243,15 +309,20 @@ def test_a_base_with_a_path_maps_request_paths_whatever_the_host(tmp_path, publi
     settings = published.replace(source=tmp_path / "source", published=tmp_path / "published", base=base)
     assert build(settings, today=date(2026, 3, 2)).report.conforms
     url = start_server(settings)
-    r = requests.get(url + "/kfl/space/ckp-ruczaj-sala-widowiskowa", headers={"Accept": "text/turtle"},
-                     allow_redirects=False, timeout=30)
+    r = requests.get(
+        url + "/kfl/space/ckp-ruczaj-sala-widowiskowa",
+        headers={"Accept": "text/turtle"},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert r.status_code == 303
     assert r.headers["Location"] == "/kfl/space/ckp-ruczaj-sala-widowiskowa.ttl"
     doc = Graph().parse(data=requests.get(url + r.headers["Location"], timeout=30).content, format="turtle")
     assert (URIRef(base + "space/ckp-ruczaj-sala-widowiskowa"), None, None) in doc
     assert requests.get(url + "/space/ckp-ruczaj-sala-widowiskowa", timeout=30).status_code == 404
-    ask = requests.get(url + "/kfl/sparql", timeout=30,
-                       params={"query": "ASK { <space/ckp-ruczaj-sala-widowiskowa> a kfl:Space }"})
+    ask = requests.get(
+        url + "/kfl/sparql", timeout=30, params={"query": "ASK { <space/ckp-ruczaj-sala-widowiskowa> a kfl:Space }"}
+    )
     assert ask.json()["boolean"] is True
     assert requests.get(url + "/kfl/dumps/kfl.ttl", timeout=30).status_code == 200
     assert requests.get(url + "/kfl/healthz", timeout=30).status_code == 200
@@ -261,9 +332,14 @@ def test_a_base_with_a_path_maps_request_paths_whatever_the_host(tmp_path, publi
 
 
 MEDIA_TYPES = {
-    "kfl.ttl": "text/turtle", "kfl.nt": "application/n-triples", "kfl.jsonld": "application/ld+json",
-    "context.jsonld": "application/ld+json", "kfl.csv": "text/csv", "kfl.geojson": "application/geo+json",
-    "shacl-report.ttl": "text/turtle", "SHA256SUMS": "text/plain",
+    "kfl.ttl": "text/turtle",
+    "kfl.nt": "application/n-triples",
+    "kfl.jsonld": "application/ld+json",
+    "context.jsonld": "application/ld+json",
+    "kfl.csv": "text/csv",
+    "kfl.geojson": "application/geo+json",
+    "shacl-report.ttl": "text/turtle",
+    "SHA256SUMS": "text/plain",
 }
 
 
@@ -291,11 +367,19 @@ def test_dumps_answer_conditional_gets_with_304(server, session):
     url = server + "/dumps/kfl.ttl"
     first = session.get(url, headers={"Accept-Encoding": "identity"}, timeout=30)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
-    assert session.get(url, headers={"If-None-Match": etag, "Accept-Encoding": "identity"}, timeout=30).status_code == 304
-    assert session.get(url, headers={"If-None-Match": f'W/{etag}, "other"', "Accept-Encoding": "identity"},
-                       timeout=30).status_code == 304
-    assert session.get(url, headers={"If-None-Match": '"other"', "Accept-Encoding": "identity"},
-                       timeout=30).status_code == 200
+    assert (
+        session.get(url, headers={"If-None-Match": etag, "Accept-Encoding": "identity"}, timeout=30).status_code == 304
+    )
+    assert (
+        session.get(
+            url, headers={"If-None-Match": f'W/{etag}, "other"', "Accept-Encoding": "identity"}, timeout=30
+        ).status_code
+        == 304
+    )
+    assert (
+        session.get(url, headers={"If-None-Match": '"other"', "Accept-Encoding": "identity"}, timeout=30).status_code
+        == 200
+    )
     assert session.get(url, headers={"If-Modified-Since": modified}, timeout=30).status_code == 304
     earlier = format_datetime(parsedate_to_datetime(modified).replace(year=2000), usegmt=True)
     assert session.get(url, headers={"If-Modified-Since": earlier}, timeout=30).status_code == 200
@@ -312,8 +396,9 @@ def test_dumps_are_gzipped_when_the_client_accepts_it(server, published, session
     plain = session.get(server + "/dumps/kfl.nt", headers={"Accept-Encoding": "identity"}, timeout=30)
     assert "Content-Encoding" not in plain.headers
     assert plain.headers["ETag"] != r.headers["ETag"]  # a different representation, a different tag
-    again = session.get(server + "/dumps/kfl.nt", headers={"Accept-Encoding": "gzip",
-                                                           "If-None-Match": r.headers["ETag"]}, timeout=30)
+    again = session.get(
+        server + "/dumps/kfl.nt", headers={"Accept-Encoding": "gzip", "If-None-Match": r.headers["ETag"]}, timeout=30
+    )
     assert again.status_code == 304
 
 
@@ -324,15 +409,34 @@ def test_head_on_a_dump_gives_the_headers_only(server, published, session):
     assert int(r.headers["Content-Length"]) == (Path(published.published) / "latest" / "kfl.csv").stat().st_size
 
 
-@pytest.mark.parametrize("path", [
-    "/dumps/..%2F..%2F..%2Fetc%2Fpasswd", "/dumps/../../../etc/passwd", "/dumps/%2e%2e/kfl.nt",
-    "/dumps/.content-hash", "/dumps/releases", "/dumps/latest", "/dumps/..", "/dumps/%2Fetc%2Fpasswd",
-    "/dumps/no-such-file.ttl", "/dumps/%252e%252e%252fetc%252fpasswd", "/dumps/..%5c..%5cetc%5cpasswd",
-    "/dumps/..\\..\\etc\\passwd", "/dumps/kfl.ttl%00.txt", "/dumps/%00", "/dumps/./kfl.ttl", "/dumps//etc/passwd",
-    "/dumps/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/space/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/space/..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/etc/passwd", "/space/ckp-ruczaj-sala-widowiskowa%00.ttl",
-    "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/sparql/../../etc/passwd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/dumps/../../../etc/passwd",
+        "/dumps/%2e%2e/kfl.nt",
+        "/dumps/.content-hash",
+        "/dumps/releases",
+        "/dumps/latest",
+        "/dumps/..",
+        "/dumps/%2Fetc%2Fpasswd",
+        "/dumps/no-such-file.ttl",
+        "/dumps/%252e%252e%252fetc%252fpasswd",
+        "/dumps/..%5c..%5cetc%5cpasswd",
+        "/dumps/..\\..\\etc\\passwd",
+        "/dumps/kfl.ttl%00.txt",
+        "/dumps/%00",
+        "/dumps/./kfl.ttl",
+        "/dumps//etc/passwd",
+        "/dumps/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/space/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/space/..%2f..%2f..%2fetc%2fpasswd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/space/ckp-ruczaj-sala-widowiskowa%00.ttl",
+        "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/sparql/../../etc/passwd",
+    ],
+)
 def test_path_traversal_and_unknown_files_are_refused(server, path):
     host = urlsplit(server)
     conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)

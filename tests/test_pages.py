@@ -118,6 +118,7 @@ def result_ids(page: El) -> list[str]:
 
 # --- fixtures ----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def app(published):
     return create_app(published)
@@ -147,14 +148,32 @@ def hostile(tmp_path_factory):
     """A publication whose rows hold markup, contacts, districts, access and opening hours."""
     tmp = tmp_path_factory.mktemp("hostile")
     settings = make_settings(tmp, contact_email="poprawki@example.org")
-    edit_row(settings.source / "instytucje.csv", "biblioteka-krakow", nazwa=EVIL_INSTITUTION,
-             email="sekretariat@example.org", telefon="+48 12 345 67 89", kontakt_osoba="Anna Przykładowa",
-             kontakt_zgoda="tak", kontakt_email="ngo@example.org", kontakt_telefon="+48 600-100-200")
-    edit_row(settings.source / "lokalizacje.csv", "bk-siedziba", dzielnica="I", dostep_wozki="tak",
-             godziny_otwarcia="Mo-Fr 10:00-18:00, Sa 10:00-14:00")
+    edit_row(
+        settings.source / "instytucje.csv",
+        "biblioteka-krakow",
+        nazwa=EVIL_INSTITUTION,
+        email="sekretariat@example.org",
+        telefon="+48 12 345 67 89",
+        kontakt_osoba="Anna Przykładowa",
+        kontakt_zgoda="tak",
+        kontakt_email="ngo@example.org",
+        kontakt_telefon="+48 600-100-200",
+    )
+    edit_row(
+        settings.source / "lokalizacje.csv",
+        "bk-siedziba",
+        dzielnica="I",
+        dostep_wozki="tak",
+        godziny_otwarcia="Mo-Fr 10:00-18:00, Sa 10:00-14:00",
+    )
     edit_row(settings.source / "lokalizacje.csv", "dworek-siedziba", dzielnica="4", dostep_wozki="nie")
-    edit_row(settings.source / "przestrzenie.csv", "bk-sala-warsztatowa-przyklad", nazwa=EVIL_SPACE,
-             opis=EVIL_DESCRIPTION, zweryfikowano="2026-02-19")
+    edit_row(
+        settings.source / "przestrzenie.csv",
+        "bk-sala-warsztatowa-przyklad",
+        nazwa=EVIL_SPACE,
+        opis=EVIL_DESCRIPTION,
+        zweryfikowano="2026-02-19",
+    )
     result = build(settings, today=date(2026, 3, 2))
     assert result.report.conforms, [str(r) for r in result.report.violations]
     return settings, read_source(settings.source)
@@ -175,6 +194,7 @@ def institution_of(records, space):
 
 
 # --- search ------------------------------------------------------------------------------------
+
 
 def test_home_page_lists_every_space_with_a_link_to_its_page(client, records):
     response = client.get("/", headers={"Accept-Language": "pl"})
@@ -240,21 +260,30 @@ def test_result_count_reads_as_polish(client, records, query):
     n = len(result_ids(dom(client.get("/", query_string={"q": query}))))
     assert n > 1
     form = "salę" if n == 1 else "sale" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "sal"
-    assert dom(client.get("/", query_string={"q": query})).one("h2", id="results-heading").text == f"Znaleziono {n} {form}"
+    assert (
+        dom(client.get("/", query_string={"q": query})).one("h2", id="results-heading").text == f"Znaleziono {n} {form}"
+    )
 
 
-@pytest.mark.parametrize("params, keep", [
-    ({"rodzaj": "sala-spotkan"}, lambda s, v: s.type == "sala-spotkan"),
-    ({"osoby": "100"}, lambda s, v: s.capacity is not None and s.capacity >= 100),
-    ({"bezplatnie": "tak"}, lambda s, v: s.free_of_charge is True),
-    ({"forma": ["wspolorganizacja", "umowa-o-wspolpracy"]},
-     lambda s, v: bool({"wspolorganizacja", "umowa-o-wspolpracy"} & set(s.sharing_modes))),
-    ({"forma": "odplatny-najem"}, lambda s, v: "odplatny-najem" in s.sharing_modes),
-    ({"wyposazenie": ["projektor", "internet"]}, lambda s, v: {"projektor", "internet"} <= set(s.equipment)),
-    ({"bez_przykladow": "tak"}, lambda s, v: not s.illustrative),
-    ({"rodzaj": "sala-konferencyjna", "osoby": "50"},
-     lambda s, v: s.type == "sala-konferencyjna" and (s.capacity or 0) >= 50),
-])
+@pytest.mark.parametrize(
+    "params, keep",
+    [
+        ({"rodzaj": "sala-spotkan"}, lambda s, v: s.type == "sala-spotkan"),
+        ({"osoby": "100"}, lambda s, v: s.capacity is not None and s.capacity >= 100),
+        ({"bezplatnie": "tak"}, lambda s, v: s.free_of_charge is True),
+        (
+            {"forma": ["wspolorganizacja", "umowa-o-wspolpracy"]},
+            lambda s, v: bool({"wspolorganizacja", "umowa-o-wspolpracy"} & set(s.sharing_modes)),
+        ),
+        ({"forma": "odplatny-najem"}, lambda s, v: "odplatny-najem" in s.sharing_modes),
+        ({"wyposazenie": ["projektor", "internet"]}, lambda s, v: {"projektor", "internet"} <= set(s.equipment)),
+        ({"bez_przykladow": "tak"}, lambda s, v: not s.illustrative),
+        (
+            {"rodzaj": "sala-konferencyjna", "osoby": "50"},
+            lambda s, v: s.type == "sala-konferencyjna" and (s.capacity or 0) >= 50,
+        ),
+    ],
+)
 def test_filters_match_the_source(client, records, params, keep):
     expected = {s.id for s in records.spaces if keep(s, venue_of(records, s))}
     assert expected, "the filter should find something in the bundled data"
@@ -263,11 +292,14 @@ def test_filters_match_the_source(client, records, params, keep):
     assert set(result_ids(dom(response))) == expected
 
 
-@pytest.mark.parametrize("params, keep", [
-    ({"dzielnica": "1"}, lambda s, v: v.district == 1),
-    ({"dzielnica": "4"}, lambda s, v: v.district == 4),
-    ({"bez_schodow": "tak"}, lambda s, v: v.step_free is True),
-])
+@pytest.mark.parametrize(
+    "params, keep",
+    [
+        ({"dzielnica": "1"}, lambda s, v: v.district == 1),
+        ({"dzielnica": "4"}, lambda s, v: v.district == 4),
+        ({"bez_schodow": "tak"}, lambda s, v: v.step_free is True),
+    ],
+)
 def test_district_and_step_free_filters(hostile_client, hostile, params, keep):
     _, records = hostile
     expected = {s.id for s in records.spaces if keep(s, venue_of(records, s))}
@@ -284,11 +316,13 @@ def test_filter_says_how_many_spaces_lack_the_fact(client, records):
     lacking = sum(s.capacity is None for s in records.spaces)
     assert lacking
     assert unknown_notes(page) == [
-        f"Sale, których dane nie mówią nic o tym warunku (Co najmniej tyle osób), nie są pokazane; jest ich: {lacking}."]
+        f"Sale, których dane nie mówią nic o tym warunku (Co najmniej tyle osób), nie są pokazane; jest ich: {lacking}."
+    ]
 
 
 def test_rooms_lacking_several_facts_are_counted_once(client, records):
     """30 people, free of charge: a room that states neither might still fit, and is counted."""
+
     def might_fit(s):
         fits = {"people": s.capacity is None or s.capacity >= 30, "free": s.free_of_charge is not False}
         unknown = s.capacity is None or s.free_of_charge is None
@@ -299,19 +333,29 @@ def test_rooms_lacking_several_facts_are_counted_once(client, records):
     both = sum(s.capacity is None and s.free_of_charge is None for s in records.spaces)
     assert expected and both, "the bundled data should have rooms lacking one and both facts"
     page = dom(client.get("/?osoby=30&bezplatnie=tak"))
-    assert set(result_ids(page)) == {s.id for s in records.spaces
-                                     if (s.capacity or 0) >= 30 and s.free_of_charge is True}
+    assert set(result_ids(page)) == {
+        s.id for s in records.spaces if (s.capacity or 0) >= 30 and s.free_of_charge is True
+    }
     assert unknown_notes(page) == [
         "Sale, których dane nie mówią nic o którymś z tych warunków (Co najmniej tyle osób, Bezpłatnie), "
-        f"a pozostałe spełniają, nie są pokazane; jest ich: {expected}."]
+        f"a pozostałe spełniają, nie są pokazane; jest ich: {expected}."
+    ]
 
 
-@pytest.mark.parametrize("params, bad", [
-    ({"osoby": "dużo"}, "dużo"), ({"osoby": "-3"}, "-3"), ({"dzielnica": "99"}, "99"),
-    ({"rodzaj": "<b>basen</b>"}, "<b>basen</b>"), ({"forma": "za-darmo"}, "za-darmo"),
-    ({"bezplatnie": "może"}, "może"), ({"osoby": "²"}, "²"), ({"dzielnica": "١"}, "١"),
-    ({"osoby": "1" * 40}, "1" * 40),
-])
+@pytest.mark.parametrize(
+    "params, bad",
+    [
+        ({"osoby": "dużo"}, "dużo"),
+        ({"osoby": "-3"}, "-3"),
+        ({"dzielnica": "99"}, "99"),
+        ({"rodzaj": "<b>basen</b>"}, "<b>basen</b>"),
+        ({"forma": "za-darmo"}, "za-darmo"),
+        ({"bezplatnie": "może"}, "może"),
+        ({"osoby": "²"}, "²"),
+        ({"dzielnica": "١"}, "١"),
+        ({"osoby": "1" * 40}, "1" * 40),
+    ],
+)
 def test_bad_parameters_are_reported_and_left_out(client, records, params, bad):
     response = client.get("/", query_string=params)
     assert response.status_code == 400
@@ -391,6 +435,7 @@ def test_map_is_drawn_with_leaflet_served_by_us(client):
 
 # --- escaping ------------------------------------------------------------------------------------
 
+
 def _scripts_are_ours(page: El) -> None:
     for script in page.all("script"):
         kind = script.attrs.get("type", "")
@@ -426,6 +471,7 @@ def test_markup_shows_as_text_on_the_space_page(hostile_client):
 
 # --- a page for every thing -----------------------------------------------------------------------
 
+
 def test_space_page_has_everything_known(client, records, graph):
     space = next(s for s in records.spaces if s.id == "dworek-sala-konferencyjna-przyklad")
     venue, institution = venue_of(records, space), institution_of(records, space)
@@ -449,7 +495,10 @@ def test_space_page_has_everything_known(client, records, graph):
         definition = next(o for o in graph.objects(concept, SKOS.definition) if o.language == "pl")
         assert modes[label] == str(definition)
     assert [a.attrs["href"] for a in page.one("ul", **{"class": "formats"}).all("a")] == [
-        f"/space/{space.id}.ttl", f"/space/{space.id}.jsonld", f"/space/{space.id}.nt"]
+        f"/space/{space.id}.ttl",
+        f"/space/{space.id}.jsonld",
+        f"/space/{space.id}.nt",
+    ]
     data = json.loads(page.one("script", type="application/ld+json").raw)
     assert data["id"] in (f"{BASE}space/{space.id}", f"space/{space.id}")
     assert data["maximumAttendeeCapacity"] == space.capacity
@@ -457,8 +506,9 @@ def test_space_page_has_everything_known(client, records, graph):
     assert venue_link.attrs["href"] == f"/venue/{venue.id}.html"
 
 
-@pytest.mark.parametrize("space_id, capacity", [("groteska-sala-warsztatowa-przyklad", "24 osoby"),
-                                                ("bpp-sala-spotkan-przyklad", "20 osób")])
+@pytest.mark.parametrize(
+    "space_id, capacity", [("groteska-sala-warsztatowa-przyklad", "24 osoby"), ("bpp-sala-spotkan-przyklad", "20 osób")]
+)
 def test_capacity_reads_as_polish(client, records, space_id, capacity):
     assert str(next(s.capacity for s in records.spaces if s.id == space_id)) == capacity.split()[0]
     page = dom(client.get(f"/space/{space_id}.html"))
@@ -554,20 +604,23 @@ def test_every_property_has_a_label_in_both_languages(app):
                 assert label and label not in (predicate, compact(predicate)), (predicate, lang)
 
 
-@pytest.mark.parametrize("path, heading", [
-    ("/venue/mk-krzysztofory.html", None),
-    ("/institution/muzeum-krakowa.html", None),
-    ("/practice/przyklad-warsztaty-sasiedzkie.html", "Warsztaty sąsiedzkie (przykład)"),
-    ("/district/13.html", "Dzielnica XIII Podgórze"),
-    ("/vocab/sharing-mode.html", "Formy udostępniania"),
-    ("/vocab/sharing-mode/wspolorganizacja.html", "współorganizacja"),
-    ("/def/lastVerified.html", "data weryfikacji"),
-    ("/def.html", "Słownik kfl-lod"),
-    ("/place/krakow.html", "Kraków"),
-    ("/organization/wydzial-kultury.html", "Wydział Kultury i Dziedzictwa Narodowego Urzędu Miasta Krakowa"),
-    ("/dataset.html", None),
-    ("/catalog.html", None),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/venue/mk-krzysztofory.html", None),
+        ("/institution/muzeum-krakowa.html", None),
+        ("/practice/przyklad-warsztaty-sasiedzkie.html", "Warsztaty sąsiedzkie (przykład)"),
+        ("/district/13.html", "Dzielnica XIII Podgórze"),
+        ("/vocab/sharing-mode.html", "Formy udostępniania"),
+        ("/vocab/sharing-mode/wspolorganizacja.html", "współorganizacja"),
+        ("/def/lastVerified.html", "data weryfikacji"),
+        ("/def.html", "Słownik kfl-lod"),
+        ("/place/krakow.html", "Kraków"),
+        ("/organization/wydzial-kultury.html", "Wydział Kultury i Dziedzictwa Narodowego Urzędu Miasta Krakowa"),
+        ("/dataset.html", None),
+        ("/catalog.html", None),
+    ],
+)
 def test_a_page_for_every_kind(client, records, path, heading):
     response = client.get(path, headers={"Accept-Language": "pl"})
     assert response.status_code == 200, path
@@ -616,8 +669,18 @@ def test_embedded_json_ld_is_the_store_description(app, client, records):
 
     paths = [f"space/{r.id}" for r in records.spaces] + [f"venue/{r.id}" for r in records.venues]
     paths += [f"institution/{r.id}" for r in records.institutions] + [f"practice/{r.id}" for r in records.practices]
-    paths += ["district/13", "vocab/sharing-mode", "vocab/sharing-mode/wspolorganizacja", "def/lastVerified", "def",
-              "place/krakow", "organization/wydzial-kultury", "dataset", "dataset/distribution/ttl", "catalog"]
+    paths += [
+        "district/13",
+        "vocab/sharing-mode",
+        "vocab/sharing-mode/wspolorganizacja",
+        "def/lastVerified",
+        "def",
+        "place/krakow",
+        "organization/wydzial-kultury",
+        "dataset",
+        "dataset/distribution/ttl",
+        "catalog",
+    ]
     with app.test_request_context("/"):
         for path in paths:
             page = dom(client.get(f"/{path}.html"))
@@ -636,7 +699,9 @@ def test_venue_and_institution_pages_list_their_spaces(client, records):
     page = dom(client.get(f"/institution/{venue.institution}.html"))
     links = {a.attrs["href"] for a in page.one("section", **{"aria-labelledby": "venues-heading"}).all("a")}
     venues = {v.id for v in records.venues if v.institution == venue.institution}
-    assert links == {f"/venue/{v}.html" for v in venues} | {f"/space/{s.id}.html" for s in records.spaces if s.venue in venues}
+    assert links == {f"/venue/{v}.html" for v in venues} | {
+        f"/space/{s.id}.html" for s in records.spaces if s.venue in venues
+    }
 
 
 def test_internal_links_lead_somewhere(client):
@@ -664,13 +729,19 @@ def test_unknown_things_are_not_found(client):
     from kfl_lod.web.pages import render_resource
 
     with client.application.test_request_context("/space/nope.html"):
-        for iri in (f"{BASE}space/nope", f"{BASE}district/99", f"{BASE}vocab/space-type/basen",
-                    f"{BASE}venue/mk-krzysztofory#address", "https://example.org/space/x"):
+        for iri in (
+            f"{BASE}space/nope",
+            f"{BASE}district/99",
+            f"{BASE}vocab/space-type/basen",
+            f"{BASE}venue/mk-krzysztofory#address",
+            "https://example.org/space/x",
+        ):
             assert render_resource(iri) is None, iri
     assert client.get("/space/nope.html").status_code == 404
 
 
 # --- good practices and about ---------------------------------------------------------------------
+
 
 def test_practices_page_lists_the_table(client, records):
     assert records.practices, "source/dobre_praktyki.csv should hold examples"
@@ -688,7 +759,9 @@ def test_practices_page_lists_the_table(client, records):
 def test_illustrative_spaces_are_marked_wherever_they_are_listed(client, records):
     """Venue, institution, practice and good-practices pages: every link to an illustrative space has its badge."""
     illustrative = {f"/space/{s.id}.html" for s in records.spaces if s.illustrative}
-    paths = [f"/venue/{v.id}.html" for v in records.venues] + [f"/institution/{i.id}.html" for i in records.institutions]
+    paths = [f"/venue/{v.id}.html" for v in records.venues] + [
+        f"/institution/{i.id}.html" for i in records.institutions
+    ]
     paths += [f"/practice/{p.id}.html" for p in records.practices] + ["/praktyki"]
     seen = 0
     for path in paths:
@@ -750,12 +823,17 @@ def test_about_page_has_licence_citation_downloads_sparql_and_changes(client, pu
 
 # --- languages -------------------------------------------------------------------------------------
 
+
 def test_english_by_accept_language_with_labels_from_the_schemes(client, graph):
     page = dom(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
     assert page.one("html").attrs["lang"] == "en"
     options = [o.text for o in page.one("select", id="f-type").all("option")][1:]
-    labels = {str(o) for s in graph.subjects(SKOS.inScheme, URIRef(f"{BASE}vocab/space-type"))
-              for o in graph.objects(s, SKOS.prefLabel) if o.language == "en"}
+    labels = {
+        str(o)
+        for s in graph.subjects(SKOS.inScheme, URIRef(f"{BASE}vocab/space-type"))
+        for o in graph.objects(s, SKOS.prefLabel)
+        if o.language == "en"
+    }
     assert {o.rsplit(" (", 1)[0] for o in options} == labels
 
 
@@ -778,6 +856,7 @@ def test_language_switch_sets_a_cookie_and_links_keep_it(client):
 
 def test_english_pages_mark_polish_source_values(client, records):
     """WCAG 3.1.2: on an English page, Polish names, descriptions and conditions carry lang="pl"."""
+
     def polish(el: El) -> bool:
         while el is not None:
             if "lang" in el.attrs:
@@ -789,8 +868,9 @@ def test_english_pages_mark_polish_source_values(client, records):
     for lang, expected in (("en", True), ("pl", True)):
         page = dom(client.get(f"/space/{space.id}.html?lang={lang}"))
         texts = {space.name: page.one("h1"), space.description: page.one("p", **{"class": "lead"})}
-        texts[space.conditions] = next(p for p in page.one("section", **{"aria-labelledby": "ask-heading"}).all("p")
-                                       if p.text == space.conditions)
+        texts[space.conditions] = next(
+            p for p in page.one("section", **{"aria-labelledby": "ask-heading"}).all("p") if p.text == space.conditions
+        )
         for value, el in texts.items():
             assert el.text == value and polish(el) is expected, (lang, value)
     page = dom(client.get("/?q=spotka&lang=en"))
@@ -829,6 +909,7 @@ def test_unknown_language_falls_back_to_polish(client):
 
 
 # --- one store, the base path, new releases ------------------------------------------------------
+
 
 def test_pages_follow_a_new_release_without_restart(tmp_path):
     settings = make_settings(tmp_path)
@@ -876,4 +957,3 @@ def test_no_second_copy_of_the_data(app):
         index = current_index()
         holder = app.extensions["kfl_pages"]["index"]
         assert holder[0] is store() and holder[1] is index
-

@@ -68,6 +68,7 @@ def rename_first_space(header: list[str], rows: list[list[str]]) -> list[list[st
 
 # --- determinism -------------------------------------------------------------------------------
 
+
 def test_same_source_gives_byte_identical_files(tmp_path):
     one = make_settings(tmp_path / "one")
     two = make_settings(tmp_path / "two")
@@ -75,8 +76,16 @@ def test_same_source_gives_byte_identical_files(tmp_path):
     assert first.published.version == second.published.version
     files = release_files(one.published)
     assert files == release_files(two.published)
-    assert {"kfl.ttl", "kfl.nt", "kfl.jsonld", "context.jsonld", "kfl.csv", "kfl.geojson", "shacl-report.ttl",
-            "SHA256SUMS"} <= set(files)
+    assert {
+        "kfl.ttl",
+        "kfl.nt",
+        "kfl.jsonld",
+        "context.jsonld",
+        "kfl.csv",
+        "kfl.geojson",
+        "shacl-report.ttl",
+        "SHA256SUMS",
+    } <= set(files)
 
 
 def test_shuffled_rows_change_nothing(tmp_path, published):
@@ -130,6 +139,7 @@ def test_other_base_changes_iris_only(tmp_path, published):
     def rebased(g: Graph) -> set:
         def term(t):
             return URIRef(str(t).replace(OTHER_BASE, published.base)) if isinstance(t, URIRef) else t
+
         return {(term(s), term(p), term(o)) for s, p, o in g}
 
     for name, fmt in (("kfl.nt", "nt"), ("kfl.ttl", "turtle"), ("kfl.jsonld", "json-ld")):
@@ -144,11 +154,14 @@ def test_other_base_changes_iris_only(tmp_path, published):
 
 # --- safety ------------------------------------------------------------------------------------------
 
+
 def test_bad_input_leaves_the_publication_untouched(tmp_path):
     settings = make_settings(tmp_path)
     build(settings, today=DAY)
     before = tree(settings.published)
-    rewrite_table(settings.source / "przestrzenie.csv", lambda h, rows: [[*rows[0][:5], "ok. 40", *rows[0][6:]], *rows[1:]])
+    rewrite_table(
+        settings.source / "przestrzenie.csv", lambda h, rows: [[*rows[0][:5], "ok. 40", *rows[0][6:]], *rows[1:]]
+    )
     with pytest.raises(SourceError):
         build(settings, today=date(2026, 3, 3))
     assert tree(settings.published) == before
@@ -209,8 +222,9 @@ def test_killed_build_leaves_a_complete_release(tmp_path):
                 deadline = time.monotonic() + 30
                 while proc.poll() is None and time.monotonic() < deadline:
                     names = set(os.listdir(releases)) - before
-                    if (kind == "staging" and any(n.startswith(".tmp-") for n in names)) or \
-                            (kind == "renamed" and any(not n.startswith(".") for n in names)):
+                    if (kind == "staging" and any(n.startswith(".tmp-") for n in names)) or (
+                        kind == "renamed" and any(not n.startswith(".") for n in names)
+                    ):
                         break
             proc.send_signal(signal.SIGSTOP)  # frozen mid-way: a reader now sees ...
             seen.append(check(f"{kind} {delay} (stopped)"))
@@ -248,7 +262,12 @@ def test_a_workbook_publishes_the_same_bytes_as_the_csv_files(tmp_path, publishe
     with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
         for table in ("instytucje", "lokalizacje", "przestrzenie", "dobre_praktyki"):
             frame = pd.read_csv(ROOT / "source" / f"{table}.csv", dtype=str, keep_default_na=False)
-            for column in ("liczba_miejsc", "powierzchnia_m2", "szerokosc", "dlugosc"):  # numbers as numbers, as Excel keeps them
+            for column in (
+                "liczba_miejsc",
+                "powierzchnia_m2",
+                "szerokosc",
+                "dlugosc",
+            ):  # numbers as numbers, as Excel keeps them
                 if column in frame:
                     frame[column] = [float(v.replace(",", ".")) if v else None for v in frame[column]]
             frame.to_excel(writer, sheet_name=table, index=False)

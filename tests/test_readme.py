@@ -21,8 +21,9 @@ def readme_commands() -> list[str]:
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kfl_lod.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kfl_lod.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +37,23 @@ def workdir(tmp_path_factory) -> Path:
 
 
 def test_the_readme_lists_every_command():
-    used = {shlex.split(c)[1] if not shlex.split(c)[1].startswith("--") else shlex.split(c)[2] for c in readme_commands()}
+    used = {
+        shlex.split(c)[1] if not shlex.split(c)[1].startswith("--") else shlex.split(c)[2] for c in readme_commands()
+    }
     assert used == {"build", "validate", "serve", "query"}
 
 
 @pytest.mark.parametrize("command", [c for c in readme_commands() if " serve" not in c])
 def test_readme_command_runs(command, workdir, tmp_path):
     args = shlex.split(command)[1:]
-    args = [str(workdir / "source") if a == "DIR" and args[i - 1] == "--source" else
-            str(tmp_path / "out") if a == "DIR" and args[i - 1] == "--out" else a
-            for i, a in enumerate(args)]
+    args = [
+        str(workdir / "source")
+        if a == "DIR" and args[i - 1] == "--source"
+        else str(tmp_path / "out")
+        if a == "DIR" and args[i - 1] == "--out"
+        else a
+        for i, a in enumerate(args)
+    ]
     result = run(args, workdir)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()

@@ -88,8 +88,14 @@ def history(tmp_path_factory) -> History:
         write_spaces(settings.source, fields, rows)
         versions.append(build(settings, today=day).published.version)
         records.append(changes.latest(settings.published))
-    return History(settings, versions, {"id": target["id"], "old": old, "new": target["liczba_miejsc"]},
-                   gone, "test-nowa-sala", records)
+    return History(
+        settings,
+        versions,
+        {"id": target["id"], "old": old, "new": target["liczba_miejsc"]},
+        gone,
+        "test-nowa-sala",
+        records,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -118,10 +124,13 @@ def test_a_change_record_lists_added_withdrawn_and_changed_fields(history):
     assert record["previous_date"] == DAYS[0].isoformat()
     assert [a["id"] for a in record["added"]] == [history.added]
     assert [(w["id"], w["kind"], w["name"]) for w in record["withdrawn"]] == [
-        (history.withdrawn["id"], "space", history.withdrawn["nazwa"])]
+        (history.withdrawn["id"], "space", history.withdrawn["nazwa"])
+    ]
     [changed] = record["changed"]
     assert changed["id"] == history.changed["id"] and changed["iri"] == f"{BASE}space/{history.changed['id']}"
-    assert changed["fields"] == [{"field": "liczba_miejsc", "old": history.changed["old"], "new": history.changed["new"]}]
+    assert changed["fields"] == [
+        {"field": "liczba_miejsc", "old": history.changed["old"], "new": history.changed["new"]}
+    ]
     # The JSON in the release is the record.
     folder = history.settings.published / RELEASES / history.versions[3]
     assert json.loads((folder / "changes.json").read_text(encoding="utf-8")) == history.records[3]
@@ -131,8 +140,11 @@ def test_history_and_withdrawals_survive_pruning(history):
     latest = history.records[3]
     assert [r["version"] for r in latest["releases"]] == history.versions
     gone = latest["withdrawn_total"][f"{BASE}space/{history.withdrawn['id']}"]
-    assert (gone["version"], gone["date"], gone["last_version"]) == (history.versions[1], DAYS[1].isoformat(),
-                                                                     history.versions[0])
+    assert (gone["version"], gone["date"], gone["last_version"]) == (
+        history.versions[1],
+        DAYS[1].isoformat(),
+        history.versions[0],
+    )
     assert not (history.settings.published / RELEASES / history.versions[1]).exists()
     assert changes.withdrawn(history.settings.published) == latest["withdrawn_total"]
 
@@ -141,9 +153,15 @@ def test_the_catalog_links_every_release(history):
     g = Graph().parse(history.settings.published / "latest" / "catalog.ttl")
     dcat = "http://www.w3.org/ns/dcat#"
     for older, newer in zip(history.versions, history.versions[1:], strict=False):
-        assert (URIRef(f"{BASE}dataset/{newer}"), URIRef(dcat + "previousVersion"), URIRef(f"{BASE}dataset/{older}")) in g
+        assert (
+            URIRef(f"{BASE}dataset/{newer}"),
+            URIRef(dcat + "previousVersion"),
+            URIRef(f"{BASE}dataset/{older}"),
+        ) in g
     dataset = URIRef(BASE + "dataset")
-    assert list(g.objects(dataset, URIRef(dcat + "hasCurrentVersion"))) == [URIRef(f"{BASE}dataset/{history.versions[3]}")]
+    assert list(g.objects(dataset, URIRef(dcat + "hasCurrentVersion"))) == [
+        URIRef(f"{BASE}dataset/{history.versions[3]}")
+    ]
     assert list(g.subjects(RDF.type, URIRef(dcat + "Dataset"))) == [dataset]
 
 
@@ -222,8 +240,12 @@ def test_every_document_url_of_a_withdrawn_space_is_gone(history, client, ext):
 def test_a_real_server_answers_410_gone_saying_when(history, start_module_server):
     url = start_module_server(history.settings)
     slug = history.withdrawn["id"]
-    page = requests.get(f"{url}/space/{slug}", headers={"Accept": "text/html", "Accept-Language": "pl"},
-                        timeout=30, allow_redirects=False)
+    page = requests.get(
+        f"{url}/space/{slug}",
+        headers={"Accept": "text/html", "Accept-Language": "pl"},
+        timeout=30,
+        allow_redirects=False,
+    )
     assert page.status_code == 410 and page.headers["Content-Type"].startswith("text/html")
     text = " ".join(Page(page.text).text("main"))
     assert "wycofany" in text and history.versions[1] in text and DAYS[1].isoformat() in text
@@ -268,7 +290,8 @@ def test_a_release_page_shows_the_changed_fields_with_old_and_new_values(history
     assert "liczba_miejsc" in heads
     assert old in cells and "99" in cells
     assert app_client.get(f"/changes/{version}.json").json["changed"][0]["fields"] == [
-        {"field": "liczba_miejsc", "old": old, "new": "99"}]
+        {"field": "liczba_miejsc", "old": old, "new": "99"}
+    ]
     files = [a.get("href") for a, _ in page.find("a") if "/releases/" in (a.get("href") or "")]
     assert f"/releases/{version}/kfl.csv" in files
 
@@ -285,7 +308,10 @@ def test_kept_releases_serve_their_files_as_published(history, client):
     folder = history.settings.published / RELEASES / version
     response = client.get(f"/releases/{version}/kfl.csv")
     assert response.status_code == 200 and response.data == (folder / "kfl.csv").read_bytes()
-    assert client.get(f"/releases/{version}/kfl.csv", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(f"/releases/{version}/kfl.csv", headers={"If-None-Match": response.headers["ETag"]}).status_code
+        == 304
+    )
     assert client.get(f"/releases/{history.versions[0]}/kfl.csv").status_code == 404  # pruned
     assert client.get(f"/releases/{version}/.content-hash").status_code == 404
     assert client.get(f"/releases/{version}/..%2fSHA256SUMS").status_code == 404

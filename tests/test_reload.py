@@ -12,8 +12,12 @@ ASK_EMAIL = "ASK { ?contact <http://www.w3.org/2006/vcard/ns#hasEmail> <mailto:k
 
 
 def ask(url: str, query: str) -> bool:
-    response = requests.get(f"{url.rstrip('/')}/sparql", params={"query": query},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=10)
+    response = requests.get(
+        f"{url.rstrip('/')}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    )
     response.raise_for_status()
     return response.json()["boolean"]
 

@@ -42,7 +42,9 @@ def graph(records) -> Graph:
 
 
 def test_the_checked_graph_uses_every_schema_org_term_the_mapping_names(graph):
-    named = set(re.findall(r"\bSCHEMA\.([A-Za-z]+)", (ROOT / "src" / "kfl_lod" / "mapping.py").read_text(encoding="utf-8")))
+    named = set(
+        re.findall(r"\bSCHEMA\.([A-Za-z]+)", (ROOT / "src" / "kfl_lod" / "mapping.py").read_text(encoding="utf-8"))
+    )
     used = {str(t).removeprefix(SCHEMA) for triple in graph for t in triple if str(t).startswith(SCHEMA)}
     assert named and sorted(named - used) == []
 
@@ -100,7 +102,9 @@ def test_shapes_name_only_schema_org_terms(schemaorg):
     used = {t for triple in shapes for t in triple if isinstance(t, URIRef) and str(t).startswith(SCHEMA)}
     # the SPARQL constraints' text names terms too
     for text in shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#select")):
-        used |= {URIRef(SCHEMA + word.split(":")[1].strip(" .;")) for word in str(text).split() if word.startswith("schema:")}
+        used |= {
+            URIRef(SCHEMA + word.split(":")[1].strip(" .;")) for word in str(text).split() if word.startswith("schema:")
+        }
     assert sorted(str(t) for t in used if (t, None, None) not in schemaorg) == []
 
 

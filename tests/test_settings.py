@@ -35,8 +35,11 @@ def test_every_setting_has_help():
 
 
 def test_file_sets_values_with_their_types(tmp_path):
-    write(tmp_path, 'base = "https://dane.example.org/kfl"\nkeep_releases = 3\nquery_timeout = 2.5\n'
-                    'source = "zestawienie.xlsx"\nkeywords_pl = ["sale", "NGO"]\n')
+    write(
+        tmp_path,
+        'base = "https://dane.example.org/kfl"\nkeep_releases = 3\nquery_timeout = 2.5\n'
+        'source = "zestawienie.xlsx"\nkeywords_pl = ["sale", "NGO"]\n',
+    )
     s = load_settings(environ={}, cwd=tmp_path)
     assert s.base == "https://dane.example.org/kfl/"  # a trailing slash is added
     assert (s.keep_releases, s.query_timeout, s.source) == (3, 2.5, Path("zestawienie.xlsx"))
@@ -46,7 +49,11 @@ def test_file_sets_values_with_their_types(tmp_path):
 
 def test_environment_overrides_the_file_and_options_override_both(tmp_path):
     write(tmp_path, 'base = "https://file.example.org/"\nkeep_releases = 3\nmax_rows = 50\n')
-    env = {"KFL_BASE": "https://env.example.org/", "KFL_KEEP_RELEASES": "7", "KFL_THEMES": "http://a.example/X, http://b.example/Y"}
+    env = {
+        "KFL_BASE": "https://env.example.org/",
+        "KFL_KEEP_RELEASES": "7",
+        "KFL_THEMES": "http://a.example/X, http://b.example/Y",
+    }
     s = load_settings(environ=env, cwd=tmp_path)
     assert (s.base, s.keep_releases, s.max_rows) == ("https://env.example.org/", 7, 50)
     assert s.themes == ("http://a.example/X", "http://b.example/Y")
@@ -62,13 +69,16 @@ def test_settings_file_named_by_the_environment(tmp_path):
     assert load_settings(environ={"KFL_SETTINGS": str(path)}, cwd=tmp_path).base == "https://etc.example.org/"
 
 
-@pytest.mark.parametrize("text, words", [
-    ("base = \n", "not a valid TOML file"),
-    ('bsae = "https://example.org/"\n', "unknown setting 'bsae'; known: base"),
-    ('keep_releases = "many"\n', "setting keep_releases: 'many' is not a valid int"),
-    ('query_timeout = "soon"\n', "setting query_timeout: 'soon' is not a valid float"),
-    ('base = "kfl.krakow.pl"\n', "must be an http(s) IRI"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("base = \n", "not a valid TOML file"),
+        ('bsae = "https://example.org/"\n', "unknown setting 'bsae'; known: base"),
+        ('keep_releases = "many"\n', "setting keep_releases: 'many' is not a valid int"),
+        ('query_timeout = "soon"\n', "setting query_timeout: 'soon' is not a valid float"),
+        ('base = "kfl.krakow.pl"\n', "must be an http(s) IRI"),
+    ],
+)
 def test_bad_settings_file(tmp_path, text, words):
     path = write(tmp_path, text)
     with pytest.raises(SettingsError) as caught:
@@ -106,8 +116,14 @@ def test_replace_checks_like_loading():
 
 def test_core_takes_the_base_from_settings_not_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KFL_BASE", "https://env.example.org/")
-    settings = load_settings(environ={}, cwd=tmp_path, source=VALID, published=tmp_path / "out", shapes=ROOT / "shapes",
-                             base="https://settings.example.org/")
+    settings = load_settings(
+        environ={},
+        cwd=tmp_path,
+        source=VALID,
+        published=tmp_path / "out",
+        shapes=ROOT / "shapes",
+        base="https://settings.example.org/",
+    )
     build(settings, today=date(2026, 3, 2))
     text = (tmp_path / "out" / "kfl.nt").read_text(encoding="utf-8")
     assert "https://settings.example.org/space/" in text and "env.example.org" not in text
@@ -119,9 +135,13 @@ def test_cli_reads_the_file_and_the_environment(tmp_path, monkeypatch):
     env = {k: None for k in os.environ if k.startswith("KFL_")}
     runner = CliRunner(env=env)
     from_file = json.loads(runner.invoke(main, ["validate", "--json"]).stdout)
-    assert from_file["results"] and all(r["focus"].startswith("https://file.example.org/") for r in from_file["results"])
+    assert from_file["results"] and all(
+        r["focus"].startswith("https://file.example.org/") for r in from_file["results"]
+    )
     runner = CliRunner(env={**env, "KFL_BASE": "https://env.example.org/"})
     from_env = json.loads(runner.invoke(main, ["validate", "--json"]).stdout)
     assert all(r["focus"].startswith("https://env.example.org/") for r in from_env["results"])
-    from_option = json.loads(runner.invoke(main, ["--base", "https://option.example.org/", "validate", "--json"]).stdout)
+    from_option = json.loads(
+        runner.invoke(main, ["--base", "https://option.example.org/", "validate", "--json"]).stdout
+    )
     assert all(r["focus"].startswith("https://option.example.org/") for r in from_option["results"])

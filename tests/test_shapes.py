@@ -30,8 +30,15 @@ VALID = ROOT / "tests" / "data" / "valid"
 BASE = "https://kfl.krakow.pl/"
 KFL = BASE + "def/"
 SHAPES_NS = BASE + "shapes#"
-PREFIXES = {"schema": str(SCHEMA), "kfl": KFL, "skos": str(SKOS), "rdf": str(RDF), "rdfs": str(RDFS),
-            "geo": str(GEO), "owl": str(OWL)}
+PREFIXES = {
+    "schema": str(SCHEMA),
+    "kfl": KFL,
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "geo": str(GEO),
+    "owl": str(OWL),
+}
 
 
 def iri(name: str) -> URIRef:
@@ -110,8 +117,14 @@ CASES = [
     B("Institution-type", "Node", INST, "set", "schema:additionalType", "iri:vocab/space-type/sala-prob"),
     B("Institution-organiser", "MinCount", INST, "remove", "schema:parentOrganization"),
     B("Institution-organiser", "Class", INST, "set", "schema:parentOrganization", "iri:place/krakow"),
-    B("Institution-venue", "MinCount", "institution/teatr-probny", "remove", "schema:location",
-      also=(("Institution-offers-no-space", "QualifiedMinCount", "Warning", ""),)),
+    B(
+        "Institution-venue",
+        "MinCount",
+        "institution/teatr-probny",
+        "remove",
+        "schema:location",
+        also=(("Institution-offers-no-space", "QualifiedMinCount", "Warning", ""),),
+    ),
     B("Institution-venue", "Class", INST, "add", "schema:location", "iri:" + SPACE),
     B("Institution-url", "MaxCount", INST, "add", "schema:url", URIRef("https://okp.example.pl/en/")),
     B("Institution-url", "NodeKind", INST, "set", "schema:url", Literal("https://okp.example.pl/")),
@@ -121,12 +134,42 @@ CASES = [
     B("Institution-email", "Pattern", INST, "set", "schema:email", Literal("sekretariat@okp")),
     B("Institution-telephone", "Datatype", INST, "set", "schema:telephone", Literal(126000001)),
     B("Institution-telephone", "Pattern", INST, "set", "schema:telephone", Literal("dwanaście")),
-    B("Institution-contactPoint", "MaxCount", INST, "add", "schema:contactPoint", "iri:institution/biblioteka-testowa#contact"),
+    B(
+        "Institution-contactPoint",
+        "MaxCount",
+        INST,
+        "add",
+        "schema:contactPoint",
+        "iri:institution/biblioteka-testowa#contact",
+    ),
     B("Institution-contactPoint", "Class", INST, "set", "schema:contactPoint", "iri:" + VENUE),
-    B("Institution-sameAs", "NodeKind", INST, "set", "schema:sameAs", Literal("http://www.wikidata.org/entity/Q4115189")),
-    B("Institution-sameAs", "Pattern", INST, "set", "schema:sameAs", URIRef("https://pl.wikipedia.org/wiki/Krak%C3%B3w")),
-    B("Institution-offers-no-space", "QualifiedMinCount", "institution/teatr-probny", "set", "schema:containedInPlace",
-      "iri:venue/okp-filia", node="space/tp-sala-prob", node_level=True, severity="Warning"),
+    B(
+        "Institution-sameAs",
+        "NodeKind",
+        INST,
+        "set",
+        "schema:sameAs",
+        Literal("http://www.wikidata.org/entity/Q4115189"),
+    ),
+    B(
+        "Institution-sameAs",
+        "Pattern",
+        INST,
+        "set",
+        "schema:sameAs",
+        URIRef("https://pl.wikipedia.org/wiki/Krak%C3%B3w"),
+    ),
+    B(
+        "Institution-offers-no-space",
+        "QualifiedMinCount",
+        "institution/teatr-probny",
+        "set",
+        "schema:containedInPlace",
+        "iri:venue/okp-filia",
+        node="space/tp-sala-prob",
+        node_level=True,
+        severity="Warning",
+    ),
     # contact point
     B("Contact-type", "MinCount", CONTACT, "remove", "schema:contactType"),
     B("Contact-email", "MaxCount", CONTACT, "add", "schema:email", Literal("drugi@okp.example.pl")),
@@ -161,8 +204,15 @@ CASES = [
     B("Address-locality", "MinCount", VENUE + "#address", "remove", "schema:addressLocality"),
     B("Address-locality", "MaxCount", VENUE + "#address", "add", "schema:addressLocality", Literal("Wieliczka")),
     B("Address-country", "MinCount", VENUE + "#address", "remove", "schema:addressCountry"),
-    B("Address-country", "MaxCount", VENUE + "#address", "add", "schema:addressCountry", Literal("PL", lang="pl"),
-      also=(("Address-country", "In", "Violation", str(SCHEMA.addressCountry)),)),
+    B(
+        "Address-country",
+        "MaxCount",
+        VENUE + "#address",
+        "add",
+        "schema:addressCountry",
+        Literal("PL", lang="pl"),
+        also=(("Address-country", "In", "Violation", str(SCHEMA.addressCountry)),),
+    ),
     B("Address-country", "In", VENUE + "#address", "set", "schema:addressCountry", Literal("DE")),
     # coordinates
     B("Geo-latitude", "MinCount", VENUE + "#geo", "remove", "schema:latitude"),
@@ -176,10 +226,23 @@ CASES = [
     B("Geo-longitude", "MinInclusive", VENUE + "#geo", "set", "schema:longitude", dec("-19.95")),
     B("Geo-longitude", "MaxInclusive", VENUE + "#geo", "set", "schema:longitude", dec("21.0122")),
     B("Geometry-wkt", "MinCount", VENUE + "#geometry", "remove", "geo:asWKT"),
-    B("Geometry-wkt", "MaxCount", VENUE + "#geometry", "add", "geo:asWKT", Literal("POINT(19.9 50.0)", datatype=GEO.wktLiteral)),
+    B(
+        "Geometry-wkt",
+        "MaxCount",
+        VENUE + "#geometry",
+        "add",
+        "geo:asWKT",
+        Literal("POINT(19.9 50.0)", datatype=GEO.wktLiteral),
+    ),
     B("Geometry-wkt", "Datatype", VENUE + "#geometry", "set", "geo:asWKT", Literal("POINT(19.95 50.04)")),
-    B("Geometry-wkt", "Pattern", VENUE + "#geometry", "set", "geo:asWKT",
-      Literal("POLYGON((19.9 50.0, 20.0 50.0, 20.0 50.1, 19.9 50.0))", datatype=GEO.wktLiteral)),
+    B(
+        "Geometry-wkt",
+        "Pattern",
+        VENUE + "#geometry",
+        "set",
+        "geo:asWKT",
+        Literal("POLYGON((19.9 50.0, 20.0 50.0, 20.0 50.1, 19.9 50.0))", datatype=GEO.wktLiteral),
+    ),
     # space
     B("Space-place", "HasValue", SPACE, "remove", "rdf:type", SCHEMA.Place),
     B("Space-name", "MinCount", SPACE, "remove", "schema:name"),
@@ -209,16 +272,30 @@ CASES = [
     B("Space-lastVerified", "Datatype", SPACE, "set", "kfl:lastVerified", Literal("19.02.2026")),
     B("Space-conditions", "Datatype", SPACE, "set", "kfl:conditions", Literal("Po uzgodnieniu.")),
     B("Space-feature", "Class", SPACE, "add", "schema:amenityFeature", "iri:district/13"),
-    B("Space-free-but-only-paid", "Or", "space/okp-sala-widowiskowa", "set", "schema:isAccessibleForFree", Literal(True),
-      node_level=True),
+    B(
+        "Space-free-but-only-paid",
+        "Or",
+        "space/okp-sala-widowiskowa",
+        "set",
+        "schema:isAccessibleForFree",
+        Literal(True),
+        node_level=True,
+    ),
     # floor size, features
     B("FloorSize-value", "MinCount", SPACE + "#floor-size", "remove", "schema:value"),
     B("FloorSize-value", "MaxCount", SPACE + "#floor-size", "add", "schema:value", dec("46.0")),
     B("FloorSize-value", "Datatype", SPACE + "#floor-size", "set", "schema:value", Literal(45.5)),  # a double
     B("FloorSize-value", "MinExclusive", SPACE + "#floor-size", "set", "schema:value", dec("-45.5")),
     B("FloorSize-unit", "MinCount", SPACE + "#floor-size", "remove", "schema:unitCode"),
-    B("FloorSize-unit", "MaxCount", SPACE + "#floor-size", "add", "schema:unitCode", Literal("MTK", lang="pl"),
-      also=(("FloorSize-unit", "In", "Violation", str(SCHEMA.unitCode)),)),
+    B(
+        "FloorSize-unit",
+        "MaxCount",
+        SPACE + "#floor-size",
+        "add",
+        "schema:unitCode",
+        Literal("MTK", lang="pl"),
+        also=(("FloorSize-unit", "In", "Violation", str(SCHEMA.unitCode)),),
+    ),
     B("FloorSize-unit", "In", SPACE + "#floor-size", "set", "schema:unitCode", Literal("m2")),
     B("Feature-name", "MinCount", SPACE + "#equipment-ekran", "remove", "schema:name"),
     B("Feature-value", "MinCount", SPACE + "#equipment-ekran", "remove", "schema:value"),
@@ -232,7 +309,14 @@ CASES = [
     B("District-number", "MaxCount", "district/13", "add", "schema:identifier", Literal("XIV")),
     B("District-number", "Pattern", "district/13", "set", "schema:identifier", Literal("13")),
     B("District-city", "MinCount", "district/13", "remove", "schema:containedInPlace"),
-    B("District-city", "Class", "district/13", "set", "schema:containedInPlace", "iri:organization/gmina-miejska-krakow"),
+    B(
+        "District-city",
+        "Class",
+        "district/13",
+        "set",
+        "schema:containedInPlace",
+        "iri:organization/gmina-miejska-krakow",
+    ),
     B("Government-name", "MinCount", "organization/wydzial-kultury", "remove", "schema:name"),
     B("City-name", "MinCount", "place/krakow", "remove", "schema:name"),
     # vocabularies and our own terms
@@ -252,15 +336,39 @@ CASES = [
     B("Term-comment", "UniqueLang", "def/Space", "add", "rdfs:comment", pl("Sala.")),
     B("Term-comment", "LanguageIn", "def/Space", "add", "rdfs:comment", Literal("Ein Raum.", lang="de")),
     B("Term-definedBy", "MinCount", TERM, "remove", "rdfs:isDefinedBy"),
-    B("Term-definedBy", "MaxCount", TERM, "add", "rdfs:isDefinedBy", URIRef("http://schema.org/"), also=(("Term-definedBy", "Class", "Violation", str(RDFS.isDefinedBy)),)),
+    B(
+        "Term-definedBy",
+        "MaxCount",
+        TERM,
+        "add",
+        "rdfs:isDefinedBy",
+        URIRef("http://schema.org/"),
+        also=(("Term-definedBy", "Class", "Violation", str(RDFS.isDefinedBy)),),
+    ),
     B("Term-definedBy", "Class", TERM, "set", "rdfs:isDefinedBy", "iri:vocab/equipment"),
     B("Ontology-label", "MinCount", "def", "remove", "rdfs:label", en("kfl-lod vocabulary")),
     B("Ontology-label", "UniqueLang", "def", "add", "rdfs:label", pl("Słownik")),
     B("Ontology-label", "LanguageIn", "def", "add", "rdfs:label", Literal("Vokabular", lang="de")),
     # good practices
-    B("Space-sourced", "Or", "space/okp-filia-sala-spotkan", "set", "kfl:illustrative", Literal(False), node_level=True),
-    B("Practice-sourced", "Or", PRACTICE, "set", "kfl:illustrative", Literal(False), node_level=True,
-      remove_too="schema:url"),
+    B(
+        "Space-sourced",
+        "Or",
+        "space/okp-filia-sala-spotkan",
+        "set",
+        "kfl:illustrative",
+        Literal(False),
+        node_level=True,
+    ),
+    B(
+        "Practice-sourced",
+        "Or",
+        PRACTICE,
+        "set",
+        "kfl:illustrative",
+        Literal(False),
+        node_level=True,
+        remove_too="schema:url",
+    ),
     B("Practice-name", "MinCount", PRACTICE, "remove", "schema:name"),
     B("Practice-name", "MaxCount", PRACTICE, "add", "schema:name", pl("Drugi tytuł")),
     B("Practice-space", "MinCount", PRACTICE, "remove", "schema:location"),
@@ -287,7 +395,13 @@ def valid():
 
 def key(result) -> tuple:
     focus = "_:" if not result.focus.startswith("http") else result.focus.removeprefix(BASE)
-    return (focus, result.path, result.severity, result.shape.removeprefix(SHAPES_NS), result.component.removesuffix("ConstraintComponent"))
+    return (
+        focus,
+        result.path,
+        result.severity,
+        result.shape.removeprefix(SHAPES_NS),
+        result.component.removesuffix("ConstraintComponent"),
+    )
 
 
 def test_valid_source_conforms(valid):
@@ -320,18 +434,57 @@ def test_constraint_catches_broken_data(valid, case):
 # --- every constraint has a case ------------------------------------------------------------------
 
 COMPONENTS = {
-    SH.minCount: "MinCount", SH.maxCount: "MaxCount", SH.datatype: "Datatype", SH.minLength: "MinLength",
-    SH.maxLength: "MaxLength", SH.pattern: "Pattern", SH.nodeKind: "NodeKind", SH["class"]: "Class", SH.node: "Node",
-    SH.hasValue: "HasValue", SH["in"]: "In", SH.minInclusive: "MinInclusive", SH.maxInclusive: "MaxInclusive",
-    SH.minExclusive: "MinExclusive", SH.maxExclusive: "MaxExclusive", SH.uniqueLang: "UniqueLang",
-    SH.languageIn: "LanguageIn", SH["or"]: "Or", SH["and"]: "And", SH["not"]: "Not", SH.xone: "Xone",
-    SH.equals: "Equals", SH.disjoint: "Disjoint", SH.lessThan: "LessThan", SH.lessThanOrEquals: "LessThanOrEquals",
-    SH.qualifiedMinCount: "QualifiedMinCount", SH.qualifiedMaxCount: "QualifiedMaxCount", SH.closed: "Closed",
+    SH.minCount: "MinCount",
+    SH.maxCount: "MaxCount",
+    SH.datatype: "Datatype",
+    SH.minLength: "MinLength",
+    SH.maxLength: "MaxLength",
+    SH.pattern: "Pattern",
+    SH.nodeKind: "NodeKind",
+    SH["class"]: "Class",
+    SH.node: "Node",
+    SH.hasValue: "HasValue",
+    SH["in"]: "In",
+    SH.minInclusive: "MinInclusive",
+    SH.maxInclusive: "MaxInclusive",
+    SH.minExclusive: "MinExclusive",
+    SH.maxExclusive: "MaxExclusive",
+    SH.uniqueLang: "UniqueLang",
+    SH.languageIn: "LanguageIn",
+    SH["or"]: "Or",
+    SH["and"]: "And",
+    SH["not"]: "Not",
+    SH.xone: "Xone",
+    SH.equals: "Equals",
+    SH.disjoint: "Disjoint",
+    SH.lessThan: "LessThan",
+    SH.lessThanOrEquals: "LessThanOrEquals",
+    SH.qualifiedMinCount: "QualifiedMinCount",
+    SH.qualifiedMaxCount: "QualifiedMaxCount",
+    SH.closed: "Closed",
 }
 NOT_CONSTRAINTS = {
-    RDF.type, SH.path, SH.message, SH.severity, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
-    SH.property, SH.sparql, SH.prefixes, SH.select, SH.declare, SH.flags, SH.name, SH.description, SH.ignoredProperties,
-    RDFS.comment, RDFS.label, SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
+    RDF.type,
+    SH.path,
+    SH.message,
+    SH.severity,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.property,
+    SH.sparql,
+    SH.prefixes,
+    SH.select,
+    SH.declare,
+    SH.flags,
+    SH.name,
+    SH.description,
+    SH.ignoredProperties,
+    RDFS.comment,
+    RDFS.label,
+    SH.qualifiedValueShape,
+    SH.qualifiedValueShapesDisjoint,
 }
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
@@ -403,6 +556,7 @@ def test_shapes_follow_the_configured_base():
 
 # --- the report and the build -------------------------------------------------------------------------
 
+
 def make_source(tmp: Path, change=None) -> Path:
     source = tmp / "source"
     shutil.copytree(VALID, source)
@@ -422,7 +576,9 @@ def make_source(tmp: Path, change=None) -> Path:
 
 
 def settings_for(tmp: Path, source: Path):
-    return load_settings(environ={}, cwd=tmp, source=source, published=tmp / "published", shapes=ROOT / "shapes", base=BASE)
+    return load_settings(
+        environ={}, cwd=tmp, source=source, published=tmp / "published", shapes=ROOT / "shapes", base=BASE
+    )
 
 
 # A space marked free of charge whose only sharing mode is paid rental: the table reader accepts
@@ -438,13 +594,17 @@ def test_report_names_the_source_row(tmp_path):
     assert violation.focus == BASE + "space/okp-sala-widowiskowa"
     assert (violation.message_pl, violation.message_en) == (
         "Przestrzeń oznaczona jako nieodpłatna ma tylko formę 'odpłatny najem'.",
-        "A space marked free of charge has only the 'paid rental' sharing mode.")
+        "A space marked free of charge has only the 'paid rental' sharing mode.",
+    )
     text = str(violation)
     assert "row 3" in text and "space/okp-sala-widowiskowa" in text and "paid rental" in text
     # a fragment node (the address) is traced to its venue's row
     warning = next(w for w in result.report.warnings if w.focus.endswith("#address"))
-    venue_row = next(i for i, line in enumerate((source / "lokalizacje.csv").read_text(encoding="utf-8").splitlines(), 1)
-                     if line.startswith(warning.focus.removeprefix(BASE + "venue/").split("#")[0] + ","))
+    venue_row = next(
+        i
+        for i, line in enumerate((source / "lokalizacje.csv").read_text(encoding="utf-8").splitlines(), 1)
+        if line.startswith(warning.focus.removeprefix(BASE + "venue/").split("#")[0] + ",")
+    )
     assert warning.source == f"{source / 'lokalizacje.csv'}, row {venue_row}"
 
 
@@ -485,8 +645,12 @@ def test_warnings_are_published_in_the_report(tmp_path):
     assert len(results) == len(result.report.warnings)
     assert (None, SH.conforms, Literal(True)) in published
     for warning in result.report.warnings:
-        node = next(n for n in results if str(published.value(n, SH.focusNode)) == warning.focus
-                    and str(published.value(n, SH.sourceShape)) == warning.shape)
+        node = next(
+            n
+            for n in results
+            if str(published.value(n, SH.focusNode)) == warning.focus
+            and str(published.value(n, SH.sourceShape)) == warning.shape
+        )
         assert published.value(node, SH.resultSeverity) == SH.Warning
         assert str(published.value(node, SH.resultPath)) == warning.path
         assert {m.language for m in published.objects(node, SH.resultMessage)} == {"pl", "en"}
@@ -506,6 +670,7 @@ def test_shapes_folder_without_shapes_is_an_error(tmp_path):
 
 # --- results name the clerk's column ------------------------------------------------------------------
 
+
 def test_report_names_the_source_column(tmp_path):
     source = make_source(tmp_path, ("lokalizacje", 2, "godziny_otwarcia", "pon.-pt. 10-20"))
     make_source_change(source, FREE_BUT_PAID)
@@ -513,8 +678,11 @@ def test_report_names_the_source_column(tmp_path):
     found = {(r.focus.removeprefix(BASE), r.column, r.where) for r in result.report.violations}
     assert found == {
         ("venue/okp-siedziba", "godziny_otwarcia", f"{source / 'lokalizacje.csv'}, row 2, column godziny_otwarcia"),
-        ("space/okp-sala-widowiskowa", "nieodplatnie, formy_udostepniania",
-         f"{source / 'przestrzenie.csv'}, row 3, column nieodplatnie, formy_udostepniania"),
+        (
+            "space/okp-sala-widowiskowa",
+            "nieodplatnie, formy_udostepniania",
+            f"{source / 'przestrzenie.csv'}, row 3, column nieodplatnie, formy_udostepniania",
+        ),
     }
     warnings = {(r.shape.removeprefix(SHAPES_NS), r.column) for r in result.report.warnings}
     assert ("Venue-geo-missing", "szerokosc, dlugosc") in warnings and ("Address-street-missing", "ulica") in warnings
@@ -538,10 +706,14 @@ DERIVED = {
     "institution#contact": {"rdf:type", "schema:contactType"},
     "venue": {"rdf:type", "geo:hasGeometry"},
     "venue#address": {"rdf:type", "schema:addressCountry"},
-    "venue#geo": {"rdf:type"}, "venue#geometry": {"rdf:type"}, "venue#step-free-access": {"rdf:type", "schema:name"},
-    "space": {"rdf:type"}, "space#floor-size": {"rdf:type", "schema:unitCode", "schema:unitText"},
+    "venue#geo": {"rdf:type"},
+    "venue#geometry": {"rdf:type"},
+    "venue#step-free-access": {"rdf:type", "schema:name"},
+    "space": {"rdf:type"},
+    "space#floor-size": {"rdf:type", "schema:unitCode", "schema:unitText"},
     "space#equipment": {"rdf:type", "schema:additionalType"},
-    "practice": {"rdf:type"}, "practice#organisation": {"rdf:type"},
+    "practice": {"rdf:type"},
+    "practice#organisation": {"rdf:type"},
 }
 
 
@@ -551,14 +723,20 @@ def test_every_statement_from_a_cell_can_name_its_column(valid):
     from kfl_lod.source import KINDS, headers
 
     _, graph, _, _ = valid
-    short = {str(SCHEMA): "schema:", KFL: "kfl:", "http://purl.org/dc/terms/": "dct:", str(GEO): "geo:", str(RDF): "rdf:"}
+    short = {
+        str(SCHEMA): "schema:",
+        KFL: "kfl:",
+        "http://purl.org/dc/terms/": "dct:",
+        str(GEO): "geo:",
+        str(RDF): "rdf:",
+    }
     for s, p in {(s, p) for s, p, _ in graph}:
         kind = str(s).removeprefix(BASE).split("/")[0]
         if kind not in KINDS:
             continue
         part = str(s).partition("#")[2]
         node = f"{kind}#{'equipment' if part.startswith('equipment-') else part}" if part else kind
-        name = next(prefix + str(p)[len(ns):] for ns, prefix in short.items() if str(p).startswith(ns))
+        name = next(prefix + str(p)[len(ns) :] for ns, prefix in short.items() if str(p).startswith(ns))
         if name in DERIVED.get(node, set()):
             continue
         fields = source_fields(str(s), str(p), "", BASE)[1]

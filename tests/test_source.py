@@ -57,6 +57,7 @@ def read_rows(path: Path) -> list[list[str]]:
 
 # --- the valid source ----------------------------------------------------------------------
 
+
 def test_valid_source_reads_every_record():
     records = read_source(VALID)
     expected = {t.name: len(read_rows(VALID / t.filename)) - 1 for t in TABLES}
@@ -80,8 +81,10 @@ def test_bundled_source_reads():
 
 
 def test_contact_name_published_only_with_consent():
-    rows = {r[0]: dict(zip(read_rows(VALID / "instytucje.csv")[0], r, strict=True))
-            for r in read_rows(VALID / "instytucje.csv")[1:]}
+    rows = {
+        r[0]: dict(zip(read_rows(VALID / "instytucje.csv")[0], r, strict=True))
+        for r in read_rows(VALID / "instytucje.csv")[1:]
+    }
     graph = to_graph(read_source(VALID), BASE)
     names = {str(o) for o in graph.objects(None, SCHEMA.name)}
     all_text = {str(o) for o in graph.objects() if isinstance(o, Literal)}
@@ -101,6 +104,7 @@ def test_contact_name_published_only_with_consent():
 
 
 # --- one bad cell or column per case ----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Bad:
@@ -123,47 +127,152 @@ def _allowed(scheme) -> tuple[str, ...]:
 
 CASES = [
     Bad("instytucje_missing_column_typ.csv", 1, "typ", None, ("missing", "expected columns", "typ"), "missing-column"),
-    Bad("lokalizacje_unknown_column_pietro.csv", 1, "pietro", "pietro", ("unknown column", "expected columns", "instytucja_id"),
-        "unknown-column"),
-    Bad("lokalizacje_duplicate_column.csv", 1, "nazwa", "nazwa", ("appears twice", "expected each column once"), "duplicate-column"),
+    Bad(
+        "lokalizacje_unknown_column_pietro.csv",
+        1,
+        "pietro",
+        "pietro",
+        ("unknown column", "expected columns", "instytucja_id"),
+        "unknown-column",
+    ),
+    Bad(
+        "lokalizacje_duplicate_column.csv",
+        1,
+        "nazwa",
+        "nazwa",
+        ("appears twice", "expected each column once"),
+        "duplicate-column",
+    ),
     Bad("przestrzenie_empty_name.csv", 4, "nazwa", "", ("empty", "required"), "required"),
     Bad("lokalizacje_empty_locality.csv", 2, "miejscowosc", "", ("empty", "required"), "required"),
     Bad("przestrzenie_illustrative_empty.csv", 4, "ilustracyjne", "", ("empty", "required"), "required"),
     Bad("instytucje_unknown_type.csv", 3, "typ", "kino", _allowed(INSTITUTION_TYPES)),
     Bad("przestrzenie_unknown_space_type.csv", 2, "rodzaj", "sala-balowa", _allowed(SPACE_TYPES)),
-    Bad("przestrzenie_unknown_equipment.csv", 2, "wyposazenie", "projektor, rzutnik, ekran", ("'rzutnik'", *_allowed(EQUIPMENT))),
-    Bad("przestrzenie_unknown_sharing_mode.csv", 6, "formy_udostepniania", "umowa-o-wspolpracy, barter",
-        ("'barter'", *_allowed(SHARING_MODES))),
-    Bad("przestrzenie_duplicate_id.csv", 7, "id", "okp-sala-warsztatowa", ("duplicate id", "row 2", "expected every id once"),
-        "duplicate-id"),
-    Bad("lokalizacje_unknown_institution.csv", 4, "instytucja_id", "biblioteka-nieistniejaca",
-        ("not an id in", "instytucje.csv", "expected"), "unknown-reference"),
-    Bad("przestrzenie_unknown_venue.csv", 5, "lokalizacja_id", "bt-filia", ("not an id in", "lokalizacje.csv", "expected"),
-        "unknown-reference"),
-    Bad("dobre_praktyki_unknown_space.csv", 2, "przestrzen_id", "okp-sala-kinowa", ("not an id in", "przestrzenie.csv", "expected"),
-        "unknown-reference"),
-    Bad("lokalizacje_postal_code_without_hyphen.csv", 3, "kod_pocztowy", "30001", ("postal code", "expected NN-NNN", "30-001")),
+    Bad(
+        "przestrzenie_unknown_equipment.csv",
+        2,
+        "wyposazenie",
+        "projektor, rzutnik, ekran",
+        ("'rzutnik'", *_allowed(EQUIPMENT)),
+    ),
+    Bad(
+        "przestrzenie_unknown_sharing_mode.csv",
+        6,
+        "formy_udostepniania",
+        "umowa-o-wspolpracy, barter",
+        ("'barter'", *_allowed(SHARING_MODES)),
+    ),
+    Bad(
+        "przestrzenie_duplicate_id.csv",
+        7,
+        "id",
+        "okp-sala-warsztatowa",
+        ("duplicate id", "row 2", "expected every id once"),
+        "duplicate-id",
+    ),
+    Bad(
+        "lokalizacje_unknown_institution.csv",
+        4,
+        "instytucja_id",
+        "biblioteka-nieistniejaca",
+        ("not an id in", "instytucje.csv", "expected"),
+        "unknown-reference",
+    ),
+    Bad(
+        "przestrzenie_unknown_venue.csv",
+        5,
+        "lokalizacja_id",
+        "bt-filia",
+        ("not an id in", "lokalizacje.csv", "expected"),
+        "unknown-reference",
+    ),
+    Bad(
+        "dobre_praktyki_unknown_space.csv",
+        2,
+        "przestrzen_id",
+        "okp-sala-kinowa",
+        ("not an id in", "przestrzenie.csv", "expected"),
+        "unknown-reference",
+    ),
+    Bad(
+        "lokalizacje_postal_code_without_hyphen.csv",
+        3,
+        "kod_pocztowy",
+        "30001",
+        ("postal code", "expected NN-NNN", "30-001"),
+    ),
     Bad("instytucje_email_malformed.csv", 2, "email", "sekretariat(at)okp.example.pl", ("e-mail", "expected")),
-    Bad("instytucje_website_without_scheme.csv", 3, "strona_www", "www.bt.example.pl",
-        ("web address", "expected", "perhaps 'https://www.bt.example.pl'")),
-    Bad("instytucje_website_with_braces.csv", 2, "strona_www", "https://okp.example.pl/{sale}", ("web address", "expected")),
+    Bad(
+        "instytucje_website_without_scheme.csv",
+        3,
+        "strona_www",
+        "www.bt.example.pl",
+        ("web address", "expected", "perhaps 'https://www.bt.example.pl'"),
+    ),
+    Bad(
+        "instytucje_website_with_braces.csv",
+        2,
+        "strona_www",
+        "https://okp.example.pl/{sale}",
+        ("web address", "expected"),
+    ),
     Bad("instytucje_sources_not_urls.csv", 2, "zrodla", "strona ośrodka", ("not a web address", "expected")),
     Bad("instytucje_phone_in_words.csv", 2, "telefon", "dwanaście sześćset", ("phone number", "expected", "+48")),
-    Bad("instytucje_id_not_a_slug.csv", 4, "id", "Teatr Próbny", ("not a valid id", "expected", "lower-case", "perhaps 'teatr-probny'")),
-    Bad("instytucje_wikidata_malformed.csv", 2, "wikidata", "https://www.wikidata.org/wiki/Q4115189",
-        ("Wikidata", "expected Q", "here: Q4115189")),
+    Bad(
+        "instytucje_id_not_a_slug.csv",
+        4,
+        "id",
+        "Teatr Próbny",
+        ("not a valid id", "expected", "lower-case", "perhaps 'teatr-probny'"),
+    ),
+    Bad(
+        "instytucje_wikidata_malformed.csv",
+        2,
+        "wikidata",
+        "https://www.wikidata.org/wiki/Q4115189",
+        ("Wikidata", "expected Q", "here: Q4115189"),
+    ),
     Bad("instytucje_consent_maybe.csv", 2, "kontakt_zgoda", "chyba", ("yes or no", "expected 'tak' or 'nie'")),
-    Bad("instytucje_control_character.csv", 3, "nazwa", "Biblioteka\x0bTestowa", ("control character", "U+000B", "expected plain text"),
-        "control-character"),
+    Bad(
+        "instytucje_control_character.csv",
+        3,
+        "nazwa",
+        "Biblioteka\x0bTestowa",
+        ("control character", "U+000B", "expected plain text"),
+        "control-character",
+    ),
     Bad("lokalizacje_district_19.csv", 5, "dzielnica", "19", ("not a district", "expected", "1 to 18")),
-    Bad("lokalizacje_latitude_without_longitude.csv", 5, "dlugosc", "", ("szerokosc is given", "expected both"), "half-coordinates"),
+    Bad(
+        "lokalizacje_latitude_without_longitude.csv",
+        5,
+        "dlugosc",
+        "",
+        ("szerokosc is given", "expected both"),
+        "half-coordinates",
+    ),
     Bad("przestrzenie_capacity_zero.csv", 3, "liczba_miejsc", "0", ("positive whole number", "expected")),
-    Bad("przestrzenie_capacity_approximate.csv", 6, "liczba_miejsc", "ok. 40", ("positive whole number", "expected",
-                                                                                 "the number alone", "opis")),
-    Bad("przestrzenie_area_negative.csv", 3, "powierzchnia_m2", "-200", ("positive number", "expected", "greater than 0")),
+    Bad(
+        "przestrzenie_capacity_approximate.csv",
+        6,
+        "liczba_miejsc",
+        "ok. 40",
+        ("positive whole number", "expected", "the number alone", "opis"),
+    ),
+    Bad(
+        "przestrzenie_area_negative.csv",
+        3,
+        "powierzchnia_m2",
+        "-200",
+        ("positive number", "expected", "greater than 0"),
+    ),
     Bad("przestrzenie_area_in_words.csv", 6, "powierzchnia_m2", "duża", ("not a number", "expected")),
-    Bad("przestrzenie_date_not_a_date.csv", 2, "zweryfikowano", "19.02.2026", ("not a date", "expected RRRR-MM-DD",
-                                                                                "write it as 2026-02-19")),
+    Bad(
+        "przestrzenie_date_not_a_date.csv",
+        2,
+        "zweryfikowano",
+        "19.02.2026",
+        ("not a date", "expected RRRR-MM-DD", "write it as 2026-02-19"),
+    ),
     Bad("przestrzenie_date_impossible.csv", 5, "zweryfikowano", "2026-02-30", ("not a date", "expected RRRR-MM-DD")),
     # The blank line is row 4 in a spreadsheet, so the bad record is row 6, not 5.
     Bad("przestrzenie_blank_row_then_error.csv", 6, "liczba_miejsc", "piętnaście", ("positive whole number",)),
@@ -205,9 +314,17 @@ def test_coordinates_outside_krakow_name_both_columns(tmp_path):
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
-    chosen = [c for c in CASES if c.fixture in (
-        "instytucje_email_malformed.csv", "lokalizacje_postal_code_without_hyphen.csv",
-        "przestrzenie_capacity_zero.csv", "dobre_praktyki_unknown_space.csv")]
+    chosen = [
+        c
+        for c in CASES
+        if c.fixture
+        in (
+            "instytucje_email_malformed.csv",
+            "lokalizacje_postal_code_without_hyphen.csv",
+            "przestrzenie_capacity_zero.csv",
+            "dobre_praktyki_unknown_space.csv",
+        )
+    ]
     source = make_source(tmp_path, *(c.fixture for c in chosen))
     # and a second mistake in the same file
     rows = read_rows(source / "przestrzenie.csv")
@@ -216,12 +333,15 @@ def test_all_problems_are_reported_at_once(tmp_path):
         csv.writer(fh).writerows(rows)
     problems = problems_of(source)
     found = {(Path(p.file).name, p.row, p.column) for p in problems}
-    expected = {(next(t.filename for t in TABLES if c.fixture.startswith(t.name + "_")), c.row, c.column) for c in chosen}
+    expected = {
+        (next(t.filename for t in TABLES if c.fixture.startswith(t.name + "_")), c.row, c.column) for c in chosen
+    }
     assert found == expected | {("przestrzenie.csv", 5, "rodzaj")}
     assert f"{len(problems)} problem(s)" in str(SourceError(problems))
 
 
 # --- whole files ---------------------------------------------------------------------------------
+
 
 def test_file_not_utf8_says_so(tmp_path):
     source = make_source(tmp_path)
@@ -238,7 +358,10 @@ def test_not_utf8_file_does_not_hide_problems_in_other_files(tmp_path):
     source = make_source(tmp_path, "przestrzenie_capacity_zero.csv")
     (source / "lokalizacje.csv").write_bytes((source / "lokalizacje.csv").read_text(encoding="utf-8").encode("cp1250"))
     problems = problems_of(source)
-    assert {(Path(p.file).name, p.code) for p in problems} == {("lokalizacje.csv", "not-utf8"), ("przestrzenie.csv", "invalid-value")}
+    assert {(Path(p.file).name, p.code) for p in problems} == {
+        ("lokalizacje.csv", "not-utf8"),
+        ("przestrzenie.csv", "invalid-value"),
+    }
 
 
 def test_utf8_bom_is_accepted(tmp_path):
@@ -270,11 +393,18 @@ def read_source_relabelled(valid: Path, source: Path):
     def fix(r):
         return replace(r, origin=replace(r.origin, file=r.origin.file.replace(str(copy), str(source))))
 
-    return replace(records, **{name: tuple(fix(r) for r in getattr(records, name))
-                               for name in ("institutions", "venues", "spaces", "practices")})
+    return replace(
+        records,
+        **{
+            name: tuple(fix(r) for r in getattr(records, name))
+            for name in ("institutions", "venues", "spaces", "practices")
+        },
+    )
 
 
-@pytest.mark.parametrize("content", [b"", b"\n\n", b"\xef\xbb\xbf", b" , ,\r\n"], ids=["empty", "blank-lines", "bom-only", "blank-cells"])
+@pytest.mark.parametrize(
+    "content", [b"", b"\n\n", b"\xef\xbb\xbf", b" , ,\r\n"], ids=["empty", "blank-lines", "bom-only", "blank-cells"]
+)
 def test_empty_file(tmp_path, content):
     source = make_source(tmp_path)
     (source / "lokalizacje.csv").write_bytes(content)
@@ -406,7 +536,8 @@ def test_bad_cell_in_workbook_names_file_and_sheet(tmp_path, suffix):
     write_workbook(workbook, change=("przestrzenie", 3, "liczba_miejsc", "ok. 40"))
     problems = problems_of(workbook)
     assert [(p.file, p.row, p.column, p.value) for p in problems] == [
-        (f"zestawienie{suffix}, sheet przestrzenie", 3, "liczba_miejsc", "ok. 40")]
+        (f"zestawienie{suffix}, sheet przestrzenie", 3, "liczba_miejsc", "ok. 40")
+    ]
     assert str(problems[0]).startswith(f"zestawienie{suffix}, sheet przestrzenie, row 3, column liczba_miejsc:")
 
 
@@ -476,6 +607,7 @@ def test_cell_with_line_breaks_is_one_row(tmp_path):
 
 # --- said so a clerk can act on it: the likely fix, in Polish too ------------------------------
 
+
 def rewrite(path: Path, change) -> None:
     """Rewrite a CSV table in place: ``change(rows)`` edits the list of rows (header first)."""
     rows = read_rows(path)
@@ -488,8 +620,15 @@ def set_cell(rows: list[list[str]], row: int, column: str, value: str) -> None:
     rows[row - 1][rows[0].index(column)] = value
 
 
-@pytest.mark.parametrize("typed, meant", [("Nazwa", "nazwa"), ("liczba miejsc", "liczba_miejsc"),
-                                          ("powierzchnia m²", "powierzchnia_m2"), ("zweryfikowno", "zweryfikowano")])
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("Nazwa", "nazwa"),
+        ("liczba miejsc", "liczba_miejsc"),
+        ("powierzchnia m²", "powierzchnia_m2"),
+        ("zweryfikowno", "zweryfikowano"),
+    ],
+)
 def test_misspelt_header_is_one_problem_naming_the_column_meant(tmp_path, typed, meant):
     source = make_source(tmp_path)
     rewrite(source / "przestrzenie.csv", lambda rows: rows[0].__setitem__(rows[0].index(meant), typed))
@@ -505,7 +644,12 @@ def test_unquoted_decimal_comma_names_the_column_and_the_number(tmp_path):
     lines[4] = lines[4].replace(",50.061,19.937,", ",50,061,19,937,")  # typed with Polish decimal commas, unquoted
     (source / "lokalizacje.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     [problem] = problems_of(source)
-    assert (problem.row, problem.column, problem.value, problem.code) == (5, "szerokosc, dlugosc", "50,061, 19,937", "extra-cells")
+    assert (problem.row, problem.column, problem.value, problem.code) == (
+        5,
+        "szerokosc, dlugosc",
+        "50,061, 19,937",
+        "extra-cells",
+    )
     assert "expected 50.061, 19.937 with a dot" in problem.message and "';' as the separator" in problem.message
     assert "przecinek dziesiętny" in problem.message_pl
 
@@ -523,16 +667,24 @@ def test_not_utf8_shows_the_text_as_the_clerk_typed_it(tmp_path):
     path = source / "przestrzenie.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1250"))
     [problem] = problems_of(source)
-    assert (problem.row, problem.code) == (2, "not-utf8")  # the first non-ASCII text is in row 2 ("Jasna sala na parterze." is ASCII)
+    assert (problem.row, problem.code) == (
+        2,
+        "not-utf8",
+    )  # the first non-ASCII text is in row 2 ("Jasna sala na parterze." is ASCII)
     assert problem.value == "Po wcześniejszym uzgodnieniu."
     assert "Windows-1250" in problem.message and "'CSV UTF-8" in problem.message and "UTF-8" in problem.message_pl
 
 
 def test_not_utf8_after_a_multiline_cell_names_the_spreadsheet_row(tmp_path):
     source = make_source(tmp_path)
-    rewrite(source / "przestrzenie.csv", lambda rows: (set_cell(rows, 2, "opis", "Jasna sala.\nNa parterze."),
-                                                       set_cell(rows, 2, "warunki", "Po uzgodnieniu."),
-                                                       set_cell(rows, 4, "nazwa", "Sala spotkań")))
+    rewrite(
+        source / "przestrzenie.csv",
+        lambda rows: (
+            set_cell(rows, 2, "opis", "Jasna sala.\nNa parterze."),
+            set_cell(rows, 2, "warunki", "Po uzgodnieniu."),
+            set_cell(rows, 4, "nazwa", "Sala spotkań"),
+        ),
+    )
     path = source / "przestrzenie.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1250"))
     [problem] = problems_of(source)
@@ -548,10 +700,16 @@ def test_utf16_file_says_what_it_is(tmp_path):
     assert "UTF-16" in problem.message and "'CSV UTF-8" in problem.message and "Tekst Unicode" in problem.message_pl
 
 
-@pytest.mark.parametrize("column, typed, meant", [
-    ("rodzaj", "sala spotkań", "sala-spotkan"), ("rodzaj", "Sala Prób", "sala-prob"), ("rodzaj", "meeting room", "sala-spotkan"),
-    ("formy_udostepniania", "Współorganizacja", "wspolorganizacja"), ("wyposazenie", "stoły, krzesła", "stoly"),
-])
+@pytest.mark.parametrize(
+    "column, typed, meant",
+    [
+        ("rodzaj", "sala spotkań", "sala-spotkan"),
+        ("rodzaj", "Sala Prób", "sala-prob"),
+        ("rodzaj", "meeting room", "sala-spotkan"),
+        ("formy_udostepniania", "Współorganizacja", "wspolorganizacja"),
+        ("wyposazenie", "stoły, krzesła", "stoly"),
+    ],
+)
 def test_a_label_typed_for_a_controlled_value_suggests_the_value(tmp_path, column, typed, meant):
     source = make_source(tmp_path)
     rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 4, column, typed))
@@ -579,7 +737,10 @@ def test_a_reference_with_a_typo_suggests_the_id_meant(tmp_path):
 
 def test_swapped_coordinates_are_named(tmp_path):
     source = make_source(tmp_path)
-    rewrite(source / "lokalizacje.csv", lambda rows: (set_cell(rows, 2, "szerokosc", "19.95"), set_cell(rows, 2, "dlugosc", "50.04")))
+    rewrite(
+        source / "lokalizacje.csv",
+        lambda rows: (set_cell(rows, 2, "szerokosc", "19.95"), set_cell(rows, 2, "dlugosc", "50.04")),
+    )
     problems = problems_of(source)
     assert {(p.row, p.column) for p in problems} == {(2, "szerokosc"), (2, "dlugosc")}
     assert all("swapped" in p.message and "zamienione" in p.message_pl for p in problems)
@@ -597,7 +758,12 @@ def test_value_in_a_column_without_header(tmp_path):
     rewrite(source / "przestrzenie.csv", add_column)
     [problem] = problems_of(source)
     width = len(read_rows(source / "przestrzenie.csv")[0])
-    assert width == 15 and (problem.row, problem.column, problem.value, problem.code) == (3, "O", "notatka", "no-header")
+    assert width == 15 and (problem.row, problem.column, problem.value, problem.code) == (
+        3,
+        "O",
+        "notatka",
+        "no-header",
+    )
     assert "no header" in problem.message and "bez nagłówka" in problem.message_pl
 
 

@@ -32,15 +32,22 @@ RES = "{http://www.w3.org/2005/sparql-results#}"
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SPACES = "PREFIX kfl: <https://kfl.krakow.pl/def/> SELECT ?s WHERE { ?s a kfl:Space } ORDER BY ?s"
-CONSTRUCT = ("PREFIX kfl: <https://kfl.krakow.pl/def/> PREFIX schema: <https://schema.org/> "
-             "CONSTRUCT { ?s schema:name ?n } WHERE { ?s a kfl:Space ; schema:name ?n }")
+CONSTRUCT = (
+    "PREFIX kfl: <https://kfl.krakow.pl/def/> PREFIX schema: <https://schema.org/> "
+    "CONSTRUCT { ?s schema:name ?n } WHERE { ?s a kfl:Space ; schema:name ?n }"
+)
 
 
 def published_triples(settings) -> int:
     """Triples the server should hold: the lines of the published N-Triples files."""
     folder = Path(settings.published) / "latest"
-    return sum(1 for name in ("kfl.nt", "catalog.nt", "void.nt") if (folder / name).exists()
-               for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip())
+    return sum(
+        1
+        for name in ("kfl.nt", "catalog.nt", "void.nt")
+        if (folder / name).exists()
+        for line in (folder / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
 
 
 def space_iris() -> set[str]:
@@ -70,8 +77,12 @@ def test_get_query_counts_every_published_triple(server, published):
 def test_post_form_and_post_direct_give_the_get_answer(server):
     by_get = sparql(server, SPACES).json()
     by_form = requests.post(server + "/sparql", data={"query": SPACES}, timeout=30)
-    direct = requests.post(server + "/sparql", data=SPACES.encode(), timeout=30,
-                           headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    direct = requests.post(
+        server + "/sparql",
+        data=SPACES.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query; charset=utf-8"},
+    )
     assert by_form.status_code == direct.status_code == 200
     assert by_form.json() == direct.json() == by_get
     assert {b["s"]["value"] for b in by_get["results"]["bindings"]} == space_iris()
@@ -92,8 +103,9 @@ def test_protocol_dataset_names_the_published_data_or_empty_graphs(server, publi
     empty = sparql(server, COUNT, **{"default-graph-uri": "http://example.org/no-such-graph"})
     assert int(json_bindings(same)[0]["n"]["value"]) == total
     assert int(json_bindings(empty)[0]["n"]["value"]) == 0
-    named = sparql(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                   **{"named-graph-uri": BASE + "dataset"})
+    named = sparql(
+        server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": BASE + "dataset"}
+    )
     assert [b["g"]["value"] for b in json_bindings(named)] == [BASE + "dataset"]
     # With only named graphs given, the default graph is empty (SPARQL 1.1 Protocol 2.1.4).
     only_named = sparql(server, COUNT, **{"named-graph-uri": BASE + "dataset"})
@@ -109,18 +121,21 @@ def test_a_graph_iri_that_is_not_an_iri_is_refused(server):
 # --- content negotiation -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    (None, "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("text/*", "text/csv"),
-    ("application/json", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/*", "text/csv"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+    ],
+)
 def test_select_results_follow_accept(server, accept, expected):
     r = sparql(server, SPACES, accept)
     assert r.status_code == 200
@@ -147,16 +162,19 @@ def _select_values(r: requests.Response) -> set[str]:
     raise AssertionError(kind)
 
 
-@pytest.mark.parametrize(("accept", "fmt", "expected", "rdflib_format"), [
-    ("application/rdf+xml", None, "application/rdf+xml", "xml"),
-    ("text/turtle", None, "text/turtle", "turtle"),
-    ("application/n-triples", None, "application/n-triples", "nt"),
-    ("application/ld+json", None, "application/ld+json", "json-ld"),
-    (None, None, "text/turtle", "turtle"),
-    ("text/turtle;q=0.2, application/ld+json;q=0.8", None, "application/ld+json", "json-ld"),
-    ("application/sparql-results+json", "rdfxml", "application/rdf+xml", "xml"),
-    (None, "ntriples", "application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    ("accept", "fmt", "expected", "rdflib_format"),
+    [
+        ("application/rdf+xml", None, "application/rdf+xml", "xml"),
+        ("text/turtle", None, "text/turtle", "turtle"),
+        ("application/n-triples", None, "application/n-triples", "nt"),
+        ("application/ld+json", None, "application/ld+json", "json-ld"),
+        (None, None, "text/turtle", "turtle"),
+        ("text/turtle;q=0.2, application/ld+json;q=0.8", None, "application/ld+json", "json-ld"),
+        ("application/sparql-results+json", "rdfxml", "application/rdf+xml", "xml"),
+        (None, "ntriples", "application/n-triples", "nt"),
+    ],
+)
 def test_construct_results_follow_accept_or_format(server, accept, fmt, expected, rdflib_format):
     params = {"format": fmt} if fmt else {}
     r = sparql(server, CONSTRUCT, accept, **params)
@@ -166,10 +184,15 @@ def test_construct_results_follow_accept_or_format(server, accept, fmt, expected
     assert {str(s) for s in g.subjects()} == space_iris()
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
-    ("application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_describe_answers_the_things_triples_in_every_graph_format(server, published, accept, rdflib_format):
     space = URIRef(BASE + "space/ckp-ruczaj-sala-widowiskowa")
     r = sparql(server, f"DESCRIBE <{space}>", accept)
@@ -185,17 +208,19 @@ def test_describe_answers_the_things_triples_in_every_graph_format(server, publi
 def test_the_national_portal_harvester_gets_rdf_xml_with_the_exact_media_type(server):
     """GET with Accept: application/rdf+xml on a CONSTRUCT; it reads Content-Type split on ';'."""
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . ?s a <http://www.w3.org/ns/dcat#Catalog> }"
-    r = requests.get(server + "/sparql", params={"query": query}, timeout=30,
-                     headers={"Accept": "application/rdf+xml"})
+    r = requests.get(server + "/sparql", params={"query": query}, timeout=30, headers={"Accept": "application/rdf+xml"})
     assert r.status_code == 200
     assert r.headers["Content-Type"].split(";")[0] == "application/rdf+xml"
     Graph().parse(data=r.content, format="xml")
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    (None, "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ],
+)
 def test_ask_answers_in_json_or_xml(server, accept, expected):
     r = sparql(server, "ASK { ?s a <https://kfl.krakow.pl/def/Space> }", accept)
     assert r.headers["Content-Type"] == expected
@@ -205,12 +230,15 @@ def test_ask_answers_in_json_or_xml(server, accept, expected):
         assert ET.fromstring(r.content).find(RES + "boolean").text == "true"
 
 
-@pytest.mark.parametrize(("query", "accept", "params"), [
-    (SPACES, "image/png", {}),
-    (SPACES, "application/rdf+xml", {}),
-    ("ASK {}", "text/csv", {}),
-    (CONSTRUCT, None, {"format": "csv"}),
-])
+@pytest.mark.parametrize(
+    ("query", "accept", "params"),
+    [
+        (SPACES, "image/png", {}),
+        (SPACES, "application/rdf+xml", {}),
+        ("ASK {}", "text/csv", {}),
+        (CONSTRUCT, None, {"format": "csv"}),
+    ],
+)
 def test_no_fitting_format_is_406_with_the_formats_offered(server, query, accept, params):
     r = sparql(server, query, accept, **params)
     assert r.status_code == 406
@@ -223,9 +251,11 @@ def test_format_parameter_overrides_accept(server):
 
 
 def test_every_result_format_carries_tricky_values_intact(server):
-    query = ('SELECT ?a ?b ?c WHERE { VALUES (?a ?b ?c) { '
-             '("przecinek, \\"cudzysłów\\"\\nnowa\\tlinia" "zażółć"@pl 42) '
-             '(<https://example.org/a?b=c&d> "2026-03-02"^^<http://www.w3.org/2001/XMLSchema#date> UNDEF) } }')
+    query = (
+        "SELECT ?a ?b ?c WHERE { VALUES (?a ?b ?c) { "
+        '("przecinek, \\"cudzysłów\\"\\nnowa\\tlinia" "zażółć"@pl 42) '
+        '(<https://example.org/a?b=c&d> "2026-03-02"^^<http://www.w3.org/2001/XMLSchema#date> UNDEF) } }'
+    )
     expected = [
         {"a": 'przecinek, "cudzysłów"\nnowa\tlinia', "b": "zażółć", "c": "42"},
         {"a": "https://example.org/a?b=c&d", "b": "2026-03-02"},
@@ -243,8 +273,11 @@ def test_every_result_format_carries_tricky_values_intact(server):
     t = sparql(server, query, "text/tab-separated-values").content.decode("utf-8").split("\n")
     assert t[0] == "?a\t?b\t?c"
     assert t[1].split("\t") == ['"przecinek, \\"cudzysłów\\"\\nnowa\\tlinia"', '"zażółć"@pl', "42"]
-    assert t[2].split("\t") == ["<https://example.org/a?b=c&d>",
-                                '"2026-03-02"^^<http://www.w3.org/2001/XMLSchema#date>', ""]
+    assert t[2].split("\t") == [
+        "<https://example.org/a?b=c&d>",
+        '"2026-03-02"^^<http://www.w3.org/2001/XMLSchema#date>',
+        "",
+    ]
 
 
 # --- refusals ------------------------------------------------------------------------------
@@ -263,11 +296,14 @@ def test_two_query_parameters_are_400(server):
     assert "exactly one" in r.text
 
 
-@pytest.mark.parametrize(("data", "content_type"), [
-    ({"format": "json"}, None),  # form without a query
-    (b"", "application/sparql-query"),
-    (b"   \n", "application/sparql-query"),
-])
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        ({"format": "json"}, None),  # form without a query
+        (b"", "application/sparql-query"),
+        (b"   \n", "application/sparql-query"),
+    ],
+)
 def test_missing_query_is_400(server, data, content_type):
     headers = {"Content-Type": content_type} if content_type else {}
     r = requests.post(server + "/sparql", data=data, headers=headers, timeout=30)
@@ -284,12 +320,17 @@ def test_unsupported_or_missing_content_type_is_400(server, content_type):
 
 
 def test_non_utf8_body_is_400(server):
-    r = requests.post(server + "/sparql", data="ASK {}".encode("utf-16"), timeout=30,
-                      headers={"Content-Type": "application/sparql-query; charset=UTF-16"})
+    r = requests.post(
+        server + "/sparql",
+        data="ASK {}".encode("utf-16"),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query; charset=UTF-16"},
+    )
     assert r.status_code == 400
     assert "UTF-8" in r.text
-    r = requests.post(server + "/sparql", data=b"ASK { \xff }", timeout=30,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        server + "/sparql", data=b"ASK { \xff }", timeout=30, headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 400
     assert "UTF-8" in r.text
 
@@ -300,8 +341,9 @@ def test_query_not_percent_encoded_as_utf8_is_400(server, how):
     if how == "get":
         r = requests.get(server + "/sparql?" + raw, timeout=30)
     else:
-        r = requests.post(server + "/sparql", data=raw, timeout=30,
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = requests.post(
+            server + "/sparql", data=raw, timeout=30, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
     assert r.status_code == 400
     assert "UTF-8" in r.text
     good = raw.replace("%FF", "%C3%BF")  # the same letter in UTF-8
@@ -323,8 +365,9 @@ def test_graph_iris_with_control_characters_are_refused_without_harming_a_query_
 def test_queries_nested_too_deeply_are_refused_before_they_reach_the_engine(server, levels, status):
     # pyoxigraph's parser overflows its stack at about 2000 levels and takes its process with it.
     query = "SELECT * " + "{" * levels + " ?s ?p ?o " + "}" * levels + " LIMIT 1"
-    r = requests.post(server + "/sparql", data=query.encode(), timeout=30,
-                      headers={"Content-Type": "application/sparql-query"})
+    r = requests.post(
+        server + "/sparql", data=query.encode(), timeout=30, headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == status, r.text
     if status == 400:
         assert "nested too deeply" in r.text and str(levels) in r.text
@@ -335,13 +378,15 @@ def test_xml_results_stay_well_formed_whatever_the_characters(server):
     r = sparql(server, query, "application/sparql-results+xml")
     assert r.status_code == 200
     value = ET.fromstring(r.content).find(f"{RES}results/{RES}result/{RES}binding/{RES}literal").text
-    assert value == "a\ufffdb\ufffdc\ufffdd\ufffde\U0001F600"
-    assert sparql(server, query).json()["results"]["bindings"][0]["x"]["value"] == "a\x00b\x01c\ufffed\uffffe\U0001F600"
-    graph = sparql(server, query.replace("SELECT ?x WHERE", "CONSTRUCT { <urn:x:s> <urn:x:p> ?x } WHERE"),
-                   "application/rdf+xml")
+    assert value == "a\ufffdb\ufffdc\ufffdd\ufffde\U0001f600"
+    assert sparql(server, query).json()["results"]["bindings"][0]["x"]["value"] == "a\x00b\x01c\ufffed\uffffe\U0001f600"
+    graph = sparql(
+        server, query.replace("SELECT ?x WHERE", "CONSTRUCT { <urn:x:s> <urn:x:p> ?x } WHERE"), "application/rdf+xml"
+    )
     assert graph.status_code == 200
     assert [str(o) for o in Graph().parse(data=graph.content, format="xml").objects()] == [
-        "a\ufffdb\ufffdc\ufffdd\ufffde\U0001F600"]
+        "a\ufffdb\ufffdc\ufffdd\ufffde\U0001f600"
+    ]
 
 
 def test_unknown_format_parameter_is_400(server):
@@ -374,13 +419,15 @@ def test_updates_are_refused_and_change_nothing(server, published, how, update):
     elif how == "form":
         r = requests.post(server + "/sparql", data={"update": update}, timeout=30)
     elif how == "direct":
-        r = requests.post(server + "/sparql", data=update.encode(), timeout=30,
-                          headers={"Content-Type": "application/sparql-update"})
+        r = requests.post(
+            server + "/sparql", data=update.encode(), timeout=30, headers={"Content-Type": "application/sparql-update"}
+        )
     elif how == "as-query":
         r = sparql(server, update)
     else:
-        r = requests.post(server + "/sparql", data=update.encode(), timeout=30,
-                          headers={"Content-Type": "application/sparql-query"})
+        r = requests.post(
+            server + "/sparql", data=update.encode(), timeout=30, headers={"Content-Type": "application/sparql-query"}
+        )
     assert r.status_code == 403, r.text
     assert "read-only" in r.text
     count = sparql(server, COUNT)
@@ -412,25 +459,31 @@ def assert_service_refused_without_outbound_request(server, query: str) -> None:
         listener.close()
 
 
-@pytest.mark.parametrize("service", [
-    "SERVICE <{url}> {{ ?s ?p ?o }}",
-    "service silent <{url}> {{ ?s ?p ?o }}",
-    "OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "\\u0053ERVICE <{url}> {{ ?s ?p ?o }}",
-])
+@pytest.mark.parametrize(
+    "service",
+    [
+        "SERVICE <{url}> {{ ?s ?p ?o }}",
+        "service silent <{url}> {{ ?s ?p ?o }}",
+        "OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "\\u0053ERVICE <{url}> {{ ?s ?p ?o }}",
+    ],
+)
 def test_service_is_refused_and_no_outbound_request_is_made(server, service):
     assert_service_refused_without_outbound_request(server, "SELECT * WHERE {{ " + service + " }}")
 
 
-@pytest.mark.parametrize("query", [
-    # A prefixed name may end in an escaped quote or hash (PN_LOCAL_ESC): the quote must not
-    # be read as the start of a string, nor the hash as a comment, hiding what follows.
-    "PREFIX ex: <http://e/> SELECT * {{ OPTIONAL {{ ?s ex:a\\' ?o }} SERVICE <{url}> {{ ?s ?p ?o }} FILTER(?o != 'x') }}",
-    "PREFIX ex: <http://e/> SELECT * {{ OPTIONAL {{ ?s ex:a\\# ?o }} SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "SELECT * {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
-    "SELECT * {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
-    "SELECT * {{ FILTER EXISTS {{ sErViCe<{url}>{{?s ?p ?o}} }} }}",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        # A prefixed name may end in an escaped quote or hash (PN_LOCAL_ESC): the quote must not
+        # be read as the start of a string, nor the hash as a comment, hiding what follows.
+        "PREFIX ex: <http://e/> SELECT * {{ OPTIONAL {{ ?s ex:a\\' ?o }} SERVICE <{url}> {{ ?s ?p ?o }} FILTER(?o != 'x') }}",
+        "PREFIX ex: <http://e/> SELECT * {{ OPTIONAL {{ ?s ex:a\\# ?o }} SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SELECT * {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        "SELECT * {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        "SELECT * {{ FILTER EXISTS {{ sErViCe<{url}>{{?s ?p ?o}} }} }}",
+    ],
+)
 def test_service_hidden_in_escapes_subqueries_or_variables_is_refused(server, query):
     assert_service_refused_without_outbound_request(server, query)
 
@@ -444,10 +497,34 @@ def test_the_service_check_finds_every_service_the_engine_would_call():
 
     from kfl_lod.query.text import inspect
 
-    pieces = ["?s ?p ?o .", "?s ex:a\\' ?o .", "?s ex:a\\# ?o .", "# c ", "\n", "\n", "'x'", '"y"', "'''z'''",
-              '"""w"""', "?s ex:a\\'", "'", '"', "<http://e/x#y>", "<http://e/'>", "ex:c%41", "FILTER(?o != 'q')",
-              "FILTER(?o<?p)", "BIND('\\'' AS ?z)", 'BIND("\\"" AS ?y)', "ex:\\'a", "\\u0022", "\\u0027",
-              "?s ?p '#' .", "?s ?p \"'\" .", "?s <http://e/p'> ?o ."]
+    pieces = [
+        "?s ?p ?o .",
+        "?s ex:a\\' ?o .",
+        "?s ex:a\\# ?o .",
+        "# c ",
+        "\n",
+        "\n",
+        "'x'",
+        '"y"',
+        "'''z'''",
+        '"""w"""',
+        "?s ex:a\\'",
+        "'",
+        '"',
+        "<http://e/x#y>",
+        "<http://e/'>",
+        "ex:c%41",
+        "FILTER(?o != 'q')",
+        "FILTER(?o<?p)",
+        "BIND('\\'' AS ?z)",
+        'BIND("\\"" AS ?y)',
+        "ex:\\'a",
+        "\\u0022",
+        "\\u0027",
+        "?s ?p '#' .",
+        '?s ?p "\'" .',
+        "?s <http://e/p'> ?o .",
+    ]
     store = ox.Store()
     rng = random.Random(11)
     called = 0
@@ -455,8 +532,10 @@ def test_the_service_check_finds_every_service_the_engine_would_call():
         before = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
         after = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
         # A UNION branch is always evaluated; urn: makes pyoxigraph fail at once when it calls it.
-        query = (f"PREFIX ex: <http://e/> SELECT * {{ {{ {before} }} UNION "
-                 f"{{ SERVICE <urn:kfl:nowhere> {{ ?s ?p ?o }} }} UNION {{ {after} }} }}")
+        query = (
+            f"PREFIX ex: <http://e/> SELECT * {{ {{ {before} }} UNION "
+            f"{{ SERVICE <urn:kfl:nowhere> {{ ?s ?p ?o }} }} UNION {{ {after} }} }}"
+        )
         try:
             list(store.query(query))
         except SyntaxError:
@@ -484,9 +563,15 @@ def test_head_answers_headers_without_a_body(server):
 
 
 def test_options_and_cors_preflight(server):
-    r = requests.options(server + "/sparql", timeout=30, headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    r = requests.options(
+        server + "/sparql",
+        timeout=30,
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert r.status_code == 200
     # Exactly what is answered: PUT, DELETE and PATCH are 405, so they are not offered.
     assert {m.strip() for m in r.headers["Allow"].split(",")} == {"GET", "POST", "HEAD", "OPTIONS"}
@@ -501,10 +586,17 @@ def test_options_and_cors_preflight(server):
 # --- no query: service description and the query page ----------------------------------------
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-    ("application/n-triples", "nt"), ("*/*", "turtle"), (None, "turtle"),
-])
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+        ("*/*", "turtle"),
+        (None, "turtle"),
+    ],
+)
 def test_service_description_for_rdf_clients(server, accept, rdflib_format):
     r = requests.get(server + "/sparql", headers={"Accept": accept} if accept else {}, timeout=30)
     assert r.status_code == 200
@@ -516,8 +608,10 @@ def test_service_description_for_rdf_clients(server, accept, rdflib_format):
     formats = set(g.objects(service, SD.resultFormat))
     assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats
     assert URIRef("http://www.w3.org/ns/formats/RDF_XML") in formats
-    assert any(isinstance(c, Literal) and "10000" in c for c in g.objects(service, URIRef(
-        "http://www.w3.org/2000/01/rdf-schema#comment")))  # the row limit is stated
+    assert any(
+        isinstance(c, Literal) and "10000" in c
+        for c in g.objects(service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))
+    )  # the row limit is stated
 
 
 class _PageParser(HTMLParser):
@@ -581,8 +675,9 @@ def w3c_server(tmp_path_factory):
     from kfl_lod.web import create_app
 
     tmp = tmp_path_factory.mktemp("w3c")
-    settings = load_settings(environ={}, cwd=tmp, published=tmp / "published", base=BASE,
-                             sparql_examples=ROOT / "sparql")
+    settings = load_settings(
+        environ={}, cwd=tmp, published=tmp / "published", base=BASE, sparql_examples=ROOT / "sparql"
+    )
     app = create_app(settings)
     app.extensions["kfl_store_loader"] = functools.partial(open_graphs, W3C_GRAPHS)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
@@ -611,16 +706,18 @@ def _manifest_tests() -> list[tuple[str, list[dict]]]:
                 for h in g.items(g.value(req, HT.headers)):
                     headers[str(g.value(h, HT.fieldName))] = str(g.value(h, HT.fieldValue))
             resp = g.value(req, HT.resp)
-            requests_list.append({
-                "method": str(g.value(req, HT.methodName)),
-                "path": str(g.value(req, HT.absolutePath)),
-                "headers": headers,
-                "body": str(g.value(body, CNT.chars)) if body is not None else None,
-                "encoding": str(g.value(body, CNT.characterEncoding)) if body is not None else None,
-                "status": {str(s).rpartition("#")[2] for s in g.objects(resp, MF.expectedStatus)},
-                "boolean": g.value(resp, MF.expectedBoolean),
-                "format": str(g.value(resp, MF.expectedFormat) or ""),
-            })
+            requests_list.append(
+                {
+                    "method": str(g.value(req, HT.methodName)),
+                    "path": str(g.value(req, HT.absolutePath)),
+                    "headers": headers,
+                    "body": str(g.value(body, CNT.chars)) if body is not None else None,
+                    "encoding": str(g.value(body, CNT.characterEncoding)) if body is not None else None,
+                    "status": {str(s).rpartition("#")[2] for s in g.objects(resp, MF.expectedStatus)},
+                    "boolean": g.value(resp, MF.expectedBoolean),
+                    "format": str(g.value(resp, MF.expectedFormat) or ""),
+                }
+            )
         out.append((name, requests_list))
     return sorted(out)
 
@@ -628,8 +725,12 @@ def _manifest_tests() -> list[tuple[str, list[dict]]]:
 W3C_TESTS = _manifest_tests() if (W3C / "manifest.ttl").exists() else []
 FORMAT_TYPES = {
     "boolean": {"application/sparql-results+json", "application/sparql-results+xml"},
-    "tabular": {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values"},
+    "tabular": {
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    },
     "RDF": {"application/rdf+xml", "text/turtle", "application/n-triples", "application/ld+json"},
 }
 
@@ -684,7 +785,12 @@ def test_serve_builds_a_missing_or_stale_publication_first(tmp_path, published, 
     assert json_bindings(sparql(url, query))[0]["n"]["value"] == "Sala widowiskowa"
     path = tmp_path / "source" / "przestrzenie.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("ckp-ruczaj-sala-widowiskowa,ckp-ruczaj,Sala widowiskowa,",
-                                 "ckp-ruczaj-sala-widowiskowa,ckp-ruczaj,Sala widowiskowa główna,"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "ckp-ruczaj-sala-widowiskowa,ckp-ruczaj,Sala widowiskowa,",
+            "ckp-ruczaj-sala-widowiskowa,ckp-ruczaj,Sala widowiskowa główna,",
+        ),
+        encoding="utf-8",
+    )
     url = start_server(settings)  # the source is newer than the publication: rebuilt
     assert json_bindings(sparql(url, query))[0]["n"]["value"] == "Sala widowiskowa główna"

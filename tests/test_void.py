@@ -46,11 +46,14 @@ def test_totals_are_those_of_the_published_data(void, data):
 
 
 def test_class_and_property_partitions_count_what_the_data_has(void, data):
-    classes = {void.value(p, VOID["class"]): value(void, p, VOID.entities)
-               for p in void.objects(DATASET, VOID.classPartition)}
+    classes = {
+        void.value(p, VOID["class"]): value(void, p, VOID.entities) for p in void.objects(DATASET, VOID.classPartition)
+    }
     assert classes == {c: len(set(data.subjects(RDF.type, c))) for c in set(data.objects(None, RDF.type))}
-    properties = {void.value(p, VOID.property): value(void, p, VOID.triples)
-                  for p in void.objects(DATASET, VOID.propertyPartition)}
+    properties = {
+        void.value(p, VOID.property): value(void, p, VOID.triples)
+        for p in void.objects(DATASET, VOID.propertyPartition)
+    }
     assert properties == dict(Counter(p for _, p, _ in data))
     assert classes[SCHEMA.Place] > 0 and properties[SCHEMA.name] > 0
 
@@ -83,13 +86,16 @@ def test_ntriples_and_turtle_say_the_same(void, published):
     assert Graph().parse(published.published / "latest" / "void.nt", format="nt").isomorphic(void)
 
 
-@pytest.mark.parametrize("accept, mimetype, fmt", [
-    (None, "text/turtle", "turtle"),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", "text/turtle", "turtle"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("application/rdf+xml", "application/rdf+xml", "xml"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-])
+@pytest.mark.parametrize(
+    "accept, mimetype, fmt",
+    [
+        (None, "text/turtle", "turtle"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+    ],
+)
 def test_well_known_void_is_content_negotiated(client, void, accept, mimetype, fmt):
     response = client.get("/.well-known/void", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200

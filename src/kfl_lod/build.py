@@ -57,6 +57,7 @@ def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[R
     progress("building the graph")
     graph = to_graph(records, settings.base)
     progress("validating with SHACL")
+
     def columns(focus: str, path: str, shape: str) -> str:
         return ", ".join(headers(*source_fields(focus, path, shape, settings.base)))
 

@@ -67,20 +67,56 @@ class Dump:
 
 
 DUMPS = (
-    Dump("ttl", "kfl.ttl", "RDF_TURTLE", "text/turtle", "Zrzut Turtle (kfl.ttl)", "Turtle dump (kfl.ttl)",
-         "Cały graf w formacie Turtle.", "The whole graph as Turtle."),
-    Dump("nt", "kfl.nt", "RDF_N_TRIPLES", "application/n-triples", "Zrzut N-Triples (kfl.nt)",
-         "N-Triples dump (kfl.nt)", "Cały graf w formacie N-Triples, wiersze posortowane.",
-         "The whole graph as N-Triples, lines sorted."),
-    Dump("jsonld", "kfl.jsonld", "JSON_LD", "application/ld+json", "Zrzut JSON-LD (kfl.jsonld)",
-         "JSON-LD dump (kfl.jsonld)", "Cały graf w zwięzłym JSON-LD z opublikowanym @context (context.jsonld).",
-         "The whole graph as compact JSON-LD with a published @context (context.jsonld)."),
-    Dump("csv", "kfl.csv", "CSV", "text/csv", "Tabela przestrzeni CSV (kfl.csv)", "CSV table of spaces (kfl.csv)",
-         "Wiersz na przestrzeń, z jej lokalizacją i instytucją; kolumny opisuje kfl.csv-metadata.json (CSVW).",
-         "A row per space, with its venue and institution; the columns are described by kfl.csv-metadata.json (CSVW)."),
-    Dump("geojson", "kfl.geojson", "GEOJSON", "application/geo+json", "Mapa lokalizacji GeoJSON (kfl.geojson)",
-         "GeoJSON map of venues (kfl.geojson)", "Lokalizacje ze współrzędnymi i ich przestrzenie, do map.",
-         "The venues with coordinates and their spaces, for maps."),
+    Dump(
+        "ttl",
+        "kfl.ttl",
+        "RDF_TURTLE",
+        "text/turtle",
+        "Zrzut Turtle (kfl.ttl)",
+        "Turtle dump (kfl.ttl)",
+        "Cały graf w formacie Turtle.",
+        "The whole graph as Turtle.",
+    ),
+    Dump(
+        "nt",
+        "kfl.nt",
+        "RDF_N_TRIPLES",
+        "application/n-triples",
+        "Zrzut N-Triples (kfl.nt)",
+        "N-Triples dump (kfl.nt)",
+        "Cały graf w formacie N-Triples, wiersze posortowane.",
+        "The whole graph as N-Triples, lines sorted.",
+    ),
+    Dump(
+        "jsonld",
+        "kfl.jsonld",
+        "JSON_LD",
+        "application/ld+json",
+        "Zrzut JSON-LD (kfl.jsonld)",
+        "JSON-LD dump (kfl.jsonld)",
+        "Cały graf w zwięzłym JSON-LD z opublikowanym @context (context.jsonld).",
+        "The whole graph as compact JSON-LD with a published @context (context.jsonld).",
+    ),
+    Dump(
+        "csv",
+        "kfl.csv",
+        "CSV",
+        "text/csv",
+        "Tabela przestrzeni CSV (kfl.csv)",
+        "CSV table of spaces (kfl.csv)",
+        "Wiersz na przestrzeń, z jej lokalizacją i instytucją; kolumny opisuje kfl.csv-metadata.json (CSVW).",
+        "A row per space, with its venue and institution; the columns are described by kfl.csv-metadata.json (CSVW).",
+    ),
+    Dump(
+        "geojson",
+        "kfl.geojson",
+        "GEOJSON",
+        "application/geo+json",
+        "Mapa lokalizacji GeoJSON (kfl.geojson)",
+        "GeoJSON map of venues (kfl.geojson)",
+        "Lokalizacje ze współrzędnymi i ich przestrzenie, do map.",
+        "The venues with coordinates and their spaces, for maps.",
+    ),
 )
 
 # EU data themes (http://publications.europa.eu/resource/authority/data-theme), labels pl/en
@@ -107,11 +143,12 @@ _CODE = re.compile(r"[A-Z][A-Z0-9_]*$")
 def _code(iri: str, authority: str, setting: str) -> str:
     """The upper-case code of an EU authority IRI; a clear error otherwise."""
     prefix = EU + authority + "/"
-    code = iri[len(prefix):] if iri.startswith(prefix) else ""
+    code = iri[len(prefix) :] if iri.startswith(prefix) else ""
     if not _CODE.match(code):
         raise SettingsError(
             f"setting {setting}: {iri!r} is not an IRI of the EU {authority} vocabulary with an upper-case code, "
-            f"e.g. {prefix}{'EDUC' if authority == 'data-theme' else 'POL' if authority == 'language' else 'CC_BY_4_0'}")
+            f"e.g. {prefix}{'EDUC' if authority == 'data-theme' else 'POL' if authority == 'language' else 'CC_BY_4_0'}"
+        )
     return code
 
 
@@ -175,9 +212,21 @@ def to_graph(settings: Settings, files: dict[str, bytes], record: dict[str, Any]
     base = settings.base
     iris = Iris(base)
     g = Graph(bind_namespaces="none")
-    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("spdx", SPDX),
-                       ("adms", ADMS), ("prov", PROV), ("skos", SKOS), ("xsd", XSD), ("rdf", RDF), ("rdfs", RDFS),
-                       ("dcatap", DCATAP), ("owl", OWL)):
+    for prefix, ns in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("vcard", VCARD),
+        ("spdx", SPDX),
+        ("adms", ADMS),
+        ("prov", PROV),
+        ("skos", SKOS),
+        ("xsd", XSD),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("dcatap", DCATAP),
+        ("owl", OWL),
+    ):
         g.bind(prefix, ns)
     catalog, dataset = iris.catalog, iris.dataset
     first, current = record["releases"][0], record["releases"][-1]
@@ -191,13 +240,22 @@ def to_graph(settings: Settings, files: dict[str, bytes], record: dict[str, Any]
     landing = _typed(g, base, FOAF.Document)
 
     g.add((catalog, RDF.type, DCAT.Catalog))
-    _texts(g, catalog, DCTERMS.title, "Katalog danych kfl-lod: przestrzenie instytucji kultury dla NGO w Krakowie",
-           "kfl-lod data catalogue: cultural institutions' spaces for NGOs in Kraków")
-    _texts(g, catalog, DCTERMS.description,
-           "Katalog DCAT-AP zbioru danych o przestrzeniach, które miejskie instytucje kultury Krakowa udostępniają "
-           "organizacjom pozarządowym, i punktu dostępowego SPARQL do tych danych.",
-           "DCAT-AP catalogue of the dataset of spaces that Kraków's municipal cultural institutions offer to "
-           "non-governmental organisations, and of the SPARQL endpoint serving it.")
+    _texts(
+        g,
+        catalog,
+        DCTERMS.title,
+        "Katalog danych kfl-lod: przestrzenie instytucji kultury dla NGO w Krakowie",
+        "kfl-lod data catalogue: cultural institutions' spaces for NGOs in Kraków",
+    )
+    _texts(
+        g,
+        catalog,
+        DCTERMS.description,
+        "Katalog DCAT-AP zbioru danych o przestrzeniach, które miejskie instytucje kultury Krakowa udostępniają "
+        "organizacjom pozarządowym, i punktu dostępowego SPARQL do tych danych.",
+        "DCAT-AP catalogue of the dataset of spaces that Kraków's municipal cultural institutions offer to "
+        "non-governmental organisations, and of the SPARQL endpoint serving it.",
+    )
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, DCAT.dataset, dataset))
     g.add((catalog, DCAT.service, URIRef(f"{base}sparql#service")))
@@ -216,8 +274,13 @@ def to_graph(settings: Settings, files: dict[str, bytes], record: dict[str, Any]
     counts = illustrative_counts(files, base)
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.identifier, Literal(DATASET_ID)))
-    _texts(g, dataset, DCTERMS.title, "Przestrzenie miejskich instytucji kultury Krakowa dla organizacji pozarządowych",
-           "Spaces in Kraków's municipal cultural institutions for non-governmental organisations")
+    _texts(
+        g,
+        dataset,
+        DCTERMS.title,
+        "Przestrzenie miejskich instytucji kultury Krakowa dla organizacji pozarządowych",
+        "Spaces in Kraków's municipal cultural institutions for non-governmental organisations",
+    )
     _texts(g, dataset, DCTERMS.description, _description_pl(counts), _description_en(counts))
     g.add((dataset, DCTERMS.publisher, publisher))
     g.add((dataset, DCAT.contactPoint, contact))
@@ -334,21 +397,29 @@ def _provenance(g: Graph, base: str, dataset: URIRef, publisher: URIRef, counts:
     statement = URIRef(f"{dataset}#provenance")
     g.add((dataset, DCTERMS.provenance, statement))
     g.add((statement, RDF.type, DCTERMS.ProvenanceStatement))
-    _texts(g, statement, RDFS.label,
-           "Dane pochodzą z zestawienia Wydziału Kultury i Dziedzictwa Narodowego UMK przedstawionego na Krakowskim "
-           "Forum Lokalowym 19 lutego 2026 r. przy ul. Dekerta 24 (Wydział Polityki Społecznej, Równości i Zdrowia) "
-           f"i ogłoszonego 2 marca 2026 r. Wpisy ilustracyjne ({counts['illustrative']} przestrzeni) mają "
-           "kfl:illustrative true.",
-           "The data comes from the summary by the Department of Culture and National Heritage of Kraków City Office, "
-           "presented at the Kraków Local Forum on 19 February 2026 at ul. Dekerta 24 (Department of Social Policy, "
-           f"Equality and Health) and announced on 2 March 2026. Illustrative records ({counts['illustrative']} "
-           "spaces) carry kfl:illustrative true.")
+    _texts(
+        g,
+        statement,
+        RDFS.label,
+        "Dane pochodzą z zestawienia Wydziału Kultury i Dziedzictwa Narodowego UMK przedstawionego na Krakowskim "
+        "Forum Lokalowym 19 lutego 2026 r. przy ul. Dekerta 24 (Wydział Polityki Społecznej, Równości i Zdrowia) "
+        f"i ogłoszonego 2 marca 2026 r. Wpisy ilustracyjne ({counts['illustrative']} przestrzeni) mają "
+        "kfl:illustrative true.",
+        "The data comes from the summary by the Department of Culture and National Heritage of Kraków City Office, "
+        "presented at the Kraków Local Forum on 19 February 2026 at ul. Dekerta 24 (Department of Social Policy, "
+        f"Equality and Health) and announced on 2 March 2026. Illustrative records ({counts['illustrative']} "
+        "spaces) carry kfl:illustrative true.",
+    )
     summary = URIRef(f"{dataset}#source-summary")
     g.add((dataset, PROV.wasDerivedFrom, summary))
     g.add((summary, RDF.type, PROV.Entity))
-    _texts(g, summary, DCTERMS.title,
-           "Zestawienie przestrzeni w miejskich instytucjach kultury dostępnych dla organizacji pozarządowych",
-           "Summary of spaces in municipal cultural institutions available to non-governmental organisations")
+    _texts(
+        g,
+        summary,
+        DCTERMS.title,
+        "Zestawienie przestrzeni w miejskich instytucjach kultury dostępnych dla organizacji pozarządowych",
+        "Summary of spaces in municipal cultural institutions available to non-governmental organisations",
+    )
     g.add((summary, DCTERMS.creator, publisher))
     g.add((summary, DCTERMS.issued, Literal(ANNOUNCED.isoformat(), datatype=XSD.date)))
     forum = URIRef(f"{dataset}#source-forum")
@@ -359,8 +430,13 @@ def _provenance(g: Graph, base: str, dataset: URIRef, publisher: URIRef, counts:
     place = URIRef(f"{dataset}#source-forum-place")
     g.add((forum, PROV.atLocation, place))
     g.add((place, RDF.type, PROV.Location))
-    _texts(g, place, RDFS.label, "ul. Dekerta 24, Kraków (Wydział Polityki Społecznej, Równości i Zdrowia UMK)",
-           "ul. Dekerta 24, Kraków (Department of Social Policy, Equality and Health, Kraków City Office)")
+    _texts(
+        g,
+        place,
+        RDFS.label,
+        "ul. Dekerta 24, Kraków (Wydział Polityki Społecznej, Równości i Zdrowia UMK)",
+        "ul. Dekerta 24, Kraków (Department of Social Policy, Equality and Health, Kraków City Office)",
+    )
 
 
 def release_iri(base: str, version: str) -> URIRef:
@@ -392,8 +468,16 @@ def _versions(g: Graph, base: str, dataset: URIRef, record: dict[str, Any]) -> N
         g.add((node, FOAF.page, _typed(g, f"{base}changes/{release['version']}", FOAF.Document)))
 
 
-def _distribution(g: Graph, settings: Settings, dataset: URIRef, dump: Dump, data: bytes,
-                  record: dict[str, Any], licence: URIRef, languages: list[URIRef]) -> None:
+def _distribution(
+    g: Graph,
+    settings: Settings,
+    dataset: URIRef,
+    dump: Dump,
+    data: bytes,
+    record: dict[str, Any],
+    licence: URIRef,
+    languages: list[URIRef],
+) -> None:
     base = settings.base
     dist = URIRef(f"{base}dataset/distribution/{dump.key}")
     url = URIRef(f"{base}dumps/{dump.file}")
@@ -426,18 +510,23 @@ def _distribution(g: Graph, settings: Settings, dataset: URIRef, dump: Dump, dat
         g.add((dist, DCTERMS.conformsTo, schema))
 
 
-def _service(g: Graph, settings: Settings, dataset: URIRef, publisher: URIRef, contact: URIRef,
-             licence: URIRef) -> None:
+def _service(
+    g: Graph, settings: Settings, dataset: URIRef, publisher: URIRef, contact: URIRef, licence: URIRef
+) -> None:
     base = settings.base
     service = URIRef(f"{base}sparql#service")
     endpoint = URIRef(f"{base}sparql")
     g.add((service, RDF.type, DCAT.DataService))
     _texts(g, service, DCTERMS.title, "Punkt dostępowy SPARQL kfl-lod", "kfl-lod SPARQL endpoint")
-    _texts(g, service, DCTERMS.description,
-           "Zapytania SPARQL 1.1 (GET i POST) do całego grafu i katalogu; wyniki w JSON, XML, CSV, TSV, Turtle, "
-           "N-Triples i RDF/XML.",
-           "SPARQL 1.1 queries (GET and POST) over the whole graph and the catalogue; results as JSON, XML, CSV, "
-           "TSV, Turtle, N-Triples and RDF/XML.")
+    _texts(
+        g,
+        service,
+        DCTERMS.description,
+        "Zapytania SPARQL 1.1 (GET i POST) do całego grafu i katalogu; wyniki w JSON, XML, CSV, TSV, Turtle, "
+        "N-Triples i RDF/XML.",
+        "SPARQL 1.1 queries (GET and POST) over the whole graph and the catalogue; results as JSON, XML, CSV, "
+        "TSV, Turtle, N-Triples and RDF/XML.",
+    )
     g.add((service, DCAT.endpointURL, endpoint))
     g.add((service, DCAT.endpointDescription, endpoint))
     g.add((service, DCAT.servesDataset, dataset))
@@ -454,8 +543,16 @@ def _service(g: Graph, settings: Settings, dataset: URIRef, publisher: URIRef, c
 
 
 CONTEXT = {
-    "dcat": str(DCAT), "dct": str(DCTERMS), "foaf": str(FOAF), "vcard": str(VCARD), "spdx": str(SPDX),
-    "adms": str(ADMS), "prov": str(PROV), "skos": str(SKOS), "xsd": str(XSD), "rdfs": str(RDFS),
+    "dcat": str(DCAT),
+    "dct": str(DCTERMS),
+    "foaf": str(FOAF),
+    "vcard": str(VCARD),
+    "spdx": str(SPDX),
+    "adms": str(ADMS),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+    "rdfs": str(RDFS),
     "dcatap": str(DCATAP),
 }
 

@@ -49,7 +49,7 @@ def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
         iri = s.value
         if not iri.startswith(base) or "#" in iri:
             continue
-        kind, _, slug = iri[len(base):].partition("/")
+        kind, _, slug = iri[len(base) :].partition("/")
         if kind not in KINDS or not slug or "/" in slug:
             continue
         found.setdefault(iri, {"kind": kind, "id": slug, "name": ""})
@@ -73,8 +73,11 @@ def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[dict[str, s
     [{'field': 'liczba_miejsc', 'old': '20', 'new': '25'}]
     """
     columns = list(new) + [c for c in old if c not in new]
-    return [{"field": c, "old": old.get(c, ""), "new": new.get(c, "")}
-            for c in columns if c not in _NOT_FIELDS and old.get(c, "") != new.get(c, "")]
+    return [
+        {"field": c, "old": old.get(c, ""), "new": new.get(c, "")}
+        for c in columns
+        if c not in _NOT_FIELDS and old.get(c, "") != new.get(c, "")
+    ]
 
 
 def compare(previous: Path | None, files: dict[str, bytes], version: str, day: date, base: str) -> dict[str, Any]:
@@ -101,25 +104,41 @@ def compare(previous: Path | None, files: dict[str, bytes], version: str, day: d
         if slug in old_rows:
             fields = changed_fields(old_rows[slug], row)
             if fields:
-                changed.append({"iri": row.get("przestrzen_uri", ""), "id": slug, "name": row.get("nazwa", ""),
-                                "fields": fields})
+                changed.append(
+                    {"iri": row.get("przestrzen_uri", ""), "id": slug, "name": row.get("nazwa", ""), "fields": fields}
+                )
     previous_version = previous.name if previous is not None else None
     releases = list(prior["releases"]) if prior else []
     releases = [r for r in releases if r["version"] != version]
     counts = {
-        "added": _count(added), "withdrawn": _count(withdrawn), "changed": len(changed),
+        "added": _count(added),
+        "withdrawn": _count(withdrawn),
+        "changed": len(changed),
         "now": {kind: sum(1 for t in new_things.values() if t["kind"] == kind) for kind in KINDS},
     }
-    releases.append({
-        "version": version, "date": day.isoformat(), "previous": previous_version, "counts": counts,
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items()) if is_content(name)},
-    })
+    releases.append(
+        {
+            "version": version,
+            "date": day.isoformat(),
+            "previous": previous_version,
+            "counts": counts,
+            "files": {
+                name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items()) if is_content(name)
+            },
+        }
+    )
     gone = dict(prior["withdrawn_total"]) if prior else {}
     for iri in new_things:
         gone.pop(iri, None)
     for item in withdrawn:
-        gone[item["iri"]] = {"kind": item["kind"], "id": item["id"], "name": item["name"],
-                             "version": version, "date": day.isoformat(), "last_version": previous_version}
+        gone[item["iri"]] = {
+            "kind": item["kind"],
+            "id": item["id"],
+            "name": item["name"],
+            "version": version,
+            "date": day.isoformat(),
+            "last_version": previous_version,
+        }
     return {
         "format": FORMAT,
         "version": version,
@@ -144,8 +163,10 @@ def _date_of(releases: list[dict[str, Any]], version: str | None) -> str | None:
 
 
 _LABELS = {
-    "institution": ("instytucje", "institutions"), "venue": ("lokalizacje", "venues"),
-    "space": ("przestrzenie", "spaces"), "practice": ("dobre praktyki", "good practices"),
+    "institution": ("instytucje", "institutions"),
+    "venue": ("lokalizacje", "venues"),
+    "space": ("przestrzenie", "spaces"),
+    "practice": ("dobre praktyki", "good practices"),
 }
 
 
@@ -173,10 +194,14 @@ def notes(release: dict[str, Any]) -> tuple[str, str]:
             parts_pl.append(f"{_LABELS[kind][0].capitalize()}: {', '.join(pl)}.")
             parts_en.append(f"{_LABELS[kind][1].capitalize()}: {', '.join(en)}.")
     if not parts_pl:
-        parts_pl, parts_en = ["Bez zmian w wykazie przestrzeni; zmieniły się inne dane."], \
-            ["No change in the list of spaces; other data changed."]
-    return (f"Wydanie {version} (po {previous}). " + " ".join(parts_pl),
-            f"Release {version} (after {previous}). " + " ".join(parts_en))
+        parts_pl, parts_en = (
+            ["Bez zmian w wykazie przestrzeni; zmieniły się inne dane."],
+            ["No change in the list of spaces; other data changed."],
+        )
+    return (
+        f"Wydanie {version} (po {previous}). " + " ".join(parts_pl),
+        f"Release {version} (after {previous}). " + " ".join(parts_en),
+    )
 
 
 def to_bytes(record: dict[str, Any]) -> bytes:

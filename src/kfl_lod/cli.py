@@ -36,18 +36,25 @@ def _progress(enabled: bool):
 def _fail(error: KflError, as_json: bool) -> None:
     if as_json:
         problems = [p.as_dict() for p in error.problems] if isinstance(error, SourceError) else []
-        click.echo(json.dumps({"error": error.code, "message": str(error), "problems": problems}, ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps({"error": error.code, "message": str(error), "problems": problems}, ensure_ascii=False, indent=1)
+        )
     else:
         click.echo(f"Error: {error}", err=True)
         if isinstance(error, SourceError):
-            click.echo("Nothing was published; fix the cells above in the spreadsheet and run the command again.\n"
-                       "Nic nie opublikowano; popraw wskazane komórki w arkuszu i uruchom polecenie ponownie.", err=True)
+            click.echo(
+                "Nothing was published; fix the cells above in the spreadsheet and run the command again.\n"
+                "Nic nie opublikowano; popraw wskazane komórki w arkuszu i uruchom polecenie ponownie.",
+                err=True,
+            )
     sys.exit(EXIT_BAD_INPUT)
 
 
 _PREFIXES = {
-    "https://schema.org/": "schema:", "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "https://schema.org/": "schema:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
     "http://www.opengis.net/ont/geosparql#": "geo:",
 }
 EXAMPLES = 3  # records named under each group of warnings
@@ -56,12 +63,12 @@ EXAMPLES = 3  # records named under each group of warnings
 def _short(iri: str, base: str) -> str:
     """An IRI as a reader scans it: relative to the base, or with a common prefix."""
     if iri.startswith(base + "def/"):
-        return "kfl:" + iri[len(base) + 4:]
+        return "kfl:" + iri[len(base) + 4 :]
     if iri.startswith(base):
-        return iri[len(base):]
+        return iri[len(base) :]
     for namespace, prefix in _PREFIXES.items():
         if iri.startswith(namespace):
-            return prefix + iri[len(namespace):]
+            return prefix + iri[len(namespace) :]
     return iri
 
 
@@ -82,7 +89,9 @@ def _describe(results, base: str) -> list[str]:
             where = f" — {r.where}" if r.source else ""
             lines.append(f"  ✗ {_short(r.focus, base)}{where}")
             if r.path:
-                lines.append(f"    {_short(r.path, base)}" + (f" = {r.value!r}" if r.value and r.value != r.focus else ""))
+                lines.append(
+                    f"    {_short(r.path, base)}" + (f" = {r.value!r}" if r.value and r.value != r.focus else "")
+                )
             for message in dict.fromkeys(m for m in (r.message_pl, r.message_en) if m):
                 lines.append(f"    {message}")
     if warnings:
@@ -112,8 +121,10 @@ def _print_result(result, as_json: bool, action: str, settings: Settings) -> Non
         if result.published is not None and summary["warnings"]:
             click.echo(f"Every result, with its record: {settings.published / 'shacl-report.ttl'} (or --json).")
         elif result.report.results and result.published is None:
-            click.echo("Every result as data: add --json." + (
-                "" if result.report.conforms else " Nothing was published; the previous publication is unchanged."))
+            click.echo(
+                "Every result as data: add --json."
+                + ("" if result.report.conforms else " Nothing was published; the previous publication is unchanged.")
+            )
         release = ""
         if summary["release"]:
             release = f", release {summary['release']}" + ("" if summary["new_release"] else " (unchanged)")
@@ -211,28 +222,46 @@ def _ensure_published(ctx: Context, settings: Settings) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes (gunicorn workers).")
-@click.option("--threads", default=8, show_default=True, type=int,
-              help="Threads per server process (raised to query_workers + query_queue + 4 if lower).")
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=int,
+    help="Threads per server process (raised to query_workers + query_queue + 4 if lower).",
+)
 @click.option("--access-log", is_flag=True, help="Log every request to standard output.")
 @click.pass_obj
-def serve(ctx: Context, host: str, port: int, published: Path | None, workers: int, threads: int,
-          access_log: bool) -> None:
+def serve(
+    ctx: Context, host: str, port: int, published: Path | None, workers: int, threads: int, access_log: bool
+) -> None:
     """Serve the SPARQL endpoint, the linked data and the pages (builds first if needed)."""
     from .web.serve import serve as run_server
 
     settings = _with(ctx, published=published)
     _ensure_published(ctx, settings)
-    click.echo(f"Serving {settings.published} on http://{host}:{port}/ (SPARQL: http://{host}:{port}{settings.base_path}sparql)", err=True)
+    click.echo(
+        f"Serving {settings.published} on http://{host}:{port}/ (SPARQL: http://{host}:{port}{settings.base_path}sparql)",
+        err=True,
+    )
     run_server(settings, host, port, workers=workers, threads=threads, access_log=access_log)
 
 
 @main.command()
 @click.argument("text", required=False)
-@click.option("--file", "-f", "path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Read the query from a file (e.g. sparql/counts-per-space-type.rq).")
-@click.option("--format", "fmt", default=None,
-              help="Result format: tsv (default), csv, json or xml for SELECT; json or xml for ASK; "
-                   "turtle (default), ntriples, jsonld or rdfxml for CONSTRUCT/DESCRIBE.")
+@click.option(
+    "--file",
+    "-f",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Read the query from a file (e.g. sparql/counts-per-space-type.rq).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="Result format: tsv (default), csv, json or xml for SELECT; json or xml for ASK; "
+    "turtle (default), ntriples, jsonld or rdfxml for CONSTRUCT/DESCRIBE.",
+)
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
 @click.pass_obj
 def query(ctx: Context, text: str | None, path: Path | None, fmt: str | None, published: Path | None) -> None:

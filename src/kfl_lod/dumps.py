@@ -21,24 +21,44 @@ from .vocab import DISTRICTS, GEO, SCHEMA, Iris, roman
 
 # Language-tagged properties: the plain term carries Polish, the *_en term English.
 _LANG_TERMS = {
-    "name": SCHEMA.name, "alternateName": SCHEMA.alternateName, "description": SCHEMA.description,
-    "contactType": SCHEMA.contactType, "prefLabel": SKOS.prefLabel, "definition": SKOS.definition,
-    "label": RDFS.label, "comment": RDFS.comment,
+    "name": SCHEMA.name,
+    "alternateName": SCHEMA.alternateName,
+    "description": SCHEMA.description,
+    "contactType": SCHEMA.contactType,
+    "prefLabel": SKOS.prefLabel,
+    "definition": SKOS.definition,
+    "label": RDFS.label,
+    "comment": RDFS.comment,
 }
 _IRI_TERMS = {
-    "url": SCHEMA.url, "sameAs": SCHEMA.sameAs, "additionalType": SCHEMA.additionalType,
-    "containedInPlace": SCHEMA.containedInPlace, "location": SCHEMA.location,
-    "parentOrganization": SCHEMA.parentOrganization, "address": SCHEMA.address, "geo": SCHEMA.geo,
-    "contactPoint": SCHEMA.contactPoint, "floorSize": SCHEMA.floorSize, "areaServed": SCHEMA.areaServed,
-    "organizer": SCHEMA.organizer, "hasGeometry": GEO.hasGeometry,
-    "source": DCTERMS.source, "inScheme": SKOS.inScheme, "topConceptOf": SKOS.topConceptOf,
-    "hasTopConcept": SKOS.hasTopConcept, "subClassOf": RDFS.subClassOf, "range": RDFS.range,
+    "url": SCHEMA.url,
+    "sameAs": SCHEMA.sameAs,
+    "additionalType": SCHEMA.additionalType,
+    "containedInPlace": SCHEMA.containedInPlace,
+    "location": SCHEMA.location,
+    "parentOrganization": SCHEMA.parentOrganization,
+    "address": SCHEMA.address,
+    "geo": SCHEMA.geo,
+    "contactPoint": SCHEMA.contactPoint,
+    "floorSize": SCHEMA.floorSize,
+    "areaServed": SCHEMA.areaServed,
+    "organizer": SCHEMA.organizer,
+    "hasGeometry": GEO.hasGeometry,
+    "source": DCTERMS.source,
+    "inScheme": SKOS.inScheme,
+    "topConceptOf": SKOS.topConceptOf,
+    "hasTopConcept": SKOS.hasTopConcept,
+    "subClassOf": RDFS.subClassOf,
+    "range": RDFS.range,
     "isDefinedBy": RDFS.isDefinedBy,
 }
 _SET_TERMS = {"amenityFeature": SCHEMA.amenityFeature}
 _TYPED_TERMS = {
-    "latitude": (SCHEMA.latitude, XSD.decimal), "longitude": (SCHEMA.longitude, XSD.decimal),
-    "value": (SCHEMA.value, None), "asWKT": (GEO.asWKT, GEO.wktLiteral), "startDate": (SCHEMA.startDate, XSD.date),
+    "latitude": (SCHEMA.latitude, XSD.decimal),
+    "longitude": (SCHEMA.longitude, XSD.decimal),
+    "value": (SCHEMA.value, None),
+    "asWKT": (GEO.asWKT, GEO.wktLiteral),
+    "startDate": (SCHEMA.startDate, XSD.date),
 }
 
 
@@ -49,9 +69,16 @@ def context(base: str) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "@vocab": str(SCHEMA),
         "@base": iris.base,
-        "schema": str(SCHEMA), "kfl": kfl, "skos": str(SKOS), "dct": str(DCTERMS), "geo": str(GEO),
-        "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
-        "id": "@id", "type": "@type",
+        "schema": str(SCHEMA),
+        "kfl": kfl,
+        "skos": str(SKOS),
+        "dct": str(DCTERMS),
+        "geo": str(GEO),
+        "rdfs": str(RDFS),
+        "owl": str(OWL),
+        "xsd": str(XSD),
+        "id": "@id",
+        "type": "@type",
     }
     for term, iri in _LANG_TERMS.items():
         ctx[term] = {"@id": str(iri), "@language": "pl"}
@@ -84,20 +111,22 @@ class _Compactor:
             if term.startswith("@") or not isinstance(spec, dict):
                 continue
             self.by_iri.setdefault(spec["@id"], []).append((term, spec))
-        self.prefixes = {v: k for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#")) and not k.startswith("@")}
+        self.prefixes = {
+            v: k for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#")) and not k.startswith("@")
+        }
         self.vocab = ctx["@vocab"]
         self.terms = set(ctx)
 
     def iri(self, value: str, vocab: bool = False) -> str:
-        if vocab and value.startswith(self.vocab) and "/" not in value[len(self.vocab):]:
-            return value[len(self.vocab):]
-        rest = value[len(self.base):]
+        if vocab and value.startswith(self.vocab) and "/" not in value[len(self.vocab) :]:
+            return value[len(self.vocab) :]
+        rest = value[len(self.base) :]
         # Relative to the base, unless the rest would read as a scheme or compact IRI ("a:b").
         if not vocab and value.startswith(self.base) and ":" not in rest.split("/")[0]:
             return rest or "./"
         for ns, prefix in sorted(self.prefixes.items(), key=lambda kv: -len(kv[0])):
             if value.startswith(ns) and value != ns and prefix != "schema":
-                return f"{prefix}:{value[len(ns):]}"
+                return f"{prefix}:{value[len(ns) :]}"
         return value
 
     def entry(self, predicate: URIRef, obj: Any) -> tuple[str, Any]:
@@ -239,9 +268,9 @@ def to_turtle(graph: Graph) -> bytes:
 
     def iri(term: str) -> str:
         for ns, prefix in by_length:
-            if term.startswith(ns) and _PN_LOCAL.match(term[len(ns):]):
+            if term.startswith(ns) and _PN_LOCAL.match(term[len(ns) :]):
                 used.add(prefix)
-                return f"{prefix}:{term[len(ns):]}"
+                return f"{prefix}:{term[len(ns) :]}"
         return "<" + _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", term) + ">"
 
     def node(term: Any) -> str:
@@ -269,8 +298,9 @@ def to_turtle(graph: Graph) -> bytes:
             objects = ", ".join(sorted(predicates[p]))
             lines.append(f"{'a' if p == RDF.type else iri(str(p))} {objects}")
         blocks.append(node(subject) + " " + " ;\n    ".join(lines) + " .\n")
-    head = "".join(f"@prefix {prefix}: <{ns}> .\n" for ns, prefix in sorted(namespaces, key=lambda item: item[1])
-                   if prefix in used)
+    head = "".join(
+        f"@prefix {prefix}: <{ns}> .\n" for ns, prefix in sorted(namespaces, key=lambda item: item[1]) if prefix in used
+    )
     return (head + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
@@ -281,11 +311,35 @@ _STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\
 
 
 CSV_COLUMNS = (
-    "przestrzen_id", "przestrzen_uri", "nazwa", "rodzaj", "opis", "liczba_miejsc", "powierzchnia_m2",
-    "wyposazenie", "formy_udostepniania", "nieodplatnie", "warunki", "zweryfikowano", "ilustracyjne",
-    "lokalizacja_id", "lokalizacja_uri", "lokalizacja_nazwa", "ulica", "kod_pocztowy", "miejscowosc",
-    "dzielnica", "szerokosc", "dlugosc", "dostep_wozki",
-    "instytucja_id", "instytucja_uri", "instytucja_nazwa", "instytucja_www", "email", "telefon",
+    "przestrzen_id",
+    "przestrzen_uri",
+    "nazwa",
+    "rodzaj",
+    "opis",
+    "liczba_miejsc",
+    "powierzchnia_m2",
+    "wyposazenie",
+    "formy_udostepniania",
+    "nieodplatnie",
+    "warunki",
+    "zweryfikowano",
+    "ilustracyjne",
+    "lokalizacja_id",
+    "lokalizacja_uri",
+    "lokalizacja_nazwa",
+    "ulica",
+    "kod_pocztowy",
+    "miejscowosc",
+    "dzielnica",
+    "szerokosc",
+    "dlugosc",
+    "dostep_wozki",
+    "instytucja_id",
+    "instytucja_uri",
+    "instytucja_nazwa",
+    "instytucja_www",
+    "email",
+    "telefon",
 )
 
 
@@ -313,14 +367,39 @@ def to_csv(records: Records, base: str) -> bytes:
     for s in records.spaces:
         v = venues[s.venue]
         i = institutions[v.institution]
-        writer.writerow((
-            s.id, iris.space(s.id), s.name, s.type, s.description, s.capacity or "", _decimal(s.area_m2),
-            ",".join(s.equipment), ",".join(s.sharing_modes), _yes_no(s.free_of_charge), s.conditions,
-            s.verified.isoformat() if s.verified else "", _yes_no(s.illustrative),
-            v.id, iris.venue(v.id), v.name, v.street, v.postal_code, v.locality,
-            v.district or "", _decimal(v.latitude), _decimal(v.longitude), _yes_no(v.step_free),
-            i.id, iris.institution(i.id), i.name, i.website, i.contact_email or i.email, i.contact_phone or i.phone,
-        ))
+        writer.writerow(
+            (
+                s.id,
+                iris.space(s.id),
+                s.name,
+                s.type,
+                s.description,
+                s.capacity or "",
+                _decimal(s.area_m2),
+                ",".join(s.equipment),
+                ",".join(s.sharing_modes),
+                _yes_no(s.free_of_charge),
+                s.conditions,
+                s.verified.isoformat() if s.verified else "",
+                _yes_no(s.illustrative),
+                v.id,
+                iris.venue(v.id),
+                v.name,
+                v.street,
+                v.postal_code,
+                v.locality,
+                v.district or "",
+                _decimal(v.latitude),
+                _decimal(v.longitude),
+                _yes_no(v.step_free),
+                i.id,
+                iris.institution(i.id),
+                i.name,
+                i.website,
+                i.contact_email or i.email,
+                i.contact_phone or i.phone,
+            )
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -336,22 +415,35 @@ def to_geojson(records: Records, base: str) -> bytes:
         if v.latitude is None or v.longitude is None:
             continue
         inst = institutions[v.institution]
-        features.append({
-            "type": "Feature",
-            "id": str(iris.venue(v.id)),
-            "geometry": {"type": "Point", "coordinates": [float(v.longitude), float(v.latitude)]},
-            "properties": {
-                "id": v.id, "uri": str(iris.venue(v.id)), "nazwa": v.name,
-                "adres": ", ".join(x for x in (v.street, f"{v.postal_code} {v.locality}".strip()) if x),
-                "dzielnica": f"{roman(v.district)} {DISTRICTS[v.district]}" if v.district else None,
-                "dostep_wozki": v.step_free,
-                "instytucja": inst.name, "instytucja_uri": str(iris.institution(inst.id)),
-                "przestrzenie": [{
-                    "id": s.id, "uri": str(iris.space(s.id)), "nazwa": s.name, "rodzaj": s.type,
-                    "liczba_miejsc": s.capacity, "nieodplatnie": s.free_of_charge,
-                    "formy_udostepniania": list(s.sharing_modes), "ilustracyjne": s.illustrative,
-                } for s in spaces_of.get(v.id, [])],
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(iris.venue(v.id)),
+                "geometry": {"type": "Point", "coordinates": [float(v.longitude), float(v.latitude)]},
+                "properties": {
+                    "id": v.id,
+                    "uri": str(iris.venue(v.id)),
+                    "nazwa": v.name,
+                    "adres": ", ".join(x for x in (v.street, f"{v.postal_code} {v.locality}".strip()) if x),
+                    "dzielnica": f"{roman(v.district)} {DISTRICTS[v.district]}" if v.district else None,
+                    "dostep_wozki": v.step_free,
+                    "instytucja": inst.name,
+                    "instytucja_uri": str(iris.institution(inst.id)),
+                    "przestrzenie": [
+                        {
+                            "id": s.id,
+                            "uri": str(iris.space(s.id)),
+                            "nazwa": s.name,
+                            "rodzaj": s.type,
+                            "liczba_miejsc": s.capacity,
+                            "nieodplatnie": s.free_of_charge,
+                            "formy_udostepniania": list(s.sharing_modes),
+                            "ilustracyjne": s.illustrative,
+                        }
+                        for s in spaces_of.get(v.id, [])
+                    ],
+                },
+            }
+        )
     document = {"type": "FeatureCollection", "features": features}
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -48,7 +48,9 @@ class SourceError(KflError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" + (f"\n    PL: {p.message_pl}" if p.message_pl else "") for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the source data — problemy w danych źródłowych: {len(problems)}\n{lines}")
+        super().__init__(
+            f"{len(problems)} problem(s) in the source data — problemy w danych źródłowych: {len(problems)}\n{lines}"
+        )
 
 
 class SettingsError(KflError):

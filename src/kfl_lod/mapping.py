@@ -20,28 +20,87 @@ EN = "en"
 
 # Our own terms: (local name, kind, range, label pl, label en, comment pl, comment en).
 OWN_TERMS = (
-    ("Space", "class", SCHEMA.Place, "Przestrzeń dla NGO", "Space for NGOs",
-     "Sala lub inna przestrzeń, którą instytucja kultury udostępnia organizacjom pozarządowym.",
-     "A room or other space a cultural institution offers to non-governmental organisations."),
-    ("Venue", "class", SCHEMA.Place, "Lokalizacja", "Venue",
-     "Budynek lub filia instytucji kultury, w której są przestrzenie dla NGO.",
-     "A building or branch of a cultural institution that holds spaces for NGOs."),
-    ("spaceType", "object", SKOS.Concept, "rodzaj przestrzeni", "space type",
-     "Rodzaj przestrzeni ze słownika rodzajów przestrzeni.", "The type of space, from the space-type scheme."),
-    ("sharingMode", "object", SKOS.Concept, "forma udostępniania", "sharing mode",
-     "Na jakiej zasadzie instytucja udostępnia przestrzeń (np. nieodpłatne użyczenie, współorganizacja).",
-     "On what terms the institution shares the space (e.g. free use, co-organisation)."),
-    ("equipment", "object", SKOS.Concept, "wyposażenie", "equipment",
-     "Element wyposażenia przestrzeni ze słownika wyposażenia.", "An equipment item of the space, from the equipment scheme."),
-    ("conditions", "datatype", RDF.langString, "warunki", "conditions",
-     "Warunki udostępnienia opisane słowami.", "The terms of sharing, in plain words."),
-    ("lastVerified", "datatype", XSD.date, "data weryfikacji", "last verified",
-     "Dzień, w którym wpis ostatnio sprawdzono u instytucji.", "The day the entry was last checked with the institution."),
-    ("illustrative", "datatype", XSD.boolean, "dane ilustracyjne", "illustrative data",
-     "Prawda, jeśli żadne publiczne źródło nie potwierdza wpisu: pokazuje on format danych, nie fakt.",
-     "True if no public source states the record: it illustrates the format, not a fact."),
-    ("stepFreeAccess", "datatype", XSD.boolean, "dostęp bez schodów", "step-free access",
-     "Czy do lokalizacji można wejść bez schodów (np. na wózku).", "Whether the venue can be entered without steps (e.g. in a wheelchair)."),
+    (
+        "Space",
+        "class",
+        SCHEMA.Place,
+        "Przestrzeń dla NGO",
+        "Space for NGOs",
+        "Sala lub inna przestrzeń, którą instytucja kultury udostępnia organizacjom pozarządowym.",
+        "A room or other space a cultural institution offers to non-governmental organisations.",
+    ),
+    (
+        "Venue",
+        "class",
+        SCHEMA.Place,
+        "Lokalizacja",
+        "Venue",
+        "Budynek lub filia instytucji kultury, w której są przestrzenie dla NGO.",
+        "A building or branch of a cultural institution that holds spaces for NGOs.",
+    ),
+    (
+        "spaceType",
+        "object",
+        SKOS.Concept,
+        "rodzaj przestrzeni",
+        "space type",
+        "Rodzaj przestrzeni ze słownika rodzajów przestrzeni.",
+        "The type of space, from the space-type scheme.",
+    ),
+    (
+        "sharingMode",
+        "object",
+        SKOS.Concept,
+        "forma udostępniania",
+        "sharing mode",
+        "Na jakiej zasadzie instytucja udostępnia przestrzeń (np. nieodpłatne użyczenie, współorganizacja).",
+        "On what terms the institution shares the space (e.g. free use, co-organisation).",
+    ),
+    (
+        "equipment",
+        "object",
+        SKOS.Concept,
+        "wyposażenie",
+        "equipment",
+        "Element wyposażenia przestrzeni ze słownika wyposażenia.",
+        "An equipment item of the space, from the equipment scheme.",
+    ),
+    (
+        "conditions",
+        "datatype",
+        RDF.langString,
+        "warunki",
+        "conditions",
+        "Warunki udostępnienia opisane słowami.",
+        "The terms of sharing, in plain words.",
+    ),
+    (
+        "lastVerified",
+        "datatype",
+        XSD.date,
+        "data weryfikacji",
+        "last verified",
+        "Dzień, w którym wpis ostatnio sprawdzono u instytucji.",
+        "The day the entry was last checked with the institution.",
+    ),
+    (
+        "illustrative",
+        "datatype",
+        XSD.boolean,
+        "dane ilustracyjne",
+        "illustrative data",
+        "Prawda, jeśli żadne publiczne źródło nie potwierdza wpisu: pokazuje on format danych, nie fakt.",
+        "True if no public source states the record: it illustrates the format, not a fact.",
+    ),
+    (
+        "stepFreeAccess",
+        "datatype",
+        XSD.boolean,
+        "dostęp bez schodów",
+        "step-free access",
+        "Czy do lokalizacji można wejść bez schodów (np. na wózku).",
+        "Whether the venue can be entered without steps (e.g. in a wheelchair).",
+    ),
 )
 
 
@@ -90,39 +149,71 @@ def origins(records: Records, base: str) -> dict[str, Origin]:
 # written "schema:name", "kfl:spaceType" (our def/ terms under any base), "dct:source".
 SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "institution": {
-        "schema:name": ("name",), "schema:alternateName": ("short_name",), "schema:description": ("description",),
-        "schema:additionalType": ("type",), "schema:url": ("website",), "schema:email": ("email",),
-        "schema:telephone": ("phone",), "schema:sameAs": ("wikidata",), "schema:identifier": ("id",),
+        "schema:name": ("name",),
+        "schema:alternateName": ("short_name",),
+        "schema:description": ("description",),
+        "schema:additionalType": ("type",),
+        "schema:url": ("website",),
+        "schema:email": ("email",),
+        "schema:telephone": ("phone",),
+        "schema:sameAs": ("wikidata",),
+        "schema:identifier": ("id",),
         "dct:source": ("sources",),
     },
     "institution#contact": {
-        "schema:name": ("contact_person",), "schema:email": ("contact_email",), "schema:telephone": ("contact_phone",),
+        "schema:name": ("contact_person",),
+        "schema:email": ("contact_email",),
+        "schema:telephone": ("contact_phone",),
     },
     "venue": {
-        "schema:name": ("name",), "schema:identifier": ("id",), "schema:containedInPlace": ("district",),
-        "schema:geo": ("latitude", "longitude"), "schema:openingHours": ("opening_hours",),
-        "kfl:stepFreeAccess": ("step_free",), "schema:amenityFeature": ("step_free",), "dct:source": ("sources",),
+        "schema:name": ("name",),
+        "schema:identifier": ("id",),
+        "schema:containedInPlace": ("district",),
+        "schema:geo": ("latitude", "longitude"),
+        "schema:openingHours": ("opening_hours",),
+        "kfl:stepFreeAccess": ("step_free",),
+        "schema:amenityFeature": ("step_free",),
+        "dct:source": ("sources",),
         "schema:address": ("street", "postal_code", "locality"),
     },
-    "venue#address": {"schema:streetAddress": ("street",), "schema:postalCode": ("postal_code",), "schema:addressLocality": ("locality",)},
+    "venue#address": {
+        "schema:streetAddress": ("street",),
+        "schema:postalCode": ("postal_code",),
+        "schema:addressLocality": ("locality",),
+    },
     "venue#geo": {"schema:latitude": ("latitude",), "schema:longitude": ("longitude",)},
     "venue#geometry": {"geo:asWKT": ("latitude", "longitude")},
     "venue#step-free-access": {"schema:value": ("step_free",)},
     "space": {
-        "schema:name": ("name",), "schema:description": ("description",), "schema:identifier": ("id",),
-        "schema:containedInPlace": ("venue",), "kfl:spaceType": ("type",), "kfl:sharingMode": ("sharing_modes",),
-        "kfl:equipment": ("equipment",), "schema:amenityFeature": ("equipment",), "schema:maximumAttendeeCapacity": ("capacity",),
-        "schema:floorSize": ("area_m2",), "schema:isAccessibleForFree": ("free_of_charge",), "kfl:conditions": ("conditions",),
-        "kfl:lastVerified": ("verified",), "kfl:illustrative": ("illustrative",), "dct:source": ("sources",),
+        "schema:name": ("name",),
+        "schema:description": ("description",),
+        "schema:identifier": ("id",),
+        "schema:containedInPlace": ("venue",),
+        "kfl:spaceType": ("type",),
+        "kfl:sharingMode": ("sharing_modes",),
+        "kfl:equipment": ("equipment",),
+        "schema:amenityFeature": ("equipment",),
+        "schema:maximumAttendeeCapacity": ("capacity",),
+        "schema:floorSize": ("area_m2",),
+        "schema:isAccessibleForFree": ("free_of_charge",),
+        "kfl:conditions": ("conditions",),
+        "kfl:lastVerified": ("verified",),
+        "kfl:illustrative": ("illustrative",),
+        "dct:source": ("sources",),
         # results on the space itself, by the shape that gives them (no path)
         "shape:Space-free-but-only-paid": ("free_of_charge", "sharing_modes"),
     },
     "space#floor-size": {"schema:value": ("area_m2",)},
     "space#equipment": {"schema:name": ("equipment",), "schema:value": ("equipment",)},
     "practice": {
-        "schema:name": ("title",), "schema:description": ("description",), "schema:identifier": ("id",),
-        "schema:location": ("space",), "schema:startDate": ("date",), "schema:url": ("url",),
-        "kfl:illustrative": ("illustrative",), "schema:organizer": ("organisation",),
+        "schema:name": ("title",),
+        "schema:description": ("description",),
+        "schema:identifier": ("id",),
+        "schema:location": ("space",),
+        "schema:startDate": ("date",),
+        "schema:url": ("url",),
+        "kfl:illustrative": ("illustrative",),
+        "schema:organizer": ("organisation",),
     },
     "practice#organisation": {"schema:name": ("organisation",)},
 }
@@ -139,21 +230,30 @@ def source_fields(focus: str, path: str, shape: str, base: str) -> tuple[str, tu
     """
     if not focus.startswith(base):
         return "", ()
-    kind, _, rest = focus[len(base):].partition("/")
+    kind, _, rest = focus[len(base) :].partition("/")
     part = rest.partition("#")[2]
     node = f"{kind}#{part.split('-')[0] if part.startswith('equipment-') else part}" if part else kind
     if path:
-        key = next((prefix + path[len(ns):] for ns, prefix in _SHORT if path.startswith(ns)), path)
+        key = next((prefix + path[len(ns) :] for ns, prefix in _SHORT if path.startswith(ns)), path)
         if path.startswith(base + "def/"):
-            key = "kfl:" + path[len(base) + 4:]
+            key = "kfl:" + path[len(base) + 4 :]
     else:
         key = "shape:" + shape.rpartition("#")[2]
     return kind, SOURCE_FIELDS.get(node, {}).get(key, ())
 
 
 def _bind(g: Graph, iris: Iris) -> None:
-    for prefix, ns in (("schema", SCHEMA), ("skos", SKOS), ("dct", DCTERMS), ("geo", GEO), ("xsd", XSD),
-                       ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("kfl", iris.kfl)):
+    for prefix, ns in (
+        ("schema", SCHEMA),
+        ("skos", SKOS),
+        ("dct", DCTERMS),
+        ("geo", GEO),
+        ("xsd", XSD),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("owl", OWL),
+        ("kfl", iris.kfl),
+    ):
         g.bind(prefix, ns)
 
 
@@ -303,7 +403,13 @@ def _venue(g: Graph, iris: Iris, r: Venue) -> None:
         geometry = URIRef(f"{s}#geometry")
         g.add((s, GEO.hasGeometry, geometry))
         g.add((geometry, RDF.type, GEO.Geometry))
-        g.add((geometry, GEO.asWKT, Literal(f"POINT({decimal(r.longitude)} {decimal(r.latitude)})", datatype=GEO.wktLiteral)))
+        g.add(
+            (
+                geometry,
+                GEO.asWKT,
+                Literal(f"POINT({decimal(r.longitude)} {decimal(r.latitude)})", datatype=GEO.wktLiteral),
+            )
+        )
     _text(g, s, SCHEMA.openingHours, r.opening_hours, None)
     if r.step_free is not None:
         g.add((s, iris.kfl.stepFreeAccess, Literal(r.step_free)))

@@ -213,8 +213,10 @@ def _remove_leftovers(out: Path) -> None:
 
 
 def _prune(releases: Path, keep: int, protect: str) -> None:
-    versions = sorted((p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                      key=lambda p: (p.stat().st_mtime, p.name))
+    versions = sorted(
+        (p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: (p.stat().st_mtime, p.name),
+    )
     old = [p for p in versions if p.name != protect]
     for path in old[: max(0, len(versions) - max(keep, 1))]:
         shutil.rmtree(path, ignore_errors=True)

@@ -21,7 +21,7 @@ def _split(iri: str) -> tuple[str, str]:
     """Split a predicate IRI into namespace and an XML local name."""
     for i in range(len(iri) - 1, -1, -1):
         if iri[i] in "#/":
-            local = iri[i + 1:]
+            local = iri[i + 1 :]
             if _NCNAME.match(local):
                 return iri[: i + 1], local
             break
@@ -59,8 +59,11 @@ def to_rdfxml(graph: Graph) -> bytes:
             if isinstance(o, URIRef):
                 lines.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
             elif isinstance(o, Literal):
-                attr = f' xml:lang="{o.language}"' if o.language else (
-                    f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype else "")
+                attr = (
+                    f' xml:lang="{o.language}"'
+                    if o.language
+                    else (f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype else "")
+                )
                 lines.append(f"    <{tag}{attr}>{escape(str(o))}</{tag}>")
             else:
                 raise ValueError("blank nodes are not published")

@@ -38,42 +38,91 @@ class Settings:
     keep_releases: int = _setting(5, "How many releases to keep under published/releases/.")
     # Server limits.
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
-    max_rows: int = _setting(10000, "Most result rows (or triples) a SPARQL query returns; more are cut, with a header saying so.")
+    max_rows: int = _setting(
+        10000, "Most result rows (or triples) a SPARQL query returns; more are cut, with a header saying so."
+    )
     max_query_bytes: int = _setting(20000, "Largest SPARQL query text accepted, in bytes.")
     max_body_bytes: int = _setting(100000, "Largest request body accepted, in bytes.")
     query_workers: int = _setting(2, "Processes that run SPARQL queries (a slow query holds one of them).")
-    query_queue: int = _setting(8, "SPARQL requests that may wait for a busy query process; more are refused at once (503), so pages and /healthz keep answering.")
-    query_memory_mb: int = _setting(1024, "Most memory a query process may use, in MB; a query needing more is stopped (0: no limit).")
-    max_result_bytes: int = _setting(20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so.")
+    query_queue: int = _setting(
+        8,
+        "SPARQL requests that may wait for a busy query process; more are refused at once (503), so pages and /healthz keep answering.",
+    )
+    query_memory_mb: int = _setting(
+        1024, "Most memory a query process may use, in MB; a query needing more is stopped (0: no limit)."
+    )
+    max_result_bytes: int = _setting(
+        20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so."
+    )
     # Publication metadata (DCAT-AP).
-    licence: str = _setting("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0", "Licence of the dataset (EU licence vocabulary IRI).")
-    contact_email: str = _setting("", "E-mail of the dataset's contact point (corrections are sent there). Empty: not published.")
+    licence: str = _setting(
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+        "Licence of the dataset (EU licence vocabulary IRI).",
+    )
+    contact_email: str = _setting(
+        "", "E-mail of the dataset's contact point (corrections are sent there). Empty: not published."
+    )
     language: str = _setting("pl", "Default language of the web pages (pl or en).")
-    publisher: str = _setting("", "IRI of the publisher (foaf:Agent). Empty: the Department of Culture, {base}organization/wydzial-kultury.")
-    publisher_name: str = _setting("Gmina Miejska Kraków – Wydział Kultury i Dziedzictwa Narodowego", "Name of the publisher, in Polish.")
-    publisher_name_en: str = _setting("Municipality of Kraków – Department of Culture and National Heritage", "Name of the publisher, in English.")
-    contact_name: str = _setting("Wydział Kultury i Dziedzictwa Narodowego Urzędu Miasta Krakowa", "Name of the dataset's contact point.")
-    contact_street: str = _setting("ul. Wielopole 17a", "Street address of the contact point (empty: no postal address).")
+    publisher: str = _setting(
+        "", "IRI of the publisher (foaf:Agent). Empty: the Department of Culture, {base}organization/wydzial-kultury."
+    )
+    publisher_name: str = _setting(
+        "Gmina Miejska Kraków – Wydział Kultury i Dziedzictwa Narodowego", "Name of the publisher, in Polish."
+    )
+    publisher_name_en: str = _setting(
+        "Municipality of Kraków – Department of Culture and National Heritage", "Name of the publisher, in English."
+    )
+    contact_name: str = _setting(
+        "Wydział Kultury i Dziedzictwa Narodowego Urzędu Miasta Krakowa", "Name of the dataset's contact point."
+    )
+    contact_street: str = _setting(
+        "ul. Wielopole 17a", "Street address of the contact point (empty: no postal address)."
+    )
     contact_postal_code: str = _setting("31-072", "Postal code of the contact point.")
     contact_locality: str = _setting("Kraków", "Town of the contact point.")
     contact_url: str = _setting("", "Web page of the contact point (a contact form, say). Empty: not published.")
-    themes: tuple[str, ...] = _setting((
-        "http://publications.europa.eu/resource/authority/data-theme/EDUC",
-        "http://publications.europa.eu/resource/authority/data-theme/SOCI",
-        "http://publications.europa.eu/resource/authority/data-theme/GOVE",
-    ), "Themes of the dataset: EU data-theme IRIs (upper-case codes), comma-separated in the environment.")
-    keywords_pl: tuple[str, ...] = _setting((
-        "organizacje pozarządowe", "instytucje kultury", "sale", "przestrzenie", "Kraków", "NGO",
-    ), "Keywords in Polish.")
-    keywords_en: tuple[str, ...] = _setting((
-        "non-governmental organisations", "cultural institutions", "rooms", "spaces", "Kraków", "NGO",
-    ), "Keywords in English.")
-    spatial: str = _setting("http://www.wikidata.org/entity/Q31487", "Spatial coverage of the dataset (an IRI; default: Kraków in Wikidata).")
+    themes: tuple[str, ...] = _setting(
+        (
+            "http://publications.europa.eu/resource/authority/data-theme/EDUC",
+            "http://publications.europa.eu/resource/authority/data-theme/SOCI",
+            "http://publications.europa.eu/resource/authority/data-theme/GOVE",
+        ),
+        "Themes of the dataset: EU data-theme IRIs (upper-case codes), comma-separated in the environment.",
+    )
+    keywords_pl: tuple[str, ...] = _setting(
+        (
+            "organizacje pozarządowe",
+            "instytucje kultury",
+            "sale",
+            "przestrzenie",
+            "Kraków",
+            "NGO",
+        ),
+        "Keywords in Polish.",
+    )
+    keywords_en: tuple[str, ...] = _setting(
+        (
+            "non-governmental organisations",
+            "cultural institutions",
+            "rooms",
+            "spaces",
+            "Kraków",
+            "NGO",
+        ),
+        "Keywords in English.",
+    )
+    spatial: str = _setting(
+        "http://www.wikidata.org/entity/Q31487",
+        "Spatial coverage of the dataset (an IRI; default: Kraków in Wikidata).",
+    )
     spatial_label: str = _setting("Kraków", "Name of the spatial coverage.")
-    languages: tuple[str, ...] = _setting((
-        "http://publications.europa.eu/resource/authority/language/POL",
-        "http://publications.europa.eu/resource/authority/language/ENG",
-    ), "Languages of the dataset: EU language IRIs (upper-case codes).")
+    languages: tuple[str, ...] = _setting(
+        (
+            "http://publications.europa.eu/resource/authority/language/POL",
+            "http://publications.europa.eu/resource/authority/language/ENG",
+        ),
+        "Languages of the dataset: EU language IRIs (upper-case codes).",
+    )
 
     @property
     def base_path(self) -> str:

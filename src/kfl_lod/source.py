@@ -30,7 +30,9 @@ LON_RANGE = (Decimal("19.78"), Decimal("20.23"))
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 POSTAL = re.compile(r"^\d{2}-\d{3}$")
-EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,18}[0-9]$")
 # Characters that may not appear in an IRI (RFC 3987) are refused, so every dump stays valid.
 URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#][^\s<>\"{}|\\^`\x00-\x1f\x7f]*)?$")
@@ -65,6 +67,7 @@ def _pl_number(value: Decimal) -> str:
 
 # --- cell parsers: text in, typed value out, or Invalid(what is expected) ---------------
 
+
 def text(value: str) -> str:
     return value
 
@@ -79,7 +82,8 @@ def slug(value: str) -> str:
             f"is not a valid id; expected lower-case letters a-z without Polish letters, digits and hyphens, "
             f"e.g. 'sala-spotkan-1'{hint_en}",
             f"nie jest poprawnym identyfikatorem; wpisz małe litery a–z bez polskich znaków, cyfry i łączniki, "
-            f"np. 'sala-spotkan-1'{hint_pl}")
+            f"np. 'sala-spotkan-1'{hint_pl}",
+        )
     return value
 
 
@@ -99,7 +103,8 @@ def whole_positive(value: str) -> int:
             "is not a positive whole number; expected the number alone, e.g. 40 "
             "(words such as 'ok.' or 'do' belong in the column opis)",
             "nie jest liczbą całkowitą większą od zera; wpisz samą liczbę, np. 40 "
-            "(słowa takie jak 'ok.' czy 'do' wpisz w kolumnie opis)")
+            "(słowa takie jak 'ok.' czy 'do' wpisz w kolumnie opis)",
+        )
     return int(v)
 
 
@@ -108,11 +113,15 @@ def positive_number(value: str) -> Decimal:
     try:
         number = Decimal(v)
     except InvalidOperation:
-        raise Invalid("is not a number; expected a positive number such as 45 or 45,5 (without the unit)",
-                      "nie jest liczbą; wpisz liczbę większą od zera, np. 45 albo 45,5 (bez jednostki)") from None
+        raise Invalid(
+            "is not a number; expected a positive number such as 45 or 45,5 (without the unit)",
+            "nie jest liczbą; wpisz liczbę większą od zera, np. 45 albo 45,5 (bez jednostki)",
+        ) from None
     if not number.is_finite() or number <= 0:
-        raise Invalid("is not a positive number; expected a number greater than 0 such as 45 or 45,5",
-                      "nie jest liczbą większą od zera; wpisz np. 45 albo 45,5")
+        raise Invalid(
+            "is not a positive number; expected a number greater than 0 such as 45 or 45,5",
+            "nie jest liczbą większą od zera; wpisz np. 45 albo 45,5",
+        )
     return number
 
 
@@ -127,7 +136,8 @@ def coordinate(bounds: tuple[Decimal, Decimal], other: tuple[Decimal, Decimal], 
         except InvalidOperation:
             raise Invalid(
                 f"is not a number; expected a {name} in decimal degrees such as {example}",
-                f"nie jest liczbą; wpisz {name_pl} w stopniach dziesiętnych, np. {_pl_number(example)}") from None
+                f"nie jest liczbą; wpisz {name_pl} w stopniach dziesiętnych, np. {_pl_number(example)}",
+            ) from None
         if not number.is_finite() or not bounds[0] <= number <= bounds[1]:
             swapped_en = swapped_pl = ""
             if number.is_finite() and other[0] <= number <= other[1]:
@@ -135,7 +145,8 @@ def coordinate(bounds: tuple[Decimal, Decimal], other: tuple[Decimal, Decimal], 
                 swapped_pl = f"; wygląda na wartość dla kolumny {other_column}: czy współrzędne nie są zamienione?"
             raise Invalid(
                 f"is outside Kraków; expected a {name} between {bounds[0]} and {bounds[1]}{swapped_en}",
-                f"leży poza Krakowem; {name_pl} musi być między {_pl_number(bounds[0])} a {_pl_number(bounds[1])}{swapped_pl}")
+                f"leży poza Krakowem; {name_pl} musi być między {_pl_number(bounds[0])} a {_pl_number(bounds[1])}{swapped_pl}",
+            )
         return number
 
     return parse
@@ -156,10 +167,14 @@ def iso_date(value: str) -> date:
         except ValueError:
             meant = None
     if meant:
-        raise Invalid(f"is not a date in the form RRRR-MM-DD (year-month-day); expected RRRR-MM-DD: write it as {meant}",
-                      f"nie jest datą w postaci RRRR-MM-DD (rok-miesiąc-dzień); wpisz ją jako {meant}")
-    raise Invalid("is not a date; expected RRRR-MM-DD (year-month-day), e.g. 2026-02-19",
-                  "nie jest datą; wpisz datę w postaci RRRR-MM-DD (rok-miesiąc-dzień), np. 2026-02-19")
+        raise Invalid(
+            f"is not a date in the form RRRR-MM-DD (year-month-day); expected RRRR-MM-DD: write it as {meant}",
+            f"nie jest datą w postaci RRRR-MM-DD (rok-miesiąc-dzień); wpisz ją jako {meant}",
+        )
+    raise Invalid(
+        "is not a date; expected RRRR-MM-DD (year-month-day), e.g. 2026-02-19",
+        "nie jest datą; wpisz datę w postaci RRRR-MM-DD (rok-miesiąc-dzień), np. 2026-02-19",
+    )
 
 
 def postal_code(value: str) -> str:
@@ -167,22 +182,28 @@ def postal_code(value: str) -> str:
         hint_en = hint_pl = ""
         if re.fullmatch(r"\d{5}", value):
             hint_en = hint_pl = f": {value[:2]}-{value[2:]}"
-        raise Invalid(f"is not a postal code; expected NN-NNN, e.g. 31-154{hint_en}",
-                      f"nie jest kodem pocztowym; wpisz go w postaci NN-NNN, np. 31-154{hint_pl}")
+        raise Invalid(
+            f"is not a postal code; expected NN-NNN, e.g. 31-154{hint_en}",
+            f"nie jest kodem pocztowym; wpisz go w postaci NN-NNN, np. 31-154{hint_pl}",
+        )
     return value
 
 
 def email(value: str) -> str:
     if not EMAIL.match(value):
-        raise Invalid("is not an e-mail address; expected e.g. sekretariat@example.pl",
-                      "nie jest adresem e-mail; wpisz np. sekretariat@example.pl")
+        raise Invalid(
+            "is not an e-mail address; expected e.g. sekretariat@example.pl",
+            "nie jest adresem e-mail; wpisz np. sekretariat@example.pl",
+        )
     return value
 
 
 def phone(value: str) -> str:
     if not PHONE.match(value):
-        raise Invalid("is not a phone number; expected digits with optional +48, spaces or hyphens, e.g. +48 12 616 78 23",
-                      "nie jest numerem telefonu; wpisz cyfry, ewentualnie z +48, spacjami lub łącznikami, np. +48 12 616 78 23")
+        raise Invalid(
+            "is not a phone number; expected digits with optional +48, spaces or hyphens, e.g. +48 12 616 78 23",
+            "nie jest numerem telefonu; wpisz cyfry, ewentualnie z +48, spacjami lub łącznikami, np. +48 12 616 78 23",
+        )
     return value
 
 
@@ -191,9 +212,11 @@ def url(value: str) -> str:
         hint_en = hint_pl = ""
         if URL.match("https://" + value):
             hint_en, hint_pl = f" (perhaps 'https://{value}')", f" (może 'https://{value}')"
-        raise Invalid(f"is not a web address; expected a full http:// or https:// URL, e.g. https://example.pl/{hint_en}",
-                      f"nie jest adresem strony; wpisz pełny adres zaczynający się od http:// lub https://, "
-                      f"np. https://example.pl/{hint_pl}")
+        raise Invalid(
+            f"is not a web address; expected a full http:// or https:// URL, e.g. https://example.pl/{hint_en}",
+            f"nie jest adresem strony; wpisz pełny adres zaczynający się od http:// lub https://, "
+            f"np. https://example.pl/{hint_pl}",
+        )
     return value
 
 
@@ -201,9 +224,11 @@ def urls(value: str) -> tuple[str, ...]:
     items = tuple(value.split())
     for item in items:
         if not URL.match(item):
-            raise Invalid(f"contains {item!r}, which is not a web address; expected http(s) URLs separated by spaces",
-                          f"zawiera {item!r}, co nie jest adresem strony; wpisz pełne adresy (http:// lub https://) "
-                          "oddzielone spacjami")
+            raise Invalid(
+                f"contains {item!r}, which is not a web address; expected http(s) URLs separated by spaces",
+                f"zawiera {item!r}, co nie jest adresem strony; wpisz pełne adresy (http:// lub https://) "
+                "oddzielone spacjami",
+            )
     return items
 
 
@@ -213,8 +238,10 @@ def wikidata(value: str) -> str:
         hint_en = hint_pl = ""
         if found:
             hint_en, hint_pl = f" (here: {found[0]})", f" (tutaj: {found[0]})"
-        raise Invalid(f"is not a Wikidata id; expected Q followed by digits, e.g. Q31487{hint_en}",
-                      f"nie jest identyfikatorem Wikidanych; wpisz Q i cyfry, np. Q31487{hint_pl}")
+        raise Invalid(
+            f"is not a Wikidata id; expected Q followed by digits, e.g. Q31487{hint_en}",
+            f"nie jest identyfikatorem Wikidanych; wpisz Q i cyfry, np. Q31487{hint_pl}",
+        )
     return value
 
 
@@ -222,8 +249,10 @@ def district(value: str) -> int:
     v = value.strip().upper()
     number = ROMAN_TO_INT.get(v) or (int(v) if v.isdigit() else 0)
     if number not in DISTRICTS:
-        raise Invalid("is not a district of Kraków; expected a number from 1 to 18 (or I–XVIII)",
-                      "nie jest dzielnicą Krakowa; wpisz numer od 1 do 18 (albo I–XVIII)")
+        raise Invalid(
+            "is not a district of Kraków; expected a number from 1 to 18 (or I–XVIII)",
+            "nie jest dzielnicą Krakowa; wpisz numer od 1 do 18 (albo I–XVIII)",
+        )
     return number
 
 
@@ -243,8 +272,10 @@ def one_of(scheme: Scheme) -> Callable[[str], str]:
             meant = _meant(scheme, value)
             hint_en = f"; write {meant!r}" if meant else ""
             hint_pl = f"; wpisz {meant!r}" if meant else ""
-            raise Invalid(f"is not an allowed value{hint_en}; expected one of: {', '.join(scheme.slugs())}",
-                          f"nie jest wartością z listy{hint_pl}; dozwolone wartości: {', '.join(scheme.slugs())}")
+            raise Invalid(
+                f"is not an allowed value{hint_en}; expected one of: {', '.join(scheme.slugs())}",
+                f"nie jest wartością z listy{hint_pl}; dozwolone wartości: {', '.join(scheme.slugs())}",
+            )
         return value
 
     return parse
@@ -261,10 +292,12 @@ def list_of(scheme: Scheme) -> Callable[[str], tuple[str, ...]]:
             hint_en = "; write " + ", ".join(f"{m!r} for {b!r}" for b, m in fixes) if fixes else ""
             hint_pl = "; wpisz " + ", ".join(f"{m!r} zamiast {b!r}" for b, m in fixes) if fixes else ""
             whole = bad == [value.strip()]  # the cell is one value: "'x' contains 'x'" would read oddly
-            raise Invalid(("is not in the list" if whole else f"contains {named}, not in the list")
-                          + f"{hint_en}; expected values from: {', '.join(scheme.slugs())}, separated by commas",
-                          ("nie jest wartością z listy" if whole else f"zawiera {named}, czego nie ma na liście")
-                          + f"{hint_pl}; dozwolone wartości: {', '.join(scheme.slugs())}, oddzielone przecinkami")
+            raise Invalid(
+                ("is not in the list" if whole else f"contains {named}, not in the list")
+                + f"{hint_en}; expected values from: {', '.join(scheme.slugs())}, separated by commas",
+                ("nie jest wartością z listy" if whole else f"zawiera {named}, czego nie ma na liście")
+                + f"{hint_pl}; dozwolone wartości: {', '.join(scheme.slugs())}, oddzielone przecinkami",
+            )
         # In the list's own order, once each: the order typed in the cell means nothing.
         return tuple(v for v in scheme.slugs() if v in items)
 
@@ -272,6 +305,7 @@ def list_of(scheme: Scheme) -> Callable[[str], tuple[str, ...]]:
 
 
 # --- the tables ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Column:
@@ -292,65 +326,78 @@ class Table:
         return f"{self.name}.csv"
 
 
-INSTITUTIONS = Table("instytucje", (
-    Column("id", "id", slug, True),
-    Column("nazwa", "name", text, True),
-    Column("nazwa_skrocona", "short_name"),
-    Column("typ", "type", one_of(INSTITUTION_TYPES), True),
-    Column("strona_www", "website", url),
-    Column("email", "email", email),
-    Column("telefon", "phone", phone),
-    Column("kontakt_osoba", "contact_person"),
-    Column("kontakt_email", "contact_email", email),
-    Column("kontakt_telefon", "contact_phone", phone),
-    Column("kontakt_zgoda", "contact_consent", yes_no),
-    Column("wikidata", "wikidata", wikidata),
-    Column("opis", "description"),
-    Column("zrodla", "sources", urls),
-))
+INSTITUTIONS = Table(
+    "instytucje",
+    (
+        Column("id", "id", slug, True),
+        Column("nazwa", "name", text, True),
+        Column("nazwa_skrocona", "short_name"),
+        Column("typ", "type", one_of(INSTITUTION_TYPES), True),
+        Column("strona_www", "website", url),
+        Column("email", "email", email),
+        Column("telefon", "phone", phone),
+        Column("kontakt_osoba", "contact_person"),
+        Column("kontakt_email", "contact_email", email),
+        Column("kontakt_telefon", "contact_phone", phone),
+        Column("kontakt_zgoda", "contact_consent", yes_no),
+        Column("wikidata", "wikidata", wikidata),
+        Column("opis", "description"),
+        Column("zrodla", "sources", urls),
+    ),
+)
 
-VENUES = Table("lokalizacje", (
-    Column("id", "id", slug, True),
-    Column("instytucja_id", "institution", slug, True),
-    Column("nazwa", "name", text, True),
-    Column("ulica", "street"),
-    Column("kod_pocztowy", "postal_code", postal_code),
-    Column("miejscowosc", "locality", text, True),
-    Column("dzielnica", "district", district),
-    Column("szerokosc", "latitude", coordinate(LAT_RANGE, LON_RANGE, "latitude")),
-    Column("dlugosc", "longitude", coordinate(LON_RANGE, LAT_RANGE, "longitude")),
-    Column("dostep_wozki", "step_free", yes_no),
-    Column("godziny_otwarcia", "opening_hours"),
-    Column("zrodla", "sources", urls),
-))
+VENUES = Table(
+    "lokalizacje",
+    (
+        Column("id", "id", slug, True),
+        Column("instytucja_id", "institution", slug, True),
+        Column("nazwa", "name", text, True),
+        Column("ulica", "street"),
+        Column("kod_pocztowy", "postal_code", postal_code),
+        Column("miejscowosc", "locality", text, True),
+        Column("dzielnica", "district", district),
+        Column("szerokosc", "latitude", coordinate(LAT_RANGE, LON_RANGE, "latitude")),
+        Column("dlugosc", "longitude", coordinate(LON_RANGE, LAT_RANGE, "longitude")),
+        Column("dostep_wozki", "step_free", yes_no),
+        Column("godziny_otwarcia", "opening_hours"),
+        Column("zrodla", "sources", urls),
+    ),
+)
 
-SPACES = Table("przestrzenie", (
-    Column("id", "id", slug, True),
-    Column("lokalizacja_id", "venue", slug, True),
-    Column("nazwa", "name", text, True),
-    Column("rodzaj", "type", one_of(SPACE_TYPES), True),
-    Column("opis", "description"),
-    Column("liczba_miejsc", "capacity", whole_positive),
-    Column("powierzchnia_m2", "area_m2", positive_number),
-    Column("wyposazenie", "equipment", list_of(EQUIPMENT)),
-    Column("formy_udostepniania", "sharing_modes", list_of(SHARING_MODES)),
-    Column("nieodplatnie", "free_of_charge", yes_no),
-    Column("warunki", "conditions"),
-    Column("zweryfikowano", "verified", iso_date),
-    Column("ilustracyjne", "illustrative", yes_no, True),
-    Column("zrodla", "sources", urls),
-))
+SPACES = Table(
+    "przestrzenie",
+    (
+        Column("id", "id", slug, True),
+        Column("lokalizacja_id", "venue", slug, True),
+        Column("nazwa", "name", text, True),
+        Column("rodzaj", "type", one_of(SPACE_TYPES), True),
+        Column("opis", "description"),
+        Column("liczba_miejsc", "capacity", whole_positive),
+        Column("powierzchnia_m2", "area_m2", positive_number),
+        Column("wyposazenie", "equipment", list_of(EQUIPMENT)),
+        Column("formy_udostepniania", "sharing_modes", list_of(SHARING_MODES)),
+        Column("nieodplatnie", "free_of_charge", yes_no),
+        Column("warunki", "conditions"),
+        Column("zweryfikowano", "verified", iso_date),
+        Column("ilustracyjne", "illustrative", yes_no, True),
+        Column("zrodla", "sources", urls),
+    ),
+)
 
-PRACTICES = Table("dobre_praktyki", (
-    Column("id", "id", slug, True),
-    Column("przestrzen_id", "space", slug, True),
-    Column("organizacja", "organisation", text, True),
-    Column("tytul", "title", text, True),
-    Column("data", "date", iso_date),
-    Column("opis", "description"),
-    Column("url", "url", url),
-    Column("ilustracyjne", "illustrative", yes_no, True),
-), optional=True)
+PRACTICES = Table(
+    "dobre_praktyki",
+    (
+        Column("id", "id", slug, True),
+        Column("przestrzen_id", "space", slug, True),
+        Column("organizacja", "organisation", text, True),
+        Column("tytul", "title", text, True),
+        Column("data", "date", iso_date),
+        Column("opis", "description"),
+        Column("url", "url", url),
+        Column("ilustracyjne", "illustrative", yes_no, True),
+    ),
+    optional=True,
+)
 
 TABLES = (INSTITUTIONS, VENUES, SPACES, PRACTICES)
 ALL_HEADERS = {c.header for t in TABLES for c in t.columns}
@@ -384,8 +431,16 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, file: str, row: int | None, column: str | None, value: str | None, message: str, code: str,
-            message_pl: str = "") -> None:
+    def add(
+        self,
+        file: str,
+        row: int | None,
+        column: str | None,
+        value: str | None,
+        message: str,
+        code: str,
+        message_pl: str = "",
+    ) -> None:
         self.problems.append(Problem(file, row, column, value, message, code, message_pl))
 
 
@@ -397,11 +452,19 @@ SAVE_AS_UTF8_PL = "zapisz go w arkuszu jako 'CSV UTF-8 (rozdzielany przecinkami)
 
 # --- reading files ------------------------------------------------------------------------
 
+
 def _decode(path: Path, label: str, problems: _Collector) -> str | None:
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tab-separated
-        problems.add(label, None, None, None, f"the file is UTF-16 (what Excel saves as 'Unicode text'), not UTF-8; {SAVE_AS_UTF8_EN}",
-                     "not-utf8", f"plik jest zapisany w UTF-16 (tak Excel zapisuje 'Tekst Unicode'), a nie w UTF-8; {SAVE_AS_UTF8_PL}")
+        problems.add(
+            label,
+            None,
+            None,
+            None,
+            f"the file is UTF-16 (what Excel saves as 'Unicode text'), not UTF-8; {SAVE_AS_UTF8_EN}",
+            "not-utf8",
+            f"plik jest zapisany w UTF-16 (tak Excel zapisuje 'Tekst Unicode'), a nie w UTF-8; {SAVE_AS_UTF8_PL}",
+        )
         return None
     try:
         return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
@@ -411,18 +474,23 @@ def _decode(path: Path, label: str, problems: _Collector) -> str | None:
         # one byte per character, so the byte offset is the character offset.
         start = data.rfind(b"\n", 0, exc.start) + 1
         end = data.find(b"\n", exc.start)
-        text_line = data[start:end if end >= 0 else len(data)].decode("cp1250", errors="replace")
+        text_line = data[start : end if end >= 0 else len(data)].decode("cp1250", errors="replace")
         at = exc.start - start
         left = re.search(r'[^,;"\t\r\n]*$', text_line[:at])
         right = re.match(r'[^,;"\t\r\n]*', text_line[at:])
         word = ((left[0] if left else "") + (right[0] if right else "")).strip()[:60]
         row = _row_of_line(data.decode("cp1250", errors="replace"), line)
-        problems.add(label, row, None, word,
-                     f"the file is not UTF-8: row {row} has {word!r} written in another encoding (probably Windows-1250, "
-                     f"what Excel saves as plain 'CSV'); {SAVE_AS_UTF8_EN}",
-                     "not-utf8",
-                     f"plik nie jest zapisany w UTF-8: wiersz {row} zawiera {word!r} w innym kodowaniu (zapewne Windows-1250, "
-                     f"tak Excel zapisuje zwykły 'CSV'); {SAVE_AS_UTF8_PL}")
+        problems.add(
+            label,
+            row,
+            None,
+            word,
+            f"the file is not UTF-8: row {row} has {word!r} written in another encoding (probably Windows-1250, "
+            f"what Excel saves as plain 'CSV'); {SAVE_AS_UTF8_EN}",
+            "not-utf8",
+            f"plik nie jest zapisany w UTF-8: wiersz {row} zawiera {word!r} w innym kodowaniu (zapewne Windows-1250, "
+            f"tak Excel zapisuje zwykły 'CSV'); {SAVE_AS_UTF8_PL}",
+        )
         return None
 
 
@@ -448,8 +516,15 @@ def _read_csv(path: Path, label: str, problems: _Collector) -> Sheet | None:
     if content is None:
         return None
     if not content.strip():
-        problems.add(label, None, None, None, "the file is empty; expected a header row and at least one record", "empty-file",
-                     "plik jest pusty; potrzebny jest wiersz nagłówka i co najmniej jeden rekord")
+        problems.add(
+            label,
+            None,
+            None,
+            None,
+            "the file is empty; expected a header row and at least one record",
+            "empty-file",
+            "plik jest pusty; potrzebny jest wiersz nagłówka i co najmniej jeden rekord",
+        )
         return None
     first_line = next(line for line in content.splitlines() if line.strip())
     # Excel in a Polish locale saves "CSV" with semicolons; the header row tells which.
@@ -458,9 +533,15 @@ def _read_csv(path: Path, label: str, problems: _Collector) -> Sheet | None:
     try:
         grid = [list(cells) for cells in reader]
     except csv.Error as exc:
-        problems.add(label, reader.line_num, None, None,
-                     f"the file is not a readable CSV table ({exc}); {SAVE_AS_UTF8_EN}", "bad-csv",
-                     f"pliku nie da się odczytać jako tabeli CSV ({exc}); {SAVE_AS_UTF8_PL}")
+        problems.add(
+            label,
+            reader.line_num,
+            None,
+            None,
+            f"the file is not a readable CSV table ({exc}); {SAVE_AS_UTF8_EN}",
+            "bad-csv",
+            f"pliku nie da się odczytać jako tabeli CSV ({exc}); {SAVE_AS_UTF8_PL}",
+        )
         return None
     return _sheet_from_grid(grid, label, problems)
 
@@ -487,7 +568,10 @@ def _cell(value: Any) -> str:
 # What a cell of some columns looks like, to tell where an unquoted decimal comma split a row.
 _CELL_SHAPES = {
     **{h: re.compile(r"-?\d+(?:[.,]\d+)?") for h in (*DECIMAL_HEADERS, "liczba_miejsc")},
-    **{h: re.compile(r"(?i)tak|nie|t|n|yes|no|true|false|0|1") for h in ("nieodplatnie", "ilustracyjne", "dostep_wozki", "kontakt_zgoda")},
+    **{
+        h: re.compile(r"(?i)tak|nie|t|n|yes|no|true|false|0|1")
+        for h in ("nieodplatnie", "ilustracyjne", "dostep_wozki", "kontakt_zgoda")
+    },
 }
 
 
@@ -517,8 +601,13 @@ def _decimal_commas(row: list[str], headers: list[str], extra: int) -> list[tupl
     while i < len(row):
         column = len(mended)
         header = headers[column] if column < len(headers) else ""
-        if (len(found) < extra and i + 1 < len(row) and header in DECIMAL_HEADERS
-                and re.fullmatch(r"-?\d+", row[i]) and re.fullmatch(r"\d+", row[i + 1])):
+        if (
+            len(found) < extra
+            and i + 1 < len(row)
+            and header in DECIMAL_HEADERS
+            and re.fullmatch(r"-?\d+", row[i])
+            and re.fullmatch(r"\d+", row[i + 1])
+        ):
             found.append((header, f"{row[i]},{row[i + 1]}"))
             mended.append(f"{row[i]}.{row[i + 1]}")
             i += 2
@@ -545,8 +634,15 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) ->
             break
         start = later
     if start is None:
-        problems.add(label, None, None, None, "the table is empty; expected a header row and at least one record", "empty-file",
-                     "tabela jest pusta; potrzebny jest wiersz nagłówka i co najmniej jeden rekord")
+        problems.add(
+            label,
+            None,
+            None,
+            None,
+            "the table is empty; expected a header row and at least one record",
+            "empty-file",
+            "tabela jest pusta; potrzebny jest wiersz nagłówka i co najmniej jeden rekord",
+        )
         return None
     header_row = start + 1
     headers = list(cells[start])
@@ -555,23 +651,30 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) ->
         headers.pop()  # trailing empty header cells: a spreadsheet's unused columns
     if not any(h in ALL_HEADERS or _header_key(h) in ALL_HEADERS for h in headers):
         # Not a header row at all (a record, a title): one problem will say so, not one per cell.
-        rows_as_is = [(n, {column_letter(i): v for i, v in enumerate(row) if v})
-                      for n, row in enumerate(cells[start + 1:], start=header_row + 1)]
+        rows_as_is = [
+            (n, {column_letter(i): v for i, v in enumerate(row) if v})
+            for n, row in enumerate(cells[start + 1 :], start=header_row + 1)
+        ]
         return Sheet(label, [h for h in headers if h], header_row, rows_as_is)
     ok = True
     seen: dict[str, int] = {}
     for index, header in enumerate(headers):
         if header in seen:
-            problems.add(label, header_row, header, header,
-                         f"column {header!r} appears twice (columns {seen[header] + 1} and {index + 1}); expected each column once",
-                         "duplicate-column",
-                         f"kolumna {header!r} występuje dwa razy (kolumny {seen[header] + 1} i {index + 1}); "
-                         "każda kolumna może wystąpić tylko raz")
+            problems.add(
+                label,
+                header_row,
+                header,
+                header,
+                f"column {header!r} appears twice (columns {seen[header] + 1} and {index + 1}); expected each column once",
+                "duplicate-column",
+                f"kolumna {header!r} występuje dwa razy (kolumny {seen[header] + 1} i {index + 1}); "
+                "każda kolumna może wystąpić tylko raz",
+            )
             ok = False
         elif header:
             seen[header] = index
     rows: list[tuple[int, dict[str, str]]] = []
-    for offset, row in enumerate(cells[start + 1:], start=header_row + 1):
+    for offset, row in enumerate(cells[start + 1 :], start=header_row + 1):
         if len(row) > width:
             # The cells are shifted: checking them one by one would only confuse.
             split = _decimal_commas(row, headers, len(row) - width)
@@ -579,19 +682,31 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) ->
                 columns = ", ".join(c for c, _ in split)
                 values = ", ".join(v for _, v in split)
                 dots = ", ".join(v.replace(",", ".") for _, v in split)
-                problems.add(label, offset, columns, values,
-                             f"the row has {len(row)} cells but the header has {width} columns: the decimal comma in {values!r} "
-                             f"(column {columns}) splits the cell in two; expected {dots} with a dot, the number in double quotes, "
-                             "or the file saved with ';' as the separator", "extra-cells",
-                             f"wiersz ma {len(row)} komórek, a nagłówek {width} kolumn: przecinek dziesiętny w {values!r} "
-                             f"(kolumna {columns}) dzieli komórkę na dwie; wpisz {dots} z kropką, ujmij liczbę w cudzysłów "
-                             "albo zapisz plik ze średnikiem (;) jako separatorem")
+                problems.add(
+                    label,
+                    offset,
+                    columns,
+                    values,
+                    f"the row has {len(row)} cells but the header has {width} columns: the decimal comma in {values!r} "
+                    f"(column {columns}) splits the cell in two; expected {dots} with a dot, the number in double quotes, "
+                    "or the file saved with ';' as the separator",
+                    "extra-cells",
+                    f"wiersz ma {len(row)} komórek, a nagłówek {width} kolumn: przecinek dziesiętny w {values!r} "
+                    f"(kolumna {columns}) dzieli komórkę na dwie; wpisz {dots} z kropką, ujmij liczbę w cudzysłów "
+                    "albo zapisz plik ze średnikiem (;) jako separatorem",
+                )
             else:
-                problems.add(label, offset, None, None,
-                             f"the row has {len(row)} cells but the header has {width} columns; expected a comma inside "
-                             "a cell only in a cell quoted with double quotes (\"Scena, widownia\")", "extra-cells",
-                             f"wiersz ma {len(row)} komórek, a nagłówek {width} kolumn; przecinek wewnątrz komórki jest "
-                             "dozwolony tylko w komórce ujętej w cudzysłów (\"Scena, widownia\")")
+                problems.add(
+                    label,
+                    offset,
+                    None,
+                    None,
+                    f"the row has {len(row)} cells but the header has {width} columns; expected a comma inside "
+                    'a cell only in a cell quoted with double quotes ("Scena, widownia")',
+                    "extra-cells",
+                    f"wiersz ma {len(row)} komórek, a nagłówek {width} kolumn; przecinek wewnątrz komórki jest "
+                    'dozwolony tylko w komórce ujętej w cudzysłów ("Scena, widownia")',
+                )
             ok = False
             continue
         values: dict[str, str] = {}
@@ -600,11 +715,16 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: _Collector) ->
             value = row[index]
             if not header:
                 if value:
-                    problems.add(label, offset, column_letter(index), value,
-                                 f"{value!r} is in a column with no header; expected a header in row {header_row} or an empty column",
-                                 "no-header",
-                                 f"{value!r} jest w kolumnie bez nagłówka; dopisz nagłówek w wierszu {header_row} "
-                                 "albo wyczyść tę kolumnę")
+                    problems.add(
+                        label,
+                        offset,
+                        column_letter(index),
+                        value,
+                        f"{value!r} is in a column with no header; expected a header in row {header_row} or an empty column",
+                        "no-header",
+                        f"{value!r} jest w kolumnie bez nagłówka; dopisz nagłówek w wierszu {header_row} "
+                        "albo wyczyść tę kolumnę",
+                    )
                     ok = False
                 continue
             values.setdefault(header, value)
@@ -624,9 +744,15 @@ def _read_workbook(path: Path, problems: _Collector) -> tuple[dict[str, Sheet | 
         # cells' own types (numbers, dates), turned into text by _cell.
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
     except Exception as exc:  # the readers raise many kinds for a broken file
-        problems.add(path.name, None, None, None,
-                     f"the workbook cannot be read ({type(exc).__name__}: {exc}); expected an .xlsx or .ods file", "bad-workbook",
-                     f"skoroszytu nie da się odczytać ({type(exc).__name__}: {exc}); potrzebny jest plik .xlsx albo .ods")
+        problems.add(
+            path.name,
+            None,
+            None,
+            None,
+            f"the workbook cannot be read ({type(exc).__name__}: {exc}); expected an .xlsx or .ods file",
+            "bad-workbook",
+            f"skoroszytu nie da się odczytać ({type(exc).__name__}: {exc}); potrzebny jest plik .xlsx albo .ods",
+        )
         return {}, []
     sheets: dict[str, Sheet | None] = {}
     for name, frame in frames.items():
@@ -644,15 +770,28 @@ def _load_sheets(source: Path, problems: _Collector) -> tuple[dict[str, Sheet | 
     """
     if source.is_file():
         if source.suffix.lower() not in WORKBOOK_SUFFIXES:
-            problems.add(str(source), None, None, None, "expected a folder of CSV files or an .xlsx/.ods workbook", "bad-source-path",
-                         "potrzebny jest folder z plikami CSV albo skoroszyt .xlsx/.ods")
+            problems.add(
+                str(source),
+                None,
+                None,
+                None,
+                "expected a folder of CSV files or an .xlsx/.ods workbook",
+                "bad-source-path",
+                "potrzebny jest folder z plikami CSV albo skoroszyt .xlsx/.ods",
+            )
             return {}, None, []
         sheets, names = _read_workbook(source, problems)
         return sheets, source, names
     if not source.is_dir():
-        problems.add(str(source), None, None, None,
-                     "the source folder does not exist; expected a folder of CSV files or an .xlsx/.ods workbook", "missing-source",
-                     "folder z danymi nie istnieje; potrzebny jest folder z plikami CSV albo skoroszyt .xlsx/.ods")
+        problems.add(
+            str(source),
+            None,
+            None,
+            None,
+            "the source folder does not exist; expected a folder of CSV files or an .xlsx/.ods workbook",
+            "missing-source",
+            "folder z danymi nie istnieje; potrzebny jest folder z plikami CSV albo skoroszyt .xlsx/.ods",
+        )
         return {}, None, []
     # "przestrzenie.csv", or one file named so in other letters ("Przestrzenie.CSV", "dobre praktyki.csv")
     files = sorted(p for p in source.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
@@ -663,14 +802,23 @@ def _load_sheets(source: Path, problems: _Collector) -> tuple[dict[str, Sheet | 
         if exact or len(alike) == 1:
             csvs[t.name] = (exact or alike)[0]
     if not csvs:
-        workbooks = sorted(p for p in source.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~", ".")))
+        workbooks = sorted(
+            p for p in source.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~", "."))
+        )
         if len(workbooks) == 1:
             sheets, names = _read_workbook(workbooks[0], problems)
             return sheets, workbooks[0], names
         if len(workbooks) > 1:
             found = ", ".join(p.name for p in workbooks)
-            problems.add(str(source), None, None, None, f"found several workbooks ({found}); expected one", "many-workbooks",
-                         f"w folderze jest kilka skoroszytów ({found}); zostaw jeden")
+            problems.add(
+                str(source),
+                None,
+                None,
+                None,
+                f"found several workbooks ({found}); expected one",
+                "many-workbooks",
+                f"w folderze jest kilka skoroszytów ({found}); zostaw jeden",
+            )
             return {}, None, []
     others = [p.name for p in files if p not in csvs.values()]
     return {name: _read_csv(path, str(path), problems) for name, path in csvs.items()}, None, others
@@ -707,25 +855,51 @@ def _check_table(table: Table, sheet: Sheet, problems: _Collector) -> Rows | Non
         hint_en = f"; row {below} looks like the header: delete the rows above it" if below else ""
         hint_pl = f"; wiersz {below} wygląda na nagłówek: usuń wiersze nad nim" if below else ""
         found = ", ".join(sheet.headers[:3]) + ("…" if len(sheet.headers) > 3 else "")
-        problems.add(sheet.label, sheet.header_row, None, found,
-                     f"row {sheet.header_row} ({found!r}) is not a header row: it has none of the expected columns{hint_en}; "
-                     f"expected the first row to name the columns: {expected}", "no-header-row",
-                     f"wiersz {sheet.header_row} ({found!r}) nie jest wierszem nagłówka: nie ma w nim żadnej z kolumn{hint_pl}; "
-                     f"pierwszy wiersz musi zawierać nazwy kolumn: {expected}")
+        problems.add(
+            sheet.label,
+            sheet.header_row,
+            None,
+            found,
+            f"row {sheet.header_row} ({found!r}) is not a header row: it has none of the expected columns{hint_en}; "
+            f"expected the first row to name the columns: {expected}",
+            "no-header-row",
+            f"wiersz {sheet.header_row} ({found!r}) nie jest wierszem nagłówka: nie ma w nim żadnej z kolumn{hint_pl}; "
+            f"pierwszy wiersz musi zawierać nazwy kolumn: {expected}",
+        )
         return None
     for header in unknown:
         meant = _misspelt(header, missing)
         if meant:  # one mistake, one problem: not also "column ... is missing"
             missing.remove(meant)
-            problems.add(sheet.label, sheet.header_row, header, header,
-                         f"unknown column {header!r}; expected {meant!r} (rename the header to {meant})", "misspelt-column",
-                         f"nieznana kolumna {header!r}; powinna się nazywać {meant!r} (popraw nagłówek na {meant})")
+            problems.add(
+                sheet.label,
+                sheet.header_row,
+                header,
+                header,
+                f"unknown column {header!r}; expected {meant!r} (rename the header to {meant})",
+                "misspelt-column",
+                f"nieznana kolumna {header!r}; powinna się nazywać {meant!r} (popraw nagłówek na {meant})",
+            )
         else:
-            problems.add(sheet.label, sheet.header_row, header, header, f"unknown column {header!r}; expected columns: {expected}",
-                         "unknown-column", f"nieznana kolumna {header!r}; dozwolone kolumny: {expected}")
+            problems.add(
+                sheet.label,
+                sheet.header_row,
+                header,
+                header,
+                f"unknown column {header!r}; expected columns: {expected}",
+                "unknown-column",
+                f"nieznana kolumna {header!r}; dozwolone kolumny: {expected}",
+            )
     for header in missing:
-        problems.add(sheet.label, sheet.header_row, header, None, f"column {header!r} is missing; expected columns: {expected}",
-                     "missing-column", f"brakuje kolumny {header!r}; tabela musi mieć kolumny: {expected}")
+        problems.add(
+            sheet.label,
+            sheet.header_row,
+            header,
+            None,
+            f"column {header!r} is missing; expected columns: {expected}",
+            "missing-column",
+            f"brakuje kolumny {header!r}; tabela musi mieć kolumny: {expected}",
+        )
     if any(c.header not in sheet.headers for c in table.columns):
         return None
     parsed: Rows = []
@@ -737,26 +911,54 @@ def _check_table(table: Table, sheet: Sheet, problems: _Collector) -> Rows | Non
             cell = raw.get(column.header, "").strip()
             if not cell:
                 if column.required:
-                    problems.add(sheet.label, row_number, column.header, "", "is empty; this column is required", "required",
-                                 "komórka jest pusta, a ta kolumna jest wymagana; uzupełnij ją")
+                    problems.add(
+                        sheet.label,
+                        row_number,
+                        column.header,
+                        "",
+                        "is empty; this column is required",
+                        "required",
+                        "komórka jest pusta, a ta kolumna jest wymagana; uzupełnij ją",
+                    )
                 continue
             control = CONTROL.search(cell)
             if control:
                 code = f"U+{ord(control.group()):04X}"
-                problems.add(sheet.label, row_number, column.header, cell,
-                             f"{cell!r} contains the control character {code}; expected plain text "
-                             "(retype the cell or paste it as plain text)", "control-character",
-                             f"{cell!r} zawiera niewidoczny znak sterujący {code}; wpisz komórkę od nowa "
-                             "albo wklej ją jako zwykły tekst")
+                problems.add(
+                    sheet.label,
+                    row_number,
+                    column.header,
+                    cell,
+                    f"{cell!r} contains the control character {code}; expected plain text "
+                    "(retype the cell or paste it as plain text)",
+                    "control-character",
+                    f"{cell!r} zawiera niewidoczny znak sterujący {code}; wpisz komórkę od nowa "
+                    "albo wklej ją jako zwykły tekst",
+                )
                 continue
             try:
                 values[column.field] = column.parse(cell)
             except Invalid as exc:
-                problems.add(sheet.label, row_number, column.header, cell, f"{cell!r} {exc}", "invalid-value", f"{cell!r} {exc.pl}")
+                problems.add(
+                    sheet.label,
+                    row_number,
+                    column.header,
+                    cell,
+                    f"{cell!r} {exc}",
+                    "invalid-value",
+                    f"{cell!r} {exc.pl}",
+                )
         parsed.append((row_number, values))
     if not parsed and not table.optional:
-        problems.add(sheet.label, None, None, None, "the table has a header but no records; expected at least one record", "empty-file",
-                     "tabela ma nagłówek, ale nie ma rekordów; dodaj co najmniej jeden")
+        problems.add(
+            sheet.label,
+            None,
+            None,
+            None,
+            "the table has a header but no records; expected at least one record",
+            "empty-file",
+            "tabela ma nagłówek, ale nie ma rekordów; dodaj co najmniej jeden",
+        )
         return None
     return parsed
 
@@ -775,16 +977,29 @@ def _unique(label: str, rows: Rows, problems: _Collector) -> dict[str, int] | No
             complete = False
             continue
         if key in seen:
-            problems.add(label, row, "id", key, f"duplicate id {key!r}; it is already used in row {seen[key]}; expected every id once",
-                         "duplicate-id",
-                         f"identyfikator {key!r} jest już użyty w wierszu {seen[key]}; każdy identyfikator może wystąpić tylko raz")
+            problems.add(
+                label,
+                row,
+                "id",
+                key,
+                f"duplicate id {key!r}; it is already used in row {seen[key]}; expected every id once",
+                "duplicate-id",
+                f"identyfikator {key!r} jest już użyty w wierszu {seen[key]}; każdy identyfikator może wystąpić tylko raz",
+            )
         else:
             seen[key] = row
     return seen if complete else None
 
 
-def _references(label: str, rows: Rows, field: str, header: str,
-                targets: dict[str, int] | None, target_label: str, problems: _Collector) -> None:
+def _references(
+    label: str,
+    rows: Rows,
+    field: str,
+    header: str,
+    targets: dict[str, int] | None,
+    target_label: str,
+    problems: _Collector,
+) -> None:
     if targets is None:
         return  # the target table could not be read; its own problems say why
     for row, values in rows:
@@ -793,22 +1008,31 @@ def _references(label: str, rows: Rows, field: str, header: str,
             close = difflib.get_close_matches(ref, list(targets), n=1, cutoff=0.8)
             hint_en = f" (perhaps {close[0]!r}, row {targets[close[0]]})" if close else ""
             hint_pl = f" (może {close[0]!r}, wiersz {targets[close[0]]})" if close else ""
-            problems.add(label, row, header, ref, f"{ref!r} is not an id in {target_label}; expected the id of a row there{hint_en}",
-                         "unknown-reference",
-                         f"{ref!r} nie jest identyfikatorem żadnego wiersza w {target_label}; wpisz id istniejącego wiersza{hint_pl}")
+            problems.add(
+                label,
+                row,
+                header,
+                ref,
+                f"{ref!r} is not an id in {target_label}; expected the id of a row there{hint_en}",
+                "unknown-reference",
+                f"{ref!r} nie jest identyfikatorem żadnego wiersza w {target_label}; wpisz id istniejącego wiersza{hint_pl}",
+            )
 
 
 def _missing_table(table: Table, source: Path, workbook: Path | None, found: list[str], problems: _Collector) -> None:
     """Say that a table is missing, with the sheets or files that are there and the likely one."""
     names = [n for n in found if _header_key(Path(n).stem) not in {t.name for t in TABLES}]
     close = [n for n in names if table.name in _header_key(Path(n).stem)] or difflib.get_close_matches(
-        table.name, names, n=1, cutoff=0.6)
+        table.name, names, n=1, cutoff=0.6
+    )
     if workbook is not None:
         where = workbook.name
         what_en, what_pl = f"the workbook has no sheet named {table.name}", f"w skoroszycie nie ma arkusza {table.name}"
         have_en = f"; its sheets: {', '.join(found)}" if found else ""
         have_pl = f"; arkusze w pliku: {', '.join(found)}" if found else ""
-        need_en = f"expected one sheet per table: {', '.join(t.name for t in TABLES)} ({PRACTICES.name} may be left out)"
+        need_en = (
+            f"expected one sheet per table: {', '.join(t.name for t in TABLES)} ({PRACTICES.name} may be left out)"
+        )
         need_pl = f"potrzebny jest arkusz dla każdej tabeli: {', '.join(t.name for t in TABLES)} ({PRACTICES.name} można pominąć)"
         fix_en = f" (rename the sheet {close[0]!r} to {table.name}?)" if close else ""
         fix_pl = f" (zmień nazwę arkusza {close[0]!r} na {table.name}?)" if close else ""
@@ -817,11 +1041,21 @@ def _missing_table(table: Table, source: Path, workbook: Path | None, found: lis
         what_en, what_pl = f"the table {table.name} is missing", f"brakuje tabeli {table.name}"
         have_en = f"; other CSV files there: {', '.join(names)}" if names else ""
         have_pl = f"; inne pliki CSV w folderze: {', '.join(names)}" if names else ""
-        need_en, need_pl = f"expected {table.filename} in {source}", f"w folderze {source} musi być plik {table.filename}"
+        need_en, need_pl = (
+            f"expected {table.filename} in {source}",
+            f"w folderze {source} musi być plik {table.filename}",
+        )
         fix_en = f" (rename {close[0]!r} to {table.filename}?)" if close else ""
         fix_pl = f" (zmień nazwę {close[0]!r} na {table.filename}?)" if close else ""
-    problems.add(where, None, None, None, f"{what_en}{have_en}; {need_en}{fix_en}", "missing-table",
-                 f"{what_pl}{have_pl}; {need_pl}{fix_pl}")
+    problems.add(
+        where,
+        None,
+        None,
+        None,
+        f"{what_en}{have_en}; {need_en}{fix_en}",
+        "missing-table",
+        f"{what_pl}{have_pl}; {need_pl}{fix_pl}",
+    )
 
 
 def read_source(source: Path) -> Records:
@@ -853,15 +1087,45 @@ def read_source(source: Path) -> Records:
         parsed[table.name] = rows or []
         ids[table.name] = None if rows is None else _unique(labels[table.name], rows, problems)
 
-    _references(labels["lokalizacje"], parsed["lokalizacje"], "institution", "instytucja_id", ids["instytucje"], labels["instytucje"], problems)
-    _references(labels["przestrzenie"], parsed["przestrzenie"], "venue", "lokalizacja_id", ids["lokalizacje"], labels["lokalizacje"], problems)
-    _references(labels["dobre_praktyki"], parsed["dobre_praktyki"], "space", "przestrzen_id", ids["przestrzenie"], labels["przestrzenie"], problems)
+    _references(
+        labels["lokalizacje"],
+        parsed["lokalizacje"],
+        "institution",
+        "instytucja_id",
+        ids["instytucje"],
+        labels["instytucje"],
+        problems,
+    )
+    _references(
+        labels["przestrzenie"],
+        parsed["przestrzenie"],
+        "venue",
+        "lokalizacja_id",
+        ids["lokalizacje"],
+        labels["lokalizacje"],
+        problems,
+    )
+    _references(
+        labels["dobre_praktyki"],
+        parsed["dobre_praktyki"],
+        "space",
+        "przestrzen_id",
+        ids["przestrzenie"],
+        labels["przestrzenie"],
+        problems,
+    )
     for row, values in parsed["lokalizacje"]:
         if ("latitude" in values) != ("longitude" in values):
             have, lack = ("szerokosc", "dlugosc") if "latitude" in values else ("dlugosc", "szerokosc")
-            problems.add(labels["lokalizacje"], row, lack, "", f"is empty while {have} is given; expected both coordinates or neither",
-                         "half-coordinates",
-                         f"komórka jest pusta, a kolumna {have} jest wypełniona; podaj obie współrzędne albo żadnej")
+            problems.add(
+                labels["lokalizacje"],
+                row,
+                lack,
+                "",
+                f"is empty while {have} is given; expected both coordinates or neither",
+                "half-coordinates",
+                f"komórka jest pusta, a kolumna {have} jest wypełniona; podaj obie współrzędne albo żadnej",
+            )
     if problems.problems:
         raise SourceError(problems.problems)
 

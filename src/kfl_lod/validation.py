@@ -106,7 +106,9 @@ def load_shapes(folder: Path, base: str) -> Graph:
     paths = sorted(Path(folder).glob("*.ttl"))
     if not paths:
         # Without shapes every graph would "conform": refuse rather than publish unchecked data.
-        raise SettingsError(f"no SHACL shapes (*.ttl) in {folder}; expected the project's shapes/ folder (setting: shapes)")
+        raise SettingsError(
+            f"no SHACL shapes (*.ttl) in {folder}; expected the project's shapes/ folder (setting: shapes)"
+        )
     shapes = Graph()
     for path in paths:
         shapes.parse(data=path.read_text(encoding="utf-8").replace(SHAPES_BASE, base), format="turtle")
@@ -116,7 +118,9 @@ def load_shapes(folder: Path, base: str) -> Graph:
 Columns = Callable[[str, str, str], str]  # (focus, path, shape) -> the clerk's column(s), or ""
 
 
-def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = None, columns: Columns | None = None) -> Report:
+def validate(
+    graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = None, columns: Columns | None = None
+) -> Report:
     """Validate the graph with pySHACL and return a Report sorted for reading.
 
     ``origins`` maps a record's IRI to its source row, ``columns`` names the source column
@@ -125,8 +129,9 @@ def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = No
     import pyshacl
 
     origins = origins or {}
-    _, results_graph, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True,
-                                           allow_warnings=True)
+    _, results_graph, _ = pyshacl.validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
     results = []
     # Only the report's own results: nested ones (sh:detail, from sh:node) explain those.
     for node in results_graph.objects(None, SH.result):
@@ -150,17 +155,21 @@ def validate(graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = No
         origin = origins.get(focus) or origins.get(focus.split("#")[0])
         path_iri = str(path) if isinstance(path, URIRef) else ""
         shape_iri = str(shape) if isinstance(shape, URIRef) else ""
-        results.append(Result(
-            severity=str(severity).rsplit("#", 1)[-1],
-            focus=focus,
-            path=path_iri,
-            value=str(value) if value is not None else "",
-            message_pl=pl,
-            message_en=en,
-            shape=shape_iri,
-            source=str(origin) if origin else "",
-            component=str(component).rsplit("#", 1)[-1] if component is not None else "",
-            column=columns(focus, path_iri, shape_iri) if columns and origin else "",
-        ))
-    results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path, r.shape, r.component, r.message_en, r.value))
+        results.append(
+            Result(
+                severity=str(severity).rsplit("#", 1)[-1],
+                focus=focus,
+                path=path_iri,
+                value=str(value) if value is not None else "",
+                message_pl=pl,
+                message_en=en,
+                shape=shape_iri,
+                source=str(origin) if origin else "",
+                component=str(component).rsplit("#", 1)[-1] if component is not None else "",
+                column=columns(focus, path_iri, shape_iri) if columns and origin else "",
+            )
+        )
+    results.sort(
+        key=lambda r: (r.severity != "Violation", r.focus, r.path, r.shape, r.component, r.message_en, r.value)
+    )
     return Report(tuple(dict.fromkeys(results)))

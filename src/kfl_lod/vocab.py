@@ -19,8 +19,24 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
 __all__ = [
-    "SCHEMA", "GEO", "SH", "VOID", "PROV", "DCAT", "DCTERMS", "RDF", "RDFS", "SKOS",
-    "XSD", "OWL", "Concept", "Scheme", "SCHEMES", "DISTRICTS", "Iris", "roman",
+    "SCHEMA",
+    "GEO",
+    "SH",
+    "VOID",
+    "PROV",
+    "DCAT",
+    "DCTERMS",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
+    "OWL",
+    "Concept",
+    "Scheme",
+    "SCHEMES",
+    "DISTRICTS",
+    "Iris",
+    "roman",
 ]
 
 
@@ -51,82 +67,173 @@ class Scheme:
         return next(c for c in self.concepts if c.slug == slug)
 
 
-INSTITUTION_TYPES = Scheme("institution-type", "Rodzaje instytucji kultury", "Types of cultural institution", (
-    Concept("biblioteka", "biblioteka", "library"),
-    Concept("centrum-kultury", "centrum kultury", "culture centre"),
-    Concept("osrodek-kultury", "ośrodek kultury", "community culture centre"),
-    Concept("teatr", "teatr", "theatre"),
-    Concept("muzeum", "muzeum", "museum"),
-    Concept("galeria", "galeria", "art gallery"),
-    Concept("biuro-festiwalowe", "biuro festiwalowe", "festival office"),
-    Concept("orkiestra", "orkiestra", "orchestra"),
-))
+INSTITUTION_TYPES = Scheme(
+    "institution-type",
+    "Rodzaje instytucji kultury",
+    "Types of cultural institution",
+    (
+        Concept("biblioteka", "biblioteka", "library"),
+        Concept("centrum-kultury", "centrum kultury", "culture centre"),
+        Concept("osrodek-kultury", "ośrodek kultury", "community culture centre"),
+        Concept("teatr", "teatr", "theatre"),
+        Concept("muzeum", "muzeum", "museum"),
+        Concept("galeria", "galeria", "art gallery"),
+        Concept("biuro-festiwalowe", "biuro festiwalowe", "festival office"),
+        Concept("orkiestra", "orkiestra", "orchestra"),
+    ),
+)
 
-SPACE_TYPES = Scheme("space-type", "Rodzaje przestrzeni", "Types of space", (
-    Concept("sala-warsztatowa", "sala warsztatowa", "workshop room",
-            "Sala do zajęć warsztatowych i pracy w grupach.", "A room for workshops and group work."),
-    Concept("sala-spotkan", "sala spotkań", "meeting room",
-            "Sala na zebrania, spotkania i dyskusje.", "A room for meetings and discussions."),
-    Concept("sala-konferencyjna", "sala konferencyjna", "conference room",
-            "Sala na wykłady, prezentacje i konferencje.", "A room for lectures, presentations and conferences."),
-    Concept("sala-widowiskowa", "sala widowiskowa", "event hall",
+SPACE_TYPES = Scheme(
+    "space-type",
+    "Rodzaje przestrzeni",
+    "Types of space",
+    (
+        Concept(
+            "sala-warsztatowa",
+            "sala warsztatowa",
+            "workshop room",
+            "Sala do zajęć warsztatowych i pracy w grupach.",
+            "A room for workshops and group work.",
+        ),
+        Concept(
+            "sala-spotkan",
+            "sala spotkań",
+            "meeting room",
+            "Sala na zebrania, spotkania i dyskusje.",
+            "A room for meetings and discussions.",
+        ),
+        Concept(
+            "sala-konferencyjna",
+            "sala konferencyjna",
+            "conference room",
+            "Sala na wykłady, prezentacje i konferencje.",
+            "A room for lectures, presentations and conferences.",
+        ),
+        Concept(
+            "sala-widowiskowa",
+            "sala widowiskowa",
+            "event hall",
             "Sala ze sceną lub widownią na wydarzenia, koncerty i spektakle.",
-            "A hall with a stage or seating for events, concerts and performances."),
-    Concept("sala-zajec", "sala do zajęć", "room for classes",
+            "A hall with a stage or seating for events, concerts and performances.",
+        ),
+        Concept(
+            "sala-zajec",
+            "sala do zajęć",
+            "room for classes",
             "Sala do regularnych zajęć: ruchowych, muzycznych, plastycznych.",
-            "A room for regular classes: movement, music, art."),
-    Concept("sala-kinowa", "sala kinowa", "cinema hall",
-            "Sala z ekranem i widownią do pokazów filmowych.", "A hall with a screen and seats for film screenings."),
-    Concept("przestrzen-wystawiennicza", "przestrzeń wystawiennicza", "exhibition space",
-            "Przestrzeń na wystawy i ekspozycje.", "A space for exhibitions."),
-    Concept("sala-prob", "sala prób", "rehearsal room",
-            "Sala do prób teatralnych, muzycznych lub tanecznych.", "A room for theatre, music or dance rehearsals."),
-))
+            "A room for regular classes: movement, music, art.",
+        ),
+        Concept(
+            "sala-kinowa",
+            "sala kinowa",
+            "cinema hall",
+            "Sala z ekranem i widownią do pokazów filmowych.",
+            "A hall with a screen and seats for film screenings.",
+        ),
+        Concept(
+            "przestrzen-wystawiennicza",
+            "przestrzeń wystawiennicza",
+            "exhibition space",
+            "Przestrzeń na wystawy i ekspozycje.",
+            "A space for exhibitions.",
+        ),
+        Concept(
+            "sala-prob",
+            "sala prób",
+            "rehearsal room",
+            "Sala do prób teatralnych, muzycznych lub tanecznych.",
+            "A room for theatre, music or dance rehearsals.",
+        ),
+    ),
+)
 
-SHARING_MODES = Scheme("sharing-mode", "Formy udostępniania", "Sharing modes", (
-    Concept("nieodplatne-uzyczenie", "nieodpłatne użyczenie", "free use",
+SHARING_MODES = Scheme(
+    "sharing-mode",
+    "Formy udostępniania",
+    "Sharing modes",
+    (
+        Concept(
+            "nieodplatne-uzyczenie",
+            "nieodpłatne użyczenie",
+            "free use",
             "Instytucja udostępnia salę bez opłat na działania społeczne lub kulturalne.",
-            "The institution lends the room free of charge for social or cultural work."),
-    Concept("wspolorganizacja", "współorganizacja", "co-organisation",
+            "The institution lends the room free of charge for social or cultural work.",
+        ),
+        Concept(
+            "wspolorganizacja",
+            "współorganizacja",
+            "co-organisation",
             "Wydarzenie organizujecie razem z instytucją; sala jest jej wkładem.",
-            "You organise the event together with the institution; the room is its contribution."),
-    Concept("umowa-o-wspolpracy", "umowa o współpracy", "cooperation agreement",
+            "You organise the event together with the institution; the room is its contribution.",
+        ),
+        Concept(
+            "umowa-o-wspolpracy",
+            "umowa o współpracy",
+            "cooperation agreement",
             "Stała współpraca na podstawie pisemnej umowy z instytucją.",
-            "Ongoing cooperation under a written agreement with the institution."),
-    Concept("odplatny-najem", "odpłatny najem", "paid rental",
+            "Ongoing cooperation under a written agreement with the institution.",
+        ),
+        Concept(
+            "odplatny-najem",
+            "odpłatny najem",
+            "paid rental",
             "Salę można wynająć za opłatą według cennika instytucji.",
-            "The room can be rented for a fee according to the institution's price list."),
-    Concept("indywidualne-ustalenia", "indywidualne ustalenia", "case by case",
+            "The room can be rented for a fee according to the institution's price list.",
+        ),
+        Concept(
+            "indywidualne-ustalenia",
+            "indywidualne ustalenia",
+            "case by case",
             "Warunki ustala się z instytucją w każdej sprawie osobno.",
-            "Terms are agreed with the institution case by case."),
-))
+            "Terms are agreed with the institution case by case.",
+        ),
+    ),
+)
 
-EQUIPMENT = Scheme("equipment", "Wyposażenie", "Equipment", (
-    Concept("projektor", "projektor", "projector"),
-    Concept("ekran", "ekran", "screen"),
-    Concept("naglosnienie", "nagłośnienie", "sound system"),
-    Concept("mikrofon", "mikrofon", "microphone"),
-    Concept("komputer", "komputer", "computer"),
-    Concept("internet", "dostęp do internetu", "internet access"),
-    Concept("flipchart", "flipchart", "flip chart"),
-    Concept("stoly", "stoły", "tables"),
-    Concept("krzesla", "krzesła", "chairs"),
-    Concept("scena", "scena", "stage"),
-    Concept("oswietlenie-sceniczne", "oświetlenie sceniczne", "stage lighting"),
-    Concept("pianino", "pianino lub fortepian", "piano"),
-    Concept("lustra", "lustra i drążki baletowe", "mirrors and ballet barres"),
-    Concept("aneks-kuchenny", "aneks kuchenny", "kitchenette"),
-))
+EQUIPMENT = Scheme(
+    "equipment",
+    "Wyposażenie",
+    "Equipment",
+    (
+        Concept("projektor", "projektor", "projector"),
+        Concept("ekran", "ekran", "screen"),
+        Concept("naglosnienie", "nagłośnienie", "sound system"),
+        Concept("mikrofon", "mikrofon", "microphone"),
+        Concept("komputer", "komputer", "computer"),
+        Concept("internet", "dostęp do internetu", "internet access"),
+        Concept("flipchart", "flipchart", "flip chart"),
+        Concept("stoly", "stoły", "tables"),
+        Concept("krzesla", "krzesła", "chairs"),
+        Concept("scena", "scena", "stage"),
+        Concept("oswietlenie-sceniczne", "oświetlenie sceniczne", "stage lighting"),
+        Concept("pianino", "pianino lub fortepian", "piano"),
+        Concept("lustra", "lustra i drążki baletowe", "mirrors and ballet barres"),
+        Concept("aneks-kuchenny", "aneks kuchenny", "kitchenette"),
+    ),
+)
 
 SCHEMES: dict[str, Scheme] = {s.slug: s for s in (INSTITUTION_TYPES, SPACE_TYPES, SHARING_MODES, EQUIPMENT)}
 
 # The 18 districts of Kraków (shared/reference/krakow-institutions.md, section 3).
 DISTRICTS: dict[int, str] = {
-    1: "Stare Miasto", 2: "Grzegórzki", 3: "Prądnik Czerwony", 4: "Prądnik Biały",
-    5: "Krowodrza", 6: "Bronowice", 7: "Zwierzyniec", 8: "Dębniki",
-    9: "Łagiewniki-Borek Fałęcki", 10: "Swoszowice", 11: "Podgórze Duchackie",
-    12: "Bieżanów-Prokocim", 13: "Podgórze", 14: "Czyżyny", 15: "Mistrzejowice",
-    16: "Bieńczyce", 17: "Wzgórza Krzesławickie", 18: "Nowa Huta",
+    1: "Stare Miasto",
+    2: "Grzegórzki",
+    3: "Prądnik Czerwony",
+    4: "Prądnik Biały",
+    5: "Krowodrza",
+    6: "Bronowice",
+    7: "Zwierzyniec",
+    8: "Dębniki",
+    9: "Łagiewniki-Borek Fałęcki",
+    10: "Swoszowice",
+    11: "Podgórze Duchackie",
+    12: "Bieżanów-Prokocim",
+    13: "Podgórze",
+    14: "Czyżyny",
+    15: "Mistrzejowice",
+    16: "Bieńczyce",
+    17: "Wzgórza Krzesławickie",
+    18: "Nowa Huta",
 }
 
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]

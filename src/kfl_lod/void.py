@@ -26,7 +26,7 @@ EXAMPLES_PER_KIND = 2
 def _slug(iri: str, prefixes: dict[str, str]) -> str:
     """A readable fragment for a class or property IRI: prefix-localname, else a short hash."""
     for ns, prefix in sorted(prefixes.items(), key=lambda kv: -len(kv[0])):
-        local = iri[len(ns):]
+        local = iri[len(ns) :]
         if iri.startswith(ns) and local and local.replace("_", "").replace("-", "").isalnum():
             return f"{prefix}-{local}"
     return "h" + hashlib.sha256(iri.encode()).hexdigest()[:10]
@@ -36,12 +36,31 @@ def to_graph(data: Graph, base: str) -> Graph:
     """The VoID description of ``data`` published under ``base``."""
     iris = Iris(base)
     kfl = iris.kfl
-    prefixes = {str(SCHEMA): "schema", str(kfl): "kfl", str(SKOS): "skos", str(DCTERMS): "dct", str(GEO): "geo",
-                str(RDF): "rdf", str(RDFS): "rdfs", str(OWL): "owl"}
+    prefixes = {
+        str(SCHEMA): "schema",
+        str(kfl): "kfl",
+        str(SKOS): "skos",
+        str(DCTERMS): "dct",
+        str(GEO): "geo",
+        str(RDF): "rdf",
+        str(RDFS): "rdfs",
+        str(OWL): "owl",
+    }
     g = Graph(bind_namespaces="none")
-    for prefix, ns in (("void", VOID), ("dct", DCTERMS), ("foaf", FOAF), ("xsd", XSD), ("rdf", RDF),
-                       ("rdfs", RDFS), ("schema", SCHEMA), ("kfl", kfl), ("skos", SKOS), ("geo", GEO),
-                       ("owl", OWL), ("formats", FORMATS)):
+    for prefix, ns in (
+        ("void", VOID),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("xsd", XSD),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("schema", SCHEMA),
+        ("kfl", kfl),
+        ("skos", SKOS),
+        ("geo", GEO),
+        ("owl", OWL),
+        ("formats", FORMATS),
+    ):
         g.bind(prefix, ns)
     dataset = iris.dataset
     doc = URIRef(f"{base}.well-known/void")
@@ -99,12 +118,28 @@ def to_graph(data: Graph, base: str) -> Graph:
     g.add((subset, RDF.type, VOID.Dataset))
     g.add((subset, DCTERMS.title, Literal("Wpisy ilustracyjne", lang="pl")))
     g.add((subset, DCTERMS.title, Literal("Illustrative records", lang="en")))
-    g.add((subset, DCTERMS.description, Literal(
-        "Wpisy oznaczone kfl:illustrative true: żadne publiczne źródło ich nie potwierdza; pokazują format danych, "
-        "a nie fakty. Wybierz je zapytaniem SELECT ?s WHERE { ?s kfl:illustrative true }.", lang="pl")))
-    g.add((subset, DCTERMS.description, Literal(
-        "Records marked kfl:illustrative true: no public source states them; they show the format of the data, "
-        "not facts. Select them with SELECT ?s WHERE { ?s kfl:illustrative true }.", lang="en")))
+    g.add(
+        (
+            subset,
+            DCTERMS.description,
+            Literal(
+                "Wpisy oznaczone kfl:illustrative true: żadne publiczne źródło ich nie potwierdza; pokazują format danych, "
+                "a nie fakty. Wybierz je zapytaniem SELECT ?s WHERE { ?s kfl:illustrative true }.",
+                lang="pl",
+            ),
+        )
+    )
+    g.add(
+        (
+            subset,
+            DCTERMS.description,
+            Literal(
+                "Records marked kfl:illustrative true: no public source states them; they show the format of the data, "
+                "not facts. Select them with SELECT ?s WHERE { ?s kfl:illustrative true }.",
+                lang="en",
+            ),
+        )
+    )
     g.add((subset, VOID.entities, _int(len(illustrative))))
     for example in illustrative[:EXAMPLES_PER_KIND]:
         g.add((subset, VOID.exampleResource, example))

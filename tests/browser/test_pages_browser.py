@@ -25,7 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 NARROW = {"width": 320, "height": 640}
@@ -89,9 +95,16 @@ def hostile_live(tmp_path_factory, start_module_server):
     """A live server on a publication whose names hold markup, with a space withdrawn (410) in release 2."""
     tmp = tmp_path_factory.mktemp("hostile-browser")
     shutil.copytree(ROOT / "source", tmp / "source")
-    settings = load_settings(environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published",
-                             shapes=ROOT / "shapes", sparql_examples=ROOT / "sparql", base=BASE,
-                             contact_email="poprawki@example.org")
+    settings = load_settings(
+        environ={},
+        cwd=tmp,
+        source=tmp / "source",
+        published=tmp / "published",
+        shapes=ROOT / "shapes",
+        sparql_examples=ROOT / "sparql",
+        base=BASE,
+        contact_email="poprawki@example.org",
+    )
     source = settings.source
     _edit(source / "instytucje.csv", "biblioteka-krakow", nazwa=EVIL_INSTITUTION)
     _edit(source / "lokalizacje.csv", "bk-siedziba", nazwa=EVIL_VENUE)
@@ -136,12 +149,16 @@ def axe_violations(page) -> list[str]:
         pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-            for v in result["violations"]]
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
 
 
 # --- searching, filtering, opening a space ---------------------------------------------------------
+
 
 def test_search_filter_and_open_a_space(browser, live, records):
     page = open_page(browser, live)
@@ -163,8 +180,11 @@ def test_search_filter_and_open_a_space(browser, live, records):
     page.get_by_label("odpłatny najem").check()
     page.get_by_role("button", name="Szukaj").click()
     page.wait_for_url("**forma=odplatny-najem*")
-    expected = sorted(s.id for s in records.spaces if s.type == "sala-konferencyjna" and (s.capacity or 0) >= 50
-                      and "odplatny-najem" in s.sharing_modes)
+    expected = sorted(
+        s.id
+        for s in records.spaces
+        if s.type == "sala-konferencyjna" and (s.capacity or 0) >= 50 and "odplatny-najem" in s.sharing_modes
+    )
     assert expected
     assert sorted(c.get_attribute("data-space") for c in result_cards(page).all()) == expected
     assert page.get_by_label("Co najmniej tyle osób").input_value() == "50"  # the form keeps the search
@@ -196,6 +216,7 @@ def test_search_works_without_javascript(browser, live, records):
 
 
 # --- the map ---------------------------------------------------------------------------------------
+
 
 def test_map_shows_result_venues_and_survives_missing_tiles(browser, live, records):
     page = open_page(browser, live)
@@ -229,6 +250,7 @@ def test_list_stands_when_leaflet_cannot_load(browser, live, records):
 
 # --- language ------------------------------------------------------------------------------------
 
+
 def test_switch_language_and_keep_it(browser, live):
     page = open_page(browser, live)
     page.goto(live + "/?q=fontany")
@@ -255,6 +277,7 @@ def test_english_from_the_browser_language(browser, live):
 
 
 # --- keyboard, phones, accessibility ---------------------------------------------------------------
+
 
 def test_keyboard_only(browser, live):
     page = open_page(browser, live)
@@ -295,7 +318,8 @@ def test_readable_on_phones(browser, live, name, viewport):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{kind} scrolls sideways at {viewport['width']} px ({width} px)"
         if kind in ("search", "results", "space", "institution", "practices", "about", "dataset", "not-found") and (
-                name == "phone" or kind in ("search", "space")):
+            name == "phone" or kind in ("search", "space")
+        ):
             shot(page, f"{kind}-{name}")
     page.context.clear_cookies()
     page.goto(live + PAGES["results"])
@@ -350,8 +374,9 @@ def test_phone_free_room_for_30_people_and_whom_to_call(browser, live, records):
     assert sorted(c.get_attribute("data-space") for c in result_cards(page).all()) == expected
     first = result_cards(page).first
     space = next(s for s in records.spaces if s.id == first.get_attribute("data-space"))
-    institution = next(i for i in records.institutions
-                       if i.id == next(v for v in records.venues if v.id == space.venue).institution)
+    institution = next(
+        i for i in records.institutions if i.id == next(v for v in records.venues if v.id == space.venue).institution
+    )
     contact = first.locator(".card-contact")
     assert contact.is_visible() and contact.get_by_role("link").first.get_attribute("href") == institution.website
     shot(page, "free30-phone")
@@ -362,8 +387,11 @@ def test_map_popups_mark_illustrative_rooms(browser, live, records):
     page = open_page(browser, live)
     page.goto(live + "/?q=sala")
     ids = {c.get_attribute("data-space") for c in result_cards(page).all()}
-    venue = next(v for v in records.venues if v.latitude is not None
-                 and any(s.illustrative and s.id in ids for s in records.spaces if s.venue == v.id))
+    venue = next(
+        v
+        for v in records.venues
+        if v.latitude is not None and any(s.illustrative and s.id in ids for s in records.spaces if s.venue == v.id)
+    )
     institution = next(i for i in records.institutions if i.id == venue.institution)
     marker = page.locator("#results-map").get_by_alt_text(f"{venue.name} – {institution.name}", exact=True)
     marker.focus()
@@ -402,7 +430,9 @@ def test_markup_in_names_stays_text_in_the_browser(browser, hostile_live):
         page.goto(hostile_live + path)
         page.locator(".leaflet-marker-icon").first.wait_for()
     assert dialogs == []
-    assert page.evaluate("document.querySelectorAll('img[src=\"x\"], svg[onload], main script:not([type])').length") == 0
+    assert (
+        page.evaluate("document.querySelectorAll('img[src=\"x\"], svg[onload], main script:not([type])').length") == 0
+    )
     page.context.close()
 
 

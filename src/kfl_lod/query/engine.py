@@ -75,8 +75,11 @@ def execute(store: ox.Store, job: Job) -> Reply:
         name = job.formats.get(family)
         if name is None:
             offered = ", ".join(f.media_type for f in formats.OFFERS[family])
-            return Reply.error(406, f"Not acceptable: this {_form_word(family)} can be answered as {offered}; "
-                                    "ask for one of them in the Accept header or the format parameter.")
+            return Reply.error(
+                406,
+                f"Not acceptable: this {_form_word(family)} can be answered as {offered}; "
+                "ask for one of them in the Accept header or the format parameter.",
+            )
         written = _write(result, family, name, job.max_rows, job.prefixes, job.max_bytes)
     except SyntaxError as exc:
         return Reply.error(400, f"Malformed query: {exc}")
@@ -87,15 +90,21 @@ def execute(store: ox.Store, job: Job) -> Reply:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # pyoxigraph raises PanicException (a BaseException) on engine bugs
-        return Reply.error(500, f"The query engine failed on this query ({type(exc).__name__}: {exc}). "
-                                "Try to simplify it, e.g. ORDER BY over values of one type.")
+        return Reply.error(
+            500,
+            f"The query engine failed on this query ({type(exc).__name__}: {exc}). "
+            "Try to simplify it, e.g. ORDER BY over values of one type.",
+        )
     fmt = formats.get(family, name)
     return Reply(200, fmt.content_type, written.body, written.rows, written.truncated, family, name)
 
 
 def _form_word(family: str) -> str:
-    return {formats.SOLUTIONS: "SELECT query", formats.BOOLEAN: "ASK query",
-            formats.GRAPH: "CONSTRUCT or DESCRIBE query"}[family]
+    return {
+        formats.SOLUTIONS: "SELECT query",
+        formats.BOOLEAN: "ASK query",
+        formats.GRAPH: "CONSTRUCT or DESCRIBE query",
+    }[family]
 
 
 def _write(result, family: str, name: str, max_rows: int, prefixes: dict[str, str], max_bytes: int | None) -> Written:

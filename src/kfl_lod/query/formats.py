@@ -51,8 +51,19 @@ OFFERS: dict[str, tuple[Format, ...]] = {
 _FORMAT_NAMES: dict[str, dict[str, Format]] = {
     SOLUTIONS: {"json": JSON, "srj": JSON, "xml": XML, "srx": XML, "csv": CSV, "tsv": TSV},
     BOOLEAN: {"json": JSON, "srj": JSON, "xml": XML, "srx": XML},
-    GRAPH: {"turtle": TURTLE, "ttl": TURTLE, "ntriples": NTRIPLES, "n-triples": NTRIPLES, "nt": NTRIPLES,
-            "jsonld": JSONLD, "json-ld": JSONLD, "json": JSONLD, "rdfxml": RDFXML, "rdf": RDFXML, "xml": RDFXML},
+    GRAPH: {
+        "turtle": TURTLE,
+        "ttl": TURTLE,
+        "ntriples": NTRIPLES,
+        "n-triples": NTRIPLES,
+        "nt": NTRIPLES,
+        "jsonld": JSONLD,
+        "json-ld": JSONLD,
+        "json": JSONLD,
+        "rdfxml": RDFXML,
+        "rdf": RDFXML,
+        "xml": RDFXML,
+    },
 }
 FORMAT_VALUES = sorted({name for names in _FORMAT_NAMES.values() for name in names})
 
@@ -130,8 +141,11 @@ def negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format:
             # Aliases (application/json for JSON-LD) count only when named exactly, so a
             # wildcard like text/* picks text/csv, not SPARQL XML by its text/xml alias.
             exact_only = media_type != offer.media_type
-            matches = [(r.match(media_type), r.q) for r in ranges
-                       if r.match(media_type) and (r.match(media_type) == 3 or not exact_only)]
+            matches = [
+                (r.match(media_type), r.q)
+                for r in ranges
+                if r.match(media_type) and (r.match(media_type) == 3 or not exact_only)
+            ]
             if not matches:
                 continue
             specificity, q = max(matches)

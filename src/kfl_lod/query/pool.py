@@ -121,8 +121,10 @@ def _serve(conn) -> None:
         conn.send(reply)
 
 
-_OUT_OF_MEMORY = ("The query needed more than {mb} MB of memory (setting query_memory_mb) and was stopped. "
-                  "Narrow it down, e.g. with LIMIT, fewer variables or more specific patterns.")
+_OUT_OF_MEMORY = (
+    "The query needed more than {mb} MB of memory (setting query_memory_mb) and was stopped. "
+    "Narrow it down, e.g. with LIMIT, fewer variables or more specific patterns."
+)
 _ORDER_PANIC = "does not correctly implement a total order"
 
 
@@ -154,14 +156,19 @@ class _Process:
             # forked server, and no re-import of the caller's __main__ (unlike multiprocessing).
             self.process = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(theirs.fileno())],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=True)
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                close_fds=True,
+            )
         finally:
             theirs.close()
         self.memory_mb = memory_mb
         # What the process writes to stderr goes on to ours; the last lines say why it died.
         self.last_words: collections.deque[str] = collections.deque(maxlen=400)  # a Rust backtrace runs to ~100 lines
-        self._drain = threading.Thread(target=_forward, args=(self.process.stderr, self.last_words),
-                                       name="kfl-lod-query-stderr", daemon=True)
+        self._drain = threading.Thread(
+            target=_forward, args=(self.process.stderr, self.last_words), name="kfl-lod-query-stderr", daemon=True
+        )
         self._drain.start()
         self.conn = Connection(ours.detach())
         self.conn.send((loader, version, memory_mb))
@@ -191,7 +198,8 @@ class _Process:
             if not self.conn.poll(timeout):
                 raise QueryTimeout(
                     f"The query ran longer than {timeout:g} s (setting query_timeout) and was stopped. "
-                    "Narrow it down, e.g. with LIMIT or more specific patterns.")
+                    "Narrow it down, e.g. with LIMIT or more specific patterns."
+                )
             return self.conn.recv()
         except (EOFError, OSError) as exc:
             try:
@@ -211,11 +219,13 @@ class _Process:
                 "The query engine failed on this query: pyoxigraph cannot ORDER BY values of mixed "
                 "kinds like these (numbers, dates, strings, NaN) and stopped. The server started a new "
                 "query process and keeps serving. Sort on one kind of value, e.g. ORDER BY STR(?x), or "
-                "FILTER(datatype(?x) = ...) first.")
+                "FILTER(datatype(?x) = ...) first."
+            )
         return QueryCrashed(
             "The query stopped the query process (it crashed; exit code "
             f"{self.exitcode}). The server started a new one and keeps serving. "
-            "If this query does it again, simplify it (e.g. ORDER BY over values of one type).")
+            "If this query does it again, simplify it (e.g. ORDER BY over values of one type)."
+        )
 
     def kill(self) -> None:
         try:
@@ -253,8 +263,15 @@ class QueryPool:
     at once, so that a burst of slow queries cannot hold every thread of a web server.
     """
 
-    def __init__(self, size: int, loader: Loader, version: Callable[[], str] = lambda: "",
-                 start_timeout: float = 60.0, memory_mb: int = 0, queue: int | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        loader: Loader,
+        version: Callable[[], str] = lambda: "",
+        start_timeout: float = 60.0,
+        memory_mb: int = 0,
+        queue: int | None = None,
+    ) -> None:
         self.size = max(1, int(size))
         self.queue = queue
         self._waiting = 0
@@ -309,11 +326,14 @@ class QueryPool:
                     self._add()
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise PoolBusy(f"All {self.size} query processes stayed busy for {timeout:g} s; "
-                                   "try again in a moment.")
+                    raise PoolBusy(
+                        f"All {self.size} query processes stayed busy for {timeout:g} s; try again in a moment."
+                    )
                 if self.queue is not None and self._waiting >= self.queue:
-                    raise PoolBusy(f"All {self.size} query processes are busy and {self._waiting} more queries "
-                                   "are waiting (setting query_queue); try again in a moment.")
+                    raise PoolBusy(
+                        f"All {self.size} query processes are busy and {self._waiting} more queries "
+                        "are waiting (setting query_queue); try again in a moment."
+                    )
                 self._waiting += 1
                 try:
                     self._cond.wait(left)
@@ -338,9 +358,14 @@ class QueryPool:
     def status(self) -> dict:
         """How many processes exist, are idle and alive; restarts since start."""
         with self._cond:
-            return {"processes": len(self._all), "idle": len(self._idle), "waiting": self._waiting,
-                    "alive": sum(p.alive() for p in self._all), "restarts": self.restarts,
-                    "network_isolated": all(p.isolated for p in self._all if p.ready) if self._all else False}
+            return {
+                "processes": len(self._all),
+                "idle": len(self._idle),
+                "waiting": self._waiting,
+                "alive": sum(p.alive() for p in self._all),
+                "restarts": self.restarts,
+                "network_isolated": all(p.isolated for p in self._all if p.ready) if self._all else False,
+            }
 
     def pids(self) -> list[int]:
         with self._cond:

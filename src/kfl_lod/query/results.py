@@ -91,9 +91,14 @@ def _json_term(term) -> dict:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
     raise TypeError(f"unexpected term {term!r}")
 
 
@@ -109,8 +114,10 @@ def _xml_term(term) -> str:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
         return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+            f"</predicate><object>{_xml_term(term.object)}</object></triple>"
+        )
     raise TypeError(f"unexpected term {term!r}")
 
 
@@ -196,8 +203,9 @@ def _xml_head(variables: list[str]) -> str:
 
 
 def _xml_row(variables: list[str], row, index: int) -> str:
-    cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
-                    for v in variables if row[v] is not None)
+    cells = "".join(
+        f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>" for v in variables if row[v] is not None
+    )
     return f"<result>{cells}</result>\n"
 
 
@@ -231,13 +239,20 @@ def write_boolean(value: bool, fmt: str) -> Written:
     if fmt == "json":
         body = '{"head":{},"boolean":' + word + "}\n"
     else:
-        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n'
-                f"<head/>\n<boolean>{word}</boolean>\n</sparql>\n")
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n'
+            f"<head/>\n<boolean>{word}</boolean>\n</sparql>\n"
+        )
     return Written(body.encode("utf-8"), 1, False)
 
 
-def write_graph(triples: Iterable[ox.Triple], fmt: str, max_rows: int,
-                prefixes: dict[str, str] | None = None, max_bytes: int | None = None) -> Written:
+def write_graph(
+    triples: Iterable[ox.Triple],
+    fmt: str,
+    max_rows: int,
+    prefixes: dict[str, str] | None = None,
+    max_bytes: int | None = None,
+) -> Written:
     """Write triples in ``fmt`` (turtle, ntriples, jsonld, rdfxml): at most ``max_rows`` of them,
     and no more than ``max_bytes`` written as N-Triples."""
     kept, truncated = _capped(triples, max_rows, max_bytes)
@@ -297,8 +312,8 @@ def _turtle(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
 
     def iri(value: str) -> str:
         for prefix, ns in spaces:
-            if value.startswith(ns) and _LOCAL.match(value[len(ns):]):
-                return f"{prefix}:{value[len(ns):]}"
+            if value.startswith(ns) and _LOCAL.match(value[len(ns) :]):
+                return f"{prefix}:{value[len(ns) :]}"
         return f"<{value}>"
 
     def term(t) -> str:

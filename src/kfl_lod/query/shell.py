@@ -19,8 +19,10 @@ def run_query(settings: Settings, text: str, fmt: str | None = None) -> Reply:
     """
     if fmt and not formats.is_known_format_value(fmt):
         raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(formats.FORMAT_VALUES)}")
-    chosen = {family: ((f.name if (f := formats.by_name(family, fmt)) else None) if fmt else default)
-              for family, default in DEFAULTS.items()}
+    chosen = {
+        family: ((f.name if (f := formats.by_name(family, fmt)) else None) if fmt else default)
+        for family, default in DEFAULTS.items()
+    }
     # A format that fits one form only (csv) leaves the others at their default.
     if fmt:
         chosen = {family: name or DEFAULTS[family] for family, name in chosen.items()}
@@ -28,15 +30,23 @@ def run_query(settings: Settings, text: str, fmt: str | None = None) -> Reply:
 
     info = inspect(text)
     if info.depth > MAX_NESTING:
-        return Reply.error(400, f"Query nested too deeply: brackets nest {info.depth} levels; the limit is {MAX_NESTING}.")
+        return Reply.error(
+            400, f"Query nested too deeply: brackets nest {info.depth} levels; the limit is {MAX_NESTING}."
+        )
     if info.update:
         return Reply.error(403, f"SPARQL Update ({info.update}) is not accepted: the data is read-only.")
     if info.uses_service:
         return Reply.error(400, "SERVICE (federated query) is not allowed: no outbound requests are made.")
     pool = QueryPool(1, store_loader(settings.published, settings.base), memory_mb=settings.query_memory_mb)
     try:
-        job = Job(query=text, formats=chosen, max_rows=settings.max_rows, base_iri=settings.base,
-                  prefixes=default_prefixes(settings.base), max_bytes=settings.max_result_bytes)
+        job = Job(
+            query=text,
+            formats=chosen,
+            max_rows=settings.max_rows,
+            base_iri=settings.base,
+            prefixes=default_prefixes(settings.base),
+            max_bytes=settings.max_result_bytes,
+        )
         return pool.run(job, settings.query_timeout)
     except PoolError as exc:
         return Reply.error(exc.status, str(exc))

@@ -47,6 +47,7 @@ class QueryText:
 
 def _unescape(text: str) -> str:
     """Apply SPARQL's codepoint escapes (\\uXXXX) so they cannot hide a keyword."""
+
     def char(m: re.Match) -> str:
         try:
             return chr(int(m.group(1) or m.group(2), 16))

@@ -30,82 +30,147 @@ SPDX = "http://spdx.org/rdf/terms#"
 DCATAP = "http://data.europa.eu/r5r/"
 
 PREFIXES = {
-    "schema": SCHEMA, "skos": SKOS, "rdfs": RDFS, "dct": DCTERMS, "dcat": DCAT, "xsd": XSD, "geo": GEO,
-    "owl": OWL, "foaf": FOAF, "void": VOID, "prov": PROV, "vcard": VCARD, "adms": ADMS, "spdx": SPDX, "dcatap": DCATAP,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "rdfs": RDFS,
+    "dct": DCTERMS,
+    "dcat": DCAT,
+    "xsd": XSD,
+    "geo": GEO,
+    "owl": OWL,
+    "foaf": FOAF,
+    "void": VOID,
+    "prov": PROV,
+    "vcard": VCARD,
+    "adms": ADMS,
+    "spdx": SPDX,
+    "dcatap": DCATAP,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 }
 
 # Labels of the properties from other vocabularies that our data uses (ours come from the store).
 PROPERTY_LABELS: dict[str, tuple[str, str]] = {
     RDF_TYPE: ("rodzaj zasobu", "type"),
-    SCHEMA + "name": ("nazwa", "name"), SCHEMA + "alternateName": ("nazwa skrócona", "alternate name"),
-    SCHEMA + "description": ("opis", "description"), SCHEMA + "identifier": ("identyfikator", "identifier"),
-    SCHEMA + "url": ("strona internetowa", "website"), SCHEMA + "email": ("e-mail", "e-mail"),
-    SCHEMA + "telephone": ("telefon", "phone"), SCHEMA + "contactPoint": ("kontakt", "contact point"),
-    SCHEMA + "contactType": ("rodzaj kontaktu", "contact type"), SCHEMA + "location": ("lokalizacja", "location"),
+    SCHEMA + "name": ("nazwa", "name"),
+    SCHEMA + "alternateName": ("nazwa skrócona", "alternate name"),
+    SCHEMA + "description": ("opis", "description"),
+    SCHEMA + "identifier": ("identyfikator", "identifier"),
+    SCHEMA + "url": ("strona internetowa", "website"),
+    SCHEMA + "email": ("e-mail", "e-mail"),
+    SCHEMA + "telephone": ("telefon", "phone"),
+    SCHEMA + "contactPoint": ("kontakt", "contact point"),
+    SCHEMA + "contactType": ("rodzaj kontaktu", "contact type"),
+    SCHEMA + "location": ("lokalizacja", "location"),
     SCHEMA + "parentOrganization": ("organizator", "parent organisation"),
-    SCHEMA + "additionalType": ("rodzaj", "type"), SCHEMA + "sameAs": ("to samo co", "same as"),
-    SCHEMA + "address": ("adres", "address"), SCHEMA + "streetAddress": ("ulica i numer", "street address"),
-    SCHEMA + "postalCode": ("kod pocztowy", "postal code"), SCHEMA + "addressLocality": ("miejscowość", "locality"),
-    SCHEMA + "addressCountry": ("kraj", "country"), SCHEMA + "geo": ("współrzędne", "coordinates"),
-    SCHEMA + "latitude": ("szerokość geograficzna", "latitude"), SCHEMA + "longitude": ("długość geograficzna", "longitude"),
-    SCHEMA + "containedInPlace": ("położone w", "contained in"), SCHEMA + "openingHours": ("godziny otwarcia", "opening hours"),
-    SCHEMA + "amenityFeature": ("udogodnienie", "amenity"), SCHEMA + "value": ("wartość", "value"),
-    SCHEMA + "maximumAttendeeCapacity": ("liczba miejsc", "capacity"), SCHEMA + "floorSize": ("powierzchnia", "floor area"),
-    SCHEMA + "unitCode": ("kod jednostki", "unit code"), SCHEMA + "unitText": ("jednostka", "unit"),
-    SCHEMA + "isAccessibleForFree": ("bezpłatnie", "free of charge"), SCHEMA + "organizer": ("organizator", "organiser"),
-    SCHEMA + "startDate": ("data", "date"), SCHEMA + "areaServed": ("obszar", "area served"),
-    RDFS + "label": ("etykieta", "label"), RDFS + "comment": ("objaśnienie", "comment"),
-    RDFS + "range": ("zakres wartości", "range"), RDFS + "subClassOf": ("podklasa", "subclass of"),
+    SCHEMA + "additionalType": ("rodzaj", "type"),
+    SCHEMA + "sameAs": ("to samo co", "same as"),
+    SCHEMA + "address": ("adres", "address"),
+    SCHEMA + "streetAddress": ("ulica i numer", "street address"),
+    SCHEMA + "postalCode": ("kod pocztowy", "postal code"),
+    SCHEMA + "addressLocality": ("miejscowość", "locality"),
+    SCHEMA + "addressCountry": ("kraj", "country"),
+    SCHEMA + "geo": ("współrzędne", "coordinates"),
+    SCHEMA + "latitude": ("szerokość geograficzna", "latitude"),
+    SCHEMA + "longitude": ("długość geograficzna", "longitude"),
+    SCHEMA + "containedInPlace": ("położone w", "contained in"),
+    SCHEMA + "openingHours": ("godziny otwarcia", "opening hours"),
+    SCHEMA + "amenityFeature": ("udogodnienie", "amenity"),
+    SCHEMA + "value": ("wartość", "value"),
+    SCHEMA + "maximumAttendeeCapacity": ("liczba miejsc", "capacity"),
+    SCHEMA + "floorSize": ("powierzchnia", "floor area"),
+    SCHEMA + "unitCode": ("kod jednostki", "unit code"),
+    SCHEMA + "unitText": ("jednostka", "unit"),
+    SCHEMA + "isAccessibleForFree": ("bezpłatnie", "free of charge"),
+    SCHEMA + "organizer": ("organizator", "organiser"),
+    SCHEMA + "startDate": ("data", "date"),
+    SCHEMA + "areaServed": ("obszar", "area served"),
+    RDFS + "label": ("etykieta", "label"),
+    RDFS + "comment": ("objaśnienie", "comment"),
+    RDFS + "range": ("zakres wartości", "range"),
+    RDFS + "subClassOf": ("podklasa", "subclass of"),
     RDFS + "isDefinedBy": ("zdefiniowane w", "defined by"),
-    SKOS + "prefLabel": ("nazwa", "label"), SKOS + "definition": ("definicja", "definition"),
-    SKOS + "inScheme": ("w słowniku", "in scheme"), SKOS + "topConceptOf": ("pojęcie główne słownika", "top concept of"),
-    SKOS + "hasTopConcept": ("pojęcie", "concept"), SKOS + "notation": ("kod", "notation"),
-    DCTERMS + "source": ("źródło", "source"), DCTERMS + "title": ("tytuł", "title"),
-    DCTERMS + "description": ("opis", "description"), DCTERMS + "license": ("licencja", "licence"),
-    DCTERMS + "publisher": ("wydawca", "publisher"), DCTERMS + "issued": ("data wydania", "issued"),
-    DCTERMS + "modified": ("data zmiany", "modified"), DCTERMS + "language": ("język", "language"),
-    DCTERMS + "format": ("format", "format"), DCTERMS + "identifier": ("identyfikator", "identifier"),
-    DCTERMS + "spatial": ("obszar", "spatial coverage"), DCTERMS + "temporal": ("okres", "temporal coverage"),
+    SKOS + "prefLabel": ("nazwa", "label"),
+    SKOS + "definition": ("definicja", "definition"),
+    SKOS + "inScheme": ("w słowniku", "in scheme"),
+    SKOS + "topConceptOf": ("pojęcie główne słownika", "top concept of"),
+    SKOS + "hasTopConcept": ("pojęcie", "concept"),
+    SKOS + "notation": ("kod", "notation"),
+    DCTERMS + "source": ("źródło", "source"),
+    DCTERMS + "title": ("tytuł", "title"),
+    DCTERMS + "description": ("opis", "description"),
+    DCTERMS + "license": ("licencja", "licence"),
+    DCTERMS + "publisher": ("wydawca", "publisher"),
+    DCTERMS + "issued": ("data wydania", "issued"),
+    DCTERMS + "modified": ("data zmiany", "modified"),
+    DCTERMS + "language": ("język", "language"),
+    DCTERMS + "format": ("format", "format"),
+    DCTERMS + "identifier": ("identyfikator", "identifier"),
+    DCTERMS + "spatial": ("obszar", "spatial coverage"),
+    DCTERMS + "temporal": ("okres", "temporal coverage"),
     DCTERMS + "accrualPeriodicity": ("częstotliwość aktualizacji", "update frequency"),
-    DCTERMS + "conformsTo": ("zgodne z", "conforms to"), DCTERMS + "hasVersion": ("wersja", "version"),
+    DCTERMS + "conformsTo": ("zgodne z", "conforms to"),
+    DCTERMS + "hasVersion": ("wersja", "version"),
     DCTERMS + "isVersionOf": ("wersja zbioru", "version of"),
-    DCAT + "dataset": ("zbiór danych", "dataset"), DCAT + "distribution": ("dystrybucja", "distribution"),
-    DCAT + "downloadURL": ("adres pobrania", "download URL"), DCAT + "accessURL": ("adres dostępu", "access URL"),
-    DCAT + "mediaType": ("typ pliku", "media type"), DCAT + "byteSize": ("rozmiar w bajtach", "size in bytes"),
-    DCAT + "contactPoint": ("kontakt", "contact point"), DCAT + "keyword": ("słowo kluczowe", "keyword"),
-    DCAT + "theme": ("temat", "theme"), DCAT + "landingPage": ("strona zbioru", "landing page"),
+    DCAT + "dataset": ("zbiór danych", "dataset"),
+    DCAT + "distribution": ("dystrybucja", "distribution"),
+    DCAT + "downloadURL": ("adres pobrania", "download URL"),
+    DCAT + "accessURL": ("adres dostępu", "access URL"),
+    DCAT + "mediaType": ("typ pliku", "media type"),
+    DCAT + "byteSize": ("rozmiar w bajtach", "size in bytes"),
+    DCAT + "contactPoint": ("kontakt", "contact point"),
+    DCAT + "keyword": ("słowo kluczowe", "keyword"),
+    DCAT + "theme": ("temat", "theme"),
+    DCAT + "landingPage": ("strona zbioru", "landing page"),
     DCAT + "version": ("wersja", "version"),
-    GEO + "hasGeometry": ("geometria", "geometry"), GEO + "asWKT": ("geometria (WKT)", "geometry (WKT)"),
+    GEO + "hasGeometry": ("geometria", "geometry"),
+    GEO + "asWKT": ("geometria (WKT)", "geometry (WKT)"),
     # The catalogue and VoID descriptions (dataset, distributions, SPARQL service).
-    DCTERMS + "accessRights": ("prawa dostępu", "access rights"), DCTERMS + "creator": ("autor", "creator"),
-    DCTERMS + "date": ("data", "date"), DCTERMS + "provenance": ("pochodzenie danych", "provenance"),
-    DCTERMS + "type": ("typ", "type"), RDFS + "seeAlso": ("zobacz też", "see also"),
+    DCTERMS + "accessRights": ("prawa dostępu", "access rights"),
+    DCTERMS + "creator": ("autor", "creator"),
+    DCTERMS + "date": ("data", "date"),
+    DCTERMS + "provenance": ("pochodzenie danych", "provenance"),
+    DCTERMS + "type": ("typ", "type"),
+    RDFS + "seeAlso": ("zobacz też", "see also"),
     DCAT + "endpointDescription": ("opis usługi", "endpoint description"),
     DCAT + "endpointURL": ("adres usługi", "endpoint URL"),
     DCAT + "hasCurrentVersion": ("bieżąca wersja", "current version"),
-    DCAT + "servesDataset": ("udostępnia zbiór", "serves dataset"), DCAT + "service": ("usługa danych", "data service"),
+    DCAT + "servesDataset": ("udostępnia zbiór", "serves dataset"),
+    DCAT + "service": ("usługa danych", "data service"),
     DCAT + "themeTaxonomy": ("słownik tematów", "theme taxonomy"),
     ADMS + "versionNotes": ("opis wersji", "version notes"),
-    VOID + "class": ("klasa", "class"), VOID + "classPartition": ("podzbiór według klasy", "class partition"),
-    VOID + "classes": ("liczba klas", "number of classes"), VOID + "dataDump": ("zrzut danych", "data dump"),
+    VOID + "class": ("klasa", "class"),
+    VOID + "classPartition": ("podzbiór według klasy", "class partition"),
+    VOID + "classes": ("liczba klas", "number of classes"),
+    VOID + "dataDump": ("zrzut danych", "data dump"),
     VOID + "distinctObjects": ("liczba różnych obiektów", "distinct objects"),
     VOID + "distinctSubjects": ("liczba różnych podmiotów", "distinct subjects"),
     VOID + "entities": ("liczba zasobów", "number of entities"),
-    VOID + "exampleResource": ("przykładowy zasób", "example resource"), VOID + "feature": ("cecha", "feature"),
-    VOID + "properties": ("liczba właściwości", "number of properties"), VOID + "property": ("właściwość", "property"),
+    VOID + "exampleResource": ("przykładowy zasób", "example resource"),
+    VOID + "feature": ("cecha", "feature"),
+    VOID + "properties": ("liczba właściwości", "number of properties"),
+    VOID + "property": ("właściwość", "property"),
     VOID + "propertyPartition": ("podzbiór według właściwości", "property partition"),
-    VOID + "sparqlEndpoint": ("punkt dostępowy SPARQL", "SPARQL endpoint"), VOID + "subset": ("podzbiór", "subset"),
-    VOID + "triples": ("liczba trójek", "number of triples"), VOID + "uriSpace": ("przestrzeń adresów URI", "URI space"),
+    VOID + "sparqlEndpoint": ("punkt dostępowy SPARQL", "SPARQL endpoint"),
+    VOID + "subset": ("podzbiór", "subset"),
+    VOID + "triples": ("liczba trójek", "number of triples"),
+    VOID + "uriSpace": ("przestrzeń adresów URI", "URI space"),
     VOID + "vocabulary": ("słownik", "vocabulary"),
-    VCARD + "fn": ("nazwa", "name"), VCARD + "hasAddress": ("adres", "address"), VCARD + "hasEmail": ("e-mail", "e-mail"),
-    VCARD + "street-address": ("ulica i numer", "street address"), VCARD + "postal-code": ("kod pocztowy", "postal code"),
-    VCARD + "locality": ("miejscowość", "locality"), VCARD + "country-name": ("kraj", "country"),
-    FOAF + "homepage": ("strona główna", "home page"), FOAF + "name": ("nazwa", "name"),
-    FOAF + "page": ("strona", "page"), FOAF + "primaryTopic": ("główny temat", "primary topic"),
-    PROV + "atLocation": ("miejsce", "location"), PROV + "used": ("wykorzystano", "used"),
+    VCARD + "fn": ("nazwa", "name"),
+    VCARD + "hasAddress": ("adres", "address"),
+    VCARD + "hasEmail": ("e-mail", "e-mail"),
+    VCARD + "street-address": ("ulica i numer", "street address"),
+    VCARD + "postal-code": ("kod pocztowy", "postal code"),
+    VCARD + "locality": ("miejscowość", "locality"),
+    VCARD + "country-name": ("kraj", "country"),
+    FOAF + "homepage": ("strona główna", "home page"),
+    FOAF + "name": ("nazwa", "name"),
+    FOAF + "page": ("strona", "page"),
+    FOAF + "primaryTopic": ("główny temat", "primary topic"),
+    PROV + "atLocation": ("miejsce", "location"),
+    PROV + "used": ("wykorzystano", "used"),
     PROV + "wasDerivedFrom": ("pochodzi z", "derived from"),
-    SPDX + "checksum": ("suma kontrolna", "checksum"), SPDX + "algorithm": ("algorytm", "algorithm"),
+    SPDX + "checksum": ("suma kontrolna", "checksum"),
+    SPDX + "algorithm": ("algorytm", "algorithm"),
     SPDX + "checksumValue": ("wartość sumy kontrolnej", "checksum value"),
     DCATAP + "availability": ("planowana dostępność", "planned availability"),
 }
@@ -146,7 +211,7 @@ def kind_of(iri: str, base: str) -> tuple[str, str]:
     """
     if not iri.startswith(base):
         return "", ""
-    path = iri[len(base):]
+    path = iri[len(base) :]
     head, _, rest = path.partition("/")
     if head in ("space", "venue", "institution", "practice", "district") and rest and "/" not in rest:
         return head, rest
@@ -165,7 +230,7 @@ def compact(iri: str) -> str:
     """
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and iri != namespace:
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -186,7 +251,7 @@ def sections(index: Index, iri: str, lang: str, link: Callable[[str], str]) -> l
         node = index.nodes.get(part)
         if node is None:
             continue
-        anchor = part[len(iri) + 1:] if part != iri else ""
+        anchor = part[len(iri) + 1 :] if part != iri else ""
         held_by = property_label(index, holders[part], lang) if part in holders else ""
         section = Section(anchor, index.label(part, lang) or held_by or compact(part))
         rows: list[Row] = []
@@ -233,12 +298,14 @@ def _values(index: Index, node: Node, predicate: str, iri: str, lang: str, link:
         elif isinstance(term, ox.NamedNode):
             target = term.value
             if target.startswith(iri + "#"):
-                out.append(Value(index.label(target, lang) or target[len(iri):], href=target[len(iri):]))
+                out.append(Value(index.label(target, lang) or target[len(iri) :], href=target[len(iri) :]))
             elif target.startswith(index.base):
                 out.append(Value(index.label(target, lang) or compact(target), href=link(target)))
             else:
                 label = index.label(target, lang) or compact(target)
-                out.append(Value(label, href=target if target.startswith(("http://", "https://")) else "", external=True))
+                out.append(
+                    Value(label, href=target if target.startswith(("http://", "https://")) else "", external=True)
+                )
     return out
 
 

@@ -11,9 +11,20 @@ from pathlib import Path
 from flask import Request, Response
 
 # Headers a browser script may read from our answers (CORS).
-EXPOSED = ("Content-Length", "Content-Location", "ETag", "Last-Modified", "Link", "Location", "Vary",
-           "X-KFL-Results-Truncated", "X-KFL-Results-Limit", "X-KFL-Results-Byte-Limit", "X-KFL-Result-Rows",
-           "X-KFL-Release")
+EXPOSED = (
+    "Content-Length",
+    "Content-Location",
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Location",
+    "Vary",
+    "X-KFL-Results-Truncated",
+    "X-KFL-Results-Limit",
+    "X-KFL-Results-Byte-Limit",
+    "X-KFL-Result-Rows",
+    "X-KFL-Release",
+)
 
 
 def release_name() -> str:
@@ -65,10 +76,19 @@ def gzipped(data: bytes) -> bytes:
 
 
 _MEDIA_TYPES = {
-    ".ttl": "text/turtle", ".nt": "application/n-triples", ".nq": "application/n-quads",
-    ".trig": "application/trig", ".jsonld": "application/ld+json", ".json": "application/json",
-    ".csv": "text/csv", ".geojson": "application/geo+json", ".rdf": "application/rdf+xml",
-    ".xml": "application/xml", ".html": "text/html", ".txt": "text/plain", ".md": "text/markdown",
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".jsonld": "application/ld+json",
+    ".json": "application/json",
+    ".csv": "text/csv",
+    ".geojson": "application/geo+json",
+    ".rdf": "application/rdf+xml",
+    ".xml": "application/xml",
+    ".html": "text/html",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
 }
 
 

@@ -147,7 +147,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nie udało się wczytać podkładu mapy; znaczniki sal są widoczne.",
         "The map background could not be loaded; the markers are still shown.",
     ),
-    "map_unavailable": ("Mapa jest niedostępna. Lista wyników działa bez niej.", "The map is unavailable. The list works without it."),
+    "map_unavailable": (
+        "Mapa jest niedostępna. Lista wyników działa bez niej.",
+        "The map is unavailable. The list works without it.",
+    ),
     "map_missing": (
         "Sale bez współrzędnych są na liście, ale nie na mapie; jest ich: {n}.",
         "Rooms without coordinates are in the list but not on the map; there are {n} of them.",
@@ -166,7 +169,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "opening_hours": ("Godziny otwarcia", "Opening hours"),
     "accessibility": ("Dostępność", "Accessibility"),
     "step_free_yes": ("Wejście bez schodów (dostępne dla wózków).", "Step-free entrance (wheelchair accessible)."),
-    "step_free_no": ("Wejście ze schodami (niedostępne dla wózków).", "Entrance with steps (not wheelchair accessible)."),
+    "step_free_no": (
+        "Wejście ze schodami (niedostępne dla wózków).",
+        "Entrance with steps (not wheelchair accessible).",
+    ),
     "step_free_unknown": (
         "Zestawienie nie mówi jeszcze, czy do budynku można wejść bez schodów; zapytaj instytucję.",
         "The summary does not yet say whether the building has step-free access; ask the institution.",
@@ -237,7 +243,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "A SPARQL 1.1 endpoint answers queries over the same data that these pages show:",
     ),
     "changes": ("Zmiany między wydaniami", "Changes between releases"),
-    "changes_text": ("Co zmieniło się w danych od poprzedniego wydania:", "What changed in the data since the previous release:"),
+    "changes_text": (
+        "Co zmieniło się w danych od poprzedniego wydania:",
+        "What changed in the data since the previous release:",
+    ),
     "contact_point": ("Kontakt w sprawie danych", "Contact about the data"),
     "contact_point_missing": (
         "Adres e-mail do spraw danych nie został jeszcze opublikowany.",
@@ -246,7 +255,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "counts": ("Co zawierają dane", "What the data holds"),
     "count_institutions": ("Instytucje: {n}", "Institutions: {n}"),
     "count_venues": ("Lokalizacje: {n}", "Venues: {n}"),
-    "count_spaces": ("Sale: {n} (w tym wpisy przykładowe: {examples})", "Rooms: {n} (illustrative records among them: {examples})"),
+    "count_spaces": (
+        "Sale: {n} (w tym wpisy przykładowe: {examples})",
+        "Rooms: {n} (illustrative records among them: {examples})",
+    ),
     "count_practices": ("Dobre praktyki: {n}", "Good practices: {n}"),
     "vocabularies": ("Słowniki", "Vocabularies"),
     "release": ("Wydanie", "Release"),
@@ -282,16 +294,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "organiser_ngo": ("Organizacja pozarządowa", "Non-governmental organisation"),
     "held_in": ("Miejsce", "Place"),
     "external_link": ("(strona zewnętrzna)", "(external site)"),
-    "err_text_long": ("Tekst wyszukiwania jest za długi; użyto pierwszych 200 znaków.", "The search text is too long; its first 200 characters were used."),
-    "err_choice": ("„{value}” nie jest jedną z wartości pola „{field}”; ten filtr pominięto.", "“{value}” is not one of the values of “{field}”; this filter was left out."),
-    "err_people": ("„{value}” nie jest liczbą osób; wpisz liczbę całkowitą, np. 20.", "“{value}” is not a number of people; enter a whole number such as 20."),
-    "err_flag": ("„{value}” nie jest wartością pola „{field}”; zaznacz pole albo je odznacz.", "“{value}” is not a value of “{field}”; tick the box or leave it empty."),
+    "err_text_long": (
+        "Tekst wyszukiwania jest za długi; użyto pierwszych 200 znaków.",
+        "The search text is too long; its first 200 characters were used.",
+    ),
+    "err_choice": (
+        "„{value}” nie jest jedną z wartości pola „{field}”; ten filtr pominięto.",
+        "“{value}” is not one of the values of “{field}”; this filter was left out.",
+    ),
+    "err_people": (
+        "„{value}” nie jest liczbą osób; wpisz liczbę całkowitą, np. 20.",
+        "“{value}” is not a number of people; enter a whole number such as 20.",
+    ),
+    "err_flag": (
+        "„{value}” nie jest wartością pola „{field}”; zaznacz pole albo je odznacz.",
+        "“{value}” is not a value of “{field}”; tick the box or leave it empty.",
+    ),
 }
 
 # Opening-hours day codes (schema.org form) in each language.
 DAYS = {
-    "Mo": ("pon.", "Mon"), "Tu": ("wt.", "Tue"), "We": ("śr.", "Wed"), "Th": ("czw.", "Thu"),
-    "Fr": ("pt.", "Fri"), "Sa": ("sob.", "Sat"), "Su": ("niedz.", "Sun"),
+    "Mo": ("pon.", "Mon"),
+    "Tu": ("wt.", "Tue"),
+    "We": ("śr.", "Wed"),
+    "Th": ("czw.", "Thu"),
+    "Fr": ("pt.", "Fri"),
+    "Sa": ("sob.", "Sat"),
+    "Su": ("niedz.", "Sun"),
 }
 
 

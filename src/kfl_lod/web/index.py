@@ -256,6 +256,7 @@ class Index:
 
 # --- building ------------------------------------------------------------------------------
 
+
 def _nodes(store: ox.Store) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     for row in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
@@ -270,7 +271,9 @@ def _nodes(store: ox.Store) -> dict[str, Node]:
 
 
 def _of_type(nodes: dict[str, Node], iri_type: str, prefix: str) -> list[Node]:
-    return [n for iri, n in sorted(nodes.items()) if iri.startswith(prefix) and "#" not in iri and iri_type in n.types()]
+    return [
+        n for iri, n in sorted(nodes.items()) if iri.startswith(prefix) and "#" not in iri and iri_type in n.types()
+    ]
 
 
 def build_index(store: ox.Store, base: str) -> Index:
@@ -282,10 +285,10 @@ def build_index(store: ox.Store, base: str) -> Index:
     schemes: dict[str, Scheme] = {}
     concepts: dict[str, Concept] = {}
     for node in _of_type(nodes, SKOS + "ConceptScheme", base + "vocab/"):
-        slug = node.iri[len(base + "vocab/"):]
+        slug = node.iri[len(base + "vocab/") :]
         schemes[slug] = Scheme(node.iri, slug, node.texts(SKOS + "prefLabel"))
     for node in _of_type(nodes, SKOS + "Concept", base + "vocab/"):
-        scheme_slug, _, slug = node.iri[len(base + "vocab/"):].partition("/")
+        scheme_slug, _, slug = node.iri[len(base + "vocab/") :].partition("/")
         concept = Concept(node.iri, scheme_slug, slug, node.texts(SKOS + "prefLabel"), node.texts(SKOS + "definition"))
         concepts[node.iri] = concept
         if scheme_slug in schemes:
@@ -293,14 +296,16 @@ def build_index(store: ox.Store, base: str) -> Index:
     for scheme in schemes.values():
         # The order of vocab.py (e.g. free use before paid rental); unknown concepts last.
         order = SCHEMES[scheme.slug].slugs() if scheme.slug in SCHEMES else []
-        scheme.concepts.sort(key=lambda c: (order.index(c.slug) if c.slug in order else len(order), fold(c.label("pl"))))
+        scheme.concepts.sort(
+            key=lambda c: (order.index(c.slug) if c.slug in order else len(order), fold(c.label("pl")))
+        )
 
     # Concept IRIs in scheme order, so lists of modes or equipment read as in the vocabulary.
     rank = {c.iri: n for scheme in schemes.values() for n, c in enumerate(scheme.concepts)}
 
     districts: list[District] = []
     for node in _of_type(nodes, SCHEMA + "AdministrativeArea", base + "district/"):
-        tail = node.iri[len(base + "district/"):]
+        tail = node.iri[len(base + "district/") :]
         if tail.isdigit():
             districts.append(District(node.iri, int(tail), node.texts(SCHEMA + "name")))
     districts.sort(key=lambda d: d.number)
@@ -310,25 +315,40 @@ def build_index(store: ox.Store, base: str) -> Index:
     for node in _of_type(nodes, SCHEMA + "Organization", base + "institution/"):
         contact = nodes.get(node.ref(SCHEMA + "contactPoint")) or empty
         institutions[node.iri] = Institution(
-            iri=node.iri, id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
-            name=node.text(SCHEMA + "name"), short_name=node.text(SCHEMA + "alternateName"),
-            type=node.ref(SCHEMA + "additionalType"), description=node.text(SCHEMA + "description"),
-            website=node.ref(SCHEMA + "url"), email=node.text(SCHEMA + "email"), phone=node.text(SCHEMA + "telephone"),
-            contact_name=contact.text(SCHEMA + "name"), contact_email=contact.text(SCHEMA + "email"),
-            contact_phone=contact.text(SCHEMA + "telephone"), same_as=node.refs(SCHEMA + "sameAs"),
+            iri=node.iri,
+            id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
+            name=node.text(SCHEMA + "name"),
+            short_name=node.text(SCHEMA + "alternateName"),
+            type=node.ref(SCHEMA + "additionalType"),
+            description=node.text(SCHEMA + "description"),
+            website=node.ref(SCHEMA + "url"),
+            email=node.text(SCHEMA + "email"),
+            phone=node.text(SCHEMA + "telephone"),
+            contact_name=contact.text(SCHEMA + "name"),
+            contact_email=contact.text(SCHEMA + "email"),
+            contact_phone=contact.text(SCHEMA + "telephone"),
+            same_as=node.refs(SCHEMA + "sameAs"),
         )
 
     venues: dict[str, Venue] = {}
     for node in _of_type(nodes, kfl + "Venue", base + "venue/"):
         address = nodes.get(node.ref(SCHEMA + "address")) or empty
         geo = nodes.get(node.ref(SCHEMA + "geo")) or empty
-        district = next((district_by_iri[i] for i in node.refs(SCHEMA + "containedInPlace") if i in district_by_iri), None)
+        district = next(
+            (district_by_iri[i] for i in node.refs(SCHEMA + "containedInPlace") if i in district_by_iri), None
+        )
         venues[node.iri] = Venue(
-            iri=node.iri, id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
-            name=node.text(SCHEMA + "name"), street=address.text(SCHEMA + "streetAddress"),
-            postal_code=address.text(SCHEMA + "postalCode"), locality=address.text(SCHEMA + "addressLocality"),
-            district=district, latitude=geo.number(SCHEMA + "latitude"), longitude=geo.number(SCHEMA + "longitude"),
-            step_free=node.boolean(kfl + "stepFreeAccess"), opening_hours=node.text(SCHEMA + "openingHours"),
+            iri=node.iri,
+            id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
+            name=node.text(SCHEMA + "name"),
+            street=address.text(SCHEMA + "streetAddress"),
+            postal_code=address.text(SCHEMA + "postalCode"),
+            locality=address.text(SCHEMA + "addressLocality"),
+            district=district,
+            latitude=geo.number(SCHEMA + "latitude"),
+            longitude=geo.number(SCHEMA + "longitude"),
+            step_free=node.boolean(kfl + "stepFreeAccess"),
+            opening_hours=node.text(SCHEMA + "openingHours"),
         )
     for institution in institutions.values():
         for venue_iri in nodes[institution.iri].refs(SCHEMA + "location"):
@@ -345,15 +365,22 @@ def build_index(store: ox.Store, base: str) -> Index:
             continue  # SHACL guarantees a venue; a space without one cannot be shown
         size = nodes.get(node.ref(SCHEMA + "floorSize")) or empty
         space = Space(
-            iri=node.iri, id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
-            name=node.text(SCHEMA + "name"), description=node.text(SCHEMA + "description"),
+            iri=node.iri,
+            id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
+            name=node.text(SCHEMA + "name"),
+            description=node.text(SCHEMA + "description"),
             type=node.ref(kfl + "spaceType"),
             modes=sorted(node.refs(kfl + "sharingMode"), key=lambda i: (rank.get(i, len(rank)), i)),
             equipment=sorted(node.refs(kfl + "equipment"), key=lambda i: (rank.get(i, len(rank)), i)),
-            capacity=node.integer(SCHEMA + "maximumAttendeeCapacity"), area=size.number(SCHEMA + "value"),
-            free=node.boolean(SCHEMA + "isAccessibleForFree"), conditions=node.text(kfl + "conditions"),
-            verified=node.text(kfl + "lastVerified"), illustrative=bool(node.boolean(kfl + "illustrative")),
-            sources=node.refs(DCTERMS + "source"), venue=venue, institution=venue.institution,
+            capacity=node.integer(SCHEMA + "maximumAttendeeCapacity"),
+            area=size.number(SCHEMA + "value"),
+            free=node.boolean(SCHEMA + "isAccessibleForFree"),
+            conditions=node.text(kfl + "conditions"),
+            verified=node.text(kfl + "lastVerified"),
+            illustrative=bool(node.boolean(kfl + "illustrative")),
+            sources=node.refs(DCTERMS + "source"),
+            venue=venue,
+            institution=venue.institution,
         )
         space.haystack = _haystack(space, concepts)
         spaces[node.iri] = space
@@ -367,11 +394,16 @@ def build_index(store: ox.Store, base: str) -> Index:
         organisers = node.refs(SCHEMA + "organizer")
         organisation = next((nodes[o] for o in organisers if o.startswith(node.iri + "#") and o in nodes), empty)
         practice = Practice(
-            iri=node.iri, id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
-            title=node.text(SCHEMA + "name"), description=node.text(SCHEMA + "description"),
-            date=node.text(SCHEMA + "startDate"), url=node.ref(SCHEMA + "url"),
-            organisation=organisation.text(SCHEMA + "name"), illustrative=bool(node.boolean(kfl + "illustrative")),
-            space=space, institution=next((institutions[o] for o in organisers if o in institutions), None),
+            iri=node.iri,
+            id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
+            title=node.text(SCHEMA + "name"),
+            description=node.text(SCHEMA + "description"),
+            date=node.text(SCHEMA + "startDate"),
+            url=node.ref(SCHEMA + "url"),
+            organisation=organisation.text(SCHEMA + "name"),
+            illustrative=bool(node.boolean(kfl + "illustrative")),
+            space=space,
+            institution=next((institutions[o] for o in organisers if o in institutions), None),
         )
         practices[node.iri] = practice
         if space is not None:

@@ -42,27 +42,45 @@ DIRECT = ("sparql", "changes", "dumps/", ".well-known/")
 # EU licence vocabulary IRIs we can name in words.
 LICENCES = {
     "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0": (
-        "Creative Commons Uznanie autorstwa 4.0 (CC BY 4.0)", "Creative Commons Attribution 4.0 (CC BY 4.0)",
-        "https://creativecommons.org/licenses/by/4.0/deed.pl"),
+        "Creative Commons Uznanie autorstwa 4.0 (CC BY 4.0)",
+        "Creative Commons Attribution 4.0 (CC BY 4.0)",
+        "https://creativecommons.org/licenses/by/4.0/deed.pl",
+    ),
     "http://publications.europa.eu/resource/authority/licence/CC0": (
-        "Creative Commons CC0 1.0 (domena publiczna)", "Creative Commons CC0 1.0 (public domain)",
-        "https://creativecommons.org/publicdomain/zero/1.0/deed.pl"),
+        "Creative Commons CC0 1.0 (domena publiczna)",
+        "Creative Commons CC0 1.0 (public domain)",
+        "https://creativecommons.org/publicdomain/zero/1.0/deed.pl",
+    ),
 }
 # What each published file is, for the download list.
 FILES = {
-    "kfl.ttl": ("Turtle (RDF)", "text/turtle"), "kfl.nt": ("N-Triples (RDF)", "application/n-triples"),
-    "kfl.jsonld": ("JSON-LD", "application/ld+json"), "context.jsonld": ("JSON-LD @context", "application/ld+json"),
-    "kfl.csv": ("CSV", "text/csv"), "kfl.csv-metadata.json": ("CSV on the Web (metadata)", "application/csvm+json"),
-    "kfl.geojson": ("GeoJSON", "application/geo+json"), "catalog.ttl": ("DCAT-AP (Turtle)", "text/turtle"),
-    "catalog.jsonld": ("DCAT-AP (JSON-LD)", "application/ld+json"), "catalog.rdf": ("DCAT-AP (RDF/XML)", "application/rdf+xml"),
-    "catalog.nt": ("DCAT-AP (N-Triples)", "application/n-triples"), "void.ttl": ("VoID (Turtle)", "text/turtle"),
+    "kfl.ttl": ("Turtle (RDF)", "text/turtle"),
+    "kfl.nt": ("N-Triples (RDF)", "application/n-triples"),
+    "kfl.jsonld": ("JSON-LD", "application/ld+json"),
+    "context.jsonld": ("JSON-LD @context", "application/ld+json"),
+    "kfl.csv": ("CSV", "text/csv"),
+    "kfl.csv-metadata.json": ("CSV on the Web (metadata)", "application/csvm+json"),
+    "kfl.geojson": ("GeoJSON", "application/geo+json"),
+    "catalog.ttl": ("DCAT-AP (Turtle)", "text/turtle"),
+    "catalog.jsonld": ("DCAT-AP (JSON-LD)", "application/ld+json"),
+    "catalog.rdf": ("DCAT-AP (RDF/XML)", "application/rdf+xml"),
+    "catalog.nt": ("DCAT-AP (N-Triples)", "application/n-triples"),
+    "void.ttl": ("VoID (Turtle)", "text/turtle"),
     "void.nt": ("VoID (N-Triples)", "application/n-triples"),
-    "shacl-report.ttl": ("SHACL report (Turtle)", "text/turtle"), "SHA256SUMS": ("SHA-256", "text/plain"),
+    "shacl-report.ttl": ("SHACL report (Turtle)", "text/turtle"),
+    "SHA256SUMS": ("SHA-256", "text/plain"),
 }
 # Search parameter -> the interface text naming it.
 PARAM_LABELS = {
-    search.Q: "q", search.DISTRICT: "district", search.TYPE: "type", search.PEOPLE: "people", search.FREE: "free",
-    search.MODE: "modes", search.EQUIPMENT: "equipment", search.STEP_FREE: "step_free", search.HIDE_EXAMPLES: "hide_examples",
+    search.Q: "q",
+    search.DISTRICT: "district",
+    search.TYPE: "type",
+    search.PEOPLE: "people",
+    search.FREE: "free",
+    search.MODE: "modes",
+    search.EQUIPMENT: "equipment",
+    search.STEP_FREE: "step_free",
+    search.HIDE_EXAMPLES: "hide_examples",
 }
 
 
@@ -111,16 +129,20 @@ class Page:
         if not iri.startswith(self.index.base):
             return iri
         thing, _, fragment = iri.partition("#")
-        rest = thing[len(self.index.base):]
+        rest = thing[len(self.index.base) :]
         anchor = f"#{fragment}" if fragment else ""
         if thing not in self.index.nodes or rest == "" or rest.startswith(DIRECT):
             # Served by a route of its own (home, SPARQL, changes, files), not as a described thing.
-            return self._keep(self.base_path + rest) + anchor if rest in ("", "changes") else self.base_path + rest + anchor
+            return (
+                self._keep(self.base_path + rest) + anchor
+                if rest in ("", "changes")
+                else self.base_path + rest + anchor
+            )
         return self._keep(self.base_path + rest + ".html") + anchor
 
     def document(self, iri: str, extension: str) -> str:
         """The path of a thing's document in another format (.ttl, .jsonld, .nt)."""
-        return self.base_path + iri[len(self.index.base):] + extension
+        return self.base_path + iri[len(self.index.base) :] + extension
 
     def static(self, name: str) -> str:
         return self.base_path + "static/" + name
@@ -148,8 +170,9 @@ class Page:
 
     def respond(self, template: str, status: int = 200, **values: object) -> Response:
         values.setdefault("points", [])
-        body = render_template(f"pages/{template}", page=self, t=self.t, lang=self.lang, tiles=TILES,
-                               attribution=ATTRIBUTION, **values)
+        body = render_template(
+            f"pages/{template}", page=self, t=self.t, lang=self.lang, tiles=TILES, attribution=ATTRIBUTION, **values
+        )
         response = make_response(body, status)
         response.headers["Content-Language"] = self.lang
         response.headers["Content-Security-Policy"] = CSP
@@ -172,10 +195,16 @@ def current_index() -> Index:
 def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
     """Map points of venues (those with coordinates), each listing its spaces."""
     return [
-        {"lat": v.latitude, "lon": v.longitude, "name": v.name, "url": page.link(v.iri),
-         "institution": v.institution.name if v.institution else "",
-         "spaces": [{"name": s.name, "url": page.link(s.iri), "illustrative": s.illustrative} for s in v.spaces]}
-        for v in venues if v.on_map
+        {
+            "lat": v.latitude,
+            "lon": v.longitude,
+            "name": v.name,
+            "url": page.link(v.iri),
+            "institution": v.institution.name if v.institution else "",
+            "spaces": [{"name": s.name, "url": page.link(s.iri), "illustrative": s.illustrative} for s in v.spaces],
+        }
+        for v in venues
+        if v.on_map
     ]
 
 
@@ -185,6 +214,7 @@ def release_version() -> str:
 
 
 # --- search (the home page) ------------------------------------------------------------------
+
 
 def search_page() -> Response:
     page = Page()
@@ -196,8 +226,17 @@ def search_page() -> Response:
     key = "unknown_excluded" if len(result.unknown) == 1 else "unknown_excluded_many"
     unknown = [page.t(key, n=result.unknown_total, what=what)] if result.unknown_total else []
     return page.respond(
-        "search.html", 400 if problems else 200, query=query, result=result, problems=messages, unknown=unknown,
-        points=points, missing=missing, facets=_facets(page.index), P=search, results_anchor=RESULTS_ANCHOR,
+        "search.html",
+        400 if problems else 200,
+        query=query,
+        result=result,
+        problems=messages,
+        unknown=unknown,
+        points=points,
+        missing=missing,
+        facets=_facets(page.index),
+        P=search,
+        results_anchor=RESULTS_ANCHOR,
     )
 
 
@@ -224,14 +263,19 @@ def map_points(page: Page, spaces: list[Space]) -> tuple[list[dict], int]:
         point = points.get(venue.iri)
         if point is None:
             point = points[venue.iri] = {
-                "lat": venue.latitude, "lon": venue.longitude, "name": venue.name, "url": page.link(venue.iri),
-                "institution": space.institution.name if space.institution else "", "spaces": [],
+                "lat": venue.latitude,
+                "lon": venue.longitude,
+                "name": venue.name,
+                "url": page.link(venue.iri),
+                "institution": space.institution.name if space.institution else "",
+                "spaces": [],
             }
         point["spaces"].append({"name": space.name, "url": page.link(space.iri), "illustrative": space.illustrative})
     return list(points.values()), missing
 
 
 # --- good practices and about ------------------------------------------------------------------
+
 
 def practices_page() -> Response:
     page = Page()
@@ -251,17 +295,34 @@ def about_page() -> Response:
         for path in sorted(folder.iterdir()):
             if path.is_file() and not path.name.startswith("."):
                 kind = FILES.get(path.name, (path.suffix.lstrip(".").upper() or path.name, ""))
-                files.append({"name": path.name, "label": breakable(path.name), "format": kind[0], "size": _size(path.stat().st_size),
-                              "url": page.base_path + "dumps/" + path.name})
+                files.append(
+                    {
+                        "name": path.name,
+                        "label": breakable(path.name),
+                        "format": kind[0],
+                        "size": _size(path.stat().st_size),
+                        "url": page.base_path + "dumps/" + path.name,
+                    }
+                )
     counts = {
-        "institutions": len(index.institutions), "venues": len(index.venues), "spaces": len(index.spaces),
-        "illustrative": sum(s.illustrative for s in index.spaces.values()), "practices": len(index.practices),
+        "institutions": len(index.institutions),
+        "venues": len(index.venues),
+        "spaces": len(index.spaces),
+        "illustrative": sum(s.illustrative for s in index.spaces.values()),
+        "practices": len(index.practices),
     }
     publisher = index.label(index.base + "organization/wydzial-kultury", page.lang)
     year = version[:4] if version[:4].isdigit() else ""
     return page.respond(
-        "about.html", version=version, licence=licence, files=files, counts=counts, publisher=publisher, year=year,
-        dataset=index.base + "dataset", schemes=list(index.schemes.values()),
+        "about.html",
+        version=version,
+        licence=licence,
+        files=files,
+        counts=counts,
+        publisher=publisher,
+        year=year,
+        dataset=index.base + "dataset",
+        schemes=list(index.schemes.values()),
         example=(
             "PREFIX schema: <https://schema.org/>\n"
             "SELECT ?space ?name ?capacity WHERE {\n"
@@ -293,6 +354,7 @@ def static_file(filename: str) -> Response:
 
 
 # --- one page per thing -------------------------------------------------------------------------
+
 
 def render_resource(iri: str) -> Response | None:
     """The HTML page of the thing ``iri`` names, or None if the release does not know it."""
@@ -335,11 +397,19 @@ def render_resource(iri: str) -> Response | None:
         return None
     title = describe.title(index, iri, page.lang)
     values.update(
-        iri=iri, kind=kind, title=title, illustrative=illustrative, version=release_version(),
-        sections=describe.sections(index, iri, page.lang, page.link), jsonld=describe.jsonld(index, iri),
+        iri=iri,
+        kind=kind,
+        title=title,
+        illustrative=illustrative,
+        version=release_version(),
+        sections=describe.sections(index, iri, page.lang, page.link),
+        jsonld=describe.jsonld(index, iri),
         correction=correction_link(page, title, iri, lines),
-        formats=[("Turtle", page.document(iri, ".ttl")), ("JSON-LD", page.document(iri, ".jsonld")),
-                 ("N-Triples", page.document(iri, ".nt"))],
+        formats=[
+            ("Turtle", page.document(iri, ".ttl")),
+            ("JSON-LD", page.document(iri, ".jsonld")),
+            ("N-Triples", page.document(iri, ".nt")),
+        ],
     )
     return page.respond(template, **values)
 
@@ -357,7 +427,9 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
         concept = index.concepts[iri]
         values["concept"] = concept
         values["scheme"] = index.schemes.get(concept.scheme)
-        param = {"space-type": search.TYPE, "sharing-mode": search.MODE, "equipment": search.EQUIPMENT}.get(concept.scheme)
+        param = {"space-type": search.TYPE, "sharing-mode": search.MODE, "equipment": search.EQUIPMENT}.get(
+            concept.scheme
+        )
         if param:
             values["search_link"] = page.url("search", [(param, concept.slug)])
     return values
@@ -366,11 +438,13 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
 def _space_lines(page: Page, space: Space) -> list[str]:
     t = page.t
     venue = ", ".join(p for p in (space.venue.name, space.venue.address) if p)
-    lines = [f"{t('institution')}: {space.institution.name if space.institution else t('not_stated')}",
-             f"{t('venue')}: {venue or t('not_stated')}",
-             f"{t('type')}: {page.label(space.type)}",
-             f"{t('capacity')}: {t('people_n', n=space.capacity) if space.capacity is not None else t('not_stated')}",
-             f"{t('sharing')}: {', '.join(page.label(m) for m in space.modes) or t('not_stated')}"]
+    lines = [
+        f"{t('institution')}: {space.institution.name if space.institution else t('not_stated')}",
+        f"{t('venue')}: {venue or t('not_stated')}",
+        f"{t('type')}: {page.label(space.type)}",
+        f"{t('capacity')}: {t('people_n', n=space.capacity) if space.capacity is not None else t('not_stated')}",
+        f"{t('sharing')}: {', '.join(page.label(m) for m in space.modes) or t('not_stated')}",
+    ]
     return lines
 
 
@@ -379,8 +453,19 @@ def correction_link(page: Page, title: str, iri: str, lines: list[str]) -> str:
     email = page.settings.contact_email.strip()
     if not email:
         return ""
-    body = "\r\n".join([page.t("correction_body_intro"), "", title, iri, request.url, *[line for line in lines if line],
-                        "", page.t("correction_body_ask"), ""])  # RFC 6068: line breaks are CRLF
+    body = "\r\n".join(
+        [
+            page.t("correction_body_intro"),
+            "",
+            title,
+            iri,
+            request.url,
+            *[line for line in lines if line],
+            "",
+            page.t("correction_body_ask"),
+            "",
+        ]
+    )  # RFC 6068: line breaks are CRLF
     subject = " ".join(page.t("correction_subject", name=title).split())  # a header: one line
     return f"mailto:{quote(email, safe='@')}?subject={quote(subject[:150], safe='')}&body={quote(body[:1500], safe='')}"
 
@@ -426,4 +511,3 @@ def _tel_filter(number: str) -> str:
 @bp.app_template_filter("kfl_mailto")
 def _mailto_filter(address: str) -> str:
     return mailto(address)
-

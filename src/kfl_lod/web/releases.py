@@ -46,7 +46,9 @@ VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$")
 FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DOCUMENT = re.compile(r"\.(html|ttl|nt|jsonld|rdf|json)$")
 RDF_TYPES = {
-    "text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
 
@@ -64,6 +66,7 @@ def _routes(state) -> None:
 
 
 # --- the publication's state, re-read when ``latest`` moves -------------------------------------
+
 
 def _published() -> Path:
     return Path(current_settings().published)
@@ -92,6 +95,7 @@ def _withdrawn() -> dict[str, dict[str, Any]]:
 
 # --- language ------------------------------------------------------------------------------------
 
+
 def _lang() -> str:
     asked = request.args.get("lang", "")
     if asked in ("pl", "en"):
@@ -102,29 +106,54 @@ def _lang() -> str:
 
 TEXTS = {
     "changes": ("Zmiany w danych", "Changes in the data"),
-    "intro": ("Każde wydanie danych ma wersję: datę i skrót zawartości. Tu widać, co zmieniło się między wydaniami.",
-              "Every release of the data has a version: its date and a short content hash. This page shows what "
-              "changed between releases."),
-    "version": ("Wersja", "Version"), "date": ("Data", "Date"), "summary": ("Co się zmieniło", "What changed"),
-    "details": ("szczegóły", "details"), "pruned": ("nie jest już przechowywane", "no longer kept"),
+    "intro": (
+        "Każde wydanie danych ma wersję: datę i skrót zawartości. Tu widać, co zmieniło się między wydaniami.",
+        "Every release of the data has a version: its date and a short content hash. This page shows what "
+        "changed between releases.",
+    ),
+    "version": ("Wersja", "Version"),
+    "date": ("Data", "Date"),
+    "summary": ("Co się zmieniło", "What changed"),
+    "details": ("szczegóły", "details"),
+    "pruned": ("nie jest już przechowywane", "no longer kept"),
     "withdrawn_all": ("Wpisy wycofane", "Withdrawn records"),
-    "withdrawn_intro": ("Ich adresy URI nadal działają: odpowiadają „410 Gone” z datą wycofania.",
-                        "Their URIs still work: they answer “410 Gone” with the date of withdrawal."),
-    "name": ("Nazwa", "Name"), "kind": ("Rodzaj", "Kind"), "withdrawn_in": ("Wycofano w wydaniu", "Withdrawn in release"),
-    "release": ("Wydanie", "Release"), "previous": ("Poprzednie wydanie", "Previous release"),
+    "withdrawn_intro": (
+        "Ich adresy URI nadal działają: odpowiadają „410 Gone” z datą wycofania.",
+        "Their URIs still work: they answer “410 Gone” with the date of withdrawal.",
+    ),
+    "name": ("Nazwa", "Name"),
+    "kind": ("Rodzaj", "Kind"),
+    "withdrawn_in": ("Wycofano w wydaniu", "Withdrawn in release"),
+    "release": ("Wydanie", "Release"),
+    "previous": ("Poprzednie wydanie", "Previous release"),
     "first": ("Pierwsze wydanie.", "First release."),
-    "added": ("Dodane", "Added"), "withdrawn": ("Wycofane", "Withdrawn"), "changed": ("Zmienione przestrzenie", "Changed spaces"),
-    "field": ("Pole", "Field"), "old": ("Poprzednio", "Before"), "new": ("Teraz", "Now"),
-    "none": ("brak", "none"), "json": ("Ten zapis jako JSON", "This record as JSON"),
-    "files": ("Pliki tego wydania", "Files of this release"), "all_changes": ("Wszystkie wydania", "All releases"),
+    "added": ("Dodane", "Added"),
+    "withdrawn": ("Wycofane", "Withdrawn"),
+    "changed": ("Zmienione przestrzenie", "Changed spaces"),
+    "field": ("Pole", "Field"),
+    "old": ("Poprzednio", "Before"),
+    "new": ("Teraz", "Now"),
+    "none": ("brak", "none"),
+    "json": ("Ten zapis jako JSON", "This record as JSON"),
+    "files": ("Pliki tego wydania", "Files of this release"),
+    "all_changes": ("Wszystkie wydania", "All releases"),
     "gone_title": ("Wpis wycofany", "Record withdrawn"),
-    "gone_text": ("Ten wpis był opublikowany, ale został wycofany z danych.", "This record was published, but has been "
-                  "withdrawn from the data."),
-    "gone_when": ("Wycofano w wydaniu {version} z dnia {date}; ostatnio był w wydaniu {last}.",
-                  "Withdrawn in release {version} of {date}; last present in release {last}."),
+    "gone_text": (
+        "Ten wpis był opublikowany, ale został wycofany z danych.",
+        "This record was published, but has been withdrawn from the data.",
+    ),
+    "gone_when": (
+        "Wycofano w wydaniu {version} z dnia {date}; ostatnio był w wydaniu {last}.",
+        "Withdrawn in release {version} of {date}; last present in release {last}.",
+    ),
     "home": ("Szukaj sali", "Find a room"),
-    "release_gone": ("To wydanie nie jest już przechowywane na serwerze.", "This release is no longer kept on the server."),
-    "institution": ("instytucja", "institution"), "venue": ("lokalizacja", "venue"), "space": ("przestrzeń", "space"),
+    "release_gone": (
+        "To wydanie nie jest już przechowywane na serwerze.",
+        "This release is no longer kept on the server.",
+    ),
+    "institution": ("instytucja", "institution"),
+    "venue": ("lokalizacja", "venue"),
+    "space": ("przestrzeń", "space"),
     "practice": ("dobra praktyka", "good practice"),
 }
 
@@ -201,12 +230,13 @@ def _page(title_key: str, body: str, status: int = 200, title: str | None = None
 
     def link(iri: str) -> str:
         """Our IRIs as paths on this server, whatever host it runs on."""
-        return base_path + iri[len(settings.base):] if iri.startswith(settings.base) else iri
+        return base_path + iri[len(settings.base) :] if iri.startswith(settings.base) else iri
 
     inner = render_template_string(body, t=t, lang=lang, base_path=base_path, link=link, **values)
     # The site's own layout (header, navigation, skip link, footer), as every other page.
-    response = Page().respond("framed.html", status, title=title or t(title_key), body=Markup(inner),
-                              links=values.get("links", []))
+    response = Page().respond(
+        "framed.html", status, title=title or t(title_key), body=Markup(inner), links=values.get("links", [])
+    )
     response.vary.update(("Accept", "Accept-Language"))
     return response
 
@@ -225,6 +255,7 @@ def _wants_json() -> bool:
 
 
 # --- views --------------------------------------------------------------------------------------
+
 
 def void_description() -> Response:
     """The VoID description, Turtle unless the client asks for another RDF format."""
@@ -274,8 +305,15 @@ def changes_index(as_json: bool = False) -> Response:
         kept = (_published() / RELEASES / release["version"] / changelog.CHANGES).is_file()
         releases.append({"version": release["version"], "date": release["date"], "notes": notes, "kept": kept})
     withdrawn = sorted(record["withdrawn_total"].items(), key=lambda kv: (kv[1]["date"], kv[0]), reverse=True)
-    return _conditional(_page("changes", INDEX, releases=releases, withdrawn=withdrawn,
-                              links=[("alternate", current_settings().base_path + "changes.json", "application/json")]))
+    return _conditional(
+        _page(
+            "changes",
+            INDEX,
+            releases=releases,
+            withdrawn=withdrawn,
+            links=[("alternate", current_settings().base_path + "changes.json", "application/json")],
+        )
+    )
 
 
 def release_changes(version: str) -> Response:
@@ -291,18 +329,32 @@ def release_changes(version: str) -> Response:
         if known is None:
             abort(404, f"No release {version}.")
         notes = changelog.notes(known)[0 if _lang() == "pl" else 1]
-        return _conditional(_page("release", "<p>{{ notes }}</p><p>{{ t('release_gone') }}</p>", 410,
-                                  title=f"{_t(_lang())('release')} {version}", notes=notes))
+        return _conditional(
+            _page(
+                "release",
+                "<p>{{ notes }}</p><p>{{ t('release_gone') }}</p>",
+                410,
+                title=f"{_t(_lang())('release')} {version}",
+                notes=notes,
+            )
+        )
     if as_json or _wants_json():
         response = Response((folder / changelog.CHANGES).read_bytes(), mimetype="application/json")
         response.vary.add("Accept")
         return _conditional(response)
     notes = changelog.notes(record["releases"][-1])[0 if _lang() == "pl" else 1]
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and FILE.match(p.name))
-    return _conditional(_page("release", DETAIL, title=f"{_t(_lang())('release')} {version}", record=record,
-                              notes=notes, files=files,
-                              links=[("alternate", f"{current_settings().base_path}changes/{version}.json",
-                                      "application/json")]))
+    return _conditional(
+        _page(
+            "release",
+            DETAIL,
+            title=f"{_t(_lang())('release')} {version}",
+            record=record,
+            notes=notes,
+            files=files,
+            links=[("alternate", f"{current_settings().base_path}changes/{version}.json", "application/json")],
+        )
+    )
 
 
 def release_file(version: str, name: str) -> Response:
@@ -312,13 +364,15 @@ def release_file(version: str, name: str) -> Response:
     folder = _published() / RELEASES / version
     if not (folder / name).is_file():
         abort(404, f"Release {version} has no file {name} (or is no longer kept).")
-    response = send_from_directory(folder, name, mimetype=media_type_of(name),
-                                   conditional=True, etag=True, max_age=86400)
+    response = send_from_directory(
+        folder, name, mimetype=media_type_of(name), conditional=True, etag=True, max_age=86400
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 # --- 410 Gone for withdrawn things ---------------------------------------------------------------
+
 
 @bp.before_app_request
 def _gone_if_withdrawn() -> Response | None:
@@ -329,7 +383,7 @@ def _gone_if_withdrawn() -> Response | None:
     path = request.path
     if not path.startswith(settings.base_path):
         return None
-    rest = DOCUMENT.sub("", path[len(settings.base_path):])
+    rest = DOCUMENT.sub("", path[len(settings.base_path) :])
     if "/" not in rest or rest.split("/", 1)[0] not in changelog.KINDS:
         return None
     iri = settings.base + rest

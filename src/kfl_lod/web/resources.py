@@ -35,8 +35,11 @@ bp = Blueprint("resources", __name__)
 
 # Document formats of a thing, by extension, in our order of preference for */*.
 DOCUMENTS: dict[str, formats.Format] = {
-    "html": formats.HTML, "ttl": formats.TURTLE, "nt": formats.NTRIPLES,
-    "jsonld": formats.JSONLD, "rdf": formats.RDFXML,
+    "html": formats.HTML,
+    "ttl": formats.TURTLE,
+    "nt": formats.NTRIPLES,
+    "jsonld": formats.JSONLD,
+    "rdf": formats.RDFXML,
 }
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 _CACHE_LOCK = threading.Lock()
@@ -68,9 +71,14 @@ class _Index:
         self.things = things(store, base)
         self.fragments = fragment_index(store)
         # Namespace IRIs the data uses (def/, named by void:vocabulary): they name their parent.
-        self.namespaces = {quad.object.value for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-                           if isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(base)
-                           and quad.object.value.endswith("/") and quad.object.value[:-1] in self.things}
+        self.namespaces = {
+            quad.object.value
+            for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            if isinstance(quad.object, ox.NamedNode)
+            and quad.object.value.startswith(base)
+            and quad.object.value.endswith("/")
+            and quad.object.value[:-1] in self.things
+        }
         self.documents: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
 
 
@@ -103,13 +111,16 @@ def resource(rest: str) -> Response:
 
 def _document_url(iri: str, ext: str) -> str:
     settings = current_settings()
-    path = settings.base_path + iri[len(settings.base):]
+    path = settings.base_path + iri[len(settings.base) :]
     return f"{request.script_root}{path}.{ext}"
 
 
 def _links(iri: str, skip: str = "") -> str:
-    links = [f'<{_document_url(iri, ext)}>; rel="alternate"; type="{fmt.media_type}"'
-             for ext, fmt in DOCUMENTS.items() if ext != skip]
+    links = [
+        f'<{_document_url(iri, ext)}>; rel="alternate"; type="{fmt.media_type}"'
+        for ext, fmt in DOCUMENTS.items()
+        if ext != skip
+    ]
     links.append(f'<{iri}>; rel="describes"' if skip else "")
     return ", ".join(link for link in links if link)
 
@@ -119,8 +130,9 @@ def _see_other(iri: str) -> Response:
         fmt = formats.negotiate(request.headers.get("Accept"), tuple(DOCUMENTS.values()))
     except formats.NotAcceptable:
         lines = "\n".join(f"  {_document_url(iri, ext)} ({f.media_type})" for ext, f in DOCUMENTS.items())
-        response = Response(f"Not acceptable. {iri} is described in:\n{lines}\n", 406,
-                            content_type="text/plain; charset=utf-8")
+        response = Response(
+            f"Not acceptable. {iri} is described in:\n{lines}\n", 406, content_type="text/plain; charset=utf-8"
+        )
         response.headers["Link"] = _links(iri)
         response.vary.add("Accept")
         return response
@@ -224,13 +236,18 @@ def _plain_page(index: _Index, iri: str) -> Response:
             cell = f"<span{lang}>{html.escape(obj.value)}</span>"
         subject = "" if t.subject.value == iri else html.escape("#" + t.subject.value.partition("#")[2])
         rows.append(f"<tr><td>{subject}</td><td>{html.escape(_short(t.predicate.value))}</td><td>{cell}</td></tr>")
-    links = " · ".join(f'<a href="{html.escape(_document_url(iri, ext))}">{f.name}</a>'
-                       for ext, f in DOCUMENTS.items() if ext != "html")
-    body = (f'<!doctype html><html lang="pl"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
-            f"<h1>{html.escape(title)}</h1><p><code>{html.escape(iri)}</code></p><p>{links}</p>"
-            "<table><thead><tr><th>część / part</th><th>właściwość / property</th><th>wartość / value</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></main></body></html>\n")
+    links = " · ".join(
+        f'<a href="{html.escape(_document_url(iri, ext))}">{f.name}</a>'
+        for ext, f in DOCUMENTS.items()
+        if ext != "html"
+    )
+    body = (
+        f'<!doctype html><html lang="pl"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
+        f"<h1>{html.escape(title)}</h1><p><code>{html.escape(iri)}</code></p><p>{links}</p>"
+        "<table><thead><tr><th>część / part</th><th>właściwość / property</th><th>wartość / value</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></main></body></html>\n"
+    )
     response = Response(body, 200, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
@@ -245,12 +262,17 @@ def _local_link(iri: str) -> str:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in (("schema:", "https://schema.org/"), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-                       ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"), ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-                       ("dct:", "http://purl.org/dc/terms/"), ("geo:", "http://www.opengis.net/ont/geosparql#"),
-                       ("kfl:", current_settings().base + "def/")):
+    for prefix, ns in (
+        ("schema:", "https://schema.org/"),
+        ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+        ("dct:", "http://purl.org/dc/terms/"),
+        ("geo:", "http://www.opengis.net/ont/geosparql#"),
+        ("kfl:", current_settings().base + "def/"),
+    ):
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return prefix + iri[len(ns) :]
     return iri
 
 
@@ -260,7 +282,9 @@ def _short(iri: str) -> str:
 def dumps_index() -> Response:
     """The files of the served release, one name per line."""
     folder = publication_folder(current_settings().published)
-    names = sorted(p.name for p in folder.iterdir() if p.is_file() and _SAFE_NAME.match(p.name)) if folder.is_dir() else []
+    names = (
+        sorted(p.name for p in folder.iterdir() if p.is_file() and _SAFE_NAME.match(p.name)) if folder.is_dir() else []
+    )
     return Response("".join(f"{n}\n" for n in names), 200, content_type="text/plain; charset=utf-8")
 
 
@@ -269,7 +293,7 @@ def dump(name: str) -> Response:
     if not _SAFE_NAME.match(name):
         abort(404, description="No such file.")
     folder = publication_folder(current_settings().published).resolve()
-    path = (folder / name)
+    path = folder / name
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError):

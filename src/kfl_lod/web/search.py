@@ -14,7 +14,15 @@ from .index import Index, Space, fold, words
 
 # Parameter names (Polish, since the links are shared among Polish users).
 Q, DISTRICT, TYPE, PEOPLE, FREE, MODE, EQUIPMENT, STEP_FREE, HIDE_EXAMPLES = (
-    "q", "dzielnica", "rodzaj", "osoby", "bezplatnie", "forma", "wyposazenie", "bez_schodow", "bez_przykladow",
+    "q",
+    "dzielnica",
+    "rodzaj",
+    "osoby",
+    "bezplatnie",
+    "forma",
+    "wyposazenie",
+    "bez_schodow",
+    "bez_przykladow",
 )
 PARAMS = (Q, DISTRICT, TYPE, PEOPLE, FREE, MODE, EQUIPMENT, STEP_FREE, HIDE_EXAMPLES)
 YES = "tak"
@@ -133,7 +141,9 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
             problems.append(Problem(param, value, "err_flag"))
         return value == YES
 
-    query = Query(text, district, space_type, people, flag(FREE), modes, equipment, flag(STEP_FREE), flag(HIDE_EXAMPLES))
+    query = Query(
+        text, district, space_type, people, flag(FREE), modes, equipment, flag(STEP_FREE), flag(HIDE_EXAMPLES)
+    )
     return query, problems
 
 

@@ -31,8 +31,9 @@ def needs_build(settings: Settings) -> bool:
     return newest > latest.stat().st_mtime
 
 
-def gunicorn_options(settings: Settings, host: str, port: int, workers: int, threads: int,
-                     access_log: bool = False) -> dict:
+def gunicorn_options(
+    settings: Settings, host: str, port: int, workers: int, threads: int, access_log: bool = False
+) -> dict:
     """The gunicorn settings `kfl-lod serve` uses (and the docs recommend for production).
 
     Threads are raised to ``threads_needed``: SPARQL requests take at most query_workers +
@@ -56,8 +57,9 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int, thr
     }
 
 
-def serve(settings: Settings, host: str, port: int, workers: int = 1, threads: int = 8,
-          access_log: bool = False) -> None:
+def serve(
+    settings: Settings, host: str, port: int, workers: int = 1, threads: int = 8, access_log: bool = False
+) -> None:
     """Serve the publication until interrupted (gunicorn, ``workers`` processes x ``threads``)."""
     from gunicorn.app.base import BaseApplication
 

@@ -44,8 +44,16 @@ FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
-_SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-               "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+_SD_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
 
 
 class ProtocolError(Exception):
@@ -70,8 +78,13 @@ def query_pool() -> QueryPool:
         if entry is None or entry[0] != os.getpid():
             settings = app.config["KFL_SETTINGS"]
             loader = app.extensions.get("kfl_store_loader") or store_loader(settings.published, settings.base)
-            pool = QueryPool(settings.query_workers, loader, version=app.extensions["kfl_data"].key,
-                             memory_mb=settings.query_memory_mb, queue=settings.query_queue)
+            pool = QueryPool(
+                settings.query_workers,
+                loader,
+                version=app.extensions["kfl_data"].key,
+                memory_mb=settings.query_memory_mb,
+                queue=settings.query_queue,
+            )
             entry = app.extensions["kfl_query_pool"] = (os.getpid(), pool)
         return entry[1]
 
@@ -96,8 +109,9 @@ def endpoint() -> Response:
     """Answer a SPARQL protocol request, or describe the service when there is no query."""
     try:
         if request.method in ("PUT", "DELETE", "PATCH"):
-            raise ProtocolError(405, f"Method {request.method} is not allowed: query with GET or POST. "
-                                     "This endpoint is read-only.")
+            raise ProtocolError(
+                405, f"Method {request.method} is not allowed: query with GET or POST. This endpoint is read-only."
+            )
         query, default_graphs, named_graphs, format_param = _read_request()
         if query is None:
             return _describe_service(format_param)
@@ -144,8 +158,11 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
     settings = current_settings()
     args = request.args
     if request.content_length is not None and request.content_length > settings.max_body_bytes:
-        raise ProtocolError(413, f"Request body too large: {request.content_length} bytes; the limit is "
-                                 f"{settings.max_body_bytes} bytes (setting max_body_bytes).")
+        raise ProtocolError(
+            413,
+            f"Request body too large: {request.content_length} bytes; the limit is "
+            f"{settings.max_body_bytes} bytes (setting max_body_bytes).",
+        )
     if request.method == "POST" and request.content_length is None:
         _buffer_unsized_body(settings.max_body_bytes)
     _check_utf8(request.environ.get("QUERY_STRING", ""), "URL's query string")
@@ -171,22 +188,32 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
         elif mimetype == "application/sparql-update":
             updates.append("(body)")
         elif not mimetype:
-            raise ProtocolError(400, "Missing Content-Type: POST a query as application/x-www-form-urlencoded "
-                                     "(query=...) or as application/sparql-query.")
+            raise ProtocolError(
+                400,
+                "Missing Content-Type: POST a query as application/x-www-form-urlencoded "
+                "(query=...) or as application/sparql-query.",
+            )
         else:
-            raise ProtocolError(400, f"Unsupported Content-Type {mimetype!r}: POST a query as "
-                                     "application/x-www-form-urlencoded (query=...) or as application/sparql-query.")
+            raise ProtocolError(
+                400,
+                f"Unsupported Content-Type {mimetype!r}: POST a query as "
+                "application/x-www-form-urlencoded (query=...) or as application/sparql-query.",
+            )
     if updates:
-        raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only. The data is "
-                                 "published from the source tables (kfl-lod build), never edited here.")
+        raise ProtocolError(
+            403,
+            "SPARQL Update is not accepted: this endpoint is read-only. The data is "
+            "published from the source tables (kfl-lod build), never edited here.",
+        )
     if len(queries) > 1:
         raise ProtocolError(400, f"{len(queries)} queries given: send exactly one 'query' parameter.")
     if len(set(format_params)) > 1:
         raise ProtocolError(400, "Several 'format' parameters given: send at most one.")
     format_param = format_params[0] if format_params else None
     if format_param and not formats.is_known_format_value(format_param):
-        raise ProtocolError(400, f"Unknown format {format_param!r}; use one of: "
-                                 f"{', '.join(formats.FORMAT_VALUES)}, or a media type.")
+        raise ProtocolError(
+            400, f"Unknown format {format_param!r}; use one of: {', '.join(formats.FORMAT_VALUES)}, or a media type."
+        )
     for iri in default_graphs + named_graphs:
         if not _IRI.match(iri):
             raise ProtocolError(400, f"Not an absolute IRI in default-graph-uri / named-graph-uri: {iri!r}.")
@@ -197,8 +224,10 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
     query = queries[0]
     size = len(query.encode("utf-8"))
     if size > settings.max_query_bytes:
-        raise ProtocolError(413, f"Query too large: {size} bytes; the limit is {settings.max_query_bytes} "
-                                 "bytes (setting max_query_bytes).")
+        raise ProtocolError(
+            413,
+            f"Query too large: {size} bytes; the limit is {settings.max_query_bytes} bytes (setting max_query_bytes).",
+        )
     if not query.strip():
         raise ProtocolError(400, "Missing query: the 'query' parameter is empty.")
     return query, default_graphs, named_graphs, format_param
@@ -227,8 +256,11 @@ def _check_utf8(encoded: str | bytes, where: str) -> None:
     try:
         unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProtocolError(400, f"The {where} is not valid UTF-8 (byte {exc.start} after percent-decoding): "
-                                 "percent-encode the query as UTF-8.") from exc
+        raise ProtocolError(
+            400,
+            f"The {where} is not valid UTF-8 (byte {exc.start} after percent-decoding): "
+            "percent-encode the query as UTF-8.",
+        ) from exc
 
 
 def _body_text() -> str:
@@ -246,14 +278,23 @@ def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_
     settings = current_settings()
     text = inspect(query)
     if text.depth > MAX_NESTING:
-        raise ProtocolError(400, f"Query nested too deeply: brackets ({{ ( [) nest {text.depth} levels; the limit is "
-                                 f"{MAX_NESTING}. Flatten the query.")
+        raise ProtocolError(
+            400,
+            f"Query nested too deeply: brackets ({{ ( [) nest {text.depth} levels; the limit is "
+            f"{MAX_NESTING}. Flatten the query.",
+        )
     if text.update:
-        raise ProtocolError(403, f"SPARQL Update ({text.update}) is not accepted: this endpoint is read-only. "
-                                 "The data is published from the source tables, never edited here.")
+        raise ProtocolError(
+            403,
+            f"SPARQL Update ({text.update}) is not accepted: this endpoint is read-only. "
+            "The data is published from the source tables, never edited here.",
+        )
     if text.uses_service:
-        raise ProtocolError(400, "SERVICE (federated query) is not allowed: this endpoint makes no outbound "
-                                 "requests. Query the other endpoint yourself and combine the results.")
+        raise ProtocolError(
+            400,
+            "SERVICE (federated query) is not allowed: this endpoint makes no outbound "
+            "requests. Query the other endpoint yourself and combine the results.",
+        )
     chosen = formats.choose(request.headers.get("Accept"), format_param)
     if text.form and all(v is None for v in chosen.values()):
         raise ProtocolError(406, _not_acceptable_message())
@@ -286,14 +327,19 @@ def _describe_service(format_param: str | None) -> Response:
     if format_param:
         fmt = formats.by_name(formats.GRAPH, format_param) or (formats.HTML if format_param == "html" else None)
         if fmt is None:
-            return _error(406, "The service description is available as " +
-                          ", ".join(f.media_type for f in offers) + ".")
+            return _error(
+                406, "The service description is available as " + ", ".join(f.media_type for f in offers) + "."
+            )
     else:
         try:
             fmt = formats.negotiate(request.headers.get("Accept"), offers)
         except formats.NotAcceptable:
-            return _error(406, "Not acceptable: the service description is available as " +
-                          ", ".join(f.media_type for f in offers) + ".")
+            return _error(
+                406,
+                "Not acceptable: the service description is available as "
+                + ", ".join(f.media_type for f in offers)
+                + ".",
+            )
     if fmt is formats.HTML:
         return _query_page()
     body = serialize_graph(service_description(request.base_url), fmt.name, default_prefixes(current_settings().base))
@@ -328,20 +374,37 @@ def service_description(endpoint: str) -> list[ox.Triple]:
         ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
         ox.Triple(named, sd("name"), ox.NamedNode(dataset_graph(settings.base))),
         ox.Triple(named, sd("graph"), default),
-        ox.Triple(service, RDFS_COMMENT, ox.Literal(
-            f"Read-only SPARQL 1.1 endpoint of kfl-lod. Limits: {settings.query_timeout:g} s per query, "
-            f"{settings.max_rows} result rows (more are cut; the X-KFL-Results-Truncated header says so), "
-            f"{settings.max_query_bytes} bytes of query, no SERVICE.", language="en")),
-        ox.Triple(service, RDFS_COMMENT, ox.Literal(
-            f"Punkt dostępowy SPARQL 1.1 kfl-lod, tylko do odczytu. Limity: {settings.query_timeout:g} s na "
-            f"zapytanie, {settings.max_rows} wierszy wyniku (nadmiar jest obcinany, co zgłasza nagłówek "
-            f"X-KFL-Results-Truncated), {settings.max_query_bytes} bajtów zapytania, bez SERVICE.", language="pl")),
+        ox.Triple(
+            service,
+            RDFS_COMMENT,
+            ox.Literal(
+                f"Read-only SPARQL 1.1 endpoint of kfl-lod. Limits: {settings.query_timeout:g} s per query, "
+                f"{settings.max_rows} result rows (more are cut; the X-KFL-Results-Truncated header says so), "
+                f"{settings.max_query_bytes} bytes of query, no SERVICE.",
+                language="en",
+            ),
+        ),
+        ox.Triple(
+            service,
+            RDFS_COMMENT,
+            ox.Literal(
+                f"Punkt dostępowy SPARQL 1.1 kfl-lod, tylko do odczytu. Limity: {settings.query_timeout:g} s na "
+                f"zapytanie, {settings.max_rows} wierszy wyniku (nadmiar jest obcinany, co zgłasza nagłówek "
+                f"X-KFL-Results-Truncated), {settings.max_query_bytes} bajtów zapytania, bez SERVICE.",
+                language="pl",
+            ),
+        ),
     ]
     for name in _SD_FORMATS:
         triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)))
     if triples_count is not None:
-        triples.append(ox.Triple(default, VOID_TRIPLES, ox.Literal(str(triples_count),
-                                                                   datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+        triples.append(
+            ox.Triple(
+                default,
+                VOID_TRIPLES,
+                ox.Literal(str(triples_count), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            )
+        )
     return triples
 
 
@@ -396,8 +459,18 @@ def _query_page() -> Response:
     action = request.script_root + request.path
     options = "\n".join(
         f'<option value="{name}">{html.escape(label)}</option>'
-        for name, label in (("", "auto (Accept)"), ("json", "JSON"), ("xml", "XML"), ("csv", "CSV"), ("tsv", "TSV"),
-                            ("turtle", "Turtle"), ("ntriples", "N-Triples"), ("jsonld", "JSON-LD"), ("rdfxml", "RDF/XML")))
+        for name, label in (
+            ("", "auto (Accept)"),
+            ("json", "JSON"),
+            ("xml", "XML"),
+            ("csv", "CSV"),
+            ("tsv", "TSV"),
+            ("turtle", "Turtle"),
+            ("ntriples", "N-Triples"),
+            ("jsonld", "JSON-LD"),
+            ("rdfxml", "RDF/XML"),
+        )
+    )
     items = []
     for e in examples:
         edit = action + "?" + urlencode({"example": e.name})
@@ -405,10 +478,16 @@ def _query_page() -> Response:
         items.append(
             f'<li><a href="{html.escape(edit)}">{html.escape(e.question_pl or e.name)}</a> '
             f'<span class="en" lang="en">/ {html.escape(e.question_en)}</span> '
-            f'(<code>{html.escape(e.name)}.rq</code>, <a href="{html.escape(run)}">wynik <span lang="en">/ result</span></a>)</li>')
+            f'(<code>{html.escape(e.name)}.rq</code>, <a href="{html.escape(run)}">wynik <span lang="en">/ result</span></a>)</li>'
+        )
     body = _PAGE.format(
-        action=html.escape(action), query=html.escape(query), options=options, examples="\n".join(items),
-        timeout=settings.query_timeout, max_rows=settings.max_rows, max_query_bytes=settings.max_query_bytes,
+        action=html.escape(action),
+        query=html.escape(query),
+        options=options,
+        examples="\n".join(items),
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+        max_query_bytes=settings.max_query_bytes,
         prefixes=", ".join(f"<code>{html.escape(p)}:</code>" for p in sorted(default_prefixes(settings.base))),
     )
     response = Response(body, 200, content_type="text/html; charset=utf-8")

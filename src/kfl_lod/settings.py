@@ -54,6 +54,29 @@ class Settings:
     max_result_bytes: int = _setting(
         20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so."
     )
+    query_client_limit: int = _setting(
+        4,
+        "SPARQL requests one client (address) may have running or waiting at once, per server process; "
+        "more are answered 429 with Retry-After.",
+    )
+    query_reserved: int = _setting(
+        1,
+        "Query processes one client can never take: kept for everyone else (a client runs at most "
+        "query_workers - query_reserved queries at once, and at least 1).",
+    )
+    trusted_proxy: tuple[str, ...] = _setting(
+        (),
+        "Addresses of reverse proxies whose X-Forwarded-For, -Proto and -Host headers are believed "
+        "(comma-separated in the environment). Empty: those headers are ignored.",
+    )
+    header_timeout: float = _setting(
+        10.0, "Seconds a client may take to send a request's headers, or keep an idle connection open."
+    )
+    body_timeout: float = _setting(10.0, "Seconds a client may take to send a request's body; slower: 408.")
+    http_threads: int = _setting(
+        0,
+        "Threads per server process running the app on whole requests (0: query_workers + query_queue + 4).",
+    )
     # Publication metadata (DCAT-AP).
     licence: str = _setting(
         "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
@@ -152,6 +175,15 @@ def _coerce(name: str, value: Any) -> Any:
         raise SettingsError(f"setting {name}: {value!r} is not a valid {kind}") from exc
 
 
+def to_environ(settings: Settings) -> dict[str, str]:
+    """The KFL_* environment variables that give another process exactly these settings."""
+    env = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        env[f"KFL_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return env
+
+
 def help_texts() -> dict[str, str]:
     """Each setting's help text, for the docs and `kfl-lod settings`."""
     return {f.name: f.metadata["help"] for f in fields(Settings)}
@@ -189,10 +221,20 @@ def _checked(settings: Settings) -> Settings:
         raise SettingsError(f"setting base: {settings.base!r} must be an http(s) IRI")
     if not settings.base.endswith("/"):
         settings = dataclasses.replace(settings, base=settings.base + "/")
-    for name in ("query_timeout", "max_rows", "max_query_bytes", "max_body_bytes", "query_workers", "max_result_bytes"):
+    for name in (
+        "query_timeout",
+        "max_rows",
+        "max_query_bytes",
+        "max_body_bytes",
+        "query_workers",
+        "max_result_bytes",
+        "query_client_limit",
+        "header_timeout",
+        "body_timeout",
+    ):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")
-    for name in ("query_queue", "query_memory_mb"):
+    for name in ("query_queue", "query_memory_mb", "query_reserved", "http_threads"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be 0 or more")
     return settings

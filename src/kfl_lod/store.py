@@ -21,8 +21,8 @@ def publication_folder(published: Path) -> Path:
     return folder if folder.is_dir() else Path(published)
 
 
-def open_store(published: Path, graph: str | None = None) -> ox.Store:
-    """Load the latest publication into an in-memory store.
+def open_store(published: Path, graph: str | None = None, folder: str | Path | None = None) -> ox.Store:
+    """Load the latest publication (or the release in ``folder``) into an in-memory store.
 
     The data goes into the default graph; with ``graph``, also into the named graph of
     that IRI, so SPARQL clients can name it in FROM, GRAPH or the protocol's
@@ -30,8 +30,12 @@ def open_store(published: Path, graph: str | None = None) -> ox.Store:
 
     >>> store = open_store(Path("published"))  # doctest: +SKIP
     """
+    return open_release(Path(folder) if folder else publication_folder(published), graph)
+
+
+def open_release(folder: Path, graph: str | None = None) -> ox.Store:
+    """Load the release whose files are in ``folder`` into an in-memory store (see open_store)."""
     store = ox.Store()
-    folder = publication_folder(published)
     for name in STORE_FILES:
         path = folder / name
         if path.exists():
@@ -39,6 +43,13 @@ def open_store(published: Path, graph: str | None = None) -> ox.Store:
             if graph:
                 store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
     return store
+
+
+def change_record(folder: Path) -> dict | None:
+    """The change record kept in a release folder (changes.json), if it has one and it reads."""
+    from .changes import load
+
+    return load(folder)
 
 
 def open_graphs(files: dict[str, Path]) -> ox.Store:

@@ -16,19 +16,19 @@ Every answer carries an ETag; conditional GETs get 304.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template_string, request, send_from_directory
+from flask import Blueprint, Response, abort, render_template_string, request, send_from_directory
 from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS, XSD
 
 from .. import changes as changelog
-from ..publish import LATEST, RELEASES
+from ..publish import RELEASES
 from ..rdfio import to_jsonld, to_rdfxml
+from . import current_release
 from . import settings as current_settings
 from .headers import cors, media_type_of
 from .pages import Page
@@ -73,24 +73,16 @@ def _published() -> Path:
 
 
 def _cached(key: str, load):
-    """A value computed once per release (``latest`` target), per app."""
-    try:
-        version = os.readlink(_published() / LATEST)
-    except OSError:
-        version = ""
-    cache = current_app.extensions.setdefault("kfl_releases", {})
-    entry = cache.get(key)
-    if entry is None or entry[0] != version:
-        entry = cache[key] = (version, load())
-    return entry[1]
+    """A value computed once per release, kept by the request's Release."""
+    return current_release().derived("releases:" + key, lambda _: load())
 
 
 def _record() -> dict[str, Any] | None:
-    return _cached("record", lambda: changelog.latest(_published()))
+    return current_release().record
 
 
 def _withdrawn() -> dict[str, dict[str, Any]]:
-    return _cached("withdrawn", lambda: changelog.withdrawn(_published()))
+    return current_release().withdrawn
 
 
 # --- language ------------------------------------------------------------------------------------
@@ -259,7 +251,7 @@ def _wants_json() -> bool:
 
 def void_description() -> Response:
     """The VoID description, Turtle unless the client asks for another RDF format."""
-    folder = _published() / LATEST
+    folder = current_release().folder
     path = folder / "void.ttl"
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
@@ -294,7 +286,7 @@ def changes_index(as_json: bool = False) -> Response:
     if record is None:
         abort(404, "No change record: the data has not been published yet.")
     if as_json or _wants_json():
-        data = (_published() / LATEST / changelog.CHANGES).read_bytes()
+        data = current_release().file(changelog.CHANGES).read_bytes()
         response = Response(data, mimetype="application/json")
         response.vary.add("Accept")
         return _conditional(response)

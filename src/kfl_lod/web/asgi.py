@@ -68,6 +68,7 @@ def _health(app, releases, environ: dict[str, Any]) -> Answer | None:
     if release.name:
         headers.append(("x-kfl-release", release.name))
     data = json.dumps(body, ensure_ascii=False).encode() + b"\n"
+    headers.append(("content-length", str(len(data))))
     return status, headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else data
 
 

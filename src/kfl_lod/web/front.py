@@ -27,7 +27,11 @@ _REASONS = {
     408: "Request Timeout: the request body did not arrive in time (setting body_timeout).\n",
     413: "Request body too large; the limit is {limit} bytes (setting max_body_bytes).\n",
     400: "Bad request: the Content-Length header is not a number.\n",
+    414: "URI too long: the request target may have at most {uri} bytes; POST long SPARQL queries.\n",
+    431: "Request header fields too large: at most {headers} bytes of headers are accepted.\n",
 }
+MAX_TARGET = 8190  # bytes of request target (path and query string), as gunicorn allowed
+MAX_HEADERS = 32768  # bytes of all header names and values
 # Headers every answer of the front itself carries (the app's answers get theirs from the app).
 _PLAIN = [
     ("content-type", "text/plain; charset=utf-8"),
@@ -69,6 +73,10 @@ class Front:
         if kind != "http":
             return None
         headers = scope["headers"]
+        if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + 1 > MAX_TARGET:
+            return await self._plain(send, 414)
+        if sum(len(name) + len(value) + 4 for name, value in headers) > MAX_HEADERS:
+            return await self._plain(send, 431)
         length = None
         chunked = False
         for name, value in headers:
@@ -134,7 +142,7 @@ class Front:
                 return b"".join(chunks)
 
     async def _plain(self, send: Callable, status: int) -> None:
-        text = _REASONS[status].format(limit=self.max_body).encode()
+        text = _REASONS[status].format(limit=self.max_body, uri=MAX_TARGET, headers=MAX_HEADERS).encode()
         headers = [(k.encode(), v.encode()) for k, v in _PLAIN] + [(b"connection", b"close")]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": text})

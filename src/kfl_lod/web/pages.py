@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, make_response, render_templa
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from . import current_release, describe, i18n, search
+from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
 from .index import Index, Institution, Space, Venue, build_index, fold
 

@@ -289,5 +289,67 @@ def query(ctx: Context, text: str | None, path: Path | None, fmt: str | None, pu
         click.echo(f"Warning: results cut at {settings.max_rows} rows (setting max_rows).", err=True)
 
 
+# --- the clerk's commands: template, diff, rollback (docs/source-format.md) -----------------
+
+
+@main.command()
+@click.option("--source", type=click.Path(path_type=Path), help="Source folder or workbook (default: source/).")
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def diff(ctx: Context, source: Path | None, published: Path | None, as_json: bool) -> None:
+    """Show what a build would change against the current release; publish nothing.
+
+    Exit 0 when a build would publish, 1 on SHACL violations, 2 on problems in the source.
+    """
+    from .preview import preview, text_lines
+
+    ctx.as_json = ctx.as_json or as_json
+    settings = _with(ctx, source=source, published=published)
+    try:
+        report = preview(settings)
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        return
+    if ctx.as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for line in text_lines(report):
+            click.echo(line)
+    sys.exit(EXIT_BAD_INPUT if report["problems"] else EXIT_VIOLATIONS if report["violations"] else EXIT_OK)
+
+
+@main.command()
+@click.option("--to", "to", help="Version of the kept release to publish again (default: the one before the current).")
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def rollback(ctx: Context, to: str | None, published: Path | None, as_json: bool) -> None:
+    """Undo the last publication: publish the previous release's content again."""
+    from .rollback import rollback as run_rollback
+
+    ctx.as_json = ctx.as_json or as_json
+    settings = _with(ctx, published=published)
+    try:
+        done = run_rollback(settings, to)
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        return
+    result = {
+        "undone": done.undone,
+        "restored": done.restored,
+        "release": done.published.version,
+        "new_release": done.published.new_release,
+    }
+    if ctx.as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        click.echo(
+            f"Rolled back: published release {done.published.version} with the content of {done.restored}, "
+            f"undoing {done.undone}. — Cofnięto {done.undone}: opublikowano wydanie {done.published.version} "
+            f"z treścią wydania {done.restored}."
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -320,6 +320,55 @@ def diff(ctx: Context, source: Path | None, published: Path | None, as_json: boo
 
 
 @main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "ods"]), help="Workbook format (default: from --out, else xlsx)."
+)
+@click.option("--with-data", is_flag=True, help="Fill the sheets with the records of the source.")
+@click.option(
+    "--source", type=click.Path(path_type=Path), help="Source folder or workbook for --with-data (default: source/)."
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The workbook to write.")
+@click.pass_obj
+def template(ctx: Context, fmt: str | None, with_data: bool, source: Path | None, out: Path) -> None:
+    """Write the source workbook for the clerk: sheets, header notes, drop-downs, checks, a guide."""
+    from .template import source_rows, write
+
+    settings = _with(ctx, source=source)
+    suffix = out.suffix.lower().lstrip(".")
+    fmt = fmt or (suffix if suffix in ("xlsx", "ods") else "xlsx")
+    if suffix != fmt:
+        raise click.UsageError(f"--out {out} does not end with .{fmt}; expected a file name like zestawienie.{fmt}")
+    rows = {}
+    if with_data:
+        if not Path(settings.source).exists():
+            raise click.UsageError(f"--with-data: the source {settings.source} does not exist")
+        rows = source_rows(settings.source)
+    write(out, fmt, rows)
+    counts = ", ".join(f"{name}: {len(found)}" for name, found in rows.items())
+    click.echo(
+        f"Wrote {out}" + (f" with the records of {settings.source} ({counts})" if rows else " (empty)"), err=True
+    )
+
+
+@main.command()
+@click.argument("name")
+def publisher(name: str) -> None:
+    """Make an access token for NAME to publish from the browser; print the line for the publishers file."""
+    from .publishers import new_entry
+
+    try:
+        line, token = new_entry(name)
+    except KflError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(line)
+    click.echo(
+        f"Add the line above to the publishers file (setting publishers); give {name} this token, shown only now:\n"
+        f"Dopisz powyższy wiersz do pliku publishers; przekaż {name} ten klucz (widoczny tylko teraz):\n{token}",
+        err=True,
+    )
+
+
+@main.command()
 @click.option("--to", "to", help="Version of the kept release to publish again (default: the one before the current).")
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

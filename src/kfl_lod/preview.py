@@ -101,7 +101,9 @@ def text_lines(report: dict[str, Any]) -> list[str]:
             return lines
     current = report["current"] or "—"
     if not report["new_release"]:
-        lines.append(f"No change: the source gives the current release {current}. — Bez zmian względem wydania {current}.")
+        lines.append(
+            f"No change: the source gives the current release {current}. — Bez zmian względem wydania {current}."
+        )
         return lines
     for item in report["added"]:
         lines.append(f"+ added / dodane: {item['kind']} {item['id']} ({item['name']})")
@@ -112,7 +114,9 @@ def text_lines(report: dict[str, Any]) -> list[str]:
         for f in item["fields"]:
             lines.append(f"    {f['field']}: {f['old']!r} → {f['new']!r}")
     if not (report["added"] or report["withdrawn"] or report["changed"]):
-        lines.append("No record added, withdrawn or changed; other data changed. — Bez zmian w rekordach; zmieniły się inne dane.")
+        lines.append(
+            "No record added, withdrawn or changed; other data changed. — Bez zmian w rekordach; zmieniły się inne dane."
+        )
     verb = "would make" if report["would_publish"] else "would have made"
     lines.append(
         f"{len(report['added'])} added, {len(report['withdrawn'])} withdrawn, {len(report['changed'])} changed; "

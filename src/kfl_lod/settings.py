@@ -58,7 +58,9 @@ class Settings:
     upload_max_bytes: int = _setting(
         5_000_000, "Largest upload the check page (/sprawdz) accepts (all files together), in bytes."
     )
-    check_timeout: float = _setting(60.0, "Seconds a check (or a publish) of uploaded files may take before it is stopped.")
+    check_timeout: float = _setting(
+        60.0, "Seconds a check (or a publish) of uploaded files may take before it is stopped."
+    )
     check_memory_mb: int = _setting(2048, "Most memory a check (or a publish) of uploaded files may use, in MB.")
     publishers: str = _setting(
         "",

@@ -32,7 +32,9 @@ class Note:
 
 
 TABLE_NOTES = {
-    "instytucje": Note("instytucje kultury (jeden wiersz – jedna instytucja)", "institutions (one row per institution)"),
+    "instytucje": Note(
+        "instytucje kultury (jeden wiersz – jedna instytucja)", "institutions (one row per institution)"
+    ),
     "lokalizacje": Note(
         "lokalizacje: budynki lub filie (jeden wiersz – jedna lokalizacja)",
         "venues: buildings or branches (one row per venue)",
@@ -81,7 +83,9 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
         "kontakt_email": Note("e-mail do kontaktu dla organizacji", "contact e-mail for NGOs"),
         "kontakt_telefon": Note("telefon do kontaktu dla organizacji", "contact phone for NGOs"),
         "kontakt_zgoda": Note(
-            "tak, jeśli osoba zgodziła się na publikację nazwiska", "tak if the person agreed to publish their name", "nie"
+            "tak, jeśli osoba zgodziła się na publikację nazwiska",
+            "tak if the person agreed to publish their name",
+            "nie",
         ),
         "wikidata": Note("identyfikator w Wikidanych, Q i cyfry", "Wikidata id, Q and digits", "Q1234567"),
         "opis": Note("krótki opis (po polsku)", "short description (Polish)"),
@@ -93,7 +97,9 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
             "id instytucji z arkusza instytucje", "id of the institution in instytucje", "muzeum-krakowa"
         ),
         "nazwa": Note("nazwa budynku lub filii", "name of the building or branch", "Pałac Krzysztofory"),
-        "ulica": Note("ulica i numer, jak w adresie na kopercie", "street and number, as written on letters", "ul. Lipowa 4"),
+        "ulica": Note(
+            "ulica i numer, jak w adresie na kopercie", "street and number, as written on letters", "ul. Lipowa 4"
+        ),
         "kod_pocztowy": Note("kod pocztowy NN-NNN", "postal code NN-NNN", "31-011"),
         "miejscowosc": Note("miejscowość", "town", "Kraków"),
         "dzielnica": Note(
@@ -111,20 +117,30 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
             "longitude, WGS84 decimal degrees, inside Kraków (19.78–20.23)",
             "19.9368",
         ),
-        "dostep_wozki": Note("tak/nie: wejście bez schodów (dla wózków)", "tak/nie: step-free (wheelchair) access", "tak"),
+        "dostep_wozki": Note(
+            "tak/nie: wejście bez schodów (dla wózków)", "tak/nie: step-free (wheelchair) access", "tak"
+        ),
         "godziny_otwarcia": Note(
-            "godziny otwarcia w zapisie schema.org", "opening hours in schema.org form", "Mo-Fr 10:00-18:00, Sa 10:00-14:00"
+            "godziny otwarcia w zapisie schema.org",
+            "opening hours in schema.org form",
+            "Mo-Fr 10:00-18:00, Sa 10:00-14:00",
         ),
         "zrodla": _SOURCES,
     },
     "przestrzenie": {
         "id": Note(_ID.pl, _ID.en, "krzysztofory-sala-spotkan"),
-        "lokalizacja_id": Note("id lokalizacji z arkusza lokalizacje", "id of the venue in lokalizacje", "mk-krzysztofory"),
+        "lokalizacja_id": Note(
+            "id lokalizacji z arkusza lokalizacje", "id of the venue in lokalizacje", "mk-krzysztofory"
+        ),
         "nazwa": Note("nazwa sali lub przestrzeni", "name of the room or space", "Sala spotkań"),
         "rodzaj": Note("rodzaj przestrzeni, wartość z listy", "space type, one of the list", "sala-spotkan"),
         "opis": Note("opis (po polsku)", "description (Polish)"),
-        "liczba_miejsc": Note("ile osób się zmieści: liczba całkowita > 0", "how many people, a whole number > 0", "40"),
-        "powierzchnia_m2": Note("powierzchnia w m², liczba > 0 (45 albo 45,5)", "area in m², a number > 0 (45 or 45,5)", "45,5"),
+        "liczba_miejsc": Note(
+            "ile osób się zmieści: liczba całkowita > 0", "how many people, a whole number > 0", "40"
+        ),
+        "powierzchnia_m2": Note(
+            "powierzchnia w m², liczba > 0 (45 albo 45,5)", "area in m², a number > 0 (45 or 45,5)", "45,5"
+        ),
         "wyposazenie": Note(
             "wyposażenie: wartości z listy oddzielone przecinkami",
             "equipment, comma-separated values from the list",
@@ -138,10 +154,14 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
             "nieodplatne-uzyczenie, wspolorganizacja",
         ),
         "nieodplatnie": Note(
-            "tak, jeśli można korzystać bezpłatnie; nie, jeśli nie", "tak if it can be used free of charge, nie if not", "tak"
+            "tak, jeśli można korzystać bezpłatnie; nie, jeśli nie",
+            "tak if it can be used free of charge, nie if not",
+            "tak",
         ),
         "warunki": Note("warunki udostępnienia zwykłymi słowami", "conditions in plain words"),
-        "zweryfikowano": Note("data ostatniej weryfikacji wpisu, RRRR-MM-DD", "date last verified, RRRR-MM-DD", "2026-02-19"),
+        "zweryfikowano": Note(
+            "data ostatniej weryfikacji wpisu, RRRR-MM-DD", "date last verified, RRRR-MM-DD", "2026-02-19"
+        ),
         "ilustracyjne": Note(
             "tak, jeśli żadne publiczne źródło nie podaje tej przestrzeni (wpis przykładowy); nie, jeśli źródło ją podaje",
             "tak if no public source states this space (illustrative record), nie if a source does",

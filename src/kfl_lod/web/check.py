@@ -57,6 +57,8 @@ def _routes(state) -> None:
     settings: Settings = state.app.config["KFL_SETTINGS"]
     prefix = settings.base_path.rstrip("/") + "/sprawdz"
     state.add_url_rule(prefix, "check", check_page, methods=["GET", "POST"])
+    root = settings.base_path.rstrip("/")
+    state.add_url_rule(root + "/szablon.<any(xlsx, ods):fmt>", "template", template_file)
     # A setting that names publishers but cannot be read stops the server here, loudly.
     named = publishers.load(settings.publishers)
     state.app.extensions["kfl_publishers"] = named
@@ -76,9 +78,10 @@ def publishing_on() -> bool:
 
 def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
+    )
 
 
 class Refusal(Exception):
@@ -110,6 +113,26 @@ def _refuse(page: Page, refusal: Refusal) -> Response:
     response = _respond(page, refusal.status, data, error=page.t(refusal.key, **refusal.values))
     if refusal.status in (429, 503):
         response.headers["Retry-After"] = str(refusal.values.get("seconds", 10))
+    return response
+
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def template_file(fmt: str) -> Response:
+    """The empty source workbook (kfl-lod template), made once per server process."""
+    from ..template import as_bytes
+
+    cache = current_app.extensions.setdefault("kfl_templates", {})
+    if fmt not in cache:
+        cache[fmt] = as_bytes(fmt)
+    response = Response(cache[fmt], mimetype=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="zestawienie-szablon.{fmt}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
 
@@ -213,7 +236,9 @@ def run_kfl(settings: Settings, args: list[str], cwd: Path, timeout: float) -> t
         if not isinstance(answer, dict):
             raise ValueError
     except ValueError:
-        current_app.logger.warning("kfl-lod %s ended %s: %s", args[0], proc.returncode, err[-2000:].decode(errors="replace"))
+        current_app.logger.warning(
+            "kfl-lod %s ended %s: %s", args[0], proc.returncode, err[-2000:].decode(errors="replace")
+        )
         raise Refusal(422, "check_limits", mb=settings.check_memory_mb, seconds=int(timeout)) from None
     return proc.returncode, answer
 

@@ -312,6 +312,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # The check page (/sprawdz) and publishing from the browser.
     "nav_check": ("Sprawdź arkusz", "Check a spreadsheet"),
+    "about_clerk": ("Dla prowadzących zestawienie", "For the keepers of the summary"),
+    "about_clerk_text": (
+        "Szablon skoroszytu z listami wyboru i opisem kolumn oraz strona, na której sprawdzisz arkusz przed publikacją:",
+        "The workbook template, with drop-down lists and column notes, and the page that checks a spreadsheet before publishing:",
+    ),
     "check_title": ("Sprawdź arkusz przed publikacją", "Check a spreadsheet before publishing"),
     "check_intro": (
         "Wyślij skoroszyt (.xlsx albo .ods) albo pliki CSV zestawienia. Zobaczysz, co trzeba poprawić "

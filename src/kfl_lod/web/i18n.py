@@ -378,10 +378,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Żaden rekord nie zostanie dodany, wycofany ani zmieniony; zmienią się inne dane.",
         "No record is added, withdrawn or changed; other data changes.",
     ),
-    "kind_institution": ("instytucja", "institution"),
-    "kind_venue": ("lokalizacja", "venue"),
-    "kind_space": ("przestrzeń", "space"),
-    "kind_practice": ("dobra praktyka", "good practice"),
     "check_too_large": (
         "Przesłane pliki są za duże; razem mogą mieć najwyżej {mb} MB.",
         "The files are too large; together they may have at most {mb} MB.",

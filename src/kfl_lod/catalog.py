@@ -6,7 +6,7 @@ the clock: ``issued`` is the day of the first release, ``modified`` the day of t
 whose content this is, and a distribution's ``modified`` the first release since which its
 bytes have not changed. So rebuilding unchanged content gives the same bytes.
 
-What the national portal's harvester reads (shared/reference/dane-gov-pl-harvesting.md)
+What the national portal's harvester reads (reference/dane-gov-pl-harvesting.md)
 shapes the choices: titles and descriptions in Polish and English, ``dct:identifier`` of at
 most 36 characters, ``xsd:dateTime`` dates, https URLs from the base, EU vocabulary IRIs in
 upper case, every object of a range-checked property typed (DCAT-AP's range shapes see

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from .dumps import CSV_COLUMNS
+from .source.tables import SPACES
 
 FILE = "kfl.csv-metadata.json"
 SCHEMA = "https://schema.org/"
@@ -62,14 +63,14 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "liczba miejsc",
         "capacity",
         "Most people the space holds.",
-        {"datatype": {"base": "integer", "minimum": 0}, "propertyUrl": "{schema}maximumAttendeeCapacity"},
+        {"datatype": SPACES.column("capacity").cell.csvw_datatype(), "propertyUrl": "{schema}maximumAttendeeCapacity"},
     ),
     "powierzchnia_m2": (
         "powierzchnia (m²)",
         "floor area (m²)",
         "Floor area in square metres.",
         {
-            "datatype": {"base": "decimal", "minimum": 0},
+            "datatype": SPACES.column("area_m2").cell.csvw_datatype(),
             "aboutUrl": _SPACE + "#floor-size",
             "propertyUrl": "{schema}value",
         },

@@ -16,7 +16,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from .source import INSTITUTIONS, PRACTICES, SPACES, VENUES, Table
+from .source.tables import INSTITUTIONS, PRACTICES, SPACES, VENUES, Table
 from .vocab import DISTRICTS, EQUIPMENT, INSTITUTION_TYPES, SHARING_MODES, SPACE_TYPES
 
 SPACES_PER_INSTITUTION = 8

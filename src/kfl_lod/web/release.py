@@ -23,9 +23,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+from ..names import LATEST
 from ..store import STORE_FILES, change_record, open_release, publication_folder
-
-LATEST = "latest"
 
 
 class AnswerCache:

@@ -26,11 +26,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS, XSD
 
 from .. import changes as changelog
+<<<<<<< HEAD
 from ..publish import RELEASES
+=======
+from ..names import LATEST, RELEASES, VOID_TURTLE, content_type
+>>>>>>> main
 from ..rdfio import to_jsonld, to_rdfxml
 from . import current_release
 from . import settings as current_settings
-from .headers import cors, media_type_of
+from .headers import cors
 from .pages import Page
 
 bp = Blueprint("releases", __name__)
@@ -251,8 +255,13 @@ def _wants_json() -> bool:
 
 def void_description() -> Response:
     """The VoID description, Turtle unless the client asks for another RDF format."""
+<<<<<<< HEAD
     folder = current_release().folder
     path = folder / "void.ttl"
+=======
+    folder = _published() / LATEST
+    path = folder / VOID_TURTLE
+>>>>>>> main
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
     offered = list(RDF_TYPES)
@@ -357,7 +366,7 @@ def release_file(version: str, name: str) -> Response:
     if not (folder / name).is_file():
         abort(404, f"Release {version} has no file {name} (or is no longer kept).")
     response = send_from_directory(
-        folder, name, mimetype=media_type_of(name), conditional=True, etag=True, max_age=86400
+        folder, name, mimetype=content_type(name), conditional=True, etag=True, max_age=86400
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

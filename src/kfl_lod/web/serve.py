@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..names import LATEST, NTRIPLES
 from ..settings import Settings, to_environ
 
 REQUEST_LINE_LIMIT = 8190  # longest request target accepted (414 beyond); longer queries must be POSTed
@@ -29,7 +30,7 @@ def threads_needed(settings: Settings) -> int:
 
 def needs_build(settings: Settings) -> bool:
     """Whether ``published/`` is missing or older than the newest file in ``source/``."""
-    latest = Path(settings.published) / "latest" / "kfl.nt"
+    latest = Path(settings.published) / LATEST / NTRIPLES
     if not latest.exists():
         return True
     source = Path(settings.source)

@@ -54,7 +54,6 @@ class Settings:
     max_result_bytes: int = _setting(
         20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so."
     )
-<<<<<<< HEAD
     query_client_limit: int = _setting(
         4,
         "SPARQL requests one client (address) may have running or waiting at once, per server process; "
@@ -77,7 +76,7 @@ class Settings:
     http_threads: int = _setting(
         0,
         "Threads per server process running the app on whole requests (0: query_workers + query_queue + 4).",
-=======
+    )
     # The check page (/sprawdz) and publishing from the browser (docs/source-format.md).
     upload_max_bytes: int = _setting(
         5_000_000, "Largest upload the check page (/sprawdz) accepts (all files together), in bytes."
@@ -98,7 +97,6 @@ class Settings:
     publish_session_minutes: int = _setting(30, "Minutes a publisher's sign-in lasts.")
     publish_attempts: int = _setting(
         5, "Failed sign-ins allowed per client address (and per name) in 15 minutes; more are refused (429)."
->>>>>>> main
     )
     # Publication metadata (DCAT-AP).
     licence: str = _setting(
@@ -199,19 +197,12 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def to_environ(settings: Settings) -> dict[str, str]:
-<<<<<<< HEAD
-    """The KFL_* environment variables that give another process exactly these settings."""
-    env = {}
-    for f in fields(Settings):
-        value = getattr(settings, f.name)
-=======
     """Every setting as the ``KFL_<NAME>`` variable giving it to another process (paths made absolute)."""
     env = {}
     for f in fields(Settings):
         value = getattr(settings, f.name)
         if isinstance(value, Path):
             value = value.resolve()
->>>>>>> main
         env[f"KFL_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
     return env
 
@@ -260,17 +251,14 @@ def _checked(settings: Settings) -> Settings:
         "max_body_bytes",
         "query_workers",
         "max_result_bytes",
-<<<<<<< HEAD
         "query_client_limit",
         "header_timeout",
         "body_timeout",
-=======
         "upload_max_bytes",
         "check_timeout",
         "check_memory_mb",
         "publish_session_minutes",
         "publish_attempts",
->>>>>>> main
     ):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")

@@ -14,56 +14,12 @@ import importlib
 
 from flask import Flask, current_app, g, request
 
-from ..names import LATEST, STORE_FILES
 from ..settings import Settings, load_settings
-<<<<<<< HEAD
 from .release import Release, Releases
-=======
-from ..store import open_store
->>>>>>> main
 
 BLUEPRINTS = ("sparql", "resources", "pages", "releases", "check")
 
 
-<<<<<<< HEAD
-=======
-class Data:
-    """The published data the app serves; reopened when ``published/latest`` moves."""
-
-    def __init__(self, published: Path) -> None:
-        self.published = Path(published)
-        self._version: str | None = None
-        self._store = None
-
-    def version(self) -> str:
-        link = self.published / LATEST
-        try:
-            return os.readlink(link)
-        except OSError:
-            return ""
-
-    def key(self) -> str:
-        """What identifies the loaded data: the release, and the time its describing files
-        (catalog, VoID) were last rewritten, since a settings-only rebuild rewrites them in
-        place without a new release."""
-        stamps = []
-        for name in STORE_FILES:
-            try:
-                stamps.append(str((self.published / LATEST / name).stat().st_mtime_ns))
-            except OSError:
-                stamps.append("-")
-        return f"{self.version()}@{'.'.join(stamps)}"
-
-    @property
-    def store(self):
-        key = self.key()
-        if self._store is None or key != self._version:
-            self._store = open_store(self.published)
-            self._version = key
-        return self._store
-
-
->>>>>>> main
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app serving one publication."""
     settings = settings or load_settings()

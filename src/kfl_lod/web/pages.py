@@ -15,13 +15,9 @@ from flask import Blueprint, Response, current_app, make_response, render_templa
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-<<<<<<< HEAD
-from . import cacheable, current_release, describe, i18n, search
-=======
 from .. import names
 from ..namespaces import compact, parse_iri
-from . import describe, i18n, search
->>>>>>> main
+from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
 from .index import Index, Institution, Space, Venue, build_index, fold
 
@@ -316,11 +312,7 @@ def about_page() -> Response:
     version = release_version()
     licence = LICENCES.get(page.settings.licence)
     files = []
-<<<<<<< HEAD
     folder = current_release().folder
-=======
-    folder = Path(page.settings.published) / names.LATEST
->>>>>>> main
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.is_file() and not path.name.startswith("."):

@@ -26,11 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS, XSD
 
 from .. import changes as changelog
-<<<<<<< HEAD
-from ..publish import RELEASES
-=======
-from ..names import LATEST, RELEASES, VOID_TURTLE, content_type
->>>>>>> main
+from ..names import RELEASES, VOID_TURTLE, content_type
 from ..rdfio import to_jsonld, to_rdfxml
 from . import current_release
 from . import settings as current_settings
@@ -255,13 +251,8 @@ def _wants_json() -> bool:
 
 def void_description() -> Response:
     """The VoID description, Turtle unless the client asks for another RDF format."""
-<<<<<<< HEAD
     folder = current_release().folder
-    path = folder / "void.ttl"
-=======
-    folder = _published() / LATEST
     path = folder / VOID_TURTLE
->>>>>>> main
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
     offered = list(RDF_TYPES)

@@ -31,13 +31,8 @@ from ..query.results import serialize_graph
 from ..store import describe, fragment_index, things
 from . import cacheable, current_release
 from . import settings as current_settings
-<<<<<<< HEAD
-from .headers import accepts_gzip, cors, etag_of, gzipped, media_type_of, not_modified
+from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified
 from .release import Release
-=======
-from . import store as current_store
-from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
->>>>>>> main
 
 bp = Blueprint("resources", __name__)
 
@@ -296,13 +291,8 @@ def dump(name: str) -> Response:
         abort(404, description=f"No file {name} in the publication.")
     if resolved.parent != folder or not resolved.is_file():
         abort(404, description=f"No file {name} in the publication.")
-<<<<<<< HEAD
     data, etag, modified = _file(release, resolved)
-    media_type = media_type_of(name)
-=======
-    data, etag, modified = _file(resolved)
     media_type = content_type(name)
->>>>>>> main
     use_gzip = accepts_gzip(request) and len(data) > 512
     if use_gzip:
         etag += "-gzip"

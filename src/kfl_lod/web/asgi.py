@@ -38,7 +38,8 @@ def make_front(settings: Settings) -> Front:
         app,
         threads=settings.http_threads or threads_needed(settings),
         body_timeout=settings.body_timeout,
-        max_body=settings.max_body_bytes,
+        # The largest body any route takes (the check page's uploads); each route checks its own limit.
+        max_body=max(settings.max_body_bytes, settings.upload_max_bytes),
         fast=fast,
         keep=keep,
         on_start=warm_up,

@@ -32,6 +32,7 @@ _REASONS = {
 }
 MAX_TARGET = 8190  # bytes of request target (path and query string), as gunicorn allowed
 MAX_HEADERS = 32768  # bytes of all header names and values
+MIN_RATE = 20_000  # bytes per second a request body must arrive at, beyond body_timeout
 # Headers every answer of the front itself carries (the app's answers get theirs from the app).
 _PLAIN = [
     ("content-type", "text/plain; charset=utf-8"),
@@ -90,8 +91,11 @@ class Front:
         if length is not None and length > self.max_body:
             return await self._plain(send, 413)
         if length or chunked:
+            # The whole body within body_timeout, plus a second per MIN_RATE bytes beyond the
+            # first: a large upload on a slow line passes, a byte every few seconds does not.
+            allowed = self.body_timeout + (length or self.max_body) / MIN_RATE
             try:
-                body = await asyncio.wait_for(self._read_body(receive), self.body_timeout)
+                body = await asyncio.wait_for(self._read_body(receive), allowed)
             except TimeoutError:
                 return await self._plain(send, 408)
             except _TooLarge:

@@ -174,9 +174,13 @@ def wrk(
     method: str = "GET",
     body: str | None = None,
     timeout: float = 10,
+    script: str = "",
 ) -> WrkResult:
-    """Run wrk against ``url`` and parse its summary (requests/s, p50, p99, non-2xx/3xx)."""
-    script = _LUA
+    """Run wrk against ``url`` and parse its summary (requests/s, p50, p99, non-2xx/3xx).
+
+    ``script`` is extra Lua (e.g. a ``request`` function making every request different).
+    """
+    script = _LUA + script
     if method != "GET" or body is not None:
         script += f"wrk.method = {method!r}\n"
         if body is not None:

@@ -326,15 +326,28 @@ class QueryPool:
         :raises QueryTimeout: if the query ran longer than ``timeout`` (its process was killed).
         :raises QueryCrashed: if the process died running it (a new one was started).
         """
-        proc = self._acquire(timeout, client)
-        try:
-            proc.wait_ready(self._start_timeout)
-            reply = proc.run(job, timeout)
-        except BaseException:  # timeout, crash, or the server thread interrupted: never reuse it
-            self._replace(proc, client)
-            raise
-        self._release(proc, client)
-        return reply
+        started = time.monotonic()
+        for attempt in (1, 2):
+            proc = self._acquire(timeout, client)
+            try:
+                proc.wait_ready(self._start_timeout)
+                reply = proc.run(job, timeout)
+            except QueryCrashed:
+                killed = proc.exitcode == -signal.SIGKILL
+                self._replace(proc, client)
+                left = timeout - (time.monotonic() - started)
+                # Killed from outside (an operator, the kernel's OOM killer) while it ran this
+                # query: not the query's fault, so it runs once more on a fresh process.
+                if attempt == 1 and killed and left > 0:
+                    timeout = left
+                    continue
+                raise
+            except BaseException:  # timeout, or the server thread interrupted: never reuse it
+                self._replace(proc, client)
+                raise
+            self._release(proc, client)
+            return reply
+        raise AssertionError("unreachable")
 
     def _acquire(self, timeout: float, client: str = "") -> _Process:
         deadline = time.monotonic() + timeout

@@ -86,7 +86,7 @@ def lookup(releases: Releases, environ: dict[str, Any]) -> Answer | None:
     if hit is None:
         return None
     status, headers, body = hit
-    if _matches(environ.get("HTTP_IF_NONE_MATCH"), headers):
+    if _matches(environ.get("HTTP_IF_NONE_MATCH"), headers) or _not_modified_since(environ, headers):
         return 304, [(k, v) for k, v in headers if k.lower() in _KEEP_ON_304], b""
     if environ.get("REQUEST_METHOD") == "HEAD":
         return status, headers, b""
@@ -114,6 +114,22 @@ def _matches(if_none_match: str | None, headers: Iterable[tuple[str, str]]) -> b
         return False
     wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
     return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+def _not_modified_since(environ: dict[str, Any], headers: Iterable[tuple[str, str]]) -> bool:
+    """If-Modified-Since at or after the answer's Last-Modified (only without If-None-Match, RFC 9110)."""
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if not since or environ.get("HTTP_IF_NONE_MATCH"):
+        return False
+    modified = next((v for k, v in headers if k.lower() == "last-modified"), None)
+    if modified is None:
+        return False
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def wsgi_with_cache(app: Callable, releases: Releases) -> Callable:

@@ -38,8 +38,9 @@ def make_front(settings: Settings) -> Front:
         app,
         threads=settings.http_threads or threads_needed(settings),
         body_timeout=settings.body_timeout,
-        # The largest body any route takes (the check page's uploads); each route checks its own limit.
-        max_body=max(settings.max_body_bytes, settings.upload_max_bytes),
+        # Above the largest body any route takes (the check page's uploads), so that each route
+        # refuses what exceeds its own limit in its own words; far larger bodies stop here.
+        max_body=max(settings.max_body_bytes, settings.upload_max_bytes) + 1_000_000,
         fast=fast,
         keep=keep,
         on_start=warm_up,

@@ -277,7 +277,9 @@ def test_urls_come_from_the_base_never_from_the_host_header(published):
 # --- 5. no link leaves the site -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/%5cevil.example", "/%5Cevil.example/x", "//evil.example", "/%2F%2Fevil.example"])
+@pytest.mark.parametrize(
+    "path", ["/%5cevil.example", "/%5Cevil.example/x", "/%2F%2Fevil.example", "/%5C%5Cevil.example"]
+)
 def test_the_404_page_links_stay_on_the_site(app, path):
     r = app.test_client().get(path, headers={"Accept": "text/html"})
     assert r.status_code == 404

@@ -124,8 +124,11 @@ def to_graph(records: Records, base: str) -> Graph:
         _institution(g, iris, institution, venues_of.get(institution.id, []))
     for space in records.spaces:
         _space(g, iris, space)
+    # The institution of each space, looked up once: a search per practice grew as practices × spaces.
+    venue_owner = {v.id: v.institution for v in records.venues}
+    institution_of = {sp.id: venue_owner[sp.venue] for sp in records.spaces}
     for practice in records.practices:
-        _practice(g, iris, practice, records)
+        _practice(g, iris, practice, institution_of)
     return g
 
 
@@ -461,7 +464,7 @@ def _space(g: Graph, iris: Iris, r: Space) -> None:
     _sources(g, s, r.sources)
 
 
-def _practice(g: Graph, iris: Iris, r: Practice, records: Records) -> None:
+def _practice(g: Graph, iris: Iris, r: Practice, institution_of: dict[str, str]) -> None:
     s = iris.practice(r.id)
     g.add((s, RDF.type, SCHEMA.Event))
     _text(g, s, SCHEMA.name, r.title)
@@ -472,9 +475,7 @@ def _practice(g: Graph, iris: Iris, r: Practice, records: Records) -> None:
     g.add((s, SCHEMA.organizer, organisation))
     g.add((organisation, RDF.type, SCHEMA.NGO))
     _text(g, organisation, SCHEMA.name, r.organisation, None)
-    space = next(sp for sp in records.spaces if sp.id == r.space)
-    venue = next(v for v in records.venues if v.id == space.venue)
-    g.add((s, SCHEMA.organizer, iris.institution(venue.institution)))
+    g.add((s, SCHEMA.organizer, iris.institution(institution_of[r.space])))
     if r.date is not None:
         g.add((s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date)))
     if r.url:

@@ -226,15 +226,15 @@ def child_validators(source: Path) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from kfl_lod.build import Timer
     from kfl_lod.dumps import to_ntriples
-    from kfl_lod.mapping import origins, to_graph
+    from kfl_lod.mapping import map_records
     from kfl_lod.source import read_source
     from kfl_lod.validation import load_shapes, validate
 
     base = "https://kfl.krakow.pl/"
     records = read_source(source)
-    graph = to_graph(records, base)
+    mapped = map_records(records, base)
+    graph, where = mapped.graph, mapped.provenance
     shapes = load_shapes(ROOT / "shapes", base)
-    where = origins(records, base)
     timer = Timer()
     nt = timer("write kfl.nt", lambda: to_ntriples(graph))
     compiled = timer("shacl", lambda: validate(graph, shapes, where, engine="shacl", ntriples=nt))

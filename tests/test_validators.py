@@ -19,18 +19,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kfl_lod.generate import write
-from kfl_lod.mapping import origins, source_fields, to_graph
-from kfl_lod.source import headers, read_source
+from kfl_lod.mapping import provenance, to_graph
+from kfl_lod.source import read_source
 from kfl_lod.validation import Report, load_shapes, validate
 from kfl_lod.vocab import SCHEMA
 from test_shapes import CASES, VALID, iri
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://kfl.krakow.pl/"
-
-
-def columns(focus: str, path: str, shape: str) -> str:
-    return ", ".join(headers(*source_fields(focus, path, shape, BASE)))
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +36,9 @@ def shapes() -> Graph:
 
 def both(graph: Graph, shapes: Graph, records=None):
     """The reports of both engines (blank nodes' labels, which name nothing, made equal)."""
-    where = origins(records, BASE) if records is not None else None
-    reference = validate(graph, shapes, where, columns, engine="pyshacl")
-    compiled = validate(graph, shapes, where, columns, engine="shacl")
+    where = provenance(records, BASE) if records is not None else None
+    reference = validate(graph, shapes, where, engine="pyshacl")
+    compiled = validate(graph, shapes, where, engine="shacl")
     return unlabelled(reference), unlabelled(compiled)
 
 
@@ -156,7 +152,7 @@ def test_report_written_fast_is_the_report_graph(tmp_path, shapes):
 
     write(tmp_path / "source", 40, 5)
     records = read_source(tmp_path / "source")
-    report = validate(faulty(to_graph(records, BASE), 5, 30), shapes, origins(records, BASE), columns)
+    report = validate(faulty(to_graph(records, BASE), 5, 30), shapes, provenance(records, BASE))
     assert report.violations and report.warnings
     assert report.to_ntriples(BASE) == to_ntriples(report.to_graph(BASE))
     assert report_turtle(report, BASE) == to_turtle(report.to_graph(BASE))

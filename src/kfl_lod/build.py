@@ -12,12 +12,12 @@ from rdflib import Graph
 
 from . import catalog, changes, csvw, void
 from .dumps import context_bytes, report_turtle, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
-from .mapping import origins, source_fields, to_graph
+from .mapping import map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
-from .source import headers, read_source
+from .source import read_source
 from .store import dataset_graph, prepare
 from .validation import Report, load_shapes, validate
 
@@ -90,18 +90,15 @@ def checked(settings: Settings, progress: Progress = lambda step: None, timer: T
     progress("reading source tables")
     records = timer("read", lambda: read_source(settings.source))
     progress("building the graph")
-    graph = timer("map", lambda: to_graph(records, settings.base))
+    mapped = timer("map", lambda: map_records(records, settings.base))
+    graph = mapped.graph
     progress("validating with SHACL")
-
-    def columns(focus: str, path: str, shape: str) -> str:
-        return ", ".join(headers(*source_fields(focus, path, shape, settings.base)))
-
     # The compiled validator reads N-Triples: write them once, for it and for the publication.
     ntriples = timer(f"write {NTRIPLES}", lambda: to_ntriples(graph)) if settings.validator == "shacl" else None
     shapes = load_shapes(settings.shapes, settings.base)
-    where = origins(records, settings.base)
     report = timer(
-        "validate", lambda: validate(graph, shapes, where, columns, engine=settings.validator, ntriples=ntriples)
+        "validate",
+        lambda: validate(graph, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
     )
     return Checked(records, graph, report, ntriples)
 

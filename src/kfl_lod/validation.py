@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .errors import SettingsError
-from .records import Origin
+from .mapping import Provenance
 from .vocab import SH
 
 # The shapes are written under this base; loading rewrites it to the configured one.
@@ -151,14 +150,10 @@ def load_shapes(folder: Path, base: str) -> Graph:
     return shapes
 
 
-Columns = Callable[[str, str, str], str]  # (focus, path, shape) -> the clerk's column(s), or ""
-
-
 def validate(
     graph: Graph,
     shapes: Graph,
-    origins: dict[str, Origin] | None = None,
-    columns: Columns | None = None,
+    provenance: Provenance | None = None,
     engine: str = "shacl",
     ntriples: bytes | None = None,
 ) -> Report:
@@ -167,10 +162,10 @@ def validate(
     ``engine`` is "shacl" (the compiled validator of the PyPI package ``shacl``: about 50
     times faster, linear in the graph) or "pyshacl" (the reference); tests/test_validators.py
     shows both give the same Report on the bundled data, on every broken case of
-    tests/test_shapes.py and on a generated source. ``ntriples`` is the graph already
-    written as N-Triples (the build writes it anyway), else it is written here.
-    ``origins`` maps a record's IRI to its source row, ``columns`` names the source column
-    a result is about; both only for the clerk's reading, never published.
+    tests/test_shapes.py and on generated sources with seeded faults. ``ntriples`` is the
+    graph already written as N-Triples (the build writes it anyway), else it is written here.
+    ``provenance`` (from the mapping) names the source row and column each result is
+    about; only for the clerk's reading, never published.
     """
     if engine == "pyshacl":
         found = _pyshacl(graph, shapes)
@@ -178,7 +173,7 @@ def validate(
         found = _compiled(graph, shapes, ntriples)
     else:
         raise SettingsError(f"setting validator: {engine!r} must be shacl or pyshacl")
-    origins = origins or {}
+    provenance = provenance or Provenance()
     results = []
     for severity, focus, path_iri, shape_iri, component, value, messages in found:
         if shape_iri and not any(lang for _, lang in messages):
@@ -191,7 +186,7 @@ def validate(
         en = next((text for text, lang in messages if lang == "en"), "")
         if not pl and not en and messages:
             en = messages[0][0]
-        origin = origins.get(focus) or origins.get(focus.split("#")[0])
+        origin = provenance.origin(focus)
         results.append(
             Result(
                 severity=severity,
@@ -203,7 +198,7 @@ def validate(
                 shape=shape_iri,
                 source=str(origin) if origin else "",
                 component=component,
-                column=columns(focus, path_iri, shape_iri) if columns and origin else "",
+                column=provenance.column(focus, path_iri or shape_iri) if origin else "",
             )
         )
     results.sort(

@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 
-
 def prop(name, value):
     from com.sun.star.beans import PropertyValue  # Debian's python3-uno (imported here: pytest collects this file)
 
@@ -67,7 +66,9 @@ def main(template: str, fill_path: str, out_stem: str) -> None:
     try:
         ctx = connect(pipe, time.monotonic() + 60)
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(str(Path(template).resolve())), "_blank", 0, (prop("Hidden", True),))
+        doc = desktop.loadComponentFromURL(
+            uno.systemPathToFileUrl(str(Path(template).resolve())), "_blank", 0, (prop("Hidden", True),)
+        )
         report = {"validation": {}, "comments": {}, "frozen": {}, "sheets": list(doc.Sheets.ElementNames)}
         controller = doc.getCurrentController()
         for name in doc.Sheets.ElementNames:
@@ -80,7 +81,8 @@ def main(template: str, fill_path: str, out_stem: str) -> None:
                     break
                 headers.append(text)
             report["validation"][name] = {
-                h: sheet.getCellByPosition(i, 1).getPropertyValue("Validation").Type.value for i, h in enumerate(headers)
+                h: sheet.getCellByPosition(i, 1).getPropertyValue("Validation").Type.value
+                for i, h in enumerate(headers)
             }
             if controller is not None:
                 controller.setActiveSheet(sheet)
@@ -89,7 +91,8 @@ def main(template: str, fill_path: str, out_stem: str) -> None:
                 sheet.getCellByPosition(headers.index(header), 1).setFormula(typed)
         doc.storeToURL(uno.systemPathToFileUrl(str(Path(out_stem + ".ods").resolve())), (prop("FilterName", "calc8"),))
         doc.storeToURL(
-            uno.systemPathToFileUrl(str(Path(out_stem + ".xlsx").resolve())), (prop("FilterName", "Calc MS Excel 2007 XML"),)
+            uno.systemPathToFileUrl(str(Path(out_stem + ".xlsx").resolve())),
+            (prop("FilterName", "Calc MS Excel 2007 XML"),),
         )
         doc.close(True)
         print(json.dumps(report))

@@ -73,7 +73,9 @@ def kfl(settings, *args: str):
 def libreoffice(template: Path, fill: dict, out_stem: Path) -> dict:
     """Open ``template`` in LibreOffice, type ``fill`` into row 2, save .ods and .xlsx; what it saw."""
     if not shutil.which("soffice"):
-        pytest.fail("LibreOffice is missing: ./dev test installs it (apt-get install libreoffice-calc-nogui python3-uno)")
+        pytest.fail(
+            "LibreOffice is missing: ./dev test installs it (apt-get install libreoffice-calc-nogui python3-uno)"
+        )
     fill_path = out_stem.with_suffix(".json")
     fill_path.write_text(json.dumps(fill), encoding="utf-8")
     done = subprocess.run(
@@ -100,7 +102,9 @@ def test_libreoffice_sees_the_templates_checks_and_fills_it_for_a_build(tmp_path
             expected = "LIST" if allowed(column) else CHECKS.get((table.name, column.header), "ANY")
             assert seen["validation"][table.name][column.header] == expected, (table.name, column.header)
     for saved in ("filled.ods", "filled.xlsx"):
-        built = kfl(settings, "--json", "build", "--source", str(tmp_path / saved), "--out", str(tmp_path / saved) + "-pub")
+        built = kfl(
+            settings, "--json", "build", "--source", str(tmp_path / saved), "--out", str(tmp_path / saved) + "-pub"
+        )
         assert built.exit_code == 0, built.output
         summary = json.loads(built.stdout)
         assert (summary["institutions"], summary["venues"], summary["spaces"], summary["violations"]) == (1, 1, 1, 0)
@@ -121,7 +125,9 @@ def test_the_source_survives_a_round_trip_through_libreoffice(tmp_path):
     row2 = min(first, key=lambda s: s.origin.row)
     libreoffice(template, {"przestrzenie": {"liczba_miejsc": "41"}}, tmp_path / "edited")
     for saved in ("edited.ods", "edited.xlsx"):
-        result = kfl(settings, "--json", "diff", "--source", str(tmp_path / saved), "--published", str(settings.published))
+        result = kfl(
+            settings, "--json", "diff", "--source", str(tmp_path / saved), "--published", str(settings.published)
+        )
         assert result.exit_code == 0, result.output
         report = json.loads(result.stdout)
         assert not report["added"] and not report["withdrawn"], saved

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .errors import KflError, SourceError
+from .namespaces import compact, own_terms, prefixes
 from .settings import Settings, load_settings
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -50,26 +51,16 @@ def _fail(error: KflError, as_json: bool) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-_PREFIXES = {
-    "https://schema.org/": "schema:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.opengis.net/ont/geosparql#": "geo:",
-}
 EXAMPLES = 3  # records named under each group of warnings
 
 
 def _short(iri: str, base: str) -> str:
     """An IRI as a reader scans it: relative to the base, or with a common prefix."""
-    if iri.startswith(base + "def/"):
-        return "kfl:" + iri[len(base) + 4 :]
+    if iri.startswith(own_terms(base)):
+        return compact(iri, prefixes(base, ()))
     if iri.startswith(base):
         return iri[len(base) :]
-    for namespace, prefix in _PREFIXES.items():
-        if iri.startswith(namespace):
-            return prefix + iri[len(namespace) :]
-    return iri
+    return compact(iri)
 
 
 def _row_order(result) -> tuple[str, int, str]:

@@ -9,12 +9,12 @@ from datetime import date
 
 from . import catalog, changes, csvw, void
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
-from .mapping import origins, source_fields, to_graph
+from .mapping import map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
-from .source import headers, read_source
+from .source import read_source
 from .validation import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -56,13 +56,10 @@ def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[R
     progress("reading source tables")
     records = read_source(settings.source)
     progress("building the graph")
-    graph = to_graph(records, settings.base)
+    mapped = map_records(records, settings.base)
+    graph = mapped.graph
     progress("validating with SHACL")
-
-    def columns(focus: str, path: str, shape: str) -> str:
-        return ", ".join(headers(*source_fields(focus, path, shape, settings.base)))
-
-    report = validate(graph, load_shapes(settings.shapes, settings.base), origins(records, settings.base), columns)
+    report = validate(graph, load_shapes(settings.shapes, settings.base), mapped.provenance)
     return records, graph, report
 
 

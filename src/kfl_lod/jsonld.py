@@ -186,15 +186,19 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
     ctx = context(base)
     compactor = _Compactor(ctx["@context"])
     nodes: dict[str, dict[str, Any]] = {}
-    for s in sorted(set(graph.subjects()), key=str):
+    # One pass over the graph: rdflib's lookups per subject cost a context search per triple.
+    statements: dict[Any, list[tuple[Any, Any]]] = {}
+    for s, p, o in graph:
+        statements.setdefault(s, []).append((p, o))
+    for s in sorted(statements, key=str):
         if isinstance(s, BNode):
             raise ValueError("blank nodes are not published")
         node: dict[str, Any] = {"id": compactor.iri(str(s))}
-        types = sorted(compactor.iri(str(t), vocab=True) for t in graph.objects(s, RDF.type))
+        types = sorted(compactor.iri(str(o), vocab=True) for p, o in statements[s] if p == RDF.type)
         if types:
             node["type"] = types[0] if len(types) == 1 else types
         values: dict[str, list[Any]] = {}
-        for p, o in graph.predicate_objects(s):
+        for p, o in statements[s]:
             if p == RDF.type:
                 continue
             key, value = compactor.entry(p, o)

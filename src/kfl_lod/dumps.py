@@ -36,6 +36,7 @@ def to_turtle(graph: Graph, ntriples: bytes | None = None) -> bytes:
     (4 s for 50,000 triples) and our own writer in Python took 2.4 s. The order of the lines
     makes the order of the blocks, so the same graph gives the same bytes. No blank nodes.
 
+    >>> from rdflib import Literal, URIRef
     >>> from kfl_lod.vocab import SCHEMA
     >>> g = Graph(bind_namespaces="none"); g.bind("schema", SCHEMA)
     >>> g.add((URIRef("https://example.org/x"), SCHEMA.name, Literal('Sala "A"', lang="pl")))  # doctest: +ELLIPSIS

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..names import LATEST
-from ..store import STORE_FILES, change_record, open_release, publication_folder
+from ..store import STORE_FILES, open_release, publication_folder, release_record
 
 
 class AnswerCache:
@@ -114,7 +114,7 @@ class Release:
     @property
     def record(self) -> dict[str, Any] | None:
         """The change record kept in the release (changes.json), if any."""
-        return self.derived("record", lambda r: change_record(r.folder))
+        return self.derived("record", lambda r: release_record(r.folder))
 
     @property
     def withdrawn(self) -> dict[str, dict[str, Any]]:

@@ -19,7 +19,7 @@ from .. import names
 from ..namespaces import compact, parse_iri
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
-from .index import Index, Institution, Space, Venue, build_index, fold
+from .index import Index, Space, Venue, build_index, fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -503,13 +503,6 @@ def not_found(error: HTTPException) -> Response | HTTPException:
     except Exception:  # noqa: BLE001 - an error page must never fail: fall back to the plain one
         current_app.logger.exception("the 404 page could not be rendered")
         return error
-
-
-def contact_of(institution: Institution | None) -> dict[str, list[str]]:
-    """E-mails and phones to show for an institution (the NGO contact point first)."""
-    if institution is None:
-        return {"emails": [], "phones": []}
-    return {"emails": institution.emails, "phones": institution.phones}
 
 
 def tel(number: str) -> str:

@@ -71,16 +71,15 @@ class ProtocolError(Exception):
 def query_pool() -> QueryPool:
     """This server process's pool of query processes, started on first use (after any fork).
 
-    The processes open the store with ``app.extensions["kfl_store_loader"]`` if set (a
-    picklable function returning a pyoxigraph Store), else the publication's N-Triples
-    in the default graph and in the named graph ``{base}dataset``.
+    The processes open the store ``create_app`` was given as ``query_store``, else the
+    publication's N-Triples in the default graph and in the named graph ``{base}dataset``.
     """
     app = current_app._get_current_object()
     with _POOL_LOCK:
         entry = app.extensions.get("kfl_query_pool")
         if entry is None or entry[0] != os.getpid():
             settings = app.config["KFL_SETTINGS"]
-            custom = app.extensions.get("kfl_store_loader")
+            custom = app.extensions.get("kfl_query_store")
             loader = custom or store_loader(settings.published, settings.base)
             releases = app.extensions["kfl_releases"]
 
@@ -320,7 +319,7 @@ def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_
         default_graphs=tuple(default_graphs) if dataset else None,
         named_graphs=tuple(named_graphs) if dataset else None,
         version=release.key,
-        folder="" if current_app.extensions.get("kfl_store_loader") else str(release.folder),
+        folder="" if current_app.extensions.get("kfl_query_store") else str(release.folder),
         prefixes=default_prefixes(settings.base),
         max_bytes=settings.max_result_bytes,
     )

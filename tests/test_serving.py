@@ -336,3 +336,28 @@ def test_a_chain_of_unary_operators_is_refused_before_it_runs(server, operator):
     assert requests.get(server + "/healthz", timeout=10).json()["query_processes"]["restarts"] == before
     fine = requests.get(server + "/sparql", params={"query": "ASK { FILTER(!!!(1 - -1 = 3)) }"}, timeout=30)
     assert fine.status_code == 200
+
+
+# --- a query process killed from outside --------------------------------------------------
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_a_query_process_killed_from_outside_is_replaced_and_the_query_runs_again(published, start_server):
+    import signal
+
+    url = start_server(published.replace(query_workers=1, query_timeout=60.0))
+    assert requests.get(url + "/sparql", params={"query": FAST}, timeout=30).status_code == 200
+    from test_limits import query_processes
+
+    pids = sorted(query_processes(url))
+    assert len(pids) == 1
+    medium = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?b = ?e) }"
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(requests.get, url + "/sparql", params={"query": medium}, timeout=120)
+        time.sleep(0.5)
+        os.kill(pids[0], signal.SIGKILL)  # an operator or the kernel's OOM killer, not the query
+        r = answer.result()
+    assert r.status_code == 200, r.text
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 0
+    assert pids[0] not in query_processes(url)

@@ -307,12 +307,11 @@ def test_a_busy_pool_refuses_after_waiting_and_a_timeout_is_reported(published):
 def test_a_query_needing_more_memory_than_allowed_is_stopped_with_a_clear_503(published, start_server):
     url = start_server(published.replace(query_memory_mb=300, query_workers=1, query_timeout=20))
     assert get(url, FAST).status_code == 200
-    started = time.monotonic()
-    # Sorting the cross product of all triples needs gigabytes long before 20 s are up.
+    # Sorting the cross product of all triples needs gigabytes long before 20 s are up; the
+    # answer names the memory cap, not the timeout, so it was the cap that stopped it.
     r = get(url, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
     assert r.status_code == 503, r.text
     assert "300 MB" in r.text and "query_memory_mb" in r.text
-    assert time.monotonic() - started < 15
     assert get(url, FAST).status_code == 200
     health = requests.get(url + "/healthz", timeout=10).json()
     assert health["status"] == "ok" and health["query_processes"]["restarts"] == 1

@@ -12,8 +12,9 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from .districts import CREDIT, ODBL, OSM_COPYRIGHT
 from .records import Institution, Origin, Practice, Records, Space, Venue
-from .vocab import DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
+from .vocab import DISTRICT_METHODS, DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
 
 PL = "pl"
 EN = "en"
@@ -93,6 +94,87 @@ OWN_TERMS = (
         "True if no public source states the record: it illustrates the format, not a fact.",
     ),
     (
+        "statedOn",
+        "datatype",
+        RDFS.Literal,
+        "podano dnia",
+        "as stated on",
+        "Data, którą pokazuje źródło faktu (dct:source): dzień, miesiąc lub rok, tak dokładnie, jak podaje źródło.",
+        "The date the source of a fact (dct:source) shows: a day, a month or a year, as precise as the source.",
+    ),
+    (
+        "districtMethod",
+        "object",
+        SKOS.Concept,
+        "sposób ustalenia dzielnicy",
+        "how the district is known",
+        "Czy dzielnicę podaje źródło, czy wyliczono ją ze współrzędnych i granic dzielnic z OpenStreetMap.",
+        "Whether a source states the district or it was derived from the coordinates and OpenStreetMap boundaries.",
+    ),
+    (
+        "districtSource",
+        "object",
+        RDFS.Resource,
+        "źródło dzielnicy",
+        "source of the district",
+        "Strona, która podaje dzielnicę, albo relacja OpenStreetMap, z której granic ją wyliczono.",
+        "The page that states the district, or the OpenStreetMap relation whose boundary it was derived from.",
+    ),
+    (
+        "districtBorderDistance",
+        "datatype",
+        XSD.decimal,
+        "odległość od granicy dzielnicy (m)",
+        "distance to the district border (m)",
+        "Dla dzielnicy wyliczonej: odległość współrzędnych od najbliższej granicy dzielnicy, w metrach.",
+        "For a derived district: the distance from the coordinates to the nearest district border, in metres.",
+    ),
+    (
+        "nearDistrictBorder",
+        "datatype",
+        XSD.boolean,
+        "przy granicy dzielnicy",
+        "near a district border",
+        "Prawda, jeśli współrzędne leżą bliżej niż 10 m od granicy dzielnicy: wyliczoną dzielnicę warto sprawdzić.",
+        "True if the coordinates lie within 10 m of a district border: the derived district is worth checking.",
+    ),
+    (
+        "accessibilityNote",
+        "datatype",
+        RDF.langString,
+        "dostępność (opis)",
+        "accessibility (description)",
+        "Dostępność lokalizacji dla osób z niepełnosprawnościami, opisana tak, jak podaje źródło.",
+        "The venue's accessibility for people with disabilities, described as the source states it.",
+    ),
+    (
+        "accessibilitySource",
+        "object",
+        RDFS.Resource,
+        "źródło informacji o dostępności",
+        "source of the accessibility facts",
+        "Strona, która podaje fakty o dostępności lokalizacji (opis i cechy dostępności).",
+        "The page that states the venue's accessibility facts (the description and the accessibility features).",
+    ),
+    (
+        "accessibilityStatedOn",
+        "datatype",
+        RDFS.Literal,
+        "dostępność podano dnia",
+        "accessibility as stated on",
+        "Data, którą pokazuje źródło informacji o dostępności (dzień, miesiąc lub rok).",
+        "The date the source of the accessibility facts shows (a day, a month or a year).",
+    ),
+    (
+        "nearestStop",
+        "datatype",
+        XSD.string,
+        "najbliższy przystanek",
+        "nearest stop",
+        "Najbliższy przystanek komunikacji miejskiej, jak podaje źródło.",
+        "The nearest public-transport stop, as a source states it.",
+    ),
+    (
         "stepFreeAccess",
         "datatype",
         XSD.boolean,
@@ -160,6 +242,13 @@ SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "schema:identifier": ("id",),
         "dct:source": ("sources",),
     },
+    "institution#general-contact": {
+        "schema:email": ("email",),
+        "schema:telephone": ("phone",),
+        "schema:contactType": ("email_phone_role",),
+        "dct:source": ("email_phone_source",),
+        "kfl:statedOn": ("email_phone_date",),
+    },
     "institution#contact": {
         "schema:name": ("contact_person",),
         "schema:email": ("contact_email",),
@@ -172,7 +261,15 @@ SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "schema:geo": ("latitude", "longitude"),
         "schema:openingHours": ("opening_hours",),
         "kfl:stepFreeAccess": ("step_free",),
-        "schema:amenityFeature": ("step_free",),
+        "schema:amenityFeature": ("step_free", "lift", "disabled_parking", "induction_loop"),
+        "kfl:districtMethod": ("district",),
+        "kfl:districtSource": ("district_source",),
+        "kfl:districtBorderDistance": ("latitude", "longitude"),
+        "kfl:nearDistrictBorder": ("latitude", "longitude"),
+        "kfl:accessibilityNote": ("accessibility_note",),
+        "kfl:accessibilitySource": ("accessibility_source",),
+        "kfl:accessibilityStatedOn": ("accessibility_date",),
+        "kfl:nearestStop": ("nearest_stop",),
         "dct:source": ("sources",),
         "schema:address": ("street", "postal_code", "locality"),
     },
@@ -183,7 +280,10 @@ SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "venue#geo": {"schema:latitude": ("latitude",), "schema:longitude": ("longitude",)},
     "venue#geometry": {"geo:asWKT": ("latitude", "longitude")},
-    "venue#step-free-access": {"schema:value": ("step_free",)},
+    "venue#step-free-access": {"schema:value": ("step_free",), "dct:source": ("accessibility_source",)},
+    "venue#lift": {"schema:value": ("lift",), "dct:source": ("accessibility_source",)},
+    "venue#disabled-parking": {"schema:value": ("disabled_parking",), "dct:source": ("accessibility_source",)},
+    "venue#induction-loop": {"schema:value": ("induction_loop",), "dct:source": ("accessibility_source",)},
     "space": {
         "schema:name": ("name",),
         "schema:description": ("description",),
@@ -209,9 +309,11 @@ SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "schema:name": ("title",),
         "schema:description": ("description",),
         "schema:identifier": ("id",),
-        "schema:location": ("space",),
+        "schema:location": ("space", "venue"),
         "schema:startDate": ("date",),
         "schema:url": ("url",),
+        "dct:source": ("url",),
+        "kfl:statedOn": ("source_date",),
         "kfl:illustrative": ("illustrative",),
         "schema:organizer": ("organisation",),
     },
@@ -272,6 +374,19 @@ def decimal(value: Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+NEAR_BORDER = Decimal("10")  # metres: kfl_lod.districts.NEAR_BORDER_M
+
+
+def stated_date(value: str) -> Literal:
+    """A date as precise as its source: xsd:gYear, xsd:gYearMonth or xsd:date.
+
+    >>> [stated_date(v).datatype.rsplit("#")[1] for v in ("2019", "2020-03", "2014-12-05")]
+    ['gYear', 'gYearMonth', 'date']
+    """
+    kind = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
+    return Literal(value, datatype=kind)
+
+
 def _text(g: Graph, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
     if value:
         g.add((s, p, Literal(value, lang=lang)))
@@ -301,7 +416,7 @@ def _vocabulary(g: Graph, iris: Iris) -> None:
         g.add((term, RDFS.comment, Literal(comment_pl, lang=PL)))
         g.add((term, RDFS.comment, Literal(comment_en, lang=EN)))
         g.add((term, RDFS.isDefinedBy, ontology))
-    for scheme in SCHEMES.values():
+    for scheme in (*SCHEMES.values(), DISTRICT_METHODS):
         s = iris.scheme(scheme.slug)
         g.add((s, RDF.type, SKOS.ConceptScheme))
         g.add((s, SKOS.prefLabel, Literal(scheme.pl, lang=PL)))
@@ -317,6 +432,11 @@ def _vocabulary(g: Graph, iris: Iris) -> None:
             g.add((concept, SKOS.prefLabel, Literal(c.en, lang=EN)))
             _text(g, concept, SKOS.definition, c.definition_pl, PL)
             _text(g, concept, SKOS.definition, c.definition_en, EN)
+    for slug in ("point-in-polygon", "nearest"):  # derived from OpenStreetMap: its licence and credit
+        concept = iris.concept(DISTRICT_METHODS.slug, slug)
+        g.add((concept, DCTERMS.license, URIRef(ODBL)))
+        g.add((concept, DCTERMS.rights, Literal(CREDIT)))
+        g.add((concept, DCTERMS.source, URIRef(OSM_COPYRIGHT)))
 
 
 def _places(g: Graph, iris: Iris) -> None:
@@ -372,6 +492,23 @@ def _institution(g: Graph, iris: Iris, r: Institution, venues: list[Venue]) -> N
         g.add((s, SCHEMA.sameAs, URIRef(f"http://www.wikidata.org/entity/{r.wikidata}")))
     for venue in venues:
         g.add((s, SCHEMA.location, iris.venue(venue.id)))
+    if r.email or r.phone:
+        # The general e-mail and phone again, as a contact point that says what they are for and where
+        # and when a source stated them ("as stated on <date>": many come from old pages).
+        c = URIRef(f"{s}#general-contact")
+        g.add((s, SCHEMA.contactPoint, c))
+        g.add((c, RDF.type, SCHEMA.ContactPoint))
+        if r.email_phone_role:
+            g.add((c, SCHEMA.contactType, Literal(r.email_phone_role, lang=PL)))
+        else:
+            g.add((c, SCHEMA.contactType, Literal("kontakt ogólny", lang=PL)))
+            g.add((c, SCHEMA.contactType, Literal("general contact", lang=EN)))
+        _text(g, c, SCHEMA.email, r.email, None)
+        _text(g, c, SCHEMA.telephone, r.phone, None)
+        if r.email_phone_source:
+            g.add((c, DCTERMS.source, URIRef(r.email_phone_source)))
+        if r.email_phone_date:
+            g.add((c, iris.kfl.statedOn, stated_date(r.email_phone_date)))
     if r.contact_person or r.contact_email or r.contact_phone:
         c = URIRef(f"{s}#contact")
         g.add((s, SCHEMA.contactPoint, c))
@@ -394,6 +531,13 @@ def _venue(g: Graph, iris: Iris, r: Venue) -> None:
     g.add((s, SCHEMA.address, address))
     _address(g, address, r.street, r.postal_code, r.locality)
     g.add((s, SCHEMA.containedInPlace, iris.district(r.district) if r.district else iris.city))
+    if r.district and r.district_method:
+        g.add((s, iris.kfl.districtMethod, iris.concept(DISTRICT_METHODS.slug, r.district_method)))
+    if r.district and r.district_source:
+        g.add((s, iris.kfl.districtSource, URIRef(r.district_source)))
+    if r.district_border_m is not None:
+        g.add((s, iris.kfl.districtBorderDistance, decimal(r.district_border_m)))
+        g.add((s, iris.kfl.nearDistrictBorder, Literal(r.district_border_m < NEAR_BORDER)))
     if r.latitude is not None and r.longitude is not None:
         geo = URIRef(f"{s}#geo")
         g.add((s, SCHEMA.geo, geo))
@@ -413,12 +557,33 @@ def _venue(g: Graph, iris: Iris, r: Venue) -> None:
     _text(g, s, SCHEMA.openingHours, r.opening_hours, None)
     if r.step_free is not None:
         g.add((s, iris.kfl.stepFreeAccess, Literal(r.step_free)))
-        feature = URIRef(f"{s}#step-free-access")
+    for fragment, value, pl, en in (
+        ("step-free-access", r.step_free, "wejście bez schodów (dla wózków)", "step-free (wheelchair) entrance"),
+        ("lift", r.lift, "winda", "lift"),
+        (
+            "disabled-parking",
+            r.disabled_parking,
+            "miejsca parkingowe dla osób z niepełnosprawnościami",
+            "disabled parking",
+        ),
+        ("induction-loop", r.induction_loop, "pętla indukcyjna", "induction loop"),
+    ):
+        if value is None:
+            continue
+        feature = URIRef(f"{s}#{fragment}")
         g.add((s, SCHEMA.amenityFeature, feature))
         g.add((feature, RDF.type, SCHEMA.LocationFeatureSpecification))
-        g.add((feature, SCHEMA.name, Literal("dostęp bez schodów (dla wózków)", lang=PL)))
-        g.add((feature, SCHEMA.name, Literal("step-free (wheelchair) access", lang=EN)))
-        g.add((feature, SCHEMA.value, Literal(r.step_free)))
+        g.add((feature, SCHEMA.name, Literal(pl, lang=PL)))
+        g.add((feature, SCHEMA.name, Literal(en, lang=EN)))
+        g.add((feature, SCHEMA.value, Literal(value)))
+        if r.accessibility_source:
+            g.add((feature, DCTERMS.source, URIRef(r.accessibility_source)))
+    _text(g, s, iris.kfl.accessibilityNote, r.accessibility_note)
+    if r.accessibility_source:
+        g.add((s, iris.kfl.accessibilitySource, URIRef(r.accessibility_source)))
+    if r.accessibility_date:
+        g.add((s, iris.kfl.accessibilityStatedOn, stated_date(r.accessibility_date)))
+    _text(g, s, iris.kfl.nearestStop, r.nearest_stop, None)
     _sources(g, s, r.sources)
 
 
@@ -467,16 +632,21 @@ def _practice(g: Graph, iris: Iris, r: Practice, records: Records) -> None:
     _text(g, s, SCHEMA.name, r.title)
     _text(g, s, SCHEMA.description, r.description)
     g.add((s, SCHEMA.identifier, Literal(r.id)))
-    g.add((s, SCHEMA.location, iris.space(r.space)))
+    space, venue, institution = records.place_of(r)
+    if space or venue:
+        g.add((s, SCHEMA.location, iris.space(space) if space else iris.venue(venue)))
     organisation = URIRef(f"{s}#organisation")
     g.add((s, SCHEMA.organizer, organisation))
-    g.add((organisation, RDF.type, SCHEMA.NGO))
+    # The partner is an NGO unless the table says otherwise (residents, a firm, or not known): then it is
+    # typed only schema:Thing, claiming nothing (schema:Organization is the institutions' class here).
+    g.add((organisation, RDF.type, SCHEMA.Thing if r.organisation_is_ngo is False else SCHEMA.NGO))
     _text(g, organisation, SCHEMA.name, r.organisation, None)
-    space = next(sp for sp in records.spaces if sp.id == r.space)
-    venue = next(v for v in records.venues if v.id == space.venue)
-    g.add((s, SCHEMA.organizer, iris.institution(venue.institution)))
+    g.add((s, SCHEMA.organizer, iris.institution(institution)))
     if r.date is not None:
         g.add((s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date)))
     if r.url:
         g.add((s, SCHEMA.url, URIRef(r.url)))
+        g.add((s, DCTERMS.source, URIRef(r.url)))
+    if r.source_date:
+        g.add((s, iris.kfl.statedOn, stated_date(r.source_date)))
     g.add((s, iris.kfl.illustrative, Literal(r.illustrative)))

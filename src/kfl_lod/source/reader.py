@@ -6,10 +6,19 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..records import Institution, Origin, Practice, Records, Space, Venue
-from .checks import Rows, check_table, half_coordinates, missing_table, references, unique
+from .checks import (
+    Rows,
+    check_table,
+    half_coordinates,
+    missing_table,
+    practice_places,
+    real_practices_in_real_spaces,
+    references,
+    unique,
+)
 from .files import load_sheets
 from .problems import Collector
-from .tables import TABLES, VENUES
+from .tables import PRACTICES, SPACES, TABLES, VENUES
 
 
 def read_source(source: Path) -> Records:
@@ -44,6 +53,9 @@ def read_source(source: Path) -> Records:
     for table in TABLES:
         references(table, parsed[table.name], labels, ids, problems)
     half_coordinates(labels[VENUES.name], parsed[VENUES.name], problems)
+    practice_places(labels[PRACTICES.name], parsed[PRACTICES.name], problems)
+    examples = {v["id"] for _, v in parsed[SPACES.name] if v.get("illustrative") and "id" in v}
+    real_practices_in_real_spaces(labels[PRACTICES.name], parsed[PRACTICES.name], examples, problems)
     if problems.problems:
         raise SourceError(problems.problems)
 

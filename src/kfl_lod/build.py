@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import catalog, changes, csvw, void
-from .districts import derive as derive_districts
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
 from .mapping import origins, source_fields, to_graph
 from .publish import CHANGES, Published, plan, publish
@@ -57,8 +56,6 @@ def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[R
     records = read_source(settings.source)
     if settings.illustrative == "omit":
         records = records.without_illustrative()
-    progress("deriving districts")
-    records = derive_districts(records)
     progress("building the graph")
     graph = to_graph(records, settings.base)
     progress("validating with SHACL")

@@ -331,15 +331,25 @@ CSV_COLUMNS = (
     "kod_pocztowy",
     "miejscowosc",
     "dzielnica",
+    "dzielnica_ustalenie",
+    "dzielnica_zrodlo",
+    "dzielnica_przy_granicy",
     "szerokosc",
     "dlugosc",
     "dostep_wozki",
+    "winda",
+    "parking_dla_niepelnosprawnych",
+    "petla_indukcyjna",
+    "dostepnosc_opis",
     "instytucja_id",
     "instytucja_uri",
     "instytucja_nazwa",
     "instytucja_www",
     "email",
     "telefon",
+    "kontakt_rodzaj",
+    "kontakt_zrodlo",
+    "kontakt_data",
 )
 
 
@@ -367,6 +377,10 @@ def to_csv(records: Records, base: str) -> bytes:
     for s in records.spaces:
         v = venues[s.venue]
         i = institutions[v.institution]
+        # An illustrative room is not the institution's: its row carries no contact, so no one calls about it.
+        email, phone = ("", "") if s.illustrative else (i.contact_email or i.email, i.contact_phone or i.phone)
+        general = not s.illustrative and not (i.contact_email or i.contact_phone) and bool(i.email or i.phone)
+        near = "" if v.district_border_m is None else _yes_no(v.district_border_m < 10)
         writer.writerow(
             (
                 s.id,
@@ -389,15 +403,25 @@ def to_csv(records: Records, base: str) -> bytes:
                 v.postal_code,
                 v.locality,
                 v.district or "",
+                v.district_method if v.district else "",
+                v.district_source if v.district else "",
+                near,
                 _decimal(v.latitude),
                 _decimal(v.longitude),
                 _yes_no(v.step_free),
+                _yes_no(v.lift),
+                _yes_no(v.disabled_parking),
+                _yes_no(v.induction_loop),
+                v.accessibility_note,
                 i.id,
                 iris.institution(i.id),
                 i.name,
                 i.website,
-                i.contact_email or i.email,
-                i.contact_phone or i.phone,
+                email,
+                phone,
+                i.email_phone_role if general else "",
+                i.email_phone_source if general else "",
+                i.email_phone_date if general else "",
             )
         )
     return out.getvalue().encode("utf-8")
@@ -426,7 +450,16 @@ def to_geojson(records: Records, base: str) -> bytes:
                     "nazwa": v.name,
                     "adres": ", ".join(x for x in (v.street, f"{v.postal_code} {v.locality}".strip()) if x),
                     "dzielnica": f"{roman(v.district)} {DISTRICTS[v.district]}" if v.district else None,
+                    # "stated" by a source, or derived from the point ("point-in-polygon", "nearest") over
+                    # OpenStreetMap's district boundaries (© OpenStreetMap contributors, ODbL 1.0).
+                    "dzielnica_ustalenie": v.district_method or None,
+                    "dzielnica_zrodlo": v.district_source or None,
+                    "dzielnica_przy_granicy": None if v.district_border_m is None else bool(v.district_border_m < 10),
                     "dostep_wozki": v.step_free,
+                    "winda": v.lift,
+                    "parking_dla_niepelnosprawnych": v.disabled_parking,
+                    "petla_indukcyjna": v.induction_loop,
+                    "dostepnosc_opis": v.accessibility_note or None,
                     "instytucja": inst.name,
                     "instytucja_uri": str(iris.institution(inst.id)),
                     "przestrzenie": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..districts import derive as derive_districts
 from ..errors import SourceError
 from ..records import Institution, Origin, Practice, Records, Space, Venue
 from .checks import (
@@ -71,9 +72,12 @@ def read_source(source: Path) -> Records:
     venues = [Venue(origin=origin("lokalizacje", row), **v) for row, v in parsed["lokalizacje"]]
     spaces = [Space(origin=origin("przestrzenie", row), **v) for row, v in parsed["przestrzenie"]]
     practices = [Practice(origin=origin("dobre_praktyki", row), **v) for row, v in parsed["dobre_praktyki"]]
-    return Records(
+    records = Records(
         institutions=tuple(sorted(institutions, key=lambda r: r.id)),
         venues=tuple(sorted(venues, key=lambda r: r.id)),
         spaces=tuple(sorted(spaces, key=lambda r: r.id)),
         practices=tuple(sorted(practices, key=lambda r: r.id)),
     )
+    # Every reader of the source sees the same districts: stated ones marked, the others derived
+    # from the coordinates (kfl_lod.districts, OpenStreetMap boundaries).
+    return derive_districts(records)

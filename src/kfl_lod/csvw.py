@@ -13,10 +13,10 @@ import json
 from typing import Any
 
 from .dumps import CSV_COLUMNS
+from .names import CSV, CSV_METADATA
+from .namespaces import SCHEMA, own_terms
 from .source.tables import SPACES
 
-FILE = "kfl.csv-metadata.json"
-SCHEMA = "https://schema.org/"
 BOOLEAN = {"base": "boolean", "format": "tak|nie"}
 
 # name: (title pl, title en, description en, column properties). Templates use {base}.
@@ -324,7 +324,7 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
 
 
 def _expand(template: str, base: str) -> str:
-    return template.replace("{base}", base).replace("{schema}", SCHEMA).replace("{kfl}", f"{base}def/")
+    return template.replace("{base}", base).replace("{schema}", SCHEMA).replace("{kfl}", own_terms(base))
 
 
 def metadata(base: str, licence: str) -> dict[str, Any]:
@@ -352,7 +352,7 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
     return {
         # CSVW fixes its prefixes (its schema: is http://schema.org/), so our terms are written in full.
         "@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
-        "url": "kfl.csv",
+        "url": CSV,
         "dc:title": [
             {"@value": "Przestrzenie miejskich instytucji kultury Krakowa dla NGO", "@language": "pl"},
             {"@value": "Spaces in Kraków's municipal cultural institutions for NGOs", "@language": "en"},
@@ -370,4 +370,4 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
 def render(base: str, licence: str) -> dict[str, bytes]:
     """kfl.csv-metadata.json."""
     data = metadata(base, licence)
-    return {FILE: (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+    return {CSV_METADATA: (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}

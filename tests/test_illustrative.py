@@ -84,6 +84,6 @@ def test_separate_publishes_examples_flagged_and_without_an_institutions_contact
     assert flagged == spaces | practices
     rows = list(csv.DictReader(io.StringIO(texts["kfl.csv"])))
     example_rows = [r for r in rows if r["ilustracyjne"] == "tak"]
-    assert example_rows and all(not (r["email"] or r["telefon"] or r["kontakt_zrodlo"]) for r in example_rows)
+    assert example_rows and all(not (r["email"] or r["telefon"] or r["zrodlo_kontaktu"]) for r in example_rows)
     real_with_contact = [r for r in rows if r["ilustracyjne"] == "nie" and (r["email"] or r["telefon"])]
-    assert real_with_contact and all(r["kontakt_zrodlo"] for r in real_with_contact)
+    assert real_with_contact and all(r["zrodlo_kontaktu"] for r in real_with_contact)

@@ -952,11 +952,12 @@ def test_pages_work_before_the_first_build(tmp_path):
 
 
 def test_no_second_copy_of_the_data(app):
-    """The pages' index is built from the very store object the SPARQL endpoint uses."""
-    from kfl_lod.web import store
+    """The pages' index is built from the very store object the SPARQL endpoint uses, kept by the release."""
+    from kfl_lod.web import current_release, store
     from kfl_lod.web.pages import current_index
 
     with app.test_request_context("/"):
+        app.preprocess_request()
         index = current_index()
-        holder = app.extensions["kfl_pages"]["index"]
-        assert holder[0] is store() and holder[1] is index
+        release = current_release()
+        assert release.derived("pages_index", None) is index and release.store is store()

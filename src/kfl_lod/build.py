@@ -11,7 +11,8 @@ from typing import TypeVar
 from rdflib import Graph
 
 from . import catalog, changes, csvw, void
-from .dumps import context_bytes, report_turtle, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
+from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
+from .jsonld import context_bytes, to_jsonld
 from .mapping import map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
 from .publish import Published, plan, publish

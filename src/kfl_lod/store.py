@@ -10,9 +10,11 @@ import functools
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from . import changes
 from .names import LATEST, STORE_FILES
 from .namespaces import DCTERMS, RDFS, SCHEMA, SKOS
 
@@ -157,3 +159,27 @@ def things(store: ox.Store, base: str) -> set[str]:
         if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base):
             found.add(quad.subject.value.partition("#")[0])
     return found
+
+
+# --- the change record of a release: how the web reads it ---------------------------------------
+
+
+def change_record(published: Path) -> dict[str, Any] | None:
+    """The change record (changes.json) of the release being served, if there is one."""
+    return changes.latest(published)
+
+
+def release_record(folder: Path) -> dict[str, Any] | None:
+    """The change record kept in one release's folder, if it has one and it reads."""
+    return changes.load(folder)
+
+
+def withdrawn_records(published: Path) -> dict[str, dict[str, Any]]:
+    """Every IRI published once and withdrawn since, with when (for 410 Gone)."""
+    return changes.withdrawn(published)
+
+
+def release_notes(release: dict[str, Any], lang: str) -> str:
+    """What changed in a release, in a few words, in ``lang`` ("pl" or "en")."""
+    pl, en = changes.notes(release)
+    return en if lang == "en" else pl

@@ -119,6 +119,7 @@ def child_build(source: Path, out: Path) -> None:
             {
                 "wall": result.timings,
                 "cpu": result.cpu,
+                "peak_after": result.peak_mib,
                 "total": time.perf_counter() - started,
                 "triples": result.triples,
                 "spaces": len(result.records.spaces),
@@ -187,7 +188,11 @@ def measure_build(label: str, source: Path, runs: int, tmp: Path) -> dict:
     for stage in found[0]["wall"]:  # in the order the build ran them
         walls = [d["wall"].get(stage, 0.0) for d in found]
         cpus = [d["cpu"].get(stage, 0.0) for d in found]
-        row["stages"][stage] = {"wall": summary(walls), "cpu": summary(cpus)}
+        row["stages"][stage] = {
+            "wall": summary(walls),
+            "cpu": summary(cpus),
+            "peak_mib_after": max(d.get("peak_after", {}).get(stage, 0) for d in found),
+        }
     row["in_process"] = summary([d["total"] for d in found])
     row["command"] = summary([d["command_wall"] for d in found])
     row["peak_mib"] = summary([d["peak_mib"] for d in found])
@@ -545,7 +550,8 @@ def markdown(report: dict) -> str:
         "## Build per stage",
         "",
         "`kfl-lod build` in a fresh process per run; sources: the bundled one and `kfl-lod generate --spaces N --seed 1`.",
-        "Each cell: wall seconds, then CPU seconds; `command` is the whole command with interpreter start.",
+        "Each cell: wall seconds / CPU seconds / the process's peak memory (MiB) once the stage is done;",
+        "`command` is the whole command with interpreter start.",
         "",
     ]
     rows = report["build"]
@@ -556,7 +562,7 @@ def markdown(report: dict) -> str:
         cells = [stage]
         for r in rows:
             s = r["stages"].get(stage)
-            cells.append(f"{fmt(s['wall'])} / {s['cpu']['median']:.2f}" if s else "")
+            cells.append(f"{fmt(s['wall'])} / {s['cpu']['median']:.2f} / {s['peak_mib_after']}" if s else "")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("| **in process (all stages)** | " + " | ".join(f"**{fmt(r['in_process'])}**" for r in rows) + " |")
     lines.append("| command (with start) | " + " | ".join(fmt(r["command"]) for r in rows) + " |")

@@ -36,7 +36,6 @@ class BuildResult:
     triples: int
     seconds: float = 0.0
     published: Published | None = None
-    steps: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, see Timer
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
     peak_mib: dict[str, int] = field(default_factory=dict)  # peak memory of the process after each stage

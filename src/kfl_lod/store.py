@@ -84,17 +84,6 @@ def prepare(folder: Path, graph: str, min_bytes: int = PREPARE_BYTES) -> Path | 
     return target
 
 
-def open_graphs(files: dict[str, Path]) -> ox.Store:
-    """Load N-Triples files into named graphs (graph IRI -> file), nothing in the default graph.
-
-    Used for datasets made of several graphs, e.g. the W3C protocol tests' data.
-    """
-    store = ox.Store()
-    for graph, path in files.items():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-    return store
-
-
 def dataset_graph(base: str) -> str:
     """The IRI that names the published data as a graph: the dataset's own IRI.
 
@@ -109,13 +98,13 @@ def store_loader(published: Path, base: str):
     return functools.partial(open_store, Path(published), dataset_graph(base))
 
 
-def describe(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] = ()) -> list[ox.Triple]:
+def triples_about(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] = ()) -> list[ox.Triple]:
     """Every triple about ``iri`` and its ``#fragment`` parts, plus names of what they link to.
 
     >>> s = ox.Store()
     >>> s.add(ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/x#a")))
     >>> s.add(ox.Quad(ox.NamedNode("http://e/x#a"), ox.NamedNode("http://e/q"), ox.Literal("1")))
-    >>> len(describe(s, "http://e/x", ["http://e/x#a"]))
+    >>> len(triples_about(s, "http://e/x", ["http://e/x#a"]))
     2
     """
     triples: list[ox.Triple] = []

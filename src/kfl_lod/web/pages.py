@@ -20,7 +20,7 @@ from ..namespaces import compact, parse_iri
 from . import describe, i18n, search
 from . import settings as current_settings
 from . import store as current_store
-from .index import Index, Institution, Space, Venue, fold, index_for
+from .index import Index, Space, Venue, fold, index_for
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -483,13 +483,6 @@ def not_found(error: HTTPException) -> Response | HTTPException:
     except Exception:  # noqa: BLE001 - an error page must never fail: fall back to the plain one
         current_app.logger.exception("the 404 page could not be rendered")
         return error
-
-
-def contact_of(institution: Institution | None) -> dict[str, list[str]]:
-    """E-mails and phones to show for an institution (the NGO contact point first)."""
-    if institution is None:
-        return {"emails": [], "phones": []}
-    return {"emails": institution.emails, "phones": institution.phones}
 
 
 def tel(number: str) -> str:

@@ -26,7 +26,7 @@ from ..names import content_type
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
-from ..store import describe, fragment_index, publication_folder, things
+from ..store import fragment_index, publication_folder, things, triples_about
 from . import settings as current_settings
 from . import store as current_store
 from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
@@ -170,7 +170,7 @@ def _document_bytes(index: _Index, iri: str, ext: str) -> tuple[bytes, str]:
         if cached is not None:
             index.documents.move_to_end(key)
             return cached
-    triples = describe(index.store, iri, index.fragments.get(iri, []))
+    triples = triples_about(index.store, iri, index.fragments.get(iri, []))
     if ext == "jsonld":
         body = _compact_jsonld(triples)
     else:

@@ -364,6 +364,10 @@ def measure_server(row: dict, tmp: Path, prepared: bool = True) -> dict:
             query = urllib.parse.urlencode({"query": POINT.format(iri="https://kfl.krakow.pl/space/sala-1")})
             status, _ = get(f"{base}/sparql?{query}", headers={"Accept": "application/sparql-results+json"})
             first = healthy + time.perf_counter() - started
+            started = time.perf_counter()
+            page, _ = get(f"{base}/space/sala-1.html", timeout=120)
+            home, _ = get(f"{base}/", timeout=120)
+            pages = first + time.perf_counter() - started
             time.sleep(0.5)
             pss, processes = pss_mib(proc.pid)
         finally:
@@ -378,6 +382,8 @@ def measure_server(row: dict, tmp: Path, prepared: bool = True) -> dict:
         "healthz_s": healthy,
         "first_sparql_s": first,
         "sparql_status": status,
+        "first_pages_s": pages,
+        "pages_status": [page, home],
         "pss_mib": pss,
         "processes": processes,
     }
@@ -621,13 +627,13 @@ def markdown(report: dict) -> str:
             "build for releases over 8 MB of N-Triples), opened read-only by every process; otherwise each",
             "process loads the N-Triples into memory.",
             "",
-            "| publication | triples | prepared store | /healthz s | first SPARQL answer s | PSS MiB (processes) |",
-            "|---|---|---|---|---|---|",
+            "| publication | triples | prepared store | /healthz s | first SPARQL answer s | then a space page and the home page s | PSS MiB (processes) |",
+            "|---|---|---|---|---|---|---|",
         ]
         for s in report["server"]:
             lines.append(
                 f"| {s['label']} | {s['triples']:,} | {'yes' if s['prepared_store'] else 'no'} | {s['healthz_s']:.2f} | "
-                f"{s['first_sparql_s']:.2f} | {s['pss_mib']:.0f} ({s['processes']}) |"
+                f"{s['first_sparql_s']:.2f} | {s.get('first_pages_s', 0):.2f} | {s['pss_mib']:.0f} ({s['processes']}) |"
             )
         per = report.get("memory_per_million")
         if per:

@@ -7,15 +7,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from rdflib import Graph
 
-from . import catalog, changes, csvw, void
+from . import catalog, changes, csvw, release_record, void
 from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
 from .jsonld import context_bytes, to_jsonld
 from .mapping import map_records
-from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
+from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
@@ -166,7 +167,7 @@ def describe_release(files: dict[str, bytes], settings: Settings, today: date) -
     its change record and its dates, so the catalog's bytes stay the same.
     """
     release = plan(settings.published, files, today)
-    record = None if release.new_release else changes.latest(settings.published)
+    record = None if release.new_release else release_record.latest(settings.published)
     if record is None or record["version"] != release.version:
         record = changes.compare(release.previous, files, release.version, release.day, settings.base)
     return {CHANGES: changes.to_bytes(record), **catalog.render(settings, files, record)}
@@ -194,3 +195,14 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         timer("prepare store", lambda: prepare(folder, dataset_graph(settings.base)))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def needs_build(settings: Settings) -> bool:
+    """Whether ``published/`` is missing or older than the newest file in ``source/``."""
+    latest = Path(settings.published) / LATEST / NTRIPLES
+    if not latest.exists():
+        return True
+    source = Path(settings.source)
+    files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()]
+    newest = max((p.stat().st_mtime for p in files), default=0.0)
+    return newest > latest.stat().st_mtime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class BuildResult:
     published: Published | None = None
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, see Timer
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
+    peak_mib: dict[str, int] = field(default_factory=dict)  # peak memory of the process after each stage
 
     def summary(self) -> dict:
         return {
@@ -64,6 +66,7 @@ class Timer:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.peak_mib: dict[str, int] = {}  # the process's peak memory (RSS) once the stage is done
 
     def __call__(self, stage: str, work: Callable[[], T]) -> T:
         started, cpu = time.perf_counter(), time.process_time()
@@ -72,6 +75,7 @@ class Timer:
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
             self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - cpu
+            self.peak_mib[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
 
 
 @dataclass
@@ -124,6 +128,7 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
         time.perf_counter() - started,
         timings=timer.seconds,
         cpu=timer.cpu,
+        peak_mib=timer.peak_mib,
     )
 
 
@@ -173,7 +178,9 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     started = time.perf_counter()
     timer = Timer()
     found = checked(settings, progress, timer)
-    result = BuildResult(found.records, found.report, len(found.graph), timings=timer.seconds, cpu=timer.cpu)
+    result = BuildResult(
+        found.records, found.report, len(found.graph), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
+    )
     if found.report.conforms:
         day = today or date.today()
         progress("writing the files")

@@ -20,7 +20,7 @@ from .build import checked, describe_release, render
 from .errors import SourceError
 from .mapping import map_records
 from .names import NTRIPLES
-from .namespaces import compact
+from .namespaces import SCHEMA, compact
 from .publish import CHANGES, latest_release
 from .settings import Settings
 
@@ -133,7 +133,7 @@ def changed_things(old_nt: bytes, new_nt: bytes, base: str, column_of) -> list[d
             fields.setdefault(name, {"field": name, "old": ", ".join(before), "new": ", ".join(after)})
         if fields:
             kind, _, key = thing[len(base) :].partition("/")
-            names = new[thing].get((thing, "https://schema.org/name"), [""])
+            names = new[thing].get((thing, SCHEMA + "name"), [""])
             found.append({"iri": thing, "kind": kind, "id": key, "name": names[0], "fields": list(fields.values())})
     return found
 

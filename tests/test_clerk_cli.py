@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kfl_lod import changes
+from kfl_lod import release_record
 from kfl_lod.build import build
 from kfl_lod.cli import main
 from kfl_lod.publishers import load, verify
@@ -213,7 +213,7 @@ def test_diff_names_added_withdrawn_and_changed_records_and_publishes_nothing(tm
 
     # What diff announced is what the build's change record says.
     done = build(settings)
-    record = changes.latest(settings.published)
+    record = release_record.latest(settings.published)
     assert record["version"] == report["release"] == done.published.version
     assert record["changed"] == report["changed"] and record["withdrawn"] == report["withdrawn"]
 
@@ -249,7 +249,7 @@ def test_rollback_publishes_the_previous_release_again(tmp_path):
     done = json.loads(result.stdout)
     assert (done["undone"], done["restored"]) == (second.version, first.version)
     assert (settings.published / "kfl.nt").read_bytes() == nt_before
-    record = changes.latest(settings.published)
+    record = release_record.latest(settings.published)
     assert record["version"] == done["release"] and record["previous"] == second.version
     assert [a["id"] for a in record["added"]] == ["bk-pod-gruszka-sala-fontany"]  # the withdrawn space is back
     assert {first.version, second.version} <= {p.name for p in (settings.published / "releases").iterdir()}

@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from htmldoc import El, dom
-from kfl_lod import changes
+from kfl_lod import release_record
 from kfl_lod.build import build
 from kfl_lod.publish import RELEASES
 from kfl_lod.web import create_app
@@ -72,7 +72,7 @@ def history(tmp_path_factory) -> History:
     tmp = tmp_path_factory.mktemp("history")
     settings = fresh(tmp, keep_releases=2)
     versions = [build(settings, today=DAYS[0]).published.version]
-    records = [changes.latest(settings.published)]
+    records = [release_record.latest(settings.published)]
     fields, rows = read_spaces(settings.source)
     candidates = unreferenced(settings.source, rows)
     target, gone = candidates[0], candidates[1]
@@ -82,12 +82,12 @@ def history(tmp_path_factory) -> History:
     rows = [r for r in rows if r["id"] != gone["id"]] + [new_row]
     write_spaces(settings.source, fields, rows)
     versions.append(build(settings, today=DAYS[1]).published.version)
-    records.append(changes.latest(settings.published))
+    records.append(release_record.latest(settings.published))
     for day, text in ((DAYS[2], "Opis po raz trzeci."), (DAYS[3], "Opis po raz czwarty.")):
         target["opis"] = text
         write_spaces(settings.source, fields, rows)
         versions.append(build(settings, today=day).published.version)
-        records.append(changes.latest(settings.published))
+        records.append(release_record.latest(settings.published))
     return History(
         settings,
         versions,
@@ -146,7 +146,7 @@ def test_history_and_withdrawals_survive_pruning(history):
         history.versions[0],
     )
     assert not (history.settings.published / RELEASES / history.versions[1]).exists()
-    assert changes.withdrawn(history.settings.published) == latest["withdrawn_total"]
+    assert release_record.withdrawn(history.settings.published) == latest["withdrawn_total"]
 
 
 def test_the_catalog_links_every_release(history):
@@ -314,12 +314,12 @@ def test_a_space_that_comes_back_is_no_longer_gone(tmp_path):
     write_spaces(settings.source, fields, [r for r in rows if r is not gone])
     build(settings, today=DAYS[1])
     iri = f"{BASE}space/{gone['id']}"
-    assert iri in changes.withdrawn(settings.published)
+    assert iri in release_record.withdrawn(settings.published)
     assert create_app(settings).test_client().get(f"/space/{gone['id']}").status_code == 410
     write_spaces(settings.source, fields, rows)
     build(settings, today=DAYS[2])
-    assert iri not in changes.withdrawn(settings.published)
-    record = changes.latest(settings.published)
+    assert iri not in release_record.withdrawn(settings.published)
+    record = release_record.latest(settings.published)
     assert [a["id"] for a in record["added"]] == [gone["id"]]
     assert create_app(settings).test_client().get(f"/space/{gone['id']}").status_code != 410
 

@@ -115,6 +115,7 @@ def test_xlsx_template_has_notes_lists_checks_formats_and_a_guide(tmp_path):
     assert venues["E1"].value == "kod_pocztowy" and postal.type == "custom" and "LEN(E2)=6" in postal.formula1
 
 
+@pytest.mark.slow
 def test_empty_template_filled_with_openpyxl_validates_and_builds(tmp_path):
     """A clerk's first workbook: the empty template, one record per table typed in, then built."""
     settings = make_settings(tmp_path)
@@ -259,6 +260,7 @@ def test_rollback_publishes_the_previous_release_again(tmp_path):
     assert again.restored == second.version
 
 
+@pytest.mark.slow
 def test_rollback_refuses_when_there_is_nothing_to_go_back_to(tmp_path):
     settings = make_settings(tmp_path)
     assert run(settings, "rollback").exit_code == 2

@@ -205,6 +205,13 @@ def test_diff_names_added_withdrawn_and_changed_records_and_publishes_nothing(tm
     assert [w["id"] for w in report["withdrawn"]] == ["przyklad-warsztaty-sasiedzkie"]
     assert sorted(p.name for p in (settings.published / "releases").iterdir()) == before  # nothing written
 
+    # Institutions, venues and practices changed: named by the clerk's columns too.
+    _edit(settings.source / "instytucje.csv", "biblioteka-krakow", nazwa_skrocona="BK (nowa)")
+    report = json.loads(run(settings, "--json", "diff").stdout)
+    (institution,) = report["changed_other"]
+    assert (institution["kind"], institution["id"]) == ("institution", "biblioteka-krakow")
+    assert institution["fields"] == [{"field": "nazwa_skrocona", "old": "BK", "new": "BK (nowa)"}]
+
     # What diff announced is what the build's change record says.
     done = build(settings)
     record = release_record.latest(settings.published)

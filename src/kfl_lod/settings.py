@@ -20,6 +20,7 @@ from typing import Any
 from .errors import SettingsError
 
 SETTINGS_FILE = "kfl-lod.toml"
+ILLUSTRATIVE_CHOICES = ("separate", "omit")
 VALIDATORS = ("shacl", "pyshacl")
 
 
@@ -42,6 +43,11 @@ class Settings:
     )
     sparql_examples: Path = _setting(Path("sparql"), "Folder with the example SPARQL queries (*.rq).")
     keep_releases: int = _setting(5, "How many releases to keep under published/releases/.")
+    illustrative: str = _setting(
+        "separate",
+        "Illustrative (example) spaces and good practices: 'separate' publishes them marked kfl:illustrative and "
+        "shown apart from real ones; 'omit' leaves them out of every published file and of the store.",
+    )
     # Server limits.
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
     max_rows: int = _setting(
@@ -270,6 +276,10 @@ def _checked(settings: Settings) -> Settings:
     ):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")
+    if settings.illustrative not in ILLUSTRATIVE_CHOICES:
+        raise SettingsError(
+            f"setting illustrative: {settings.illustrative!r} must be one of {', '.join(ILLUSTRATIVE_CHOICES)}"
+        )
     for name in ("query_queue", "query_memory_mb", "query_reserved", "http_threads"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be 0 or more")

@@ -19,7 +19,7 @@ from .. import names
 from ..namespaces import compact, parse_iri
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
-from .index import Index, Space, Venue, build_index, fold
+from .index import Index, SpaceEntry, VenueEntry, build_index, fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -163,7 +163,7 @@ class Page:
         concept = self.index.concept(iri)
         return concept.definition(self.lang) if concept else ""
 
-    def district_name(self, venue: Venue) -> str:
+    def district_name(self, venue: VenueEntry) -> str:
         return i18n.pick(venue.district.labels, self.lang) if venue.district else ""
 
     def hours(self, value: str) -> str:
@@ -214,7 +214,7 @@ def current_index() -> Index:
     return current_release().derived("pages_index", lambda release: build_index(release.store, base))
 
 
-def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
+def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:
     """Map points of venues (those with coordinates), each listing its spaces."""
     return [
         {
@@ -273,7 +273,7 @@ def _facets(index: Index) -> dict[str, dict]:
     return {"districts": districts, "types": types}
 
 
-def map_points(page: Page, spaces: list[Space]) -> tuple[list[dict], int]:
+def map_points(page: Page, spaces: list[SpaceEntry]) -> tuple[list[dict], int]:
     """The venues of ``spaces`` that have coordinates, with their spaces; and how many spaces have none."""
     points: dict[str, dict] = {}
     missing = 0
@@ -385,33 +385,34 @@ def render_resource(iri: str) -> Response | None:
     kind, key, _ = parse_iri(iri, index.base)
     values: dict[str, object] = {}
     if kind == "space":
-        thing = index.spaces.get(iri)
-        if thing is None:
+        space = index.spaces.get(iri)
+        if space is None:
             return None
-        template, values = "space.html", {"space": thing, "points": map_points(page, [thing])[0]}
-        lines = _space_lines(page, thing)
-        illustrative = thing.illustrative
+        template, values = "space.html", {"space": space, "points": map_points(page, [space])[0]}
+        lines = _space_lines(page, space)
+        illustrative = space.illustrative
     elif kind == "venue":
-        thing = index.venues.get(iri)
-        if thing is None:
+        venue = index.venues.get(iri)
+        if venue is None:
             return None
-        template, values = "venue.html", {"venue": thing, "points": venue_points(page, [thing])}
-        lines = [thing.address, thing.institution.name if thing.institution else ""]
+        template, values = "venue.html", {"venue": venue, "points": venue_points(page, [venue])}
+        lines = [venue.address, venue.institution.name if venue.institution else ""]
         illustrative = False
     elif kind == "institution":
-        thing = index.institutions.get(iri)
-        if thing is None:
+        institution = index.institutions.get(iri)
+        if institution is None:
             return None
-        template, values = "institution.html", {"institution": thing, "points": venue_points(page, thing.venues)}
-        lines = [thing.website]
+        template = "institution.html"
+        values = {"institution": institution, "points": venue_points(page, institution.venues)}
+        lines = [institution.website]
         illustrative = False
     elif kind == "practice":
-        thing = index.practices.get(iri)
-        if thing is None:
+        practice = index.practices.get(iri)
+        if practice is None:
             return None
-        template, values = "practice.html", {"practice": thing}
-        lines = [thing.organisation, thing.date, thing.space.name if thing.space else ""]
-        illustrative = thing.illustrative
+        template, values = "practice.html", {"practice": practice}
+        lines = [practice.organisation, practice.date, practice.space.name if practice.space else ""]
+        illustrative = practice.illustrative
     elif iri in index.nodes and "#" not in iri:
         template, lines, illustrative = "thing.html", [], False
         values = _thing_values(page, kind, key, iri)
@@ -433,7 +434,7 @@ def render_resource(iri: str) -> Response | None:
             ("N-Triples", page.document(iri, ".nt")),
         ],
     )
-    return page.respond(template, **values)
+    return page.respond(template, 200, **values)
 
 
 def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object]:
@@ -457,7 +458,7 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
     return values
 
 
-def _space_lines(page: Page, space: Space) -> list[str]:
+def _space_lines(page: Page, space: SpaceEntry) -> list[str]:
     t = page.t
     venue = ", ".join(p for p in (space.venue.name, space.venue.address) if p)
     lines = [

@@ -10,7 +10,7 @@ from datetime import date
 from . import catalog, changes, csvw, void
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
 from .mapping import origins, source_fields, to_graph
-from .publish import CHANGES, Published, plan, publish
+from .publish import CHANGES, Published, check_out, plan, publish_or_fail
 from .records import Records
 from .settings import Settings
 from .source import headers, read_source
@@ -104,6 +104,7 @@ def describe_release(files: dict[str, bytes], settings: Settings, today: date) -
 def build(settings: Settings, today: date | None = None, progress: Progress = lambda step: None) -> BuildResult:
     """Read, map, validate and, if there is no violation, publish."""
     started = time.perf_counter()
+    check_out(settings.published)  # before the work: a bad --out is known at once
     records, graph, report = check(settings, progress)
     result = BuildResult(records, report, len(graph))
     if report.conforms:
@@ -113,6 +114,6 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         progress("describing the release")
         files.update(describe_release(files, settings, day))
         progress("publishing the release")
-        result.published = publish(settings.published, files, day, settings.keep_releases)
+        result.published = publish_or_fail(settings.published, files, day, settings.keep_releases)
     result.seconds = time.perf_counter() - started
     return result

@@ -234,9 +234,10 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "telefon": (
         "telefon",
         "phone",
-        "Phone for NGOs: the contact person's if given, else the institution's. "
+        "Phone for NGOs: the contact person's if given, else the institution's, as an RFC 3966 tel: URI "
+        "(tel:+48-12-616-78-23), so that no spreadsheet takes it for a formula. "
         "Not converted to RDF (see the RDF dumps for which it is).",
-        {"datatype": "string", "suppressOutput": True},
+        {"datatype": "anyURI", "suppressOutput": True},
     ),
 }
 

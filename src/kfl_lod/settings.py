@@ -20,6 +20,10 @@ from typing import Any
 from .errors import SettingsError
 
 SETTINGS_FILE = "kfl-lod.toml"
+# The shapes and example queries ship inside the package (package data), so the installed
+# command works from any folder. In a checkout, src/kfl_lod/shapes and src/kfl_lod/sparql are
+# links to the repository's shapes/ and sparql/, which stay the files to edit.
+PACKAGE_DATA = Path(__file__).parent
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -33,8 +37,13 @@ class Settings:
     base: str = _setting("https://kfl.krakow.pl/", "Base IRI under which every published thing is named.")
     source: Path = _setting(Path("source"), "Folder with the source tables (CSV) or a single XLSX/ODS workbook.")
     published: Path = _setting(Path("published"), "Folder the build publishes into and the server serves from.")
-    shapes: Path = _setting(Path("shapes"), "Folder with the SHACL shapes (*.ttl).")
-    sparql_examples: Path = _setting(Path("sparql"), "Folder with the example SPARQL queries (*.rq).")
+    shapes: Path = _setting(
+        PACKAGE_DATA / "shapes", "Folder with the SHACL shapes (*.ttl); default: the ones installed with the package."
+    )
+    sparql_examples: Path = _setting(
+        PACKAGE_DATA / "sparql",
+        "Folder with the example SPARQL queries (*.rq); default: the ones installed with the package.",
+    )
     keep_releases: int = _setting(5, "How many releases to keep under published/releases/.")
     # Server limits.
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")

@@ -17,8 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rfc3986 import URIReference
 
-from kfl_lod.csvw import COLUMNS, FILE
+from kfl_lod.csvw import COLUMNS
 from kfl_lod.dumps import CSV_COLUMNS
+from kfl_lod.names import CSV_METADATA as FILE
 
 BASE = "https://kfl.krakow.pl/"
 

@@ -10,7 +10,8 @@ from datetime import date
 from . import catalog, changes, csvw, void
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
 from .mapping import origins, source_fields, to_graph
-from .publish import CHANGES, Published, check_out, plan, publish_or_fail
+from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
+from .publish import Published, check_out, plan, publish_or_fail
 from .records import Records
 from .settings import Settings
 from .source import headers, read_source
@@ -76,13 +77,13 @@ def render(records: Records, graph, report: Report, settings: Settings) -> dict[
     """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report."""
     base = settings.base
     return {
-        "kfl.ttl": to_turtle(graph),
-        "kfl.nt": to_ntriples(graph),
-        "kfl.jsonld": to_jsonld(graph, base),
-        "context.jsonld": context_bytes(base),
-        "kfl.csv": to_csv(records, base),
-        "kfl.geojson": to_geojson(records, base),
-        "shacl-report.ttl": to_turtle(report.to_graph(base)),
+        TURTLE: to_turtle(graph),
+        NTRIPLES: to_ntriples(graph),
+        JSONLD: to_jsonld(graph, base),
+        CONTEXT: context_bytes(base),
+        CSV: to_csv(records, base),
+        GEOJSON: to_geojson(records, base),
+        SHACL_REPORT: to_turtle(report.to_graph(base)),
         **void.render(graph, base),
         **csvw.render(base, settings.licence),
     }

@@ -25,7 +25,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .publish import CHANGES, LATEST, is_content
+from .names import CHANGES, CSV, LATEST, NTRIPLES
+from .publish import is_content
 
 FORMAT = "kfl-lod changes 1"
 KINDS = ("institution", "venue", "space", "practice")
@@ -88,17 +89,17 @@ def compare(previous: Path | None, files: dict[str, bytes], version: str, day: d
     before: dict[str, bytes] = {}
     prior: dict[str, Any] | None = None
     if previous is not None:
-        for name in ("kfl.nt", "kfl.csv"):
+        for name in (NTRIPLES, CSV):
             path = previous / name
             if path.exists():
                 before[name] = path.read_bytes()
         prior = load(previous)
-    old_things = things(before.get("kfl.nt", b""), base)
-    new_things = things(files.get("kfl.nt", b""), base)
+    old_things = things(before.get(NTRIPLES, b""), base)
+    new_things = things(files.get(NTRIPLES, b""), base)
     added = [{"iri": iri, **info} for iri, info in new_things.items() if iri not in old_things]
     withdrawn = [{"iri": iri, **info} for iri, info in old_things.items() if iri not in new_things]
-    old_rows = space_rows(before.get("kfl.csv", b""))
-    new_rows = space_rows(files.get("kfl.csv", b""))
+    old_rows = space_rows(before.get(CSV, b""))
+    new_rows = space_rows(files.get(CSV, b""))
     changed = []
     for slug, row in new_rows.items():
         if slug in old_rows:

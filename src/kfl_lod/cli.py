@@ -200,6 +200,20 @@ def validate(ctx: Context, source: Path | None, as_json: bool) -> None:
     _print_result(result, ctx.as_json, "Valid" if result.report.conforms else "Invalid", settings)
 
 
+@main.command()
+@click.option("--spaces", type=click.IntRange(min=1), required=True, help="How many spaces to write.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed writes the same bytes.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder to write into.")
+def generate(spaces: int, seed: int, out: Path) -> None:
+    """Write an illustrative source of any size (fictional records, for tests and benchmarks)."""
+    from .generate import write
+
+    if out.exists() and any(out.iterdir()) and not (out / "przestrzenie.csv").exists():
+        raise click.UsageError(f"{out} is not empty and holds no source tables; choose an empty folder")
+    rows = write(out, spaces, seed)
+    click.echo(", ".join(f"{name}: {n} rows" for name, n in rows.items()) + f" (seed {seed}) in {out}")
+
+
 # --- serve and query (the server, docs/server.md) -------------------------------------------
 
 

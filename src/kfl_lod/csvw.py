@@ -13,8 +13,9 @@ import json
 from typing import Any
 
 from .dumps import CSV_COLUMNS
+from .names import CSV, CSV_METADATA
+from .source.tables import SPACES
 
-FILE = "kfl.csv-metadata.json"
 SCHEMA = "https://schema.org/"
 BOOLEAN = {"base": "boolean", "format": "tak|nie"}
 
@@ -62,14 +63,14 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "liczba miejsc",
         "capacity",
         "Most people the space holds.",
-        {"datatype": {"base": "integer", "minimum": 0}, "propertyUrl": "{schema}maximumAttendeeCapacity"},
+        {"datatype": SPACES.column("capacity").cell.csvw_datatype(), "propertyUrl": "{schema}maximumAttendeeCapacity"},
     ),
     "powierzchnia_m2": (
         "powierzchnia (m²)",
         "floor area (m²)",
         "Floor area in square metres.",
         {
-            "datatype": {"base": "decimal", "minimum": 0},
+            "datatype": SPACES.column("area_m2").cell.csvw_datatype(),
             "aboutUrl": _SPACE + "#floor-size",
             "propertyUrl": "{schema}value",
         },
@@ -271,7 +272,7 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
     return {
         # CSVW fixes its prefixes (its schema: is http://schema.org/), so our terms are written in full.
         "@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
-        "url": "kfl.csv",
+        "url": CSV,
         "dc:title": [
             {"@value": "Przestrzenie miejskich instytucji kultury Krakowa dla NGO", "@language": "pl"},
             {"@value": "Spaces in Kraków's municipal cultural institutions for NGOs", "@language": "en"},
@@ -289,4 +290,4 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
 def render(base: str, licence: str) -> dict[str, bytes]:
     """kfl.csv-metadata.json."""
     data = metadata(base, licence)
-    return {FILE: (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+    return {CSV_METADATA: (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}

@@ -336,7 +336,7 @@ def _places(g: Graph, iris: Iris) -> None:
     g.add((dept, SCHEMA.parentOrganization, gov))
     address = URIRef(f"{dept}#address")
     g.add((dept, SCHEMA.address, address))
-    # Address as stated in shared/reference/krakow-institutions.md, section 0.
+    # Address as stated in reference/krakow-institutions.md, section 0.
     _address(g, address, "ul. Wielopole 17a", "31-072", "Kraków")
     for number, name in DISTRICTS.items():
         d = iris.district(number)

@@ -28,12 +28,8 @@ from datetime import date
 from pathlib import Path
 
 from .errors import Problem, PublishError
+from .names import CATALOG_FILES, CHANGES, LATEST, RELEASES, SUMS
 
-RELEASES = "releases"
-LATEST = "latest"
-SUMS = "SHA256SUMS"
-CHANGES = "changes.json"
-CATALOG_FILES = ("catalog.ttl", "catalog.rdf", "catalog.jsonld", "catalog.nt")
 # Files whose bytes describe the release itself (catalog dates and checksums, the change
 # record, the checksum list) do not count towards its content hash; everything else does.
 # They are rendered after the content is known, and refreshed in place when only they change.

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-# The published N-Triples files loaded into the default graph, if present.
-STORE_FILES = ("kfl.nt", "catalog.nt", "void.nt")
+from .names import LATEST, STORE_FILES
 
 
 def publication_folder(published: Path) -> Path:
     """The folder of the release being served: ``published/latest``, else ``published`` itself."""
-    folder = Path(published) / "latest"
+    folder = Path(published) / LATEST
     return folder if folder.is_dir() else Path(published)
 
 

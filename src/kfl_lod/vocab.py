@@ -214,7 +214,7 @@ EQUIPMENT = Scheme(
 
 SCHEMES: dict[str, Scheme] = {s.slug: s for s in (INSTITUTION_TYPES, SPACE_TYPES, SHARING_MODES, EQUIPMENT)}
 
-# The 18 districts of Kraków (shared/reference/krakow-institutions.md, section 3).
+# The 18 districts of Kraków (reference/krakow-institutions.md, section 3).
 DISTRICTS: dict[int, str] = {
     1: "Stare Miasto",
     2: "Grzegórzki",

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from ..names import LATEST, STORE_FILES
 from ..settings import Settings, load_settings
-from ..store import STORE_FILES, open_store
+from ..store import open_store
 
 BLUEPRINTS = ("sparql", "resources", "pages", "releases")
 
@@ -30,7 +31,7 @@ class Data:
         self._store = None
 
     def version(self) -> str:
-        link = self.published / "latest"
+        link = self.published / LATEST
         try:
             return os.readlink(link)
         except OSError:
@@ -43,7 +44,7 @@ class Data:
         stamps = []
         for name in STORE_FILES:
             try:
-                stamps.append(str((self.published / "latest" / name).stat().st_mtime_ns))
+                stamps.append(str((self.published / LATEST / name).stat().st_mtime_ns))
             except OSError:
                 stamps.append("-")
         return f"{self.version()}@{'.'.join(stamps)}"

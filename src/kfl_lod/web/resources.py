@@ -23,13 +23,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
+from ..names import content_type
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
 from ..store import describe, fragment_index, publication_folder, things
 from . import settings as current_settings
 from . import store as current_store
-from .headers import accepts_gzip, cors, etag_of, gzipped, media_type_of, not_modified, release_name
+from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
 
 bp = Blueprint("resources", __name__)
 
@@ -301,7 +302,7 @@ def dump(name: str) -> Response:
     if resolved.parent != folder or not resolved.is_file():
         abort(404, description=f"No file {name} in the publication.")
     data, etag, modified = _file(resolved)
-    media_type = media_type_of(name)
+    media_type = content_type(name)
     use_gzip = accepts_gzip(request) and len(data) > 512
     if use_gzip:
         etag += "-gzip"

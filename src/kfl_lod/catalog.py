@@ -31,6 +31,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from . import changes as changelog
+from . import namespaces
 from .dumps import to_ntriples, to_turtle
 from .errors import SettingsError
 from .names import (
@@ -50,11 +51,11 @@ from .rdfio import to_jsonld, to_rdfxml
 from .settings import Settings
 from .vocab import PROV, Iris
 
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCAT = Namespace(namespaces.DCAT)
+DCATAP = Namespace(namespaces.DCATAP)
+ADMS = Namespace(namespaces.ADMS)
+SPDX = Namespace(namespaces.SPDX)
+VCARD = Namespace(namespaces.VCARD)
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 

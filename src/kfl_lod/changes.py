@@ -26,11 +26,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from .names import CHANGES, CSV, LATEST, NTRIPLES
+from .namespaces import RECORD_KINDS, SCHEMA, parse_iri
 from .publish import is_content
 
 FORMAT = "kfl-lod changes 1"
-KINDS = ("institution", "venue", "space", "practice")
-_NAME = "https://schema.org/name"
+KINDS = RECORD_KINDS
+_NAME = SCHEMA + "name"
 # CSV columns that are not fields of the record: the id (the key) and the minted URIs.
 _NOT_FIELDS = {"przestrzen_id", "przestrzen_uri", "lokalizacja_uri", "instytucja_uri"}
 
@@ -48,10 +49,8 @@ def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
         if not isinstance(s, ox.NamedNode):
             continue
         iri = s.value
-        if not iri.startswith(base) or "#" in iri:
-            continue
-        kind, _, slug = iri[len(base) :].partition("/")
-        if kind not in KINDS or not slug or "/" in slug:
+        kind, slug, fragment = parse_iri(iri, base)
+        if kind not in KINDS or fragment or "#" in iri:
             continue
         found.setdefault(iri, {"kind": kind, "id": slug, "name": ""})
         if quad.predicate.value == _NAME and isinstance(quad.object, ox.Literal):

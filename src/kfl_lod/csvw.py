@@ -14,9 +14,9 @@ from typing import Any
 
 from .dumps import CSV_COLUMNS
 from .names import CSV, CSV_METADATA
+from .namespaces import SCHEMA, own_terms
 from .source.tables import SPACES
 
-SCHEMA = "https://schema.org/"
 BOOLEAN = {"base": "boolean", "format": "tak|nie"}
 
 # name: (title pl, title en, description en, column properties). Templates use {base}.
@@ -244,7 +244,7 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
 
 
 def _expand(template: str, base: str) -> str:
-    return template.replace("{base}", base).replace("{schema}", SCHEMA).replace("{kfl}", f"{base}def/")
+    return template.replace("{base}", base).replace("{schema}", SCHEMA).replace("{kfl}", own_terms(base))
 
 
 def metadata(base: str, licence: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from .namespaces import compact, parse_iri, prefixes
 from .records import Institution, Origin, Practice, Records, Space, Venue
 from .vocab import DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
 
@@ -217,7 +218,6 @@ SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "practice#organisation": {"schema:name": ("organisation",)},
 }
-_SHORT = (("https://schema.org/", "schema:"), (str(DCTERMS), "dct:"), (str(GEO), "geo:"))
 
 
 def source_fields(focus: str, path: str, shape: str, base: str) -> tuple[str, tuple[str, ...]]:
@@ -228,15 +228,12 @@ def source_fields(focus: str, path: str, shape: str, base: str) -> tuple[str, tu
     >>> source_fields("https://x.org/space/a", "", "https://x.org/shapes#Space-free-but-only-paid", "https://x.org/")
     ('space', ('free_of_charge', 'sharing_modes'))
     """
-    if not focus.startswith(base):
+    kind, _, part = parse_iri(focus, base)
+    if not kind:
         return "", ()
-    kind, _, rest = focus[len(base) :].partition("/")
-    part = rest.partition("#")[2]
     node = f"{kind}#{part.split('-')[0] if part.startswith('equipment-') else part}" if part else kind
     if path:
-        key = next((prefix + path[len(ns) :] for ns, prefix in _SHORT if path.startswith(ns)), path)
-        if path.startswith(base + "def/"):
-            key = "kfl:" + path[len(base) + 4 :]
+        key = compact(path, prefixes(base, ("schema", "dct", "geo")))
     else:
         key = "shape:" + shape.rpartition("#")[2]
     return kind, SOURCE_FIELDS.get(node, {}).get(key, ())

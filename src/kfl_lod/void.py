@@ -16,9 +16,10 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from .dumps import to_ntriples, to_turtle
 from .names import JSONLD, NTRIPLES, TURTLE, VOID_NTRIPLES, VOID_TURTLE
+from .namespaces import PREFIXES
 from .vocab import GEO, SCHEMA, VOID, Iris
 
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(PREFIXES["formats"])
 DUMP_FILES = ((TURTLE, "Turtle"), (NTRIPLES, "N-Triples"), (JSONLD, "JSON-LD"))
 EXAMPLES_PER_KIND = 2
 

@@ -5,6 +5,7 @@ Blueprints (each in its own module, registered if present):
 - ``resources``: dereferenceable URIs (303 to documents), /dumps/, /healthz
 - ``pages``: the HTML pages NGOs use (search, map, a page per thing, about)
 - ``releases``: catalog, VoID (/.well-known/void), changes between releases, 410 Gone
+- ``check``: the clerk's check page (/sprawdz), the template downloads, publishing from the browser
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..names import LATEST, STORE_FILES
 from ..settings import Settings, load_settings
 from ..store import open_store
 
-BLUEPRINTS = ("sparql", "resources", "pages", "releases")
+BLUEPRINTS = ("sparql", "resources", "pages", "releases", "check")
 
 
 class Data:

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from .. import names
+from ..namespaces import compact, parse_iri
 from . import describe, i18n, search
 from . import settings as current_settings
 from . import store as current_store
@@ -157,7 +158,7 @@ class Page:
         concept = self.index.concept(iri)
         if concept is not None:
             return concept.label(self.lang)
-        return self.index.label(iri, self.lang) or describe.compact(iri)
+        return self.index.label(iri, self.lang) or compact(iri)
 
     def definition(self, iri: str) -> str:
         concept = self.index.concept(iri)
@@ -361,7 +362,7 @@ def render_resource(iri: str) -> Response | None:
     """The HTML page of the thing ``iri`` names, or None if the release does not know it."""
     page = Page()
     index = page.index
-    kind, key = describe.kind_of(iri, index.base)
+    kind, key, _ = parse_iri(iri, index.base)
     values: dict[str, object] = {}
     if kind == "space":
         thing = index.spaces.get(iri)

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
 from ..names import content_type
+from ..namespaces import compact, prefixes
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
@@ -263,18 +264,7 @@ def _local_link(iri: str) -> str:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in (
-        ("schema:", "https://schema.org/"),
-        ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-        ("dct:", "http://purl.org/dc/terms/"),
-        ("geo:", "http://www.opengis.net/ont/geosparql#"),
-        ("kfl:", current_settings().base + "def/"),
-    ):
-        if iri.startswith(ns):
-            return prefix + iri[len(ns) :]
-    return iri
+    return compact(iri, prefixes(current_settings().base))
 
 
 # --- dumps ---------------------------------------------------------------------------------

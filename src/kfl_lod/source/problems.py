@@ -128,7 +128,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "skopiuj plik do folderu zamiast go dowiązywać",
     ),
     "not-utf8:utf16-no-bom": (
-        f"the file is UTF-16 without a byte-order mark (every other byte is zero), not UTF-8; {SAVE_AS_UTF8[0]}",
+        f"the file is UTF-16 without a byte-order mark (every other byte is zero); expected UTF-8: {SAVE_AS_UTF8[0]}",
         f"plik jest zapisany w UTF-16 bez znacznika BOM (co drugi bajt jest zerem), a nie w UTF-8; {SAVE_AS_UTF8[1]}",
     ),
     "not-utf8:workbook": (

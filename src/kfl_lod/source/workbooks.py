@@ -91,6 +91,12 @@ class _Rows:
         if number > MAX_ROW_NUMBER or self.elements > MAX_ROW_NUMBER:
             raise Refused("too-big:row-number", sheet=self.sheet.name, limit=f"{MAX_ROW_NUMBER:,}")
 
+    def skipped(self, count: int) -> None:
+        """Count empty rows cut out before parsing: they bound the work like any other."""
+        self.elements += count
+        if self.elements > MAX_ROW_NUMBER:
+            raise Refused("too-big:row-number", sheet=self.sheet.name, limit=f"{MAX_ROW_NUMBER:,}")
+
     def column(self, number: int) -> None:
         if number > MAX_COLUMN_NUMBER:
             raise Refused("too-big:column-number", sheet=self.sheet.name, limit=f"{MAX_COLUMN_NUMBER:,}")
@@ -106,84 +112,144 @@ class _Rows:
             raise Refused("too-big:cells", sheet=self.sheet.name, limit=f"{MAX_CELLS:,}")
 
 
-# --- XLSX (openpyxl's streaming sheet parser, bounded) --------------------------------------
+# --- XLSX (each sheet streamed; openpyxl reads the cells that have content) --------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_X_SHEET_DATA, _X_ROW, _X_FORMULA, _X_MERGE = (f"{{{_MAIN}}}{n}" for n in ("sheetData", "row", "f", "mergeCell"))
 
 
-def _xlsx_parser():
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+def _column_of(coordinate: str | None) -> int | None:
+    """The column number (from 1) of a cell reference such as 'AB12'; None without one.
 
-    class Parser(WorkSheetParser):
-        """openpyxl's sheet parser, keeping the cached value and whether a cell has a formula."""
+    >>> _column_of("AB12"), _column_of(None)
+    (28, None)
+    """
+    if not coordinate:
+        return None
+    number = 0
+    for char in coordinate:
+        if "A" <= char <= "Z":
+            number = number * 26 + ord(char) - 64
+        else:
+            break
+    return number
 
-        counter: _Rows
 
-        def parse_row(self, row):  # no row dimensions kept; cells counted as they come
-            r = row.get("r")
+# An empty row with its number, however formatted: <row r="12" s="3" customFormat="1"/>.
+_EMPTY_ROW = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br=\"\d+\"[^<>]*/>")
+
+
+class _WithoutEmptyRows:
+    """A sheet's XML with its numbered empty rows cut out in C, counted, before the XML parser sees them.
+
+    A sheet formatted down to row 1,048,576 then costs a regular-expression pass, not a
+    million parser events; rows without a number are kept, since their place counts.
+    """
+
+    def __init__(self, source, counter: _Rows) -> None:
+        self.source = source
+        self.counter = counter
+        self.carry = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while True:  # an empty answer means the end to the parser: read on until there is something
+            chunk = self.source.read(max(size, 1 << 20))
+            data = self.carry + chunk
+            if chunk:
+                cut = data.rfind(b">") + 1  # a tag may continue in the next chunk
+                data, self.carry = data[:cut], data[cut:]
+            else:
+                self.carry = b""
+            data, removed = _EMPTY_ROW.subn(b"", data)
+            self.counter.skipped(removed)
+            if data or not chunk:
+                return data
+
+
+def _stream_sheet(source, cell_parser, sheet: RawSheet) -> None:
+    """Read one sheet's rows with content and its merged ranges, refusing it beyond a limit."""
+    counter = _Rows(sheet)
+    parent = None
+    number = 0
+    for event, element in iterparse(_WithoutEmptyRows(source, counter), events=("start", "end")):
+        if event == "start":
+            if element.tag == _X_SHEET_DATA:
+                parent = element
+            continue
+        if element.tag == _X_ROW:
+            r = element.get("r")
             try:
-                self.row_counter = int(r) if r is not None else self.row_counter + 1
+                number = int(r) if r is not None else number + 1
             except ValueError:
                 raise Refused("bad-workbook", error=f"row number {r!r}") from None
-            self.counter.element(self.row_counter)
-            self.col_counter = 0
-            cells = []
-            for n, element in enumerate(row, start=1):
-                self.counter.column(n)
-                cell = self.parse_cell(element)
-                self.counter.column(cell["column"])
-                cell["formula"] = element.find(FORMULA_TAG) is not None
-                cells.append(cell)
-            return self.row_counter, cells
+            counter.element(number)
+            if len(element):
+                counter.keep(number, _row_cells(element, number, cell_parser, counter))
+            if parent is not None:
+                parent.remove(element)  # keep no parsed row in memory
+            else:
+                element.clear()
+        elif element.tag == _X_MERGE:
+            ref = element.get("ref")
+            if ref:
+                sheet.merges.append(_range(ref))
+            element.clear()
 
-    return Parser
+
+def _row_cells(row, number: int, cell_parser, counter: _Rows) -> dict[int, Any]:
+    """The cells with content of one row: column index from 0 -> value (or Flagged)."""
+    kept: dict[int, Any] = {}
+    cell_parser.row_counter, cell_parser.col_counter = number, 0
+    for n, c in enumerate(row, start=1):
+        column = _column_of(c.get("r")) or cell_parser.col_counter + 1
+        counter.column(max(n, column))
+        if not len(c) and c.get("t") != "inlineStr":  # a formatted cell without content
+            cell_parser.col_counter = column
+            continue
+        cell = cell_parser.parse_cell(c)
+        value = cell["value"]
+        if cell["data_type"] == "e":
+            value = Flagged(str(value), "error")
+        elif value is None and c.find(_X_FORMULA) is not None:
+            value = Flagged("", "formula")
+        if isinstance(value, Flagged) or (value is not None and value != ""):
+            kept[cell["column"] - 1] = value
+    return kept
 
 
 def read_xlsx(path: Path) -> list[RawSheet]:
     """Every worksheet of an XLSX file; raise Refused for a file beyond a limit or unreadable."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     _check_parts(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise Refused("bad-workbook", error=f"{type(exc).__name__}: {exc}") from exc
-    parser_class = _xlsx_parser()
     sheets: list[RawSheet] = []
     try:
         if len(workbook.worksheets) > MAX_SHEETS:
             raise Refused("too-big:sheets", count=len(workbook.worksheets), limit=MAX_SHEETS)
         for ws in workbook.worksheets:
             sheet = RawSheet(ws.title, ws.sheet_state != "visible")
-            counter = _Rows(sheet)
-            with ws._get_source() as source:
-                parser = parser_class(
-                    source,
-                    ws._shared_strings,
-                    data_only=True,
-                    epoch=workbook.epoch,
-                    date_formats=workbook._date_formats,
-                    timedelta_formats=workbook._timedelta_formats,
-                )
-                parser.counter = counter
-                try:
-                    for number, cells in parser.parse():
-                        kept = {}
-                        for cell in cells:
-                            value = cell["value"]
-                            if cell["data_type"] == "e":
-                                value = Flagged(str(value), "error")
-                            elif cell["formula"] and value is None:
-                                value = Flagged("", "formula")
-                            if value is None or value == "":
-                                if not isinstance(value, Flagged):
-                                    continue
-                            kept[cell["column"] - 1] = value
-                        counter.keep(number, kept)
-                except Refused:
-                    raise
-                except Exception as exc:  # a broken sheet part
-                    raise Refused("bad-workbook", error=f"{type(exc).__name__}: {exc}") from exc
-                for merged in getattr(parser.merged_cells, "mergeCell", []) or []:
-                    sheet.merges.append(_range(merged.ref))
+            # openpyxl's own cell reading (shared strings, dates by style, booleans, errors),
+            # with the cached value of a formula cell rather than its text.
+            cells = WorkSheetParser(
+                None,
+                ws._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            try:
+                with ws._get_source() as source:
+                    _stream_sheet(source, cells, sheet)
+            except Refused:
+                raise
+            except Exception as exc:  # a broken sheet part
+                raise Refused("bad-workbook", error=f"{type(exc).__name__}: {exc}") from exc
             sheets.append(sheet)
     finally:
         workbook.close()
@@ -222,8 +288,11 @@ _P = _q(_TEXT, "p")
 
 
 def _ods_text(cell) -> str:
-    """The text of an ODS cell: its paragraphs joined by line breaks, <text:s/> as spaces."""
-    return "\n".join("".join(_inline(p)) for p in cell.iter(_P))
+    """The text of an ODS cell: its paragraphs joined by line breaks, <text:s/> as spaces.
+
+    Only the cell's own paragraphs: a comment (office:annotation) holds paragraphs too.
+    """
+    return "\n".join("".join(_inline(p)) for p in cell.findall(_P))
 
 
 def _inline(node):
@@ -326,7 +395,12 @@ def _parse_ods(content) -> list[RawSheet]:
         elif tag == _T_ROW and sheet is not None and counter is not None:
             repeat = int(element.get(_q(_TABLE, "number-rows-repeated"), "1") or 1)
             if cells:
-                for _ in range(repeat):  # a repeated row with content is that many rows
+                # A repeated row with content is that many rows: refused at once if they go beyond a limit.
+                if row_number + repeat > MAX_ROW_NUMBER:
+                    raise Refused("too-big:row-number", sheet=sheet.name, limit=f"{MAX_ROW_NUMBER:,}")
+                if len(sheet.rows) + repeat > MAX_ROWS:
+                    raise Refused("too-big:rows", sheet=sheet.name, limit=f"{MAX_ROWS:,}")
+                for _ in range(repeat):
                     row_number += 1
                     counter.element(row_number)
                     counter.keep(row_number, dict(cells))

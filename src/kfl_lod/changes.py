@@ -25,6 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .dumps import CSV_HEADER
 from .names import CHANGES, CSV, LATEST, NTRIPLES
 from .namespaces import RECORD_KINDS, SCHEMA, parse_iri
 from .publish import is_content
@@ -33,7 +34,7 @@ FORMAT = "kfl-lod changes 1"
 KINDS = RECORD_KINDS
 _NAME = SCHEMA + "name"
 # CSV columns that are not fields of the record: the id (the key) and the minted URIs.
-_NOT_FIELDS = {"przestrzen_id", "przestrzen_uri", "lokalizacja_uri", "instytucja_uri"}
+_NOT_FIELDS = {CSV_HEADER[k] for k in ("space.id", "space.uri", "venue.uri", "institution.uri")}
 
 
 def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
@@ -63,7 +64,8 @@ def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
 def space_rows(data: bytes) -> dict[str, dict[str, str]]:
     """The rows of a published CSV, by space id."""
     reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
-    return {row["przestrzen_id"]: row for row in reader if row.get("przestrzen_id")}
+    key = CSV_HEADER["space.id"]
+    return {row[key]: row for row in reader if row.get(key)}
 
 
 def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[dict[str, str]]:

@@ -493,6 +493,7 @@ def test_the_documented_limits_are_the_enforced_ones():
         f"{limits.MAX_ROW_NUMBER:,}",
         f"{limits.MAX_ROWS:,}",
         f"{limits.MAX_SHEETS}",
+        f"{limits.MAX_PROBLEMS:,}",
         limits.mib(limits.MAX_FILE_BYTES),
         limits.mib(limits.MAX_UNPACKED_BYTES),
         f"{cells.MAX_CAPACITY:,}",
@@ -551,3 +552,18 @@ def test_a_long_text_in_a_workbook_gets_the_advice_for_a_long_text(tmp_path, mon
     [problem] = problems_of(write_xlsx(tmp_path / "zestawienie.xlsx", edit=long))
     assert (problem.row, problem.column, problem.code) == (2, "opis", "cell-too-long")
     assert "shorter text" in problem.message and "quote" not in problem.message
+
+
+def test_a_file_with_a_million_bad_cells_lists_a_bounded_number_of_problems(tmp_path):
+    from kfl_lod.source.limits import MAX_PROBLEMS
+
+    source = copy_source(tmp_path)
+    rows = read_rows(source / "przestrzenie.csv")
+    capacity = rows[0].index("liczba_miejsc")
+    template = rows[1]
+    bad = [[*template[:capacity], "ok. 40", *template[capacity + 1 :]] for _ in range(3 * MAX_PROBLEMS)]
+    with open(source / "przestrzenie.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0], *bad])
+    problems = problems_of(source)
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1].code == "too-many-problems" and "more problems" in problems[-1].message

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
+from .limits import MAX_PROBLEMS
 
 SAVE_AS_UTF8 = (
     "save it from the spreadsheet as 'CSV UTF-8 (comma delimited)' and try again",
@@ -230,6 +231,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{value!r} to błąd formuły; potrzebna jest wartość: popraw formułę (albo wpisz wartość), tak by komórka "
         "ją pokazywała, i zapisz skoroszyt",
     ),
+    "too-many-problems": (
+        "and {count} more problems, not listed (only the first {limit} are); expected fewer: fix these first, "
+        "or check that this is the right file",
+        "i jeszcze {count} problemów, których nie wypisano (wypisuje się pierwsze {limit}); popraw najpierw te "
+        "albo sprawdź, czy to właściwy plik",
+    ),
     # text that would be unsafe once published
     "formula-text": (
         "{value!r} starts with {char!r}, which a spreadsheet opening the published CSV takes for the start of a "
@@ -293,6 +300,15 @@ class Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.left_out = 0  # problems beyond MAX_PROBLEMS, counted, not listed
+
+    def listed(self) -> list[Problem]:
+        """The problems to report: the first MAX_PROBLEMS, and one saying how many more there are."""
+        if not self.left_out:
+            return self.problems
+        file = self.problems[-1].file
+        en, pl = message("too-many-problems", count=f"{self.left_out:,}", limit=f"{MAX_PROBLEMS:,}")
+        return [*self.problems, Problem(file, None, None, None, en, "too-many-problems", pl)]
 
     def add(
         self,
@@ -304,5 +320,8 @@ class Collector:
         **facts: Any,
     ) -> None:
         """Record the catalogue problem ``key`` at file, row and column; ``value`` is also a fact."""
+        if len(self.problems) >= MAX_PROBLEMS:  # a hostile file may hold millions: list a bounded number
+            self.left_out += 1
+            return
         en, pl = message(key, value=value, row=row, **facts)
         self.problems.append(Problem(file, row, column, value, en, code_of(key), pl))

@@ -21,7 +21,7 @@ def read_source(source: Path) -> Records:
     source = Path(source)
     sheets, workbook, found = load_sheets(source, problems)
     if not sheets and problems.problems:
-        raise SourceError(problems.problems)
+        raise SourceError(problems.listed())
     parsed: dict[str, Rows] = {}
     ids: dict[str, dict[str, int] | None] = {}
     labels: dict[str, str] = {}
@@ -45,7 +45,7 @@ def read_source(source: Path) -> Records:
         references(table, parsed[table.name], labels, ids, problems)
     half_coordinates(labels[VENUES.name], parsed[VENUES.name], problems)
     if problems.problems:
-        raise SourceError(problems.problems)
+        raise SourceError(problems.listed())
 
     def origin(table: str, row: int) -> Origin:
         return Origin(labels[table], row)

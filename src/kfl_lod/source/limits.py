@@ -7,7 +7,7 @@ early, with a problem naming the limit, before its content is unpacked or parsed
 
 from __future__ import annotations
 
-MAX_FILE_BYTES = 256 * 1024 * 1024  # a CSV file or a workbook, as stored
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a CSV file or a workbook, as stored (100,000 spaces take about 20 MiB)
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # a workbook's parts (sheets, shared strings) once unpacked
 MAX_SHEETS = 100  # sheets in a workbook
 MAX_ROW_NUMBER = 1_048_576  # the last row a spreadsheet has (Excel, LibreOffice)

@@ -38,6 +38,9 @@ class Flagged(str):
         self.kind = kind
         return self
 
+    def __bool__(self) -> bool:
+        return True  # a cell with something in it, even if its text is empty: never a blank row
+
 
 class Refused(Exception):
     """A workbook beyond a limit: the catalogue key of the problem and its facts."""

@@ -203,12 +203,12 @@ def iso_date(value: str) -> date:
         pass
     serial = re.fullmatch(r"([0-9]{5})(?:\.0+)?", value)
     if serial and 20_000 <= int(serial[1]) <= 80_000:  # 1954–2119 as a spreadsheet counts days
-        meant = (date(1899, 12, 30) + timedelta(days=int(serial[1]))).isoformat()
+        day = (date(1899, 12, 30) + timedelta(days=int(serial[1]))).isoformat()
         raise Invalid(
-            f"is a date stored as a spreadsheet's day number ({serial[1]} is {meant}); expected RRRR-MM-DD: "
-            f"format the column as a date (Format Cells → Date) or write {meant}",
-            f"to data zapisana jako numer dnia arkusza ({serial[1]} to {meant}); wpisz RRRR-MM-DD: "
-            f"ustaw format kolumny na datę (Formatuj komórki → Data) albo wpisz {meant}",
+            f"is a date stored as a spreadsheet's day number ({serial[1]} is {day}); expected RRRR-MM-DD: "
+            f"format the column as a date (Format Cells → Date) or write {day}",
+            f"to data zapisana jako numer dnia arkusza ({serial[1]} to {day}); wpisz RRRR-MM-DD: "
+            f"ustaw format kolumny na datę (Formatuj komórki → Data) albo wpisz {day}",
         )
     meant = None
     written = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*r\.?)?", value)

@@ -255,7 +255,7 @@ def _merges(sheet: RawSheet) -> list[tuple[int, int, int, int]]:
 
 
 def _sheet_from_grid(
-    grid: list[list[Any]], label: str, problems: Collector, merged: list[tuple[int, int, int, int]] = ()
+    grid: list[list[Any]], label: str, problems: Collector, merged: tuple[tuple[int, int, int, int], ...] = ()
 ) -> Sheet | None:
     """Make a Sheet from rows of cells; row numbers are those the spreadsheet shows.
 
@@ -391,7 +391,7 @@ def _read_workbook(path: Path, problems: Collector) -> tuple[dict[str, Sheet | N
                 sheets[key] = None
             continue
         across = _merges(sheet)
-        sheets[key] = _sheet_from_grid(sheet.grid(), label, problems, across)
+        sheets[key] = _sheet_from_grid(sheet.grid(), label, problems, tuple(across))
     return sheets, [s.name for s in raw if not s.hidden]
 
 

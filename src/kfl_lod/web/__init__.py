@@ -60,7 +60,7 @@ class Data:
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app serving one publication."""
     settings = settings or load_settings()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # pages.py serves /static (versioned, compressed)
     app.config["KFL_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ import pyoxigraph as ox
 
 from ..vocab import SCHEMES
 from .i18n import pick
+from .words import Lexicon, fold
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SCHEMA = "https://schema.org/"
@@ -28,21 +28,9 @@ DCTERMS = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
-_FOLD_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss"})
-
-
-def fold(value: str) -> str:
-    """Lower-case ``value`` and drop diacritics, so 'Łódź' matches 'lodz'.
-
-    >>> fold("Łódź ŻÓŁĆ Sala")
-    'lodz zolc sala'
-    """
-    decomposed = unicodedata.normalize("NFKD", value.translate(_FOLD_EXTRA))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
 
 def words(value: str) -> list[str]:
-    """The folded words of a search text.
+    """The folded words of a text.
 
     >>> words("  Sala, SPOTKAŃ! ")
     ['sala', 'spotkan']
@@ -204,6 +192,8 @@ class Space:
     venue: Venue
     institution: Institution | None
     haystack: str = ""
+    # The folded lemmas of the space's texts, by weight (name 4, type and equipment 3, places 2, descriptions 1).
+    fields: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     practices: list[Practice] = field(default_factory=list)
 
 
@@ -234,6 +224,7 @@ class Index:
     venues: dict[str, Venue]
     spaces: dict[str, Space]
     practices: dict[str, Practice]
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     def concept(self, iri: str) -> Concept | None:
         return self.concepts.get(iri)
@@ -359,6 +350,7 @@ def build_index(store: ox.Store, base: str) -> Index:
         institution.venues.sort(key=lambda v: fold(v.name))
 
     spaces: dict[str, Space] = {}
+    lexicon = Lexicon()
     for node in _of_type(nodes, kfl + "Space", base + "space/"):
         venue = venues.get(node.ref(SCHEMA + "containedInPlace"))
         if venue is None:
@@ -383,6 +375,7 @@ def build_index(store: ox.Store, base: str) -> Index:
             institution=venue.institution,
         )
         space.haystack = _haystack(space, concepts)
+        space.fields = _fields(space, concepts, lexicon)
         spaces[node.iri] = space
         venue.spaces.append(space)
     for venue in venues.values():
@@ -409,7 +402,7 @@ def build_index(store: ox.Store, base: str) -> Index:
         if space is not None:
             space.practices.append(practice)
 
-    return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices)
+    return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices, lexicon)
 
 
 def _haystack(space: Space, concepts: dict[str, Concept]) -> str:
@@ -423,6 +416,27 @@ def _haystack(space: Space, concepts: dict[str, Concept]) -> str:
         if iri in concepts:
             parts += concepts[iri].labels.values()
     return fold(" \n ".join(p for p in parts if p))
+
+
+def _fields(space: Space, concepts: dict[str, Concept], lexicon: Lexicon) -> list[tuple[int, frozenset[str]]]:
+    """The space's searchable texts as folded lemmas, weighted by where they stand."""
+    venue, institution = space.venue, space.institution
+
+    def labels(iris: list[str]) -> list[str]:
+        return [label for iri in iris if iri in concepts for label in concepts[iri].labels.values()]
+
+    groups = {
+        4: [space.name],
+        3: labels([space.type, *space.equipment, *space.modes]),
+        2: [
+            venue.name,
+            venue.street,
+            *(venue.district.labels.values() if venue.district else ()),
+            *((institution.name, institution.short_name) if institution else ()),
+        ],
+        1: [space.description, space.conditions, venue.locality],
+    }
+    return [(weight, frozenset(lexicon.add(" ".join(p for p in texts if p)))) for weight, texts in groups.items()]
 
 
 # --- the cache -----------------------------------------------------------------------------

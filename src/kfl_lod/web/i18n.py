@@ -494,6 +494,71 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "legend_real": ("sale z potwierdzonych źródeł", "rooms stated by a source"),
     "legend_example": ("tylko wpisy przykładowe", "illustrative records only"),
+    # --- the space page, for acting ---
+    "back_to_results": ("Wróć do wyników", "Back to the results"),
+    "back_to_search": ("Szukaj sali", "Find a room"),
+    "sharing_rules": ("Zasady udostępniania", "Terms of sharing"),
+    "free_yes_long": (
+        "Sala jest udostępniana bezpłatnie.",
+        "The room is shared free of charge.",
+    ),
+    "free_no_long": ("Za korzystanie z sali trzeba zapłacić.", "Using the room costs a fee."),
+    "request_heading": ("Co napisać w prośbie", "What to write in the request"),
+    "request_intro": (
+        "Instytucja odpowie szybciej, gdy od razu podasz:",
+        "The institution answers sooner when you give at once:",
+    ),
+    "request_who": (
+        "nazwę organizacji i osobę do kontaktu (telefon, e-mail);",
+        "your organisation and a contact person (phone, e-mail);",
+    ),
+    "request_when": (
+        "datę i godziny (także przygotowanie i sprzątanie);",
+        "the date and hours (setting up and clearing away too);",
+    ),
+    "request_people": ("liczbę uczestników;", "how many people will come;"),
+    "request_what": (
+        "czego dotyczy spotkanie i czy jest otwarte i bezpłatne dla uczestników;",
+        "what the event is and whether it is open and free for participants;",
+    ),
+    "request_equipment": ("jakiego wyposażenia potrzebujesz;", "what equipment you need;"),
+    "request_mode": (
+        "o jaką formę współpracy prosisz (np. nieodpłatne użyczenie, współorganizacja).",
+        "which form of cooperation you ask for (e.g. free use, co-organisation).",
+    ),
+    "request_write": ("Napisz prośbę do {email}", "Write a request to {email}"),
+    "request_subject": ("Prośba o udostępnienie sali: {name}", "Request to use the room: {name}"),
+    "request_body_hello": ("Dzień dobry,", "Hello,"),
+    "request_body_ask": (
+        "nasza organizacja chciałaby skorzystać z sali „{name}” ({venue}).",
+        "our organisation would like to use the room “{name}” ({venue}).",
+    ),
+    "request_body_when": ("Termin i godziny", "Date and hours"),
+    "request_body_people": ("Liczba osób", "Number of people"),
+    "request_body_what": ("Cel spotkania", "Purpose"),
+    "request_body_equipment": ("Potrzebne wyposażenie", "Equipment needed"),
+    "request_body_mode": ("Forma współpracy", "Form of cooperation"),
+    "request_body_bye": ("Z poważaniem,", "Kind regards,"),
+    "getting_there": ("Jak dojechać", "Getting there"),
+    "nearest_stop": ("Najbliższy przystanek", "Nearest stop"),
+    "route_link": ("Wyznacz trasę (OpenStreetMap)", "Plan a route (OpenStreetMap)"),
+    "route_app": ("Otwórz w aplikacji mapy", "Open in a map app"),
+    "district_derived": (
+        "wyliczona ze współrzędnych i granic dzielnic z OpenStreetMap",
+        "derived from the coordinates and OpenStreetMap district boundaries",
+    ),
+    "district_near_border": ("blisko granicy dzielnicy", "close to a district border"),
+    "as_stated_by": ("Tak podaje", "As stated by"),
+    "source": ("źródło", "source"),
+    "stated_on": (
+        "według źródła z {date}; sprawdź na stronie instytucji",
+        "as stated on {date}; check the institution's website",
+    ),
+    "show_all_data": ("Pokaż tabelę wszystkich danych", "Show the table of all data"),
+    "meta_space": (
+        "{name}: {type}, {place}. Kontakt, zasady udostępniania, dojazd i dostępność.",
+        "{name}: {type}, {place}. Contact, terms, getting there and accessibility.",
+    ),
 }
 
 # Opening-hours day codes (schema.org form) in each language.

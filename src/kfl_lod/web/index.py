@@ -122,6 +122,28 @@ class District:
 
 
 @dataclass
+class ContactPoint:
+    """One way to reach an institution: what for, e-mail, phone, and where and when a source stated it."""
+
+    iri: str
+    kind: str  # schema:contactType, e.g. "kontakt ogólny"
+    name: str
+    email: str
+    phone: str
+    source: str
+    stated_on: str  # a year, year-month or date, as the source gives it
+
+
+@dataclass
+class Feature:
+    """An accessibility fact of a venue as a source states it (schema:LocationFeatureSpecification)."""
+
+    iri: str
+    labels: dict[str, str]
+    value: bool
+
+
+@dataclass
 class Institution:
     iri: str
     id: str
@@ -137,6 +159,7 @@ class Institution:
     contact_phone: str
     same_as: list[str]
     venues: list[Venue] = field(default_factory=list)
+    contacts: list[ContactPoint] = field(default_factory=list)
 
     @property
     def emails(self) -> list[str]:
@@ -161,6 +184,13 @@ class Venue:
     step_free: bool | None
     opening_hours: str
     institution: Institution | None = None
+    district_method: str = ""  # concept IRI: stated, or derived from coordinates (OpenStreetMap)
+    near_border: bool = False
+    features: list[Feature] = field(default_factory=list)
+    accessibility_note: str = ""
+    accessibility_source: str = ""
+    accessibility_date: str = ""
+    nearest_stop: str = ""
     spaces: list[Space] = field(default_factory=list)
 
     @property
@@ -209,6 +239,8 @@ class Practice:
     illustrative: bool
     space: Space | None
     institution: Institution | None
+    venue: Venue | None = None
+    stated_on: str = ""
 
 
 @dataclass
@@ -320,6 +352,20 @@ def build_index(store: ox.Store, base: str) -> Index:
             contact_phone=contact.text(SCHEMA + "telephone"),
             same_as=node.refs(SCHEMA + "sameAs"),
         )
+        for iri in node.refs(SCHEMA + "contactPoint"):
+            point = nodes.get(iri)
+            if point is not None:
+                institutions[node.iri].contacts.append(
+                    ContactPoint(
+                        iri=iri,
+                        kind=point.text(SCHEMA + "contactType"),
+                        name=point.text(SCHEMA + "name"),
+                        email=point.text(SCHEMA + "email"),
+                        phone=point.text(SCHEMA + "telephone"),
+                        source=point.ref(DCTERMS + "source"),
+                        stated_on=point.text(kfl + "statedOn"),
+                    )
+                )
 
     venues: dict[str, Venue] = {}
     for node in _of_type(nodes, kfl + "Venue", base + "venue/"):
@@ -340,7 +386,18 @@ def build_index(store: ox.Store, base: str) -> Index:
             longitude=geo.number(SCHEMA + "longitude"),
             step_free=node.boolean(kfl + "stepFreeAccess"),
             opening_hours=node.text(SCHEMA + "openingHours"),
+            district_method=node.ref(kfl + "districtMethod") if district else "",
+            near_border=bool(node.boolean(kfl + "nearDistrictBorder")),
+            accessibility_note=node.text(kfl + "accessibilityNote"),
+            accessibility_source=node.ref(kfl + "accessibilitySource"),
+            accessibility_date=node.text(kfl + "accessibilityStatedOn"),
+            nearest_stop=node.text(kfl + "nearestStop"),
         )
+        for iri in node.refs(SCHEMA + "amenityFeature"):
+            feature = nodes.get(iri)
+            value = feature.boolean(SCHEMA + "value") if feature else None
+            if feature is not None and value is not None:
+                venues[node.iri].features.append(Feature(iri, feature.texts(SCHEMA + "name"), value))
     for institution in institutions.values():
         for venue_iri in nodes[institution.iri].refs(SCHEMA + "location"):
             venue = venues.get(venue_iri)
@@ -384,6 +441,7 @@ def build_index(store: ox.Store, base: str) -> Index:
     practices: dict[str, Practice] = {}
     for node in _of_type(nodes, SCHEMA + "Event", base + "practice/"):
         space = spaces.get(node.ref(SCHEMA + "location"))
+        place = space.venue if space else venues.get(node.ref(SCHEMA + "location"))
         organisers = node.refs(SCHEMA + "organizer")
         organisation = next((nodes[o] for o in organisers if o.startswith(node.iri + "#") and o in nodes), empty)
         practice = Practice(
@@ -397,6 +455,8 @@ def build_index(store: ox.Store, base: str) -> Index:
             illustrative=bool(node.boolean(kfl + "illustrative")),
             space=space,
             institution=next((institutions[o] for o in organisers if o in institutions), None),
+            venue=place,
+            stated_on=node.text(kfl + "statedOn"),
         )
         practices[node.iri] = practice
         if space is not None:

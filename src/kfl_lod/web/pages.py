@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import mimetypes
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlencode, urljoin
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, make_response, render_template, request
 from flask_compress import Compress
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from . import describe, i18n, search
@@ -574,6 +576,7 @@ def render_resource(iri: str) -> Response | None:
         if thing is None:
             return None
         template, values = "space.html", {"space": thing, "points": map_points(page, [thing])[0]}
+        values.update(_space_values(page, thing))
         lines = _space_lines(page, thing)
         illustrative = thing.illustrative
     elif kind == "venue":
@@ -640,6 +643,84 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
         if param:
             values["search_link"] = page.url("search", [(param, concept.slug)])
     return values
+
+
+def _space_values(page: Page, space: Space) -> dict[str, object]:
+    """What the space page needs for acting: the way back, a route link, a request e-mail."""
+    back_url, back_is_results = page.url("search"), False
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == page.base_path and referrer.query:
+        # Rebuilt from the parsed search, never copied: only our own parameters go back into the link.
+        query, _ = search.parse(MultiDict(parse_qsl(referrer.query)), page.index)
+        back_url, back_is_results = _search_url(page, query), True
+    venue = space.venue
+    route = None
+    if venue.on_map:
+        here = f"{venue.latitude},{venue.longitude}"
+        route = {
+            "url": f"https://www.openstreetmap.org/directions?route=%3B{quote(here)}#map=17/{venue.latitude}/{venue.longitude}",
+            "geo": f"geo:{here}?q={quote(here + ' (' + venue.name + ')')}",
+        }
+    elif venue.address:
+        route = {"url": "https://www.openstreetmap.org/search?query=" + quote(venue.address), "geo": ""}
+    email = next((e for e in (space.institution.emails if space.institution else [])), "")
+    request_mail = ""
+    if email and not space.illustrative:
+        t = page.t
+        body = "\r\n".join(
+            [
+                t("request_body_hello"),
+                "",
+                t("request_body_ask", name=space.name, venue=", ".join(p for p in (venue.name, venue.address) if p)),
+                f"{t('request_body_when')}: …",
+                f"{t('request_body_people')}: …",
+                f"{t('request_body_what')}: …",
+                f"{t('request_body_equipment')}: …",
+                f"{t('request_body_mode')}: {', '.join(page.label(m) for m in space.modes) or '…'}",
+                "",
+                t("request_body_bye"),
+                "",
+                page.absolute(page.link(space.iri)),
+            ]
+        )
+        subject = t("request_subject", name=space.name)
+        request_mail = f"{mailto(email)}?subject={quote(subject[:150], safe='')}&body={quote(body, safe='')}"
+    return {
+        "back_url": back_url,
+        "back_is_results": back_is_results,
+        "route": route,
+        "request_mail": request_mail,
+        "request_email": email,
+        "description": page.t(
+            "meta_space",
+            name=space.name,
+            type=page.label(space.type),
+            place=", ".join(p for p in (space.institution.name if space.institution else "", venue.address) if p),
+        ),
+    }
+
+
+def is_old(stated_on: str, today: date | None = None) -> bool:
+    """Whether a source's date (year, year-month or date) is more than a year before ``today``.
+
+    >>> is_old("2019", date(2026, 3, 1)), is_old("2025-11", date(2026, 3, 1)), is_old("2026-02-19", date(2026, 3, 1))
+    (True, False, False)
+    """
+    today = today or date.today()
+    parts = [int(p) for p in stated_on.split("-") if p.isdigit()]
+    if not parts:
+        return False
+    year, month, day = (parts + [12, 28])[:3] if len(parts) == 1 else (parts + [28])[:3]
+    try:
+        stated = date(year, month, min(day, 28))
+    except ValueError:
+        return False
+    return (today - stated).days > 365
+
+
+@bp.app_template_filter("kfl_old")
+def _old_filter(stated_on: str) -> bool:
+    return is_old(stated_on)
 
 
 def _space_lines(page: Page, space: Space) -> list[str]:

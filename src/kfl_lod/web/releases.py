@@ -27,10 +27,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS, XSD
 
 from .. import changes as changelog
-from ..publish import LATEST, RELEASES
+from ..names import LATEST, RELEASES, VOID_TURTLE, content_type
 from ..rdfio import to_jsonld, to_rdfxml
 from . import settings as current_settings
-from .headers import cors, media_type_of
+from .headers import cors
 from .pages import Page
 
 bp = Blueprint("releases", __name__)
@@ -260,7 +260,7 @@ def _wants_json() -> bool:
 def void_description() -> Response:
     """The VoID description, Turtle unless the client asks for another RDF format."""
     folder = _published() / LATEST
-    path = folder / "void.ttl"
+    path = folder / VOID_TURTLE
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
     offered = list(RDF_TYPES)
@@ -365,7 +365,7 @@ def release_file(version: str, name: str) -> Response:
     if not (folder / name).is_file():
         abort(404, f"Release {version} has no file {name} (or is no longer kept).")
     response = send_from_directory(
-        folder, name, mimetype=media_type_of(name), conditional=True, etag=True, max_age=86400
+        folder, name, mimetype=content_type(name), conditional=True, etag=True, max_age=86400
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

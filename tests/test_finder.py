@@ -137,8 +137,13 @@ def test_choices_show_how_many_rooms_they_give_and_zero_ones_are_disabled(client
         rooms = [s for s in records.spaces if box.attrs["value"] in s.equipment]
         assert ("disabled" in box.attrs) == (not rooms)
     disabled = [o for o in page.one("select", id="f-district").all("option") if "disabled" in o.attrs]
-    with_district = {v.district for v in records.venues if v.district}
+    with_district = {v.district for v in records.venues if v.district and any(s.venue == v.id for s in records.spaces)}
     assert len(disabled) == 18 - len(with_district)
+    # Counts follow the search; a choice is disabled only when no room at all has it (the person may be
+    # changing the other fields before searching again).
+    narrow = dom(client.get("/?q=fontany"))
+    types = {o.attrs["value"]: o for o in narrow.one("select", id="f-type").all("option")[1:]}
+    assert "(0" in types["sala-konferencyjna"].text and "disabled" not in types["sala-konferencyjna"].attrs
 
 
 def test_active_filters_are_chips_that_remove_one_filter(client):
@@ -149,7 +154,7 @@ def test_active_filters_are_chips_that_remove_one_filter(client):
     for chip in chips:
         left = parse_qs(urlsplit(chip.attrs["href"]).query)
         assert len([k for k in params if k in left]) == 2
-        assert chip.attrs["aria-label"].startswith("Usuń filtr")
+        assert chip.text.startswith("Usuń filtr:")  # read out; shown as the filter and ×
 
 
 def test_an_empty_result_names_the_filter_to_drop(client, records):
@@ -302,3 +307,43 @@ def test_favicon_and_a_description_per_page(client):
         assert len(description) > 40
         seen.add(description)
     assert len(seen) >= 4
+
+
+# --- kfl.xlsx ---------------------------------------------------------------------------------------
+
+
+def test_xlsx_holds_the_csv_rows_for_excel_users(published, tmp_path):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kfl_lod import xlsx
+
+    folder = published.published / "latest"
+    rows = list(csv.reader(io.StringIO((folder / "kfl.csv").read_text(encoding="utf-8"))))
+    book = load_workbook(folder / "kfl.xlsx")
+    sheet = book.active
+    got = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert got[0] == rows[0]
+    numeric = {i for i, h in enumerate(rows[0]) if xlsx.NUMERIC.search(h)}
+    for want, have in zip(rows[1:], got[1:], strict=True):
+        for i, (a, b) in enumerate(zip(want, have, strict=True)):
+            assert (float(a) == float(b)) if (i in numeric and a) else a == b
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    capacity = rows[0].index("liczba_miejsc")
+    assert any(isinstance(r[capacity], int) for r in sheet.iter_rows(min_row=2, values_only=True))
+    # A text that looks like a formula stays text; the same rows give the same bytes.
+    table = b'nazwa,liczba_miejsc\r\n=HYPERLINK("http://x"),12\r\n'
+    again = load_workbook(io.BytesIO(xlsx.from_csv(table)))
+    cell = again.active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=")
+    assert xlsx.from_csv(table) == xlsx.from_csv(table)
+
+
+def test_xlsx_is_served_with_the_dumps(client):
+    response = client.get("/dumps/kfl.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    about = dom(client.get("/o-danych"))
+    assert "/dumps/kfl.xlsx" in [a.attrs["href"] for a in about.all("a")]

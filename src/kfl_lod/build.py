@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import catalog, changes, csvw, void
+from . import catalog, changes, csvw, void, xlsx
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
 from .mapping import map_records
-from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
+from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE, XLSX
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
@@ -73,12 +73,14 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
 def render(records: Records, graph, report: Report, settings: Settings) -> dict[str, bytes]:
     """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report."""
     base = settings.base
+    table = to_csv(records, base)
     return {
         TURTLE: to_turtle(graph),
         NTRIPLES: to_ntriples(graph),
         JSONLD: to_jsonld(graph, base),
         CONTEXT: context_bytes(base),
-        CSV: to_csv(records, base),
+        CSV: table,
+        XLSX: xlsx.from_csv(table),
         GEOJSON: to_geojson(records, base),
         SHACL_REPORT: to_turtle(report.to_graph(base)),
         **void.render(graph, base),

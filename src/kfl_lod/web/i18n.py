@@ -332,6 +332,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "people_at_least": ("co najmniej {n} {people}", "at least {n} people"),
     "active_filters": ("Wybrane filtry (dotknij, by usunąć)", "Filters chosen (tap to remove)"),
     "chip_remove": ("Usuń filtr {what}", "Remove filter {what}"),
+    "chip_remove_prefix": ("Usuń filtr:", "Remove filter:"),
     "drop_filter": ("Usuń filtr „{what}”", "Remove the filter “{what}”"),
     "drop_gives": ("– znajdziesz wtedy {n} {rooms}", "– you will then find {n} rooms"),
     "real_rooms": ("Sale z potwierdzonych źródeł", "Rooms stated by a source"),

@@ -202,6 +202,9 @@ class Result:
     partial: bool = False  # no space has every word: the closest are shown
     people_from_text: int | None = None  # "na 30 osób" in the text, used as the people filter
     facets: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # param -> value -> [real, illustrative]
+    # The same for the whole publication: a choice no room has is disabled (one with none for this
+    # search only stays choosable, since the person may be changing the other fields too).
+    everywhere: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     drops: list[tuple[str, str, int]] = field(default_factory=list)  # (param, value, real rooms) if dropped
 
     @property
@@ -309,6 +312,7 @@ def run(index: Index, query: Query, with_facets: bool = True) -> Result:
     )
     if with_facets:
         result.facets = _facets(index, query, ctx, candidates)
+        result.everywhere = everywhere(index)
         if not result.real:
             result.drops = _drops(index, query)
     return result
@@ -353,6 +357,16 @@ def _facets(index: Index, query: Query, ctx: _Context, candidates: list[Space]) 
             elif param == HIDE_EXAMPLES and not space.illustrative:
                 add(param, YES, space)
     return facets
+
+
+def everywhere(index: Index) -> dict[str, dict[str, list[int]]]:
+    """The facet counts of the whole publication (kept on the index: it changes with the release only)."""
+    cached = getattr(index, "_everywhere", None)
+    if cached is None:
+        query = Query()
+        cached = _facets(index, query, _Context(index, query, []), list(index.spaces.values()))
+        index._everywhere = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _drops(index: Index, query: Query) -> list[tuple[str, str, int]]:

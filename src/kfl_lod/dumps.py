@@ -13,12 +13,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from .records import Records
 from .source.tables import INSTITUTIONS, PRACTICES, SPACES, VENUES, Table
-from .vocab import DISTRICTS, GEO, SCHEMA, Iris, roman
+from .vocab import DISTRICTS, GEO, SCHEMA, SH, Iris, roman
 
 # Language-tagged properties: the plain term carries Polish, the *_en term English.
 _LANG_TERMS = {
@@ -192,15 +193,19 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
     ctx = context(base)
     compactor = _Compactor(ctx["@context"])
     nodes: dict[str, dict[str, Any]] = {}
-    for s in sorted(set(graph.subjects()), key=str):
+    # One pass over the graph: rdflib's lookups per subject cost a context search per triple.
+    statements: dict[Any, list[tuple[Any, Any]]] = {}
+    for s, p, o in graph:
+        statements.setdefault(s, []).append((p, o))
+    for s in sorted(statements, key=str):
         if isinstance(s, BNode):
             raise ValueError("blank nodes are not published")
         node: dict[str, Any] = {"id": compactor.iri(str(s))}
-        types = sorted(compactor.iri(str(t), vocab=True) for t in graph.objects(s, RDF.type))
+        types = sorted(compactor.iri(str(o), vocab=True) for p, o in statements[s] if p == RDF.type)
         if types:
             node["type"] = types[0] if len(types) == 1 else types
         values: dict[str, list[Any]] = {}
-        for p, o in graph.predicate_objects(s):
+        for p, o in statements[s]:
             if p == RDF.type:
                 continue
             key, value = compactor.entry(p, o)
@@ -248,63 +253,42 @@ def to_ntriples(graph: Graph) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def to_turtle(graph: Graph) -> bytes:
+def to_turtle(graph: Graph, ntriples: bytes | None = None) -> bytes:
     """Turtle, grouped by subject, everything sorted: byte-identical for the same graph.
 
-    Written here rather than by rdflib's serializer, whose time grows faster than the
-    graph (4 s for 50,000 triples); this one is linear after the sort. No blank nodes.
+    Written by pyoxigraph from the sorted N-Triples (``ntriples`` if the caller has them):
+    linear, 0.3 s for 380,000 triples, where rdflib's serializer grows faster than the graph
+    (4 s for 50,000 triples) and our own writer in Python took 2.4 s. The order of the lines
+    makes the order of the blocks, so the same graph gives the same bytes. No blank nodes.
 
     >>> g = Graph(bind_namespaces="none"); g.bind("schema", SCHEMA)
     >>> g.add((URIRef("https://example.org/x"), SCHEMA.name, Literal('Sala "A"', lang="pl")))  # doctest: +ELLIPSIS
     <Graph ...>
     >>> print(to_turtle(g).decode())
     @prefix schema: <https://schema.org/> .
-    <BLANKLINE>
     <https://example.org/x> schema:name "Sala \\"A\\""@pl .
     <BLANKLINE>
     """
-    namespaces = sorted((str(ns), prefix) for prefix, ns in graph.namespaces() if prefix)
-    by_length = sorted(namespaces, key=lambda item: -len(item[0]))
-    used: set[str] = set()
-
-    def iri(term: str) -> str:
-        for ns, prefix in by_length:
-            if term.startswith(ns) and _PN_LOCAL.match(term[len(ns) :]):
-                used.add(prefix)
-                return f"{prefix}:{term[len(ns) :]}"
-        return "<" + _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", term) + ">"
-
-    def node(term: Any) -> str:
-        if isinstance(term, URIRef):
-            return iri(str(term))
-        if isinstance(term, Literal):
-            text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
-            if term.language:
-                return f"{text}@{term.language}"
-            if term.datatype is not None:
-                return f"{text}^^{iri(str(term.datatype))}"
-            return text
-        raise ValueError(f"blank nodes are not published: {term!r}")
-
-    subjects: dict[Any, list[tuple[Any, Any]]] = {}
-    for s, p, o in graph:
-        subjects.setdefault(s, []).append((p, o))
-    blocks = []
-    for subject in sorted(subjects, key=lambda t: (isinstance(t, BNode), str(t))):
-        predicates: dict[Any, list[str]] = {}
-        for p, o in subjects[subject]:
-            predicates.setdefault(p, []).append(node(o))
-        lines = []
-        for p in sorted(predicates, key=lambda t: (t != RDF.type, str(t))):
-            objects = ", ".join(sorted(predicates[p]))
-            lines.append(f"{'a' if p == RDF.type else iri(str(p))} {objects}")
-        blocks.append(node(subject) + " " + " ;\n    ".join(lines) + " .\n")
-    head = "".join(
-        f"@prefix {prefix}: <{ns}> .\n" for ns, prefix in sorted(namespaces, key=lambda item: item[1]) if prefix in used
-    )
-    return (head + "\n" + "\n".join(blocks)).encode("utf-8")
+    data = to_ntriples(graph) if ntriples is None else ntriples
+    if _BLANK_NODE.search(data):
+        raise ValueError("blank nodes are not published")
+    return _turtle(data, {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
 
 
+def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
+    """Sorted N-Triples as Turtle, declaring only the prefixes whose namespace occurs."""
+    used = {prefix: ns for prefix, ns in sorted(prefixes.items()) if b"<" + ns.encode() in ntriples}
+    return ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=used)
+
+
+def report_turtle(report, base: str) -> bytes:
+    """The SHACL report (a validation.Report) as Turtle, as to_turtle(report.to_graph(base)) writes it."""
+    prefixes = {"sh": str(SH), "xsd": str(XSD)}
+    return _turtle(report.to_ntriples(base), prefixes)
+
+
+# A line of N-Triples whose subject or object is a blank node (IRIs hold no spaces in N-Triples).
+_BLANK_NODE = re.compile(rb"^(?:_:|<[^>]*> <[^>]*> _:)", re.MULTILINE)
 # A prefixed name's local part, kept to a safe subset of Turtle's PN_LOCAL.
 _PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')

@@ -163,8 +163,11 @@ def map_records(records: Records, base: str) -> Mapped:
         _institution(out, iris, institution, venues_of.get(institution.id, []))
     for space in records.spaces:
         _space(out, iris, space)
+    # The institution of each space, looked up once: a search per practice grew as practices × spaces.
+    venue_owner = {v.id: v.institution for v in records.venues}
+    institution_of = {sp.id: venue_owner[sp.venue] for sp in records.spaces}
     for practice in records.practices:
-        _practice(out, iris, practice, records)
+        _practice(out, iris, practice, institution_of)
     return Mapped(g, out.provenance)
 
 
@@ -435,7 +438,7 @@ def _space(out: _Out, iris: Iris, r: Space) -> None:
     out.add(s, URIRef(iris.base + "shapes#Space-free-but-only-paid"), None, "free_of_charge", "sharing_modes")
 
 
-def _practice(out: _Out, iris: Iris, r: Practice, records: Records) -> None:
+def _practice(out: _Out, iris: Iris, r: Practice, institution_of: dict[str, str]) -> None:
     s = iris.practice(r.id)
     out.record("practice", s, r.origin)
     out.fixed(s, RDF.type, SCHEMA.Event)
@@ -447,9 +450,7 @@ def _practice(out: _Out, iris: Iris, r: Practice, records: Records) -> None:
     out.add(s, SCHEMA.organizer, organisation, "organisation")
     out.fixed(organisation, RDF.type, SCHEMA.NGO)
     out.text(organisation, SCHEMA.name, r.organisation, "organisation", None)
-    space = next(sp for sp in records.spaces if sp.id == r.space)
-    venue = next(v for v in records.venues if v.id == space.venue)
-    out.add(s, SCHEMA.organizer, iris.institution(venue.institution), "organisation")
+    out.add(s, SCHEMA.organizer, iris.institution(institution_of[r.space]), "organisation")
     out.add(s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date) if r.date is not None else None, "date")
     out.add(s, SCHEMA.url, URIRef(r.url) if r.url else None, "url")
     out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")

@@ -29,7 +29,8 @@ from rdflib import Graph
 from kfl_lod.build import build
 from kfl_lod.query.engine import Job
 from kfl_lod.query.pool import PoolBusy, QueryCrashed, QueryPool, QueryTimeout
-from kfl_lod.store import open_graphs, store_loader
+from kfl_lod.store import store_loader
+from support import open_graphs
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~6e10 rows: never ends
 FAST = "ASK { ?s ?p ?o }"

@@ -11,7 +11,8 @@ from typing import TypeVar
 from rdflib import Graph
 
 from . import catalog, changes, csvw, void, xlsx
-from .dumps import context_bytes, report_turtle, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
+from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
+from .jsonld import context_bytes, to_jsonld
 from .mapping import map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE, XLSX
 from .publish import Published, plan, publish
@@ -34,7 +35,6 @@ class BuildResult:
     triples: int
     seconds: float = 0.0
     published: Published | None = None
-    steps: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, see Timer
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
 

@@ -10,9 +10,11 @@ import functools
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from . import changes
 from .names import LATEST, STORE_FILES
 from .namespaces import DCTERMS, RDFS, SCHEMA, SKOS
 
@@ -83,17 +85,6 @@ def prepare(folder: Path, graph: str, min_bytes: int = PREPARE_BYTES) -> Path | 
     return target
 
 
-def open_graphs(files: dict[str, Path]) -> ox.Store:
-    """Load N-Triples files into named graphs (graph IRI -> file), nothing in the default graph.
-
-    Used for datasets made of several graphs, e.g. the W3C protocol tests' data.
-    """
-    store = ox.Store()
-    for graph, path in files.items():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-    return store
-
-
 def dataset_graph(base: str) -> str:
     """The IRI that names the published data as a graph: the dataset's own IRI.
 
@@ -108,13 +99,13 @@ def store_loader(published: Path, base: str):
     return functools.partial(open_store, Path(published), dataset_graph(base))
 
 
-def describe(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] = ()) -> list[ox.Triple]:
+def triples_about(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] = ()) -> list[ox.Triple]:
     """Every triple about ``iri`` and its ``#fragment`` parts, plus names of what they link to.
 
     >>> s = ox.Store()
     >>> s.add(ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/x#a")))
     >>> s.add(ox.Quad(ox.NamedNode("http://e/x#a"), ox.NamedNode("http://e/q"), ox.Literal("1")))
-    >>> len(describe(s, "http://e/x", ["http://e/x#a"]))
+    >>> len(triples_about(s, "http://e/x", ["http://e/x#a"]))
     2
     """
     triples: list[ox.Triple] = []
@@ -158,3 +149,27 @@ def things(store: ox.Store, base: str) -> set[str]:
         if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base):
             found.add(quad.subject.value.partition("#")[0])
     return found
+
+
+# --- the change record of a release: how the web reads it ---------------------------------------
+
+
+def change_record(published: Path) -> dict[str, Any] | None:
+    """The change record (changes.json) of the release being served, if there is one."""
+    return changes.latest(published)
+
+
+def release_record(folder: Path) -> dict[str, Any] | None:
+    """The change record kept in one release's folder, if it has one and it reads."""
+    return changes.load(folder)
+
+
+def withdrawn_records(published: Path) -> dict[str, dict[str, Any]]:
+    """Every IRI published once and withdrawn since, with when (for 410 Gone)."""
+    return changes.withdrawn(published)
+
+
+def release_notes(release: dict[str, Any], lang: str) -> str:
+    """What changed in a release, in a few words, in ``lang`` ("pl" or "en")."""
+    pl, en = changes.notes(release)
+    return en if lang == "en" else pl

@@ -1,6 +1,6 @@
 """The web application: create_app(settings) -> Flask.
 
-Blueprints (each in its own module, registered if present):
+Blueprints (each in its own module):
 - ``sparql``: the SPARQL 1.1 endpoint (/sparql)
 - ``resources``: dereferenceable URIs (303 to documents), /dumps/, /healthz
 - ``pages``: the HTML pages NGOs use (search, map, a page per thing, about)
@@ -10,17 +10,15 @@ Blueprints (each in its own module, registered if present):
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from ..names import LATEST, STORE_FILES
+from ..query.pool import Loader
 from ..settings import Settings, load_settings
 from ..store import open_store
-
-BLUEPRINTS = ("sparql", "resources", "pages", "releases", "check")
 
 
 class Data:
@@ -59,21 +57,23 @@ class Data:
         return self._store
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the Flask app serving one publication."""
+def create_app(settings: Settings | None = None, query_store: Loader | None = None) -> Flask:
+    """Build the Flask app serving one publication.
+
+    ``query_store`` replaces what the SPARQL query processes load (default: the publication),
+    e.g. a dataset of several named graphs; a picklable function returning a pyoxigraph Store.
+    """
     settings = settings or load_settings()
     app = Flask(__name__, static_folder=None)  # pages.py serves /static (versioned, compressed)
     app.config["KFL_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
     app.extensions["kfl_data"] = Data(settings.published)
-    for name in BLUEPRINTS:
-        try:
-            module = importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
+    if query_store is not None:
+        app.extensions["kfl_query_store"] = query_store
+    from . import check, pages, releases, resources, sparql  # they need the app's package, not the reverse
+
+    for module in (sparql, resources, pages, releases, check):
         app.register_blueprint(module.bp)
     return app
 

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from ..dumps import to_jsonld
+from ..jsonld import to_jsonld
 from ..namespaces import (
     ADMS,
     DCAT,

@@ -87,7 +87,7 @@ class Node:
 
 
 @dataclass
-class Concept:
+class ConceptEntry:
     iri: str
     scheme: str  # scheme slug
     slug: str
@@ -102,11 +102,11 @@ class Concept:
 
 
 @dataclass
-class Scheme:
+class SchemeEntry:
     iri: str
     slug: str
     labels: dict[str, str]
-    concepts: list[Concept] = field(default_factory=list)
+    concepts: list[ConceptEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -244,8 +244,8 @@ class Index:
 
     base: str
     nodes: dict[str, Node]
-    schemes: dict[str, Scheme]
-    concepts: dict[str, Concept]
+    schemes: dict[str, SchemeEntry]
+    concepts: dict[str, ConceptEntry]
     districts: list[District]
     institutions: dict[str, Institution]
     venues: dict[str, Venue]
@@ -253,10 +253,10 @@ class Index:
     practices: dict[str, Practice]
     lexicon: Lexicon = field(default_factory=Lexicon)
 
-    def concept(self, iri: str) -> Concept | None:
+    def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
 
-    def scheme_concepts(self, slug: str) -> list[Concept]:
+    def scheme_concepts(self, slug: str) -> list[ConceptEntry]:
         scheme = self.schemes.get(slug)
         return scheme.concepts if scheme else []
 
@@ -300,14 +300,16 @@ def build_index(store: ox.Store, base: str) -> Index:
     kfl = base + "def/"
     empty = Node("")
 
-    schemes: dict[str, Scheme] = {}
-    concepts: dict[str, Concept] = {}
+    schemes: dict[str, SchemeEntry] = {}
+    concepts: dict[str, ConceptEntry] = {}
     for node in _of_type(nodes, SKOS + "ConceptScheme", base + "vocab/"):
         slug = node.iri[len(base + "vocab/") :]
-        schemes[slug] = Scheme(node.iri, slug, node.texts(SKOS + "prefLabel"))
+        schemes[slug] = SchemeEntry(node.iri, slug, node.texts(SKOS + "prefLabel"))
     for node in _of_type(nodes, SKOS + "Concept", base + "vocab/"):
         scheme_slug, _, slug = node.iri[len(base + "vocab/") :].partition("/")
-        concept = Concept(node.iri, scheme_slug, slug, node.texts(SKOS + "prefLabel"), node.texts(SKOS + "definition"))
+        concept = ConceptEntry(
+            node.iri, scheme_slug, slug, node.texts(SKOS + "prefLabel"), node.texts(SKOS + "definition")
+        )
         concepts[node.iri] = concept
         if scheme_slug in schemes:
             schemes[scheme_slug].concepts.append(concept)
@@ -460,7 +462,7 @@ def build_index(store: ox.Store, base: str) -> Index:
     return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices, lexicon)
 
 
-def _haystack(space: Space, concepts: dict[str, Concept]) -> str:
+def _haystack(space: Space, concepts: dict[str, ConceptEntry]) -> str:
     venue, institution = space.venue, space.institution
     parts = [space.name, space.description, space.conditions, venue.name, venue.address]
     if venue.district:
@@ -473,7 +475,7 @@ def _haystack(space: Space, concepts: dict[str, Concept]) -> str:
     return fold(" \n ".join(p for p in parts if p))
 
 
-def _fields(space: Space, concepts: dict[str, Concept], lexicon: Lexicon) -> list[tuple[int, frozenset[str]]]:
+def _fields(space: Space, concepts: dict[str, ConceptEntry], lexicon: Lexicon) -> list[tuple[int, frozenset[str]]]:
     """The space's searchable texts as folded lemmas, weighted by where they stand."""
     venue, institution = space.venue, space.institution
 

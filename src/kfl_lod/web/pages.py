@@ -27,7 +27,7 @@ from ..namespaces import compact, parse_iri
 from . import describe, i18n, search
 from . import settings as current_settings
 from . import store as current_store
-from .index import Index, Institution, Space, Venue, index_for
+from .index import Index, Space, Venue, index_for
 from .words import fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -358,7 +358,7 @@ def _chips(page: Page, query: search.Query) -> list[dict[str, str]]:
     return chips
 
 
-def _pager(page: Page, query: search.Query, result: search.Result) -> list[dict[str, object]]:
+def _pager(page: Page, query: search.Query, result: search.SearchResult) -> list[dict[str, object]]:
     """Links to every page of the results (few pages: the data are a city's summary)."""
     total = result.pages()
     if total <= 1:
@@ -771,13 +771,6 @@ def not_found(error: HTTPException) -> Response | HTTPException:
     except Exception:  # noqa: BLE001 - an error page must never fail: fall back to the plain one
         current_app.logger.exception("the 404 page could not be rendered")
         return error
-
-
-def contact_of(institution: Institution | None) -> dict[str, list[str]]:
-    """E-mails and phones to show for an institution (the NGO contact point first)."""
-    if institution is None:
-        return {"emails": [], "phones": []}
-    return {"emails": institution.emails, "phones": institution.phones}
 
 
 def tel(number: str) -> str:

@@ -13,7 +13,6 @@ whatever host it runs on.
 from __future__ import annotations
 
 import html
-import importlib
 import re
 import threading
 from collections import OrderedDict
@@ -24,14 +23,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
 from ..names import content_type
-from ..namespaces import compact, prefixes
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
-from ..store import describe, fragment_index, publication_folder, things
+from ..store import fragment_index, publication_folder, things, triples_about
 from . import settings as current_settings
 from . import store as current_store
 from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
+from .pages import render_resource
 
 bp = Blueprint("resources", __name__)
 
@@ -171,7 +170,7 @@ def _document_bytes(index: _Index, iri: str, ext: str) -> tuple[bytes, str]:
         if cached is not None:
             index.documents.move_to_end(key)
             return cached
-    triples = describe(index.store, iri, index.fragments.get(iri, []))
+    triples = triples_about(index.store, iri, index.fragments.get(iri, []))
     if ext == "jsonld":
         body = _compact_jsonld(triples)
     else:
@@ -188,7 +187,7 @@ def _compact_jsonld(triples: list[ox.Triple]) -> bytes:
     """JSON-LD compacted with the published @context, so it reads as plain JSON (like kfl.jsonld)."""
     from rdflib import Graph
 
-    from ..dumps import to_jsonld
+    from ..jsonld import to_jsonld
 
     graph = Graph()
     graph.parse(data=serialize_graph(triples, "ntriples").decode("utf-8"), format="nt")
@@ -196,75 +195,10 @@ def _compact_jsonld(triples: list[ox.Triple]) -> bytes:
 
 
 def _html_document(index: _Index, iri: str) -> Response:
-    render = _optional("pages", "render_resource")
-    if render is not None:
-        response = render(iri)
-        if response is not None:
-            return response
-    return _plain_page(index, iri)
-
-
-def _optional(module: str, name: str):
-    """A function of another web module, if that module exists and has it."""
-    try:
-        mod = importlib.import_module(f"{__package__}.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.{module}":
-            raise
-        return None
-    return getattr(mod, name, None)
-
-
-def _plain_page(index: _Index, iri: str) -> Response:
-    """A plain HTML page listing what is known about a thing, every value escaped."""
-    triples = describe(index.store, iri, index.fragments.get(iri, []))
-    labels: dict[str, str] = {}
-    for t in triples:
-        if isinstance(t.object, ox.Literal) and t.predicate.value.endswith(("name", "prefLabel", "label")):
-            if t.subject.value not in labels or t.object.language == "pl":
-                labels[t.subject.value] = t.object.value
-    title = labels.get(iri, iri)
-    rows = []
-    for t in triples:
-        if t.subject.value != iri and not t.subject.value.startswith(iri + "#"):
-            continue
-        obj = t.object
-        if isinstance(obj, ox.NamedNode):
-            href = _local_link(obj.value)
-            text = labels.get(obj.value, obj.value)
-            cell = f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
-        else:
-            lang = f' lang="{html.escape(obj.language)}"' if isinstance(obj, ox.Literal) and obj.language else ""
-            cell = f"<span{lang}>{html.escape(obj.value)}</span>"
-        subject = "" if t.subject.value == iri else html.escape("#" + t.subject.value.partition("#")[2])
-        rows.append(f"<tr><td>{subject}</td><td>{html.escape(_short(t.predicate.value))}</td><td>{cell}</td></tr>")
-    links = " · ".join(
-        f'<a href="{html.escape(_document_url(iri, ext))}">{f.name}</a>'
-        for ext, f in DOCUMENTS.items()
-        if ext != "html"
-    )
-    body = (
-        f'<!doctype html><html lang="pl"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
-        f"<h1>{html.escape(title)}</h1><p><code>{html.escape(iri)}</code></p><p>{links}</p>"
-        "<table><thead><tr><th>część / part</th><th>właściwość / property</th><th>wartość / value</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></main></body></html>\n"
-    )
-    response = Response(body, 200, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response = render_resource(iri)
+    if response is None:
+        abort(404, description=f"Nothing is published under {iri}.")
     return response
-
-
-def _local_link(iri: str) -> str:
-    settings = current_settings()
-    if iri.startswith(settings.base):
-        thing, _, fragment = iri.partition("#")
-        return _document_url(thing, "html") + (f"#{fragment}" if fragment else "")
-    return iri
-
-
-def _short(iri: str) -> str:
-    return compact(iri, prefixes(current_settings().base))
 
 
 # --- dumps ---------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ MAX_PEOPLE = 100000
 
 
 @dataclass(frozen=True)
-class Problem:
+class InputProblem:
     """A parameter value that could not be used: which parameter, what value, which message."""
 
     param: str
@@ -124,12 +124,12 @@ def _whole(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 9
 
 
-def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
+def parse(args: MultiDict, index: Index) -> tuple[Query, list[InputProblem]]:
     """Read the search from GET parameters; unusable values become problems, not errors."""
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     text = " ".join(args.get(Q, "").split())
     if len(text) > MAX_TEXT:
-        problems.append(Problem(Q, text[:40] + "…", "err_text_long"))
+        problems.append(InputProblem(Q, text[:40] + "…", "err_text_long"))
         text = text[:MAX_TEXT]
 
     district = None
@@ -139,11 +139,11 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
         if _whole(raw) and int(raw) in numbers:
             district = int(raw)
         else:
-            problems.append(Problem(DISTRICT, raw, "err_choice"))
+            problems.append(InputProblem(DISTRICT, raw, "err_choice"))
 
     space_type = args.get(TYPE, "").strip()
     if space_type and space_type not in {c.slug for c in index.scheme_concepts("space-type")}:
-        problems.append(Problem(TYPE, space_type, "err_choice"))
+        problems.append(InputProblem(TYPE, space_type, "err_choice"))
         space_type = ""
 
     people = None
@@ -152,7 +152,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
         if _whole(raw) and 0 < int(raw) <= MAX_PEOPLE:
             people = int(raw)
         else:
-            problems.append(Problem(PEOPLE, raw, "err_people"))
+            problems.append(InputProblem(PEOPLE, raw, "err_people"))
 
     def slugs(param: str, scheme: str) -> tuple[str, ...]:
         allowed = [c.slug for c in index.scheme_concepts(scheme)]
@@ -165,7 +165,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
                 if value not in chosen:
                     chosen.append(value)
             else:
-                problems.append(Problem(param, value, "err_choice"))
+                problems.append(InputProblem(param, value, "err_choice"))
         return tuple(sorted(chosen, key=allowed.index))
 
     modes = slugs(MODE, "sharing-mode")
@@ -174,7 +174,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
     def flag(param: str) -> bool:
         value = args.get(param, "").strip()
         if value and value != YES:
-            problems.append(Problem(param, value, "err_flag"))
+            problems.append(InputProblem(param, value, "err_flag"))
         return value == YES
 
     page = 1
@@ -183,7 +183,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
         if _whole(raw) and int(raw) >= 1:
             page = int(raw)
         else:
-            problems.append(Problem(PAGE, raw, "err_page"))
+            problems.append(InputProblem(PAGE, raw, "err_page"))
 
     query = Query(
         text, district, space_type, people, flag(FREE), modes, equipment, flag(STEP_FREE), flag(HIDE_EXAMPLES), page
@@ -192,7 +192,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
 
 
 @dataclass
-class Result:
+class SearchResult:
     """The spaces found (real ones first), and what the page needs to explain them."""
 
     spaces: list[Space]  # every match, real records first, then illustrative ones
@@ -268,7 +268,7 @@ def _misses(space: Space, query: Query, ctx: _Context, skip: str = "") -> list[t
     return misses
 
 
-def run(index: Index, query: Query, with_facets: bool = True) -> Result:
+def run(index: Index, query: Query, with_facets: bool = True) -> SearchResult:
     """Filter and rank the spaces of ``index`` by ``query``: real records first, then by how well they match."""
     terms, people = lexis.terms(query.text)
     people_from_text = None
@@ -302,7 +302,7 @@ def run(index: Index, query: Query, with_facets: bool = True) -> Result:
         key = (space.illustrative, -matched, -score, fold(institution), fold(space.name), space.id)
         found.append((key, space))
     found.sort(key=lambda pair: pair[0])
-    result = Result(
+    result = SearchResult(
         [space for _, space in found],
         {k: v for k, v in unknown.items() if v},
         unknown_total,

@@ -70,16 +70,15 @@ class ProtocolError(Exception):
 def query_pool() -> QueryPool:
     """This server process's pool of query processes, started on first use (after any fork).
 
-    The processes open the store with ``app.extensions["kfl_store_loader"]`` if set (a
-    picklable function returning a pyoxigraph Store), else the publication's N-Triples
-    in the default graph and in the named graph ``{base}dataset``.
+    The processes open the store ``create_app`` was given as ``query_store``, else the
+    publication's N-Triples in the default graph and in the named graph ``{base}dataset``.
     """
     app = current_app._get_current_object()
     with _POOL_LOCK:
         entry = app.extensions.get("kfl_query_pool")
         if entry is None or entry[0] != os.getpid():
             settings = app.config["KFL_SETTINGS"]
-            loader = app.extensions.get("kfl_store_loader") or store_loader(settings.published, settings.base)
+            loader = app.extensions.get("kfl_query_store") or store_loader(settings.published, settings.base)
             pool = QueryPool(
                 settings.query_workers,
                 loader,

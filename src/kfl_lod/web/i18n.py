@@ -493,6 +493,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "adres IP.",
         "The map background comes from {origin} ({operator}); your browser connects to it, so it sees your IP address.",
     ),
+    "map_group": ("{n} – miejsca blisko siebie, powiększ mapę", "{n} – places close together, zoom in"),
     "legend_real": ("sale z potwierdzonych źródeł", "rooms stated by a source"),
     "legend_example": ("tylko wpisy przykładowe", "illustrative records only"),
     # --- the space page, for acting ---

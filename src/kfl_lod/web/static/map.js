@@ -83,35 +83,92 @@
         element.classList.add("map-no-tiles");
       }
     });
-    tiles.addTo(map);
+    if (element.getAttribute("data-tiles")) { tiles.addTo(map); }
     var bounds = [];
     var example = element.getAttribute("data-example");
-    points.forEach(function (point) {
-      var label = point.venues.map(function (v) {
+    var sourceLang = element.getAttribute("data-source-lang");
+    var layer = window.L.layerGroup().addTo(map);
+
+    function labelOf(point) {
+      return point.venues.map(function (v) {
         return v.name + (v.institution ? " – " + v.institution : "");
       }).join("; ") + (point.example ? " (" + example + ")" : "");
-      var marker = window.L.marker([point.lat, point.lon], { title: label, alt: label, keyboard: true, icon: icon(point) });
-      // Narrow enough for a 320 px screen, and clear of the zoom buttons (top left).
-      marker.bindPopup(popup(point, example, element.getAttribute("data-source-lang")),
-        { maxWidth: 250, autoPanPaddingTopLeft: [50, 10], autoPanPaddingBottomRight: [10, 10] });
+    }
+
+    function focusPopup(event) {
+      // Focus moves into the popup, so keyboard and screen-reader users land on its links.
+      var first = event.popup.getElement().querySelector(".leaflet-popup-content a");
+      if (first) { first.focus(); }
+    }
+
+    function place(marker, label) {
       marker.on("add", function () {
         var el = marker.getElement();
         if (el) { el.setAttribute("aria-label", label); }
       });
-      marker.on("popupopen", function (event) {
-        // Focus moves into the popup, so keyboard and screen-reader users land on its links.
-        var first = event.popup.getElement().querySelector(".leaflet-popup-content a");
-        if (first) { first.focus(); }
+      marker.on("popupopen", focusPopup);
+      marker.addTo(layer);
+    }
+
+    // Markers closer than this many pixels would overlap (they are 28 px wide): such points are
+    // drawn as one group marker that zooms in, or lists them all when the map cannot zoom further.
+    var NEAR = 36;
+    function render() {
+      layer.clearLayers();
+      var groups = [];
+      points.forEach(function (point) {
+        var at = map.latLngToLayerPoint([point.lat, point.lon]);
+        var group = null;
+        for (var g = 0; g < groups.length && !group; g++) {
+          if (groups[g].at.distanceTo(at) < NEAR) { group = groups[g]; }
+        }
+        if (group) { group.points.push(point); } else { groups.push({ at: at, points: [point] }); }
       });
-      marker.addTo(map);
-      bounds.push([point.lat, point.lon]);
-    });
+      groups.forEach(function (group) {
+        var members = group.points;
+        var first = members[0];
+        if (members.length === 1) {
+          var label = labelOf(first);
+          var marker = window.L.marker([first.lat, first.lon], { title: label, keyboard: true, icon: icon(first) });
+          // Narrow enough for a 320 px screen, and clear of the zoom buttons (top left).
+          marker.bindPopup(popup(first, example, sourceLang),
+            { maxWidth: 250, autoPanPaddingTopLeft: [50, 10], autoPanPaddingBottomRight: [10, 10] });
+          place(marker, label);
+          return;
+        }
+        var venues = [];
+        members.forEach(function (p) { venues = venues.concat(p.venues); });
+        var allExamples = members.every(function (p) { return p.example; });
+        var count = String(venues.length);
+        var groupLabel = element.getAttribute("data-group").replace("{n}", count) + ": " +
+          members.map(labelOf).join("; ");
+        var groupIcon = window.L.divIcon({
+          className: "kfl-marker kfl-marker-group " + (allExamples ? "kfl-marker-example" : "kfl-marker-real"),
+          iconSize: [32, 32],
+          iconAnchor: [16, 16],
+          popupAnchor: [0, -16],
+          html: "<span>" + count + "</span>"
+        });
+        var center = window.L.latLngBounds(members.map(function (p) { return [p.lat, p.lon]; }));
+        var grouped = window.L.marker(center.getCenter(), { title: groupLabel, keyboard: true, icon: groupIcon });
+        if (map.getZoom() < map.getMaxZoom()) {
+          grouped.on("click", function () {
+            map.fitBounds(center, { padding: [60, 60], maxZoom: map.getMaxZoom() });
+          });
+        } else {
+          grouped.bindPopup(popup({ venues: venues }, example, sourceLang), { maxWidth: 250 });
+        }
+        place(grouped, groupLabel);
+      });
+    }
+
+    points.forEach(function (point) { bounds.push([point.lat, point.lon]); });
     // Escape closes an open popup and gives the focus back to its marker.
     element.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") { return; }
       var open = null;
-      map.eachLayer(function (layer) {
-        if (layer.getPopup && layer.isPopupOpen && layer.isPopupOpen()) { open = layer; }
+      layer.eachLayer(function (marker) {
+        if (marker.isPopupOpen && marker.isPopupOpen()) { open = marker; }
       });
       if (open) {
         open.closePopup();
@@ -124,9 +181,11 @@
     if (bounds.length === 1) {
       map.setView(bounds[0], zoom);
     } else {
-      // Room for the marker icons (41 px above their point) and the zoom buttons (top left).
+      // Room for the marker icons and the zoom buttons (top left).
       map.fitBounds(bounds, { paddingTopLeft: [50, 50], paddingBottomRight: [20, 20], maxZoom: 16 });
     }
+    render();
+    map.on("zoomend", render);
   }
 
   var maps = document.querySelectorAll(".map[id]");

@@ -601,7 +601,7 @@ def test_service_description_for_rdf_clients(server, accept, rdflib_format):
     r = requests.get(server + "/sparql", headers={"Accept": accept} if accept else {}, timeout=30)
     assert r.status_code == 200
     g = Graph().parse(data=r.content, format=rdflib_format)
-    service = URIRef(server + "/sparql")
+    service = URIRef(BASE + "sparql")  # from the configured base, never from the Host header
     assert (service, RDF.type, SD.Service) in g
     assert (service, SD.endpoint, service) in g
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g

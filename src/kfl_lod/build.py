@@ -89,6 +89,8 @@ def checked(settings: Settings, progress: Progress = lambda step: None, timer: T
     catalog.check_settings(settings)
     progress("reading source tables")
     records = timer("read", lambda: read_source(settings.source))
+    if settings.illustrative == "omit":
+        records = records.without_illustrative()
     progress("building the graph")
     mapped = timer("map", lambda: map_records(records, settings.base))
     graph = mapped.graph

@@ -89,13 +89,19 @@ CSV_TABLE: tuple[tuple[str, str], ...] = (
     ("venue.uri", "lokalizacja_uri"),
     ("venue.name", "lokalizacja_nazwa"),
     *((f"venue.{f}", _header(VENUES, f)) for f in ("street", "postal_code", "locality", "district")),
+    ("venue.district_method", "dzielnica_ustalenie"),
+    ("venue.district_source", _header(VENUES, "district_source")),
+    ("venue.near_border", "dzielnica_przy_granicy"),
     *((f"venue.{f}", _header(VENUES, f)) for f in ("latitude", "longitude", "step_free")),
+    *((f"venue.{f}", _header(VENUES, f)) for f in ("lift", "disabled_parking", "induction_loop", "accessibility_note")),
     ("institution.id", _header(VENUES, "institution")),
     ("institution.uri", "instytucja_uri"),
     ("institution.name", "instytucja_nazwa"),
     ("institution.website", "instytucja_www"),
     ("institution.email", _header(INSTITUTIONS, "email")),
     ("institution.phone", _header(INSTITUTIONS, "phone")),
+    *((f"institution.{f}", _header(INSTITUTIONS, f)) for f in ("email_phone_role", "email_phone_source")),
+    ("institution.email_phone_date", _header(INSTITUTIONS, "email_phone_date")),
 )
 CSV_COLUMNS = tuple(header for _, header in CSV_TABLE)
 CSV_HEADER = dict(CSV_TABLE)  # key -> header in kfl.csv
@@ -125,6 +131,9 @@ def to_csv(records: Records, base: str) -> bytes:
     for s in records.spaces:
         v = venues[s.venue]
         i = institutions[v.institution]
+        # An illustrative room is not the institution's: its row carries no contact, so no one calls about it.
+        email, phone = ("", "") if s.illustrative else (i.contact_email or i.email, i.contact_phone or i.phone)
+        general = not s.illustrative and not (i.contact_email or i.contact_phone) and bool(i.email or i.phone)
         row = {
             "space.id": s.id,
             "space.uri": iris.space(s.id),
@@ -146,15 +155,25 @@ def to_csv(records: Records, base: str) -> bytes:
             "venue.postal_code": v.postal_code,
             "venue.locality": v.locality,
             "venue.district": v.district or "",
+            "venue.district_method": v.district_method if v.district else "",
+            "venue.district_source": v.district_source if v.district else "",
+            "venue.near_border": "" if v.district_border_m is None else _yes_no(v.district_border_m < 10),
             "venue.latitude": _decimal(v.latitude),
             "venue.longitude": _decimal(v.longitude),
             "venue.step_free": _yes_no(v.step_free),
+            "venue.lift": _yes_no(v.lift),
+            "venue.disabled_parking": _yes_no(v.disabled_parking),
+            "venue.induction_loop": _yes_no(v.induction_loop),
+            "venue.accessibility_note": v.accessibility_note,
             "institution.id": i.id,
             "institution.uri": iris.institution(i.id),
             "institution.name": i.name,
             "institution.website": i.website,
-            "institution.email": i.contact_email or i.email,
-            "institution.phone": i.contact_phone or i.phone,
+            "institution.email": email,
+            "institution.phone": phone,
+            "institution.email_phone_role": i.email_phone_role if general else "",
+            "institution.email_phone_source": i.email_phone_source if general else "",
+            "institution.email_phone_date": i.email_phone_date if general else "",
         }
         writer.writerow([row[key] for key, _ in CSV_TABLE])
     return out.getvalue().encode("utf-8")
@@ -183,7 +202,16 @@ def to_geojson(records: Records, base: str) -> bytes:
                     "nazwa": v.name,
                     "adres": ", ".join(x for x in (v.street, f"{v.postal_code} {v.locality}".strip()) if x),
                     "dzielnica": f"{roman(v.district)} {DISTRICTS[v.district]}" if v.district else None,
+                    # "stated" by a source, or derived from the point ("point-in-polygon", "nearest") over
+                    # OpenStreetMap's district boundaries (© OpenStreetMap contributors, ODbL 1.0).
+                    "dzielnica_ustalenie": v.district_method or None,
+                    "dzielnica_zrodlo": v.district_source or None,
+                    "dzielnica_przy_granicy": None if v.district_border_m is None else bool(v.district_border_m < 10),
                     "dostep_wozki": v.step_free,
+                    "winda": v.lift,
+                    "parking_dla_niepelnosprawnych": v.disabled_parking,
+                    "petla_indukcyjna": v.induction_loop,
+                    "dostepnosc_opis": v.accessibility_note or None,
                     "instytucja": inst.name,
                     "instytucja_uri": str(iris.institution(inst.id)),
                     "przestrzenie": [
@@ -202,5 +230,11 @@ def to_geojson(records: Records, base: str) -> bytes:
                 },
             }
         )
-    document = {"type": "FeatureCollection", "features": features}
+    document: dict = {"type": "FeatureCollection", "features": features}
+    if any(v.district_border_m is not None for v in records.venues):
+        # A foreign member (RFC 7946, 6.1): derived districts come from OpenStreetMap, which must be credited.
+        document["attribution"] = (
+            "Dzielnice z dzielnica_ustalenie point-in-polygon/nearest wyliczono z granic dzielnic OpenStreetMap: "
+            "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
+        )
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

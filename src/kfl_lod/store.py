@@ -32,8 +32,8 @@ PREPARED = ".store"
 PREPARE_BYTES = 8_000_000  # the N-Triples size (about 60,000 triples) from which a build prepares it
 
 
-def open_store(published: Path, graph: str | None = None) -> ox.Store:
-    """Open the latest publication as a store: the prepared database if there is one, else in memory.
+def open_store(published: Path, graph: str | None = None, folder: str | Path | None = None) -> ox.Store:
+    """Open the latest publication (or the release in ``folder``): the prepared database if there is one, else in memory.
 
     The data goes into the default graph; with ``graph``, also into the named graph of
     that IRI, so SPARQL clients can name it in FROM, GRAPH or the protocol's
@@ -41,7 +41,11 @@ def open_store(published: Path, graph: str | None = None) -> ox.Store:
 
     >>> store = open_store(Path("published"))  # doctest: +SKIP
     """
-    folder = publication_folder(published)
+    return open_release(Path(folder) if folder else publication_folder(published), graph)
+
+
+def open_release(folder: Path, graph: str | None = None) -> ox.Store:
+    """Open the release whose files are in ``folder`` (see open_store)."""
     prepared = folder / PREPARED
     if prepared.is_dir():
         store = ox.Store.read_only(str(prepared))

@@ -123,6 +123,8 @@ def to_graph(data: Graph, base: str) -> Graph:
             g.add((dataset, VOID.exampleResource, example))
 
     illustrative = sorted(flagged)
+    if not illustrative:  # e.g. the setting illustrative = omit: no subset to describe
+        return g
     subset = URIRef(f"{dataset}#illustrative")
     g.add((dataset, VOID.subset, subset))
     g.add((subset, RDF.type, VOID.Dataset))

@@ -1,15 +1,14 @@
 """Read the published store into plain objects the pages render, once per release.
 
 The pages ask the same pyoxigraph store the SPARQL endpoint answers from; this module
-reads it with a few trusted queries and keeps the result, keyed by the store object,
-so a new release (a new store) gives a new index and nothing is copied from elsewhere.
+reads it with a few trusted queries; the web's Release object keeps the result for its
+release, so a new release gives a new index and nothing is copied from elsewhere.
 Sorting happens here in Python, never with ORDER BY over mixed literals.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -494,26 +493,3 @@ def _fields(space: Space, concepts: dict[str, ConceptEntry], lexicon: Lexicon) -
         1: [space.description, space.conditions, venue.locality],
     }
     return [(weight, frozenset(lexicon.add(" ".join(p for p in texts if p)))) for weight, texts in groups.items()]
-
-
-# --- the cache -----------------------------------------------------------------------------
-
-_lock = threading.Lock()
-
-
-def index_for(store: ox.Store, base: str, holder: dict) -> Index:
-    """The index of ``store``, built on first use and kept in ``holder`` while the store is current.
-
-    The web data object opens a new store when ``published/latest`` moves to a new
-    release, so the store object itself is the release key.
-    """
-    cached = holder.get("index")
-    if cached is not None and cached[0] is store and cached[1].base == base:
-        return cached[1]
-    with _lock:
-        cached = holder.get("index")
-        if cached is not None and cached[0] is store and cached[1].base == base:
-            return cached[1]
-        index = build_index(store, base)
-        holder["index"] = (store, index)
-        return index

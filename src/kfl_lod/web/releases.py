@@ -16,19 +16,19 @@ Every answer carries an ETag; conditional GETs get 304.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from flask import Blueprint, Response, abort, request, send_from_directory
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS, XSD
 
-from ..names import CHANGES, LATEST, RELEASES, VOID_NTRIPLES, VOID_TURTLE, content_type
+from ..names import CHANGES, RELEASES, VOID_NTRIPLES, VOID_TURTLE, content_type
 from ..namespaces import RECORD_KINDS
 from ..rdfio import to_jsonld_prefixed, to_rdfxml
-from ..store import change_record, release_notes, release_record, withdrawn_records
+from ..store import release_notes, release_record
+from . import current_release
 from . import settings as current_settings
 from .headers import cors
 from .pages import Page
@@ -73,24 +73,16 @@ def _published() -> Path:
 
 
 def _cached(key: str, load):
-    """A value computed once per release (``latest`` target), per app."""
-    try:
-        version = os.readlink(_published() / LATEST)
-    except OSError:
-        version = ""
-    cache = current_app.extensions.setdefault("kfl_releases", {})
-    entry = cache.get(key)
-    if entry is None or entry[0] != version:
-        entry = cache[key] = (version, load())
-    return entry[1]
+    """A value computed once per release, kept by the request's Release."""
+    return current_release().derived("releases:" + key, lambda _: load())
 
 
 def _record() -> dict[str, Any] | None:
-    return _cached("record", lambda: change_record(_published()))
+    return current_release().record
 
 
 def _withdrawn() -> dict[str, dict[str, Any]]:
-    return _cached("withdrawn", lambda: withdrawn_records(_published()))
+    return current_release().withdrawn
 
 
 def _page(template: str, status: int = 200, **values: Any) -> Response:
@@ -118,7 +110,7 @@ def _wants_json() -> bool:
 
 def void_description() -> Response:
     """The VoID description, Turtle unless the client asks for another RDF format."""
-    folder = _published() / LATEST
+    folder = current_release().folder
     path = folder / VOID_TURTLE
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
@@ -153,7 +145,7 @@ def changes_index(as_json: bool = False) -> Response:
     if record is None:
         abort(404, "No change record: the data has not been published yet.")
     if as_json or _wants_json():
-        data = (_published() / LATEST / CHANGES).read_bytes()
+        data = current_release().file(CHANGES).read_bytes()
         response = Response(data, mimetype="application/json")
         response.vary.add("Accept")
         return _conditional(response)

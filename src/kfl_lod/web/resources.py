@@ -26,11 +26,12 @@ from ..names import content_type
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
-from ..store import fragment_index, publication_folder, things, triples_about
+from ..store import fragment_index, things, triples_about
+from . import cacheable, current_release
 from . import settings as current_settings
-from . import store as current_store
-from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
+from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified
 from .pages import render_resource
+from .release import Release
 
 bp = Blueprint("resources", __name__)
 
@@ -65,7 +66,7 @@ def _after(response: Response) -> Response:
 
 
 class _Index:
-    """What the served release describes: its things and their fragment parts."""
+    """What a release describes: its things and their fragment parts (kept by the Release)."""
 
     def __init__(self, store: ox.Store, base: str) -> None:
         self.store = store
@@ -84,13 +85,8 @@ class _Index:
 
 
 def _index() -> _Index:
-    store = current_store()
-    holder = current_app.extensions.setdefault("kfl_resources", {})
-    with _CACHE_LOCK:
-        index = holder.get("index")
-        if index is None or index.store is not store:
-            index = holder["index"] = _Index(store, current_settings().base)
-        return index
+    base = current_settings().base
+    return current_release().derived("resources_index", lambda release: _Index(release.store, base))
 
 
 def resource(rest: str) -> Response:
@@ -151,15 +147,17 @@ def _document(index: _Index, iri: str, ext: str) -> Response:
     if ext == "html":
         response = _html_document(index, iri)
     else:
+        release = current_release()
         body, etag = _document_bytes(index, iri, ext)
-        if not_modified(request, etag, None):
+        etag = release.etag(etag)
+        if not_modified(request, etag.strip('"'), release.modified):
             response = Response(status=304)
         else:
             response = Response(body, 200, content_type=DOCUMENTS[ext].content_type)
-        response.headers["ETag"] = f'"{etag}"'
+            cacheable()
+        response.headers["ETag"] = etag
     existing = response.headers.get("Link")
     response.headers["Link"] = ", ".join(x for x in (existing, _links(iri, skip=ext)) if x)
-    response.headers["X-KFL-Release"] = release_name()
     return response
 
 
@@ -206,10 +204,11 @@ def _html_document(index: _Index, iri: str) -> Response:
 
 def dumps_index() -> Response:
     """The files of the served release, one name per line."""
-    folder = publication_folder(current_settings().published)
+    folder = current_release().folder
     names = (
         sorted(p.name for p in folder.iterdir() if p.is_file() and _SAFE_NAME.match(p.name)) if folder.is_dir() else []
     )
+    cacheable()
     return Response("".join(f"{n}\n" for n in names), 200, content_type="text/plain; charset=utf-8")
 
 
@@ -217,7 +216,8 @@ def dump(name: str) -> Response:
     """A published file, with its media type, ETag, Last-Modified, 304 and gzip."""
     if not _SAFE_NAME.match(name):
         abort(404, description="No such file.")
-    folder = publication_folder(current_settings().published).resolve()
+    release = current_release()
+    folder = release.folder
     path = folder / name
     try:
         resolved = path.resolve(strict=True)
@@ -225,7 +225,7 @@ def dump(name: str) -> Response:
         abort(404, description=f"No file {name} in the publication.")
     if resolved.parent != folder or not resolved.is_file():
         abort(404, description=f"No file {name} in the publication.")
-    data, etag, modified = _file(resolved)
+    data, etag, modified = _file(release, resolved)
     media_type = content_type(name)
     use_gzip = accepts_gzip(request) and len(data) > 512
     if use_gzip:
@@ -233,10 +233,11 @@ def dump(name: str) -> Response:
     if not_modified(request, etag, modified):
         response = Response(status=304)
     else:
-        body = _gzip_cached(resolved, data) if use_gzip else data
+        body = _gzip_cached(release, resolved, data) if use_gzip else data
         response = Response(body, 200, content_type=media_type)
         if use_gzip:
             response.headers["Content-Encoding"] = "gzip"
+        cacheable()
     response.headers["ETag"] = f'"{etag}"'
     response.headers["Last-Modified"] = _http_date(modified)
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -244,34 +245,32 @@ def dump(name: str) -> Response:
     return response
 
 
-_FILES: dict[tuple, tuple[bytes, str, datetime]] = {}
-_GZIP: dict[tuple, bytes] = {}
-
-
-def _file(path: Path) -> tuple[bytes, str, datetime]:
+def _file(release: Release, path: Path) -> tuple[bytes, str, datetime]:
+    """A release file's bytes, ETag and time, read once per release (and again if rewritten in place)."""
     stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    key = (path.name, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    files = release.derived("files", lambda _: {})
     with _CACHE_LOCK:
-        hit = _FILES.get(key)
+        hit = files.get(key)
     if hit is None:
         data = path.read_bytes()
-        hit = (data, etag_of(data), datetime.fromtimestamp(int(stat.st_mtime), tz=UTC))
+        # The ETag names the release and the bytes: a cache in front revalidates with it, and
+        # it says which release answered (issue 10, one answer one release).
+        hit = (data, f"{release.name or 'none'}.{etag_of(data)}", datetime.fromtimestamp(int(stat.st_mtime), tz=UTC))
         with _CACHE_LOCK:
-            if len(_FILES) > 64:
-                _FILES.clear()
-                _GZIP.clear()
-            _FILES[key] = hit
+            files[key] = hit
     return hit
 
 
-def _gzip_cached(path: Path, data: bytes) -> bytes:
-    key = (str(path), len(data), hash(data))
+def _gzip_cached(release: Release, path: Path, data: bytes) -> bytes:
+    key = (path.name, len(data), hash(data))
+    packed = release.derived("gzipped", lambda _: {})
     with _CACHE_LOCK:
-        hit = _GZIP.get(key)
+        hit = packed.get(key)
     if hit is None:
         hit = gzipped(data)
         with _CACHE_LOCK:
-            _GZIP[key] = hit
+            packed[key] = hit
     return hit
 
 
@@ -284,21 +283,25 @@ def _http_date(moment: datetime) -> str:
 # --- health --------------------------------------------------------------------------------
 
 
+def health_status(app, release: Release) -> tuple[int, dict]:
+    """The status and body of /healthz for ``release`` (also answered by the front without a thread)."""
+    try:
+        triples = release.triples
+    except Exception as exc:  # noqa: BLE001 - any failure to load means unhealthy
+        return 503, {"status": "unavailable", "error": f"{type(exc).__name__}: {exc}"}
+    status = {"status": "ok" if triples else "empty", "release": release.name, "triples": triples}
+    entry = app.extensions.get("kfl_query_pool")
+    if entry is not None:
+        status["query_processes"] = entry[1].status()
+    return (200 if triples else 503), status
+
+
 def healthz() -> Response:
     """For load balancers: 200 if the publication is loaded, 503 if not."""
     from flask import jsonify
 
-    try:
-        triples = len(current_store())
-    except Exception as exc:  # noqa: BLE001 - any failure to load means unhealthy
-        response = jsonify(status="unavailable", error=f"{type(exc).__name__}: {exc}")
-        response.status_code = 503
-        return response
-    status = {"status": "ok" if triples else "empty", "release": release_name(), "triples": triples}
-    entry = current_app.extensions.get("kfl_query_pool")
-    if entry is not None:
-        status["query_processes"] = entry[1].status()
+    code, status = health_status(current_app._get_current_object(), current_release())
     response = jsonify(status)
-    response.status_code = 200 if triples else 503
+    response.status_code = code
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -31,9 +31,10 @@ from ..query.pool import PoolError, QueryPool
 from ..query.results import serialize_graph
 from ..query.text import MAX_NESTING, inspect
 from ..store import dataset_graph, store_loader
+from . import cacheable, client_address, current_release
 from . import settings as current_settings
 from . import store as current_store
-from .headers import cors, release_name
+from .headers import cors
 
 bp = Blueprint("sparql", __name__)
 
@@ -78,13 +79,22 @@ def query_pool() -> QueryPool:
         entry = app.extensions.get("kfl_query_pool")
         if entry is None or entry[0] != os.getpid():
             settings = app.config["KFL_SETTINGS"]
-            loader = app.extensions.get("kfl_query_store") or store_loader(settings.published, settings.base)
+            custom = app.extensions.get("kfl_query_store")
+            loader = custom or store_loader(settings.published, settings.base)
+            releases = app.extensions["kfl_releases"]
+
+            def release() -> tuple[str, str]:
+                current = releases.current()
+                return current.key, "" if custom else str(current.folder)
+
             pool = QueryPool(
                 settings.query_workers,
                 loader,
-                version=app.extensions["kfl_data"].key,
+                version=release,
                 memory_mb=settings.query_memory_mb,
                 queue=settings.query_queue,
+                client_limit=settings.query_client_limit,
+                reserved=settings.query_reserved,
             )
             entry = app.extensions["kfl_query_pool"] = (os.getpid(), pool)
         return entry[1]
@@ -121,11 +131,11 @@ def endpoint() -> Response:
         return _error(exc.status, exc.message)
     settings = current_settings()
     try:
-        reply = query_pool().run(job, settings.query_timeout)
+        reply = query_pool().run(job, settings.query_timeout, client=client_address(request.environ, settings))
     except PoolError as exc:
         response = _error(exc.status, str(exc))
-        if exc.status == 503:
-            response.headers["Retry-After"] = "5"
+        if exc.status in (429, 503):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
     return _answer(reply)
 
@@ -141,13 +151,13 @@ def _answer(reply: Reply) -> Response:
     if reply.status != 200:
         return _error(reply.status, reply.message)
     response = Response(reply.body, 200, content_type=reply.content_type)
+    cacheable()
     if reply.family != formats.BOOLEAN:
         settings = current_settings()
         response.headers["X-KFL-Results-Truncated"] = "true" if reply.truncated else "false"
         response.headers["X-KFL-Results-Limit"] = str(settings.max_rows)
         response.headers["X-KFL-Results-Byte-Limit"] = str(settings.max_result_bytes)
         response.headers["X-KFL-Result-Rows"] = str(reply.rows)
-    response.headers["X-KFL-Release"] = release_name()
     return response
 
 
@@ -277,12 +287,13 @@ def _body_text() -> str:
 
 def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_param: str | None) -> Job:
     settings = current_settings()
+    release = current_release()
     text = inspect(query)
     if text.depth > MAX_NESTING:
         raise ProtocolError(
             400,
-            f"Query nested too deeply: brackets ({{ ( [) nest {text.depth} levels; the limit is "
-            f"{MAX_NESTING}. Flatten the query.",
+            f"Query nested too deeply: brackets ({{ ( [) and unary operators (! - +) nest {text.depth} "
+            f"levels; the limit is {MAX_NESTING}. Flatten the query.",
         )
     if text.update:
         raise ProtocolError(
@@ -307,7 +318,8 @@ def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_
         base_iri=settings.base,
         default_graphs=tuple(default_graphs) if dataset else None,
         named_graphs=tuple(named_graphs) if dataset else None,
-        version=current_app.extensions["kfl_data"].key(),
+        version=release.key,
+        folder="" if current_app.extensions.get("kfl_query_store") else str(release.folder),
         prefixes=default_prefixes(settings.base),
         max_bytes=settings.max_result_bytes,
     )
@@ -343,7 +355,11 @@ def _describe_service(format_param: str | None) -> Response:
             )
     if fmt is formats.HTML:
         return _query_page()
-    body = serialize_graph(service_description(request.base_url), fmt.name, default_prefixes(current_settings().base))
+    settings = current_settings()
+    # The endpoint's IRI comes from the configured base, never from the Host header.
+    endpoint_iri = settings.base + request.path[len(settings.base_path) :]
+    body = serialize_graph(service_description(endpoint_iri), fmt.name, default_prefixes(settings.base))
+    cacheable()
     return Response(body, 200, content_type=fmt.content_type)
 
 
@@ -492,7 +508,9 @@ def _query_page() -> Response:
         prefixes=", ".join(f"<code>{html.escape(p)}:</code>" for p in sorted(default_prefixes(settings.base))),
     )
     response = Response(body, 200, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kfl_lod import changes
+from kfl_lod import release_record
 from kfl_lod.build import build
 from kfl_lod.cli import main
 from kfl_lod.publishers import load, verify
@@ -63,6 +63,7 @@ def test_every_column_has_a_note_and_the_docs_show_the_generated_tables():
         assert markdown(table) in docs, f"docs/source-format.md: regenerate the table of {table.name}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_template_with_data_reads_back_as_the_source(tmp_path, fmt):
     settings = make_settings(tmp_path)
@@ -175,6 +176,7 @@ def test_template_refuses_a_name_that_does_not_match_the_format(tmp_path):
 # --- diff ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_diff_names_added_withdrawn_and_changed_records_and_publishes_nothing(tmp_path):
     settings = make_settings(tmp_path)
     first = run(settings, "--json", "diff")
@@ -204,7 +206,7 @@ def test_diff_names_added_withdrawn_and_changed_records_and_publishes_nothing(tm
 
     # What diff announced is what the build's change record says.
     done = build(settings)
-    record = changes.latest(settings.published)
+    record = release_record.latest(settings.published)
     assert record["version"] == report["release"] == done.published.version
     assert record["changed"] == report["changed"] and record["withdrawn"] == report["withdrawn"]
 
@@ -226,6 +228,7 @@ def test_diff_lists_the_problems_a_build_would_stop_on(tmp_path):
 # --- rollback ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rollback_publishes_the_previous_release_again(tmp_path):
     settings = make_settings(tmp_path)
     first = build(settings, today=date(2026, 3, 2)).published
@@ -239,7 +242,7 @@ def test_rollback_publishes_the_previous_release_again(tmp_path):
     done = json.loads(result.stdout)
     assert (done["undone"], done["restored"]) == (second.version, first.version)
     assert (settings.published / "kfl.nt").read_bytes() == nt_before
-    record = changes.latest(settings.published)
+    record = release_record.latest(settings.published)
     assert record["version"] == done["release"] and record["previous"] == second.version
     assert [a["id"] for a in record["added"]] == ["bk-pod-gruszka-sala-fontany"]  # the withdrawn space is back
     assert {first.version, second.version} <= {p.name for p in (settings.published / "releases").iterdir()}

@@ -70,6 +70,7 @@ def valid_graph():
     return records, to_graph(records, BASE)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_every_broken_case(valid_graph, shapes, case):
     records, graph = valid_graph
@@ -146,6 +147,7 @@ def test_generated_source_with_seeded_faults(tmp_path, shapes, seed):
         assert extra.component in RANGES and (extra.focus, extra.path, extra.value) in wrong_type, extra
 
 
+@pytest.mark.slow
 def test_report_written_fast_is_the_report_graph(tmp_path, shapes):
     """Report.to_ntriples (pyoxigraph, for many results) gives the bytes rdflib gives for Report.to_graph."""
     from kfl_lod.dumps import report_turtle, to_ntriples, to_turtle

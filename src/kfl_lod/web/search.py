@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 
 from . import words as lexis
-from .index import Index, Space
+from .index import Index, SpaceEntry
 from .words import fold
 
 # Parameter names (Polish, since the links are shared among Polish users).
@@ -195,7 +195,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[InputProblem]]:
 class SearchResult:
     """The spaces found (real ones first), and what the page needs to explain them."""
 
-    spaces: list[Space]  # every match, real records first, then illustrative ones
+    spaces: list[SpaceEntry]  # every match, real records first, then illustrative ones
     unknown: dict[str, int] = field(default_factory=dict)  # filter param -> spaces left out for lack of that fact
     unknown_total: int = 0  # spaces left out only for lack of facts (each counted once)
     terms: list[str] = field(default_factory=list)  # the words of the text that were searched for
@@ -208,17 +208,17 @@ class SearchResult:
     drops: list[tuple[str, str, int]] = field(default_factory=list)  # (param, value, real rooms) if dropped
 
     @property
-    def real(self) -> list[Space]:
+    def real(self) -> list[SpaceEntry]:
         return [s for s in self.spaces if not s.illustrative]
 
     @property
-    def examples(self) -> list[Space]:
+    def examples(self) -> list[SpaceEntry]:
         return [s for s in self.spaces if s.illustrative]
 
     def pages(self) -> int:
         return max(1, -(-len(self.spaces) // PAGE_SIZE))
 
-    def page(self, number: int) -> list[Space]:
+    def page(self, number: int) -> list[SpaceEntry]:
         """The spaces on page ``number`` (1-based), real ones first."""
         start = (min(number, self.pages()) - 1) * PAGE_SIZE
         return self.spaces[start : start + PAGE_SIZE]
@@ -235,7 +235,7 @@ class _Context:
         self.expanded = [index.lexicon.expand(t) for t in terms]
 
 
-def _text_match(space: Space, expanded: list[frozenset[str]]) -> tuple[int, int]:
+def _text_match(space: SpaceEntry, expanded: list[frozenset[str]]) -> tuple[int, int]:
     """How many of the words the space matches, and a score weighting where (name first)."""
     matched = score = 0
     for lemmas in expanded:
@@ -246,7 +246,7 @@ def _text_match(space: Space, expanded: list[frozenset[str]]) -> tuple[int, int]
     return matched, score
 
 
-def _misses(space: Space, query: Query, ctx: _Context, skip: str = "") -> list[tuple[str, bool]] | None:
+def _misses(space: SpaceEntry, query: Query, ctx: _Context, skip: str = "") -> list[tuple[str, bool]] | None:
     """None if a stated fact rules the space out; else the fact filters it fails, each with 'for lack of data'."""
     venue = space.venue
     if ctx.type_iri and skip != TYPE and space.type != ctx.type_iri:
@@ -284,7 +284,7 @@ def run(index: Index, query: Query, with_facets: bool = True) -> SearchResult:
         need = 1
     candidates = [s for s in spaces if matches[s.iri][0] >= need]
 
-    found: list[tuple[tuple, Space]] = []
+    found: list[tuple[tuple, SpaceEntry]] = []
     unknown = {DISTRICT: 0, PEOPLE: 0, FREE: 0, STEP_FREE: 0}
     unknown_total = 0
     for space in candidates:
@@ -318,7 +318,7 @@ def run(index: Index, query: Query, with_facets: bool = True) -> SearchResult:
     return result
 
 
-def _facets(index: Index, query: Query, ctx: _Context, candidates: list[Space]) -> dict[str, dict[str, list[int]]]:
+def _facets(index: Index, query: Query, ctx: _Context, candidates: list[SpaceEntry]) -> dict[str, dict[str, list[int]]]:
     """For every choice of every filter, how many rooms (real, illustrative) the search would find with it."""
     facets: dict[str, dict[str, list[int]]] = {
         DISTRICT: {},
@@ -331,7 +331,7 @@ def _facets(index: Index, query: Query, ctx: _Context, candidates: list[Space]) 
     }
     slug = {iri: c.slug for iri, c in index.concepts.items()}
 
-    def add(param: str, value: str, space: Space) -> None:
+    def add(param: str, value: str, space: SpaceEntry) -> None:
         facets[param].setdefault(value, [0, 0])[space.illustrative] += 1
 
     for space in candidates:

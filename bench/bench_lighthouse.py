@@ -45,7 +45,9 @@ def serve(folder: Path) -> tuple[subprocess.Popen, str]:
     """Build the bundled source into ``folder`` and serve it with the real server."""
     env = {**os.environ, "KFL_MAP_TILES": "", "KFL_PUBLISHED": str(folder / "published")}
     kfl = str(Path(sys.executable).with_name("kfl-lod"))
-    subprocess.run([kfl, "build", "--out", str(folder / "published")], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [kfl, "build", "--out", str(folder / "published")], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     port = free_port()
     server = subprocess.Popen(
         [kfl, "serve", "--host", "127.0.0.1", "--port", str(port), "--published", str(folder / "published")],

@@ -819,10 +819,11 @@ def text(key: str, lang: str, **values: object) -> str:
     if key == "results_count" and values.get("n") == 0:
         key = "results_none"
     pl, en = TEXTS[key]
-    if isinstance(values.get("n"), int):
+    n = values.get("n")
+    if isinstance(n, int):
         # Polish nouns after a number: "{people}" and "{rooms}" (accusative: znaleziono 1 salę).
-        values.setdefault("people", people(values["n"]))
-        values.setdefault("rooms", plural(values["n"], "salę", "sale", "sal"))
+        values.setdefault("people", people(n))
+        values.setdefault("rooms", plural(n, "salę", "sale", "sal"))
     template = en if lang == "en" else pl
     return template.format(**values) if values else template
 

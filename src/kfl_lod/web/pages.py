@@ -431,7 +431,7 @@ def map_points(page: Page, spaces: list[SpaceEntry]) -> tuple[list[dict], int]:
     missing = 0
     for space in spaces:
         venue = space.venue
-        if not venue.on_map:
+        if venue.latitude is None or venue.longitude is None:
             missing += 1
             continue
         key = (round(venue.latitude, 6), round(venue.longitude, 6))
@@ -575,13 +575,14 @@ def static_file(filename: str) -> Response:
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if media == "text/javascript":
         media = "application/javascript"
-    response = Response(path.read_bytes(), mimetype=media)
     if media.startswith("text/") or media == "application/javascript":
-        response.charset = "utf-8"
+        media += "; charset=utf-8"
+    response = Response(path.read_bytes(), content_type=media)
     response.set_etag(version)
     response.headers["Cache-Control"] = STATIC_FOREVER if request.args.get("v") == version else STATIC_SHORT
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 # --- one page per thing -------------------------------------------------------------------------

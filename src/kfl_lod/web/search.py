@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
@@ -66,7 +67,7 @@ class Query:
 
     def without(self, param: str, value: str = "") -> Query:
         """The same search without one filter (or one value of a repeatable one), from its first page."""
-        changes: dict[str, object] = {"page": 1}
+        changes: dict[str, Any] = {"page": 1}
         if param == Q:
             changes["text"] = ""
         elif param == DISTRICT:

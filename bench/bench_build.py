@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from kfl_lod.build import describe_release, render  # noqa: E402
-from kfl_lod.mapping import origins, to_graph  # noqa: E402
+from kfl_lod.mapping import provenance, to_graph  # noqa: E402
 from kfl_lod.publish import publish  # noqa: E402
 from kfl_lod.settings import load_settings  # noqa: E402
 from kfl_lod.source import read_source  # noqa: E402
@@ -78,14 +78,15 @@ def steps(source: Path, runs: int, tmp: Path) -> dict[str, list[float]]:
     """Time each step of the pipeline in this process."""
     found: dict[str, list[float]] = {k: [] for k in ("read", "map", "validate", "write", "publish")}
     for i in range(runs):
-        settings = load_settings(environ={}, cwd=tmp, source=source, published=tmp / f"steps-{source.name}-{i}",
-                                 shapes=ROOT / "shapes")
+        settings = load_settings(
+            environ={}, cwd=tmp, source=source, published=tmp / f"steps-{source.name}-{i}", shapes=ROOT / "shapes"
+        )
         t0 = time.perf_counter()
         records = read_source(settings.source)
         t1 = time.perf_counter()
         graph = to_graph(records, settings.base)
         t2 = time.perf_counter()
-        report = validate(graph, load_shapes(settings.shapes, settings.base), origins(records, settings.base))
+        report = validate(graph, load_shapes(settings.shapes, settings.base), provenance(records, settings.base))
         t3 = time.perf_counter()
         files = render(records, graph, report, settings)
         files.update(describe_release(files, settings, date.today()))
@@ -122,22 +123,35 @@ def scaled_source(factor: int, tmp: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
-    parser.add_argument("--scale", type=int, action="append", default=[], help="also build N times the spaces (repeatable)")
+    parser.add_argument(
+        "--scale", type=int, action="append", default=[], help="also build N times the spaces (repeatable)"
+    )
     args = parser.parse_args()
     median = statistics.median
     with tempfile.TemporaryDirectory(prefix="kfl-bench-") as name:
         tmp = Path(name)
         python = median(run_process([sys.executable, "-c", "pass"], tmp)[0] for _ in range(args.runs))
-        imports = median(run_process([sys.executable, "-c", "import kfl_lod.cli, kfl_lod.build, pyshacl"], tmp)[0]
-                         for _ in range(args.runs))
+        imports = median(
+            run_process([sys.executable, "-c", "import kfl_lod.cli, kfl_lod.build, pyshacl"], tmp)[0]
+            for _ in range(args.runs)
+        )
         rows = []
         sources = [("bundled", ROOT / "source", args.runs)] + [
-            (f"x{factor} spaces", scaled_source(factor, tmp), 1) for factor in args.scale]
+            (f"x{factor} spaces", scaled_source(factor, tmp), 1) for factor in args.scale
+        ]
         for label, source, runs in sources:
             walls, peak = wall_build(source, runs, tmp)
             step = steps(source, runs, tmp)
-            rows.append((label, int(step["spaces"][0]), int(step["triples"][0]), median(walls),
-                         *(median(step[k]) for k in ("read", "map", "validate", "write", "publish")), peak))
+            rows.append(
+                (
+                    label,
+                    int(step["spaces"][0]),
+                    int(step["triples"][0]),
+                    median(walls),
+                    *(median(step[k]) for k in ("read", "map", "validate", "write", "publish")),
+                    peak,
+                )
+            )
     print(f"kfl-lod build, median of {args.runs} runs (scaled sources: 1 run); seconds unless marked\n")
     print(f"python -c pass: {python:.3f} s; imports (kfl_lod.cli, kfl_lod.build, pyshacl): {imports:.3f} s\n")
     head = ("source", "spaces", "triples", "wall", "read", "map", "validate", "write", "publish", "peak RSS")

@@ -35,7 +35,7 @@ SEARCHES = {
     "search: free + two modes": "/?bezplatnie=tak&forma=nieodplatne-uzyczenie&forma=wspolorganizacja",
     "search: equipment x3 + hide examples": "/?wyposazenie=projektor&wyposazenie=ekran&wyposazenie=internet&bez_przykladow=tak",
     "search: every filter": "/?q=sala&dzielnica=13&rodzaj=sala-spotkan&osoby=10&bezplatnie=tak&forma=nieodplatne-uzyczenie"
-                            "&wyposazenie=krzesla&bez_schodow=tak",
+    "&wyposazenie=krzesla&bez_schodow=tak",
     "search: English": "/?q=sala&lang=en",
 }
 PAGES = {
@@ -70,7 +70,9 @@ def p95(values: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--published", type=Path, help="publication folder to serve (default: build the bundled source)")
+    parser.add_argument(
+        "--published", type=Path, help="publication folder to serve (default: build the bundled source)"
+    )
     parser.add_argument("--runs", type=int, default=200, help="requests per page (default 200)")
     args = parser.parse_args()
 
@@ -78,8 +80,13 @@ def main() -> None:
         if args.published:
             settings = load_settings(environ={}, published=args.published, shapes=ROOT / "shapes")
         else:
-            settings = load_settings(environ={}, cwd=Path(tmp), source=ROOT / "source", published=Path(tmp) / "published",
-                                     shapes=ROOT / "shapes")
+            settings = load_settings(
+                environ={},
+                cwd=Path(tmp),
+                source=ROOT / "source",
+                published=Path(tmp) / "published",
+                shapes=ROOT / "shapes",
+            )
             build(settings, today=date.today())
         client = create_app(settings).test_client()
         first = measure(client, "/", 1)[0]

@@ -50,8 +50,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kfl-bench-"))
     try:
         shutil.copytree(ROOT / "source", tmp / "source")
-        settings = load_settings(environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published",
-                                 shapes=ROOT / "shapes")
+        settings = load_settings(
+            environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published", shapes=ROOT / "shapes"
+        )
         build(settings, today=date(2026, 3, 2))
         path = tmp / "source" / "przestrzenie.csv"
         with open(path, encoding="utf-8", newline="") as fh:
@@ -75,18 +76,29 @@ def main() -> None:
             "| --- | ---: | ---: | ---: |",
             row("VoID (void.ttl, void.nt)", timed(lambda: void.render(graph, settings.base), args.runs)),
             row("CSVW metadata", timed(lambda: csvw.render(settings.base, settings.licence), args.runs)),
-            row("change record (compare with previous release)",
-                timed(lambda: changes.compare(previous, files, record["version"], date(2026, 3, 9), settings.base),
-                      args.runs)),
+            row(
+                "change record (compare with previous release)",
+                timed(
+                    lambda: changes.compare(previous, files, record["version"], date(2026, 3, 9), settings.base),
+                    args.runs,
+                ),
+            ),
             row("catalog (4 serialisations)", timed(lambda: catalog.render(settings, files, record), args.runs)),
-            row("describe_release (plan + record + catalog)",
-                timed(lambda: describe_release(files, settings, date(2026, 3, 16)), args.runs)),
+            row(
+                "describe_release (plan + record + catalog)",
+                timed(lambda: describe_release(files, settings, date(2026, 3, 16)), args.runs),
+            ),
             row("whole build, unchanged content", timed(lambda: build(settings, today=date(2026, 3, 16)), 3)),
             row("GET /.well-known/void (Turtle)", timed(lambda: client.get("/.well-known/void"), args.runs)),
-            row("GET /.well-known/void (RDF/XML)",
-                timed(lambda: client.get("/.well-known/void", headers={"Accept": "application/rdf+xml"}), args.runs)),
+            row(
+                "GET /.well-known/void (RDF/XML)",
+                timed(lambda: client.get("/.well-known/void", headers={"Accept": "application/rdf+xml"}), args.runs),
+            ),
             row("GET /changes", timed(lambda: client.get("/changes"), args.runs)),
-            row(f"GET /changes/{record['version']}", timed(lambda: client.get(f"/changes/{record['version']}"), args.runs)),
+            row(
+                f"GET /changes/{record['version']}",
+                timed(lambda: client.get(f"/changes/{record['version']}"), args.runs),
+            ),
             row("GET /space/<withdrawn> (410)", timed(lambda: client.get(f"/space/{gone['id']}"), args.runs)),
         ]
         print("\n".join(lines))

@@ -63,13 +63,34 @@ def start_server(tmp: Path, args) -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")}
-    env.update(KFL_SOURCE=str(tmp / "source"), KFL_PUBLISHED=str(tmp / "published"),
-               KFL_SPARQL_EXAMPLES=str(ROOT / "sparql"), KFL_SHAPES=str(ROOT / "shapes"),
-               KFL_QUERY_WORKERS=str(args.query_workers), KFL_QUERY_TIMEOUT=str(args.slow_timeout))
+    env.update(
+        KFL_SOURCE=str(tmp / "source"),
+        KFL_PUBLISHED=str(tmp / "published"),
+        KFL_SPARQL_EXAMPLES=str(ROOT / "sparql"),
+        KFL_SHAPES=str(ROOT / "shapes"),
+        KFL_QUERY_WORKERS=str(args.query_workers),
+        KFL_QUERY_TIMEOUT=str(args.slow_timeout),
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kfl_lod.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(args.workers), "--threads", str(args.threads)],
-        cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "kfl_lod.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        cwd=tmp,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -84,8 +105,9 @@ def start_server(tmp: Path, args) -> tuple[subprocess.Popen, str]:
 
 def post(session: requests.Session, url: str, query: str) -> float:
     started = time.perf_counter()
-    r = session.post(url + "/sparql", data=query.encode("utf-8"), timeout=60,
-                     headers={"Content-Type": "application/sparql-query"})
+    r = session.post(
+        url + "/sparql", data=query.encode("utf-8"), timeout=60, headers={"Content-Type": "application/sparql-query"}
+    )
     elapsed = time.perf_counter() - started
     if r.status_code != 200:
         raise SystemExit(f"query failed ({r.status_code}): {r.text[:200]}")
@@ -99,8 +121,14 @@ def example_latencies(url: str, runs: int) -> None:
         for example in load_examples(ROOT / "sparql"):
             post(session, url, example.text)
             times = [post(session, url, example.text) for _ in range(runs)]
-            size = len(session.post(url + "/sparql", data=example.text.encode(), timeout=60,
-                                    headers={"Content-Type": "application/sparql-query"}).content)
+            size = len(
+                session.post(
+                    url + "/sparql",
+                    data=example.text.encode(),
+                    timeout=60,
+                    headers={"Content-Type": "application/sparql-query"},
+                ).content
+            )
             print(f"{example.name:34} {ms(statistics.median(times))} {ms(percentile(times, 0.95))} {size:8d}")
 
 
@@ -141,8 +169,9 @@ def isolation(url: str, samples: int) -> None:
 
         def slow() -> None:
             started = time.perf_counter()
-            r = requests.post(url + "/sparql", data=SLOW.encode(), timeout=120,
-                              headers={"Content-Type": "application/sparql-query"})
+            r = requests.post(
+                url + "/sparql", data=SLOW.encode(), timeout=120, headers={"Content-Type": "application/sparql-query"}
+            )
             result["status"], result["seconds"] = r.status_code, time.perf_counter() - started
 
         thread = threading.Thread(target=slow)
@@ -154,9 +183,13 @@ def isolation(url: str, samples: int) -> None:
             time.sleep(0.02)
         thread.join()
     print(f"{'':34} {'median':>8} {'p95':>8} {'max':>8} {'n':>5}")
-    print(f"{'fast query alone':34} {ms(statistics.median(alone))} {ms(percentile(alone, 0.95))} {ms(max(alone))} {len(alone):5d}")
-    print(f"{'fast query during a slow one':34} {ms(statistics.median(during))} {ms(percentile(during, 0.95))} "
-          f"{ms(max(during))} {len(during):5d}")
+    print(
+        f"{'fast query alone':34} {ms(statistics.median(alone))} {ms(percentile(alone, 0.95))} {ms(max(alone))} {len(alone):5d}"
+    )
+    print(
+        f"{'fast query during a slow one':34} {ms(statistics.median(during))} {ms(percentile(during, 0.95))} "
+        f"{ms(max(during))} {len(during):5d}"
+    )
     print(f"slow query: HTTP {result['status']} after {result['seconds']:.2f} s (stopped by the query timeout)")
 
 
@@ -167,8 +200,9 @@ def flood(url: str, count: int, samples: int) -> None:
 
     def slow() -> None:
         started = time.perf_counter()
-        r = requests.post(url + "/sparql", data=SLOW.encode(), timeout=120,
-                          headers={"Content-Type": "application/sparql-query"})
+        r = requests.post(
+            url + "/sparql", data=SLOW.encode(), timeout=120, headers={"Content-Type": "application/sparql-query"}
+        )
         with lock:
             answers.append((r.status_code, time.perf_counter() - started, r.text))
 
@@ -189,12 +223,16 @@ def flood(url: str, count: int, samples: int) -> None:
         t.join()
     print(f"{'':40} {'median':>8} {'p95':>8} {'max':>8} {'n':>5}")
     for path, values in timings.items():
-        print(f"{path:40} {ms(statistics.median(values))} {ms(percentile(values, 0.95))} {ms(max(values))} {len(values):5d}")
+        print(
+            f"{path:40} {ms(statistics.median(values))} {ms(percentile(values, 0.95))} {ms(max(values))} {len(values):5d}"
+        )
     refused = [seconds for status, seconds, text in answers if status == 503 and "query_queue" in text]
     stopped = [seconds for status, seconds, text in answers if status == 503 and "query_queue" not in text]
-    print(f"slow queries: {len(refused)} refused at once (max {max(refused, default=0):.2f} s), "
-          f"{len(stopped)} stopped by the timeout or after waiting (max {max(stopped, default=0):.2f} s), "
-          f"{len(answers) - len(refused) - len(stopped)} other")
+    print(
+        f"slow queries: {len(refused)} refused at once (max {max(refused, default=0):.2f} s), "
+        f"{len(stopped)} stopped by the timeout or after waiting (max {max(stopped, default=0):.2f} s), "
+        f"{len(answers) - len(refused) - len(stopped)} other"
+    )
 
 
 def main() -> None:
@@ -213,24 +251,37 @@ def main() -> None:
     proc = None
     try:
         shutil.copytree(ROOT / "source", tmp / "source")
-        settings = load_settings(environ={}, cwd=tmp, source=tmp / "source", published=tmp / "published",
-                                 shapes=ROOT / "shapes", sparql_examples=ROOT / "sparql")
+        settings = load_settings(
+            environ={},
+            cwd=tmp,
+            source=tmp / "source",
+            published=tmp / "published",
+            shapes=ROOT / "shapes",
+            sparql_examples=ROOT / "sparql",
+        )
         build(settings, today=date.today())
         proc, url = start_server(tmp, args)
         threads = max(args.threads, threads_needed(settings.replace(query_workers=args.query_workers)))
-        print(f"kfl-lod serve: {args.workers} gunicorn worker(s) x {threads} threads, "
-              f"{args.query_workers} query processes each (queue {settings.query_queue}), "
-              f"query_timeout {args.slow_timeout:g} s; {os.cpu_count()} CPUs")
+        print(
+            f"kfl-lod serve: {args.workers} gunicorn worker(s) x {threads} threads, "
+            f"{args.query_workers} query processes each (queue {settings.query_queue}), "
+            f"query_timeout {args.slow_timeout:g} s; {os.cpu_count()} CPUs"
+        )
         example_latencies(url, args.runs)
 
         examples = load_examples(ROOT / "sparql")
         typical = next(e.text for e in examples if e.name == "free-use-contacts")
         print(f"\n2. Throughput, {args.clients} concurrent clients, {args.seconds:g} s each")
         print(f"{'workload':34} {'req/s':>8} {'median':>8} {'p95':>8} {'errors':>7}")
-        for label, queries in (("fast ASK", [FAST]), ("free-use-contacts.rq", [typical]),
-                               ("mix of all examples", [e.text for e in examples])):
+        for label, queries in (
+            ("fast ASK", [FAST]),
+            ("free-use-contacts.rq", [typical]),
+            ("mix of all examples", [e.text for e in examples]),
+        ):
             rate, latencies, errors = throughput(url, queries, args.clients, args.seconds)
-            print(f"{label:34} {rate:8.1f} {ms(statistics.median(latencies))} {ms(percentile(latencies, 0.95))} {errors:7d}")
+            print(
+                f"{label:34} {rate:8.1f} {ms(statistics.median(latencies))} {ms(percentile(latencies, 0.95))} {errors:7d}"
+            )
         isolation(url, args.runs)
         flood(url, args.flood, args.runs)
     finally:

@@ -21,7 +21,7 @@ from kfl_lod.build import build
 from kfl_lod.mapping import to_graph
 from kfl_lod.settings import Settings
 from kfl_lod.source import read_source
-from support import BASE, ROOT, SHARED, make_settings  # noqa: F401 - re-exported to the tests
+from support import BASE, REFERENCE, ROOT, make_settings  # noqa: F401 - re-exported to the tests
 
 
 @pytest.fixture

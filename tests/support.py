@@ -8,7 +8,9 @@ from pathlib import Path
 from kfl_lod.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# Copies of the third-party and research reference files, kept in step with ../shared/reference
+# by tests/test_reference_copies.py, so that a clone elsewhere runs every test.
+REFERENCE = ROOT / "reference"
 BASE = "https://kfl.krakow.pl/"
 
 

@@ -2,7 +2,7 @@
 fact only as the reference states it, at least two spaces each, every controlled value used,
 and every space no source states marked illustrative.
 
-The reference is ../shared/reference/krakow-institutions.md and krakow-coordinates.md.
+The reference is reference/krakow-institutions.md and krakow-coordinates.md.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from kfl_lod.vocab import DISTRICTS, EQUIPMENT, INSTITUTION_TYPES, SHARING_MODES, SPACE_TYPES, roman
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "reference"
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rfc3986 import URIReference
 
-from kfl_lod.csvw import COLUMNS, FILE
-from kfl_lod.dumps import CSV_COLUMNS
+from kfl_lod.csvw import COLUMNS
+from kfl_lod.dumps import CSV_COLUMNS, CSV_HEADER
+from kfl_lod.names import CSV_METADATA as FILE
 
 BASE = "https://kfl.krakow.pl/"
 
@@ -48,7 +49,7 @@ def test_every_column_is_described_in_order_with_polish_and_english_titles(metad
         assert column.get("datatype")
     assert metadata["url"] == "kfl.csv"
     assert metadata["tableSchema"]["aboutUrl"] == BASE + "space/{przestrzen_id}"
-    assert set(COLUMNS) == set(CSV_COLUMNS)
+    assert set(COLUMNS) == set(CSV_HEADER)
 
 
 def test_a_csvw_processor_validates_the_published_csv(folder):

@@ -1,6 +1,6 @@
-"""The official DCAT-AP SHACL shapes (SEMIC, unmodified copies in ../shared) on our catalog.
+"""The official DCAT-AP SHACL shapes (SEMIC, unmodified copies in reference/) on our catalog.
 
-Run as ../shared/reference/dcat-ap/README.md says, with its two workarounds for the
+Run as reference/dcat-ap/README.md says, with its two workarounds for the
 combined 3.0.1 file (drop the sh:property links to shapes defined nowhere; RDFS inference
 so IRIs count as rdfs:Resource). The EU-vocabulary shapes (mdr-vocabularies) need the EU
 vocabularies loaded and are not run here.
@@ -22,7 +22,7 @@ from kfl_lod.build import build
 from kfl_lod.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "reference" / "dcat-ap"
+DCAT_AP = ROOT / "reference" / "dcat-ap"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 BASE = "https://kfl.krakow.pl/"
@@ -38,11 +38,11 @@ SPLIT_211 = (
 
 
 def shapes(*names: str, drop_undefined: bool = False) -> Graph:
-    if not SHARED.is_dir():  # a requirement is not skipped: the reference must be there
-        pytest.fail(f"the DCAT-AP shapes are missing: {SHARED}")
+    if not DCAT_AP.is_dir():  # a requirement is not skipped: the reference must be there
+        pytest.fail(f"the DCAT-AP shapes are missing: {DCAT_AP}")
     g = Graph()
     for name in names:
-        g.parse(SHARED / name, format="turtle")
+        g.parse(DCAT_AP / name, format="turtle")
     if drop_undefined:  # README quirk 1: sh:property links to shapes that are defined nowhere
         for s, o in list(g.subject_objects(SH.property)):
             if g.value(o, SH.path) is None:

@@ -1,6 +1,6 @@
 """Harvest the catalog over HTTP the way dane.gov.pl does, from a real running server.
 
-The portal's harvester (../shared/reference/dane-gov-pl-harvesting.md; its code is
+The portal's harvester (reference/dane-gov-pl-harvesting.md; its code is
 mcod-backend ``mcod/harvester/utils.py::fetch_dcat_data``, ``mcod/core/api/rdf/profiles/
 dcat_ap.py::DCATDatasetDeserializer``, ``mcod/harvester/serializers.py::DatasetDCATSchema``
 and ``mcod/harvester/models.py``) does, in this order:

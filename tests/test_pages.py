@@ -591,7 +591,8 @@ def test_fragment_parts_are_named_by_the_property_that_holds_them(client):
 
 def test_every_property_has_a_label_in_both_languages(app):
     """No property shows as a bare IRI (dct:…, void:…) in the 'all data' tables, in Polish or English."""
-    from kfl_lod.web.describe import compact, property_label
+    from kfl_lod.namespaces import compact
+    from kfl_lod.web.describe import property_label
     from kfl_lod.web.pages import current_index
 
     with app.test_request_context("/"):

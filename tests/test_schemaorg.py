@@ -1,4 +1,4 @@
-"""Every schema.org class and property we emit exists in schema.org (release 30.0, shared/reference).
+"""Every schema.org class and property we emit exists in schema.org (release 30.0, reference/).
 
 The graph checked is the bundled source's together with the small test source's, which has
 what the bundled one lacks (contact points, e-mails, phones, Wikidata, opening hours), and
@@ -21,7 +21,7 @@ from kfl_lod.mapping import to_graph
 from kfl_lod.source import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference" / "schemaorg" / "schemaorg-current-https.ttl"
+REFERENCE = ROOT / "reference" / "schemaorg" / "schemaorg-current-https.ttl"
 SCHEMA = "https://schema.org/"
 SCHEMA_HTTP = "http://schema.org/"
 DOMAIN = URIRef(SCHEMA + "domainIncludes")

@@ -19,7 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kfl_lod.build import build, validate_only
-from kfl_lod.mapping import origins, to_graph
+from kfl_lod.mapping import provenance, to_graph
 from kfl_lod.settings import load_settings
 from kfl_lod.source import read_source
 from kfl_lod.validation import SH, load_shapes, validate
@@ -389,7 +389,7 @@ def valid():
     records = read_source(VALID)
     graph = to_graph(records, BASE)
     shapes = load_shapes(ROOT / "shapes", BASE)
-    report = validate(graph, shapes, origins(records, BASE))
+    report = validate(graph, shapes, provenance(records, BASE))
     return records, graph, shapes, report
 
 
@@ -419,7 +419,7 @@ def test_constraint_catches_broken_data(valid, case):
         g.add((BNode(), iri(case.path), case.value))
     else:
         case.apply(g)
-    report = validate(g, shapes, origins(records, BASE))
+    report = validate(g, shapes, provenance(records, BASE))
     new = {key(r) for r in report.results} - {key(r) for r in baseline.results}
     path = "" if case.node_level else str(iri(case.path))
     expected = {(case.focus, path, case.severity, case.shape, case.component)}
@@ -548,7 +548,7 @@ def test_shapes_follow_the_configured_base():
     graph = to_graph(records, base)
     space = URIRef(base + "space/okp-sala-widowiskowa")
     graph.set((space, SCHEMA.isAccessibleForFree, Literal(True)))
-    report = validate(graph, load_shapes(ROOT / "shapes", base), origins(records, base))
+    report = validate(graph, load_shapes(ROOT / "shapes", base), provenance(records, base))
     assert [(r.focus, r.shape) for r in report.violations] == [(str(space), base + "shapes#Space-free-but-only-paid")]
     assert report.violations[0].message_en == "A space marked free of charge has only the 'paid rental' sharing mode."
     assert not any(BASE in r.focus for r in report.results)
@@ -718,31 +718,25 @@ DERIVED = {
 
 
 def test_every_statement_from_a_cell_can_name_its_column(valid):
-    """The map from (node, predicate) to source column covers all the mapping emits, and names real columns."""
-    from kfl_lod.mapping import SOURCE_FIELDS, source_fields
-    from kfl_lod.source import KINDS, headers
+    """The mapping notes the source column(s) of every statement it makes from a cell, and they are real columns."""
+    from kfl_lod.mapping import map_records
+    from kfl_lod.namespaces import compact, parse_iri, prefixes
+    from kfl_lod.source import KINDS
 
-    _, graph, _, _ = valid
-    short = {
-        str(SCHEMA): "schema:",
-        KFL: "kfl:",
-        "http://purl.org/dc/terms/": "dct:",
-        str(GEO): "geo:",
-        str(RDF): "rdf:",
-    }
+    records, graph, _, _ = valid
+    provenance = map_records(records, BASE).provenance
+    short = prefixes(BASE, ("schema", "dct", "geo", "rdf"))
     for s, p in {(s, p) for s, p, _ in graph}:
-        kind = str(s).removeprefix(BASE).split("/")[0]
+        kind, _, part = parse_iri(str(s), BASE)
         if kind not in KINDS:
             continue
-        part = str(s).partition("#")[2]
         node = f"{kind}#{'equipment' if part.startswith('equipment-') else part}" if part else kind
-        name = next(prefix + str(p)[len(ns) :] for ns, prefix in short.items() if str(p).startswith(ns))
+        name = compact(str(p), short)
         if name in DERIVED.get(node, set()):
+            assert not provenance.column(str(s), str(p)), f"{node} {name} is derived, yet names a column"
             continue
-        fields = source_fields(str(s), str(p), "", BASE)[1]
-        assert fields, f"no source column for {node} {name}: add it to mapping.SOURCE_FIELDS (or DERIVED here)"
-        assert len(headers(kind, fields)) == len(fields), (node, name, fields)
-    for node, predicates in SOURCE_FIELDS.items():  # and nothing in the map names a field that is not a column
-        kind = node.split("#")[0]
-        for fields in predicates.values():
-            assert len(headers(kind, fields)) == len(fields), (node, fields)
+        assert provenance.column(str(s), str(p)), f"no source column for {node} {name}: note it in the mapping"
+        assert provenance.origin(str(s)) is not None, node
+    headers = {c.header for t in KINDS.values() for c in t.columns}
+    for columns in provenance.columns.values():  # and every column named is a real column
+        assert set(columns) <= headers, columns

@@ -25,7 +25,7 @@ from rdflib.namespace import RDF
 from kfl_lod.store import open_graphs
 
 ROOT = Path(__file__).resolve().parent.parent
-W3C = ROOT.parent / "shared" / "reference" / "w3c-sparql11-protocol"
+W3C = ROOT / "reference" / "w3c-sparql11-protocol"
 BASE = "https://kfl.krakow.pl/"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 RES = "{http://www.w3.org/2005/sparql-results#}"

@@ -9,11 +9,12 @@ from datetime import date
 
 from . import catalog, changes, csvw, void
 from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
-from .mapping import origins, source_fields, to_graph
-from .publish import CHANGES, Published, plan, publish
+from .mapping import map_records
+from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
+from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
-from .source import headers, read_source
+from .source import read_source
 from .validation import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -55,13 +56,10 @@ def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[R
     progress("reading source tables")
     records = read_source(settings.source)
     progress("building the graph")
-    graph = to_graph(records, settings.base)
+    mapped = map_records(records, settings.base)
+    graph = mapped.graph
     progress("validating with SHACL")
-
-    def columns(focus: str, path: str, shape: str) -> str:
-        return ", ".join(headers(*source_fields(focus, path, shape, settings.base)))
-
-    report = validate(graph, load_shapes(settings.shapes, settings.base), origins(records, settings.base), columns)
+    report = validate(graph, load_shapes(settings.shapes, settings.base), mapped.provenance)
     return records, graph, report
 
 
@@ -76,13 +74,13 @@ def render(records: Records, graph, report: Report, settings: Settings) -> dict[
     """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report."""
     base = settings.base
     return {
-        "kfl.ttl": to_turtle(graph),
-        "kfl.nt": to_ntriples(graph),
-        "kfl.jsonld": to_jsonld(graph, base),
-        "context.jsonld": context_bytes(base),
-        "kfl.csv": to_csv(records, base),
-        "kfl.geojson": to_geojson(records, base),
-        "shacl-report.ttl": to_turtle(report.to_graph(base)),
+        TURTLE: to_turtle(graph),
+        NTRIPLES: to_ntriples(graph),
+        JSONLD: to_jsonld(graph, base),
+        CONTEXT: context_bytes(base),
+        CSV: to_csv(records, base),
+        GEOJSON: to_geojson(records, base),
+        SHACL_REPORT: to_turtle(report.to_graph(base)),
         **void.render(graph, base),
         **csvw.render(base, settings.licence),
     }

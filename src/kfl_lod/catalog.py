@@ -6,7 +6,7 @@ the clock: ``issued`` is the day of the first release, ``modified`` the day of t
 whose content this is, and a distribution's ``modified`` the first release since which its
 bytes have not changed. So rebuilding unchanged content gives the same bytes.
 
-What the national portal's harvester reads (shared/reference/dane-gov-pl-harvesting.md)
+What the national portal's harvester reads (reference/dane-gov-pl-harvesting.md)
 shapes the choices: titles and descriptions in Polish and English, ``dct:identifier`` of at
 most 36 characters, ``xsd:dateTime`` dates, https URLs from the base, EU vocabulary IRIs in
 upper case, every object of a range-checked property typed (DCAT-AP's range shapes see
@@ -31,20 +31,33 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from . import changes as changelog
+from . import namespaces
 from .dumps import to_ntriples, to_turtle
 from .errors import SettingsError
+from .names import (
+    CATALOG_JSONLD,
+    CATALOG_NTRIPLES,
+    CATALOG_RDFXML,
+    CATALOG_TURTLE,
+    CSV,
+    CSV_METADATA,
+    GEOJSON,
+    JSONLD,
+    NTRIPLES,
+    TURTLE,
+    media_type,
+)
 from .rdfio import to_jsonld, to_rdfxml
 from .settings import Settings
 from .vocab import PROV, Iris
 
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCAT = Namespace(namespaces.DCAT)
+DCATAP = Namespace(namespaces.DCATAP)
+ADMS = Namespace(namespaces.ADMS)
+SPDX = Namespace(namespaces.SPDX)
+VCARD = Namespace(namespaces.VCARD)
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
-FILES = ("catalog.ttl", "catalog.rdf", "catalog.jsonld", "catalog.nt")
 
 DATASET_ID = "kfl-przestrzenie-dla-ngo"  # dct:identifier: at most 36 characters (dane.gov.pl)
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
@@ -69,9 +82,9 @@ class Dump:
 DUMPS = (
     Dump(
         "ttl",
-        "kfl.ttl",
+        TURTLE,
         "RDF_TURTLE",
-        "text/turtle",
+        media_type(TURTLE),
         "Zrzut Turtle (kfl.ttl)",
         "Turtle dump (kfl.ttl)",
         "Cały graf w formacie Turtle.",
@@ -79,9 +92,9 @@ DUMPS = (
     ),
     Dump(
         "nt",
-        "kfl.nt",
+        NTRIPLES,
         "RDF_N_TRIPLES",
-        "application/n-triples",
+        media_type(NTRIPLES),
         "Zrzut N-Triples (kfl.nt)",
         "N-Triples dump (kfl.nt)",
         "Cały graf w formacie N-Triples, wiersze posortowane.",
@@ -89,9 +102,9 @@ DUMPS = (
     ),
     Dump(
         "jsonld",
-        "kfl.jsonld",
+        JSONLD,
         "JSON_LD",
-        "application/ld+json",
+        media_type(JSONLD),
         "Zrzut JSON-LD (kfl.jsonld)",
         "JSON-LD dump (kfl.jsonld)",
         "Cały graf w zwięzłym JSON-LD z opublikowanym @context (context.jsonld).",
@@ -99,9 +112,9 @@ DUMPS = (
     ),
     Dump(
         "csv",
-        "kfl.csv",
+        CSV,
         "CSV",
-        "text/csv",
+        media_type(CSV),
         "Tabela przestrzeni CSV (kfl.csv)",
         "CSV table of spaces (kfl.csv)",
         "Wiersz na przestrzeń, z jej lokalizacją i instytucją; kolumny opisuje kfl.csv-metadata.json (CSVW).",
@@ -109,9 +122,9 @@ DUMPS = (
     ),
     Dump(
         "geojson",
-        "kfl.geojson",
+        GEOJSON,
         "GEOJSON",
-        "application/geo+json",
+        media_type(GEOJSON),
         "Mapa lokalizacji GeoJSON (kfl.geojson)",
         "GeoJSON map of venues (kfl.geojson)",
         "Lokalizacje ze współrzędnymi i ich przestrzenie, do map.",
@@ -197,7 +210,7 @@ def illustrative_counts(files: dict[str, bytes], base: str) -> dict[str, int]:
     space, flag = f"{base}def/Space", f"{base}def/illustrative"
     spaces: set[str] = set()
     illustrative: set[str] = set()
-    for quad in ox.parse(files.get("kfl.nt", b""), format=ox.RdfFormat.N_TRIPLES):
+    for quad in ox.parse(files.get(NTRIPLES, b""), format=ox.RdfFormat.N_TRIPLES):
         s, p, o = quad.subject.value, quad.predicate.value, quad.object
         if p == str(RDF.type) and isinstance(o, ox.NamedNode) and o.value == space:
             spaces.add(s)
@@ -506,7 +519,7 @@ def _distribution(
     for lang in languages:
         g.add((dist, DCTERMS.language, lang))
     if dump.key == "csv":
-        schema = _typed(g, f"{base}dumps/kfl.csv-metadata.json", DCTERMS.Standard)
+        schema = _typed(g, f"{base}dumps/{CSV_METADATA}", DCTERMS.Standard)
         g.add((dist, DCTERMS.conformsTo, schema))
 
 
@@ -561,8 +574,8 @@ def render(settings: Settings, files: dict[str, bytes], record: dict[str, Any]) 
     """The catalog as Turtle, RDF/XML, JSON-LD and N-Triples."""
     g = to_graph(settings, files, record)
     return {
-        "catalog.ttl": to_turtle(g),
-        "catalog.rdf": to_rdfxml(g),
-        "catalog.jsonld": to_jsonld(g, CONTEXT),
-        "catalog.nt": to_ntriples(g),
+        CATALOG_TURTLE: to_turtle(g),
+        CATALOG_RDFXML: to_rdfxml(g),
+        CATALOG_JSONLD: to_jsonld(g, CONTEXT),
+        CATALOG_NTRIPLES: to_ntriples(g),
     }

@@ -25,13 +25,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .publish import CHANGES, LATEST, is_content
+from .dumps import CSV_HEADER
+from .names import CHANGES, CSV, LATEST, NTRIPLES
+from .namespaces import RECORD_KINDS, SCHEMA, parse_iri
+from .publish import is_content
 
 FORMAT = "kfl-lod changes 1"
-KINDS = ("institution", "venue", "space", "practice")
-_NAME = "https://schema.org/name"
+KINDS = RECORD_KINDS
+_NAME = SCHEMA + "name"
 # CSV columns that are not fields of the record: the id (the key) and the minted URIs.
-_NOT_FIELDS = {"przestrzen_id", "przestrzen_uri", "lokalizacja_uri", "instytucja_uri"}
+_NOT_FIELDS = {CSV_HEADER[k] for k in ("space.id", "space.uri", "venue.uri", "institution.uri")}
 
 
 def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
@@ -47,10 +50,8 @@ def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
         if not isinstance(s, ox.NamedNode):
             continue
         iri = s.value
-        if not iri.startswith(base) or "#" in iri:
-            continue
-        kind, _, slug = iri[len(base) :].partition("/")
-        if kind not in KINDS or not slug or "/" in slug:
+        kind, slug, fragment = parse_iri(iri, base)
+        if kind not in KINDS or fragment or "#" in iri:
             continue
         found.setdefault(iri, {"kind": kind, "id": slug, "name": ""})
         if quad.predicate.value == _NAME and isinstance(quad.object, ox.Literal):
@@ -63,7 +64,8 @@ def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
 def space_rows(data: bytes) -> dict[str, dict[str, str]]:
     """The rows of a published CSV, by space id."""
     reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
-    return {row["przestrzen_id"]: row for row in reader if row.get("przestrzen_id")}
+    key = CSV_HEADER["space.id"]
+    return {row[key]: row for row in reader if row.get(key)}
 
 
 def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[dict[str, str]]:
@@ -88,17 +90,17 @@ def compare(previous: Path | None, files: dict[str, bytes], version: str, day: d
     before: dict[str, bytes] = {}
     prior: dict[str, Any] | None = None
     if previous is not None:
-        for name in ("kfl.nt", "kfl.csv"):
+        for name in (NTRIPLES, CSV):
             path = previous / name
             if path.exists():
                 before[name] = path.read_bytes()
         prior = load(previous)
-    old_things = things(before.get("kfl.nt", b""), base)
-    new_things = things(files.get("kfl.nt", b""), base)
+    old_things = things(before.get(NTRIPLES, b""), base)
+    new_things = things(files.get(NTRIPLES, b""), base)
     added = [{"iri": iri, **info} for iri, info in new_things.items() if iri not in old_things]
     withdrawn = [{"iri": iri, **info} for iri, info in old_things.items() if iri not in new_things]
-    old_rows = space_rows(before.get("kfl.csv", b""))
-    new_rows = space_rows(files.get("kfl.csv", b""))
+    old_rows = space_rows(before.get(CSV, b""))
+    new_rows = space_rows(files.get(CSV, b""))
     changed = []
     for slug, row in new_rows.items():
         if slug in old_rows:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .errors import KflError, SourceError
+from .namespaces import compact, own_terms, prefixes
 from .settings import Settings, load_settings
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -50,26 +51,16 @@ def _fail(error: KflError, as_json: bool) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-_PREFIXES = {
-    "https://schema.org/": "schema:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.opengis.net/ont/geosparql#": "geo:",
-}
 EXAMPLES = 3  # records named under each group of warnings
 
 
 def _short(iri: str, base: str) -> str:
     """An IRI as a reader scans it: relative to the base, or with a common prefix."""
-    if iri.startswith(base + "def/"):
-        return "kfl:" + iri[len(base) + 4 :]
+    if iri.startswith(own_terms(base)):
+        return compact(iri, prefixes(base, ()))
     if iri.startswith(base):
         return iri[len(base) :]
-    for namespace, prefix in _PREFIXES.items():
-        if iri.startswith(namespace):
-            return prefix + iri[len(namespace) :]
-    return iri
+    return compact(iri)
 
 
 def _row_order(result) -> tuple[str, int, str]:
@@ -194,6 +185,20 @@ def validate(ctx: Context, source: Path | None, as_json: bool) -> None:
     _print_result(result, ctx.as_json, "Valid" if result.report.conforms else "Invalid", settings)
 
 
+@main.command()
+@click.option("--spaces", type=click.IntRange(min=1), required=True, help="How many spaces to write.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed writes the same bytes.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder to write into.")
+def generate(spaces: int, seed: int, out: Path) -> None:
+    """Write an illustrative source of any size (fictional records, for tests and benchmarks)."""
+    from .generate import write
+
+    if out.exists() and any(out.iterdir()) and not (out / "przestrzenie.csv").exists():
+        raise click.UsageError(f"{out} is not empty and holds no source tables; choose an empty folder")
+    rows = write(out, spaces, seed)
+    click.echo(", ".join(f"{name}: {n} rows" for name, n in rows.items()) + f" (seed {seed}) in {out}")
+
+
 # --- serve and query (the server, docs/server.md) -------------------------------------------
 
 
@@ -287,6 +292,117 @@ def query(ctx: Context, text: str | None, path: Path | None, fmt: str | None, pu
     sys.stdout.flush()
     if reply.truncated:
         click.echo(f"Warning: results cut at {settings.max_rows} rows (setting max_rows).", err=True)
+
+
+# --- the clerk's commands: template, diff, rollback (docs/source-format.md) -----------------
+
+
+@main.command()
+@click.option("--source", type=click.Path(path_type=Path), help="Source folder or workbook (default: source/).")
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def diff(ctx: Context, source: Path | None, published: Path | None, as_json: bool) -> None:
+    """Show what a build would change against the current release; publish nothing.
+
+    Exit 0 when a build would publish, 1 on SHACL violations, 2 on problems in the source.
+    """
+    from .preview import preview, text_lines
+
+    ctx.as_json = ctx.as_json or as_json
+    settings = _with(ctx, source=source, published=published)
+    try:
+        report = preview(settings)
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        return
+    if ctx.as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for line in text_lines(report):
+            click.echo(line)
+    sys.exit(EXIT_BAD_INPUT if report["problems"] else EXIT_VIOLATIONS if report["violations"] else EXIT_OK)
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "ods"]), help="Workbook format (default: from --out, else xlsx)."
+)
+@click.option("--with-data", is_flag=True, help="Fill the sheets with the records of the source.")
+@click.option(
+    "--source", type=click.Path(path_type=Path), help="Source folder or workbook for --with-data (default: source/)."
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The workbook to write.")
+@click.pass_obj
+def template(ctx: Context, fmt: str | None, with_data: bool, source: Path | None, out: Path) -> None:
+    """Write the source workbook for the clerk: sheets, header notes, drop-downs, checks, a guide."""
+    from .template import source_rows, write
+
+    settings = _with(ctx, source=source)
+    suffix = out.suffix.lower().lstrip(".")
+    fmt = fmt or (suffix if suffix in ("xlsx", "ods") else "xlsx")
+    if suffix != fmt:
+        raise click.UsageError(f"--out {out} does not end with .{fmt}; expected a file name like zestawienie.{fmt}")
+    rows = {}
+    if with_data:
+        if not Path(settings.source).exists():
+            raise click.UsageError(f"--with-data: the source {settings.source} does not exist")
+        rows = source_rows(settings.source)
+    write(out, fmt, rows)
+    counts = ", ".join(f"{name}: {len(found)}" for name, found in rows.items())
+    click.echo(
+        f"Wrote {out}" + (f" with the records of {settings.source} ({counts})" if rows else " (empty)"), err=True
+    )
+
+
+@main.command()
+@click.argument("name")
+def publisher(name: str) -> None:
+    """Make an access token for NAME to publish from the browser; print the line for the publishers file."""
+    from .publishers import new_entry
+
+    try:
+        line, token = new_entry(name)
+    except KflError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(line)
+    click.echo(
+        f"Add the line above to the publishers file (setting publishers); give {name} this token, shown only now:\n"
+        f"Dopisz powyższy wiersz do pliku publishers; przekaż {name} ten klucz (widoczny tylko teraz):\n{token}",
+        err=True,
+    )
+
+
+@main.command()
+@click.option("--to", "to", help="Version of the kept release to publish again (default: the one before the current).")
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def rollback(ctx: Context, to: str | None, published: Path | None, as_json: bool) -> None:
+    """Undo the last publication: publish the previous release's content again."""
+    from .rollback import rollback as run_rollback
+
+    ctx.as_json = ctx.as_json or as_json
+    settings = _with(ctx, published=published)
+    try:
+        done = run_rollback(settings, to)
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        return
+    result = {
+        "undone": done.undone,
+        "restored": done.restored,
+        "release": done.published.version,
+        "new_release": done.published.new_release,
+    }
+    if ctx.as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        click.echo(
+            f"Rolled back: published release {done.published.version} with the content of {done.restored}, "
+            f"undoing {done.undone}. — Cofnięto {done.undone}: opublikowano wydanie {done.published.version} "
+            f"z treścią wydania {done.restored}."
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

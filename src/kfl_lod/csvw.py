@@ -1,6 +1,6 @@
 """CSV on the Web metadata for the published CSV (``kfl.csv-metadata.json``).
 
-Every column of ``dumps.CSV_COLUMNS`` is described here once: titles in Polish and
+Every column of ``dumps.CSV_TABLE`` is described here once: titles in Polish and
 English, datatype, and how a CSVW processor turns it into the same triples our graph has
 (``aboutUrl`` of the thing the cell is about, ``propertyUrl``, ``valueUrl`` for links).
 The name follows the CSVW default (``{+url}-metadata.json``), so processors find it next
@@ -12,36 +12,37 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .dumps import CSV_COLUMNS
+from .dumps import CSV_HEADER, CSV_TABLE
+from .names import CSV, CSV_METADATA
+from .namespaces import SCHEMA, own_terms
+from .source.tables import SPACES
 
-FILE = "kfl.csv-metadata.json"
-SCHEMA = "https://schema.org/"
 BOOLEAN = {"base": "boolean", "format": "tak|nie"}
 
-# name: (title pl, title en, description en, column properties). Templates use {base}.
-_SPACE = "{base}space/{przestrzen_id}"
-_VENUE = "{base}venue/{lokalizacja_id}"
-_INSTITUTION = "{base}institution/{instytucja_id}"
+# key (dumps.CSV_TABLE): (title pl, title en, description en, column properties). Templates use {base}.
+_SPACE = "{base}space/{" + CSV_HEADER["space.id"] + "}"
+_VENUE = "{base}venue/{" + CSV_HEADER["venue.id"] + "}"
+_INSTITUTION = "{base}institution/{" + CSV_HEADER["institution.id"] + "}"
 COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
-    "przestrzen_id": (
+    "space.id": (
         "identyfikator przestrzeni",
         "space id",
         "Stable id of the space; its URI is made from it.",
         {"datatype": "string", "required": True, "propertyUrl": "{schema}identifier"},
     ),
-    "przestrzen_uri": (
+    "space.uri": (
         "URI przestrzeni",
         "space URI",
         "The URI of the space (the subject of the row's triples).",
         {"datatype": "anyURI", "suppressOutput": True},
     ),
-    "nazwa": (
+    "space.name": (
         "nazwa",
         "name",
         "Name of the space.",
         {"datatype": "string", "required": True, "lang": "pl", "propertyUrl": "{schema}name"},
     ),
-    "rodzaj": (
+    "space.type": (
         "rodzaj przestrzeni",
         "space type",
         "Type of space, a slug of the space-type scheme.",
@@ -49,41 +50,41 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
             "datatype": "string",
             "required": True,
             "propertyUrl": "{kfl}spaceType",
-            "valueUrl": "{base}vocab/space-type/{rodzaj}",
+            "valueUrl": "{base}vocab/space-type/{" + CSV_HEADER["space.type"] + "}",
         },
     ),
-    "opis": (
+    "space.description": (
         "opis",
         "description",
         "Description of the space.",
         {"datatype": "string", "lang": "pl", "propertyUrl": "{schema}description"},
     ),
-    "liczba_miejsc": (
+    "space.capacity": (
         "liczba miejsc",
         "capacity",
         "Most people the space holds.",
-        {"datatype": {"base": "integer", "minimum": 0}, "propertyUrl": "{schema}maximumAttendeeCapacity"},
+        {"datatype": SPACES.column("capacity").cell.csvw_datatype(), "propertyUrl": "{schema}maximumAttendeeCapacity"},
     ),
-    "powierzchnia_m2": (
+    "space.area_m2": (
         "powierzchnia (m²)",
         "floor area (m²)",
         "Floor area in square metres.",
         {
-            "datatype": {"base": "decimal", "minimum": 0},
+            "datatype": SPACES.column("area_m2").cell.csvw_datatype(),
             "aboutUrl": _SPACE + "#floor-size",
             "propertyUrl": "{schema}value",
         },
     ),
     # Lists: CSVW processors differ on whether a valueUrl is expanded per item or for the
     # joined list, so these are not converted; each slug s is the concept {base}vocab/{scheme}/s.
-    "wyposazenie": (
+    "space.equipment": (
         "wyposażenie",
         "equipment",
         "Equipment: slugs of the equipment scheme, comma-separated; "
         "slug s is the concept {base}vocab/equipment/s (kfl:equipment in the RDF dumps).",
         {"datatype": "string", "separator": ",", "suppressOutput": True},
     ),
-    "formy_udostepniania": (
+    "space.sharing_modes": (
         "formy udostępniania",
         "sharing modes",
         "Sharing modes: slugs of the sharing-mode scheme, comma-separated; slug s is the concept "
@@ -91,55 +92,55 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "summary does not state them.",
         {"datatype": "string", "separator": ",", "suppressOutput": True},
     ),
-    "nieodplatnie": (
+    "space.free_of_charge": (
         "nieodpłatnie",
         "free of charge",
         "Whether NGOs can use the space free of charge (tak/nie).",
         {"datatype": BOOLEAN, "propertyUrl": "{schema}isAccessibleForFree"},
     ),
-    "warunki": (
+    "space.conditions": (
         "warunki",
         "conditions",
         "The terms of sharing, in plain words.",
         {"datatype": "string", "lang": "pl", "propertyUrl": "{kfl}conditions"},
     ),
-    "zweryfikowano": (
+    "space.verified": (
         "data weryfikacji",
         "last verified",
         "The day the entry was last checked with the institution.",
         {"datatype": "date", "propertyUrl": "{kfl}lastVerified"},
     ),
-    "ilustracyjne": (
+    "space.illustrative": (
         "dane ilustracyjne",
         "illustrative",
         "tak: no public source states the space; the row illustrates the format, not a fact.",
         {"datatype": BOOLEAN, "required": True, "propertyUrl": "{kfl}illustrative"},
     ),
-    "lokalizacja_id": (
+    "venue.id": (
         "identyfikator lokalizacji",
         "venue id",
         "Id of the venue (building or branch) of the space.",
         {"datatype": "string", "required": True, "propertyUrl": "{schema}containedInPlace", "valueUrl": _VENUE},
     ),
-    "lokalizacja_uri": (
+    "venue.uri": (
         "URI lokalizacji",
         "venue URI",
         "The URI of the venue.",
         {"datatype": "anyURI", "suppressOutput": True},
     ),
-    "lokalizacja_nazwa": (
+    "venue.name": (
         "nazwa lokalizacji",
         "venue name",
         "Name of the venue.",
         {"datatype": "string", "lang": "pl", "aboutUrl": _VENUE, "propertyUrl": "{schema}name"},
     ),
-    "ulica": (
+    "venue.street": (
         "ulica",
         "street",
         "Street address of the venue.",
         {"datatype": "string", "aboutUrl": _VENUE + "#address", "propertyUrl": "{schema}streetAddress"},
     ),
-    "kod_pocztowy": (
+    "venue.postal_code": (
         "kod pocztowy",
         "postal code",
         "Postal code (NN-NNN).",
@@ -149,13 +150,13 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
             "propertyUrl": "{schema}postalCode",
         },
     ),
-    "miejscowosc": (
+    "venue.locality": (
         "miejscowość",
         "locality",
         "Town of the venue.",
         {"datatype": "string", "aboutUrl": _VENUE + "#address", "propertyUrl": "{schema}addressLocality"},
     ),
-    "dzielnica": (
+    "venue.district": (
         "dzielnica",
         "district",
         "Number of Kraków's district (1-18).",
@@ -163,10 +164,10 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
             "datatype": {"base": "integer", "minimum": 1, "maximum": 18},
             "aboutUrl": _VENUE,
             "propertyUrl": "{schema}containedInPlace",
-            "valueUrl": "{base}district/{dzielnica}",
+            "valueUrl": "{base}district/{" + CSV_HEADER["venue.district"] + "}",
         },
     ),
-    "szerokosc": (
+    "venue.latitude": (
         "szerokość geograficzna",
         "latitude",
         "WGS84 latitude of the venue.",
@@ -176,7 +177,7 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
             "propertyUrl": "{schema}latitude",
         },
     ),
-    "dlugosc": (
+    "venue.longitude": (
         "długość geograficzna",
         "longitude",
         "WGS84 longitude of the venue.",
@@ -186,13 +187,13 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
             "propertyUrl": "{schema}longitude",
         },
     ),
-    "dostep_wozki": (
+    "venue.step_free": (
         "dostęp dla wózków",
         "step-free access",
         "Whether the venue can be entered without steps (tak/nie).",
         {"datatype": BOOLEAN, "aboutUrl": _VENUE, "propertyUrl": "{kfl}stepFreeAccess"},
     ),
-    "instytucja_id": (
+    "institution.id": (
         "identyfikator instytucji",
         "institution id",
         "Id of the institution that runs the venue.",
@@ -204,34 +205,39 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
             "valueUrl": _VENUE,
         },
     ),
-    "instytucja_uri": (
+    "institution.uri": (
         "URI instytucji",
         "institution URI",
         "The URI of the institution.",
         {"datatype": "anyURI", "suppressOutput": True},
     ),
-    "instytucja_nazwa": (
+    "institution.name": (
         "nazwa instytucji",
         "institution name",
         "Name of the institution.",
         {"datatype": "string", "lang": "pl", "aboutUrl": _INSTITUTION, "propertyUrl": "{schema}name"},
     ),
-    "instytucja_www": (
+    "institution.website": (
         "strona WWW instytucji",
         "institution website",
         "Website of the institution.",
-        {"datatype": "anyURI", "aboutUrl": _INSTITUTION, "propertyUrl": "{schema}url", "valueUrl": "{+instytucja_www}"},
+        {
+            "datatype": "anyURI",
+            "aboutUrl": _INSTITUTION,
+            "propertyUrl": "{schema}url",
+            "valueUrl": "{+" + CSV_HEADER["institution.website"] + "}",
+        },
     ),
     # Which node these two belong to depends on the row (the contact person's, if given,
     # else the institution's), so they are not converted: the RDF dumps say which.
-    "email": (
+    "institution.email": (
         "e-mail",
         "e-mail",
         "E-mail for NGOs: the contact person's if given, else the institution's. "
         "Not converted to RDF (see the RDF dumps for which it is).",
         {"datatype": "string", "suppressOutput": True},
     ),
-    "telefon": (
+    "institution.phone": (
         "telefon",
         "phone",
         "Phone for NGOs: the contact person's if given, else the institution's. "
@@ -242,18 +248,18 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
 
 
 def _expand(template: str, base: str) -> str:
-    return template.replace("{base}", base).replace("{schema}", SCHEMA).replace("{kfl}", f"{base}def/")
+    return template.replace("{base}", base).replace("{schema}", SCHEMA).replace("{kfl}", own_terms(base))
 
 
 def metadata(base: str, licence: str) -> dict[str, Any]:
     """The CSVW table description of kfl.csv for a publication under ``base``."""
-    if set(COLUMNS) != set(CSV_COLUMNS):
-        missing = sorted(set(CSV_COLUMNS) - set(COLUMNS))
-        extra = sorted(set(COLUMNS) - set(CSV_COLUMNS))
-        raise ValueError(f"csvw.COLUMNS does not match dumps.CSV_COLUMNS: missing {missing}, unknown {extra}")
+    if set(COLUMNS) != set(CSV_HEADER):
+        missing = sorted(set(CSV_HEADER) - set(COLUMNS))
+        extra = sorted(set(COLUMNS) - set(CSV_HEADER))
+        raise ValueError(f"csvw.COLUMNS does not match dumps.CSV_TABLE: missing {missing}, unknown {extra}")
     columns = []
-    for name in CSV_COLUMNS:
-        title_pl, title_en, description, props = COLUMNS[name]
+    for key, name in CSV_TABLE:
+        title_pl, title_en, description, props = COLUMNS[key]
         column: dict[str, Any] = {
             "name": name,
             # The header cell kfl.csv really has comes first ("und": a column name, of no
@@ -272,7 +278,7 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
     return {
         # CSVW fixes its prefixes (its schema: is http://schema.org/), so our terms are written in full.
         "@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
-        "url": "kfl.csv",
+        "url": CSV,
         "dc:title": [
             {"@value": "Przestrzenie miejskich instytucji kultury Krakowa dla NGO", "@language": "pl"},
             {"@value": "Spaces in Kraków's municipal cultural institutions for NGOs", "@language": "en"},
@@ -281,7 +287,7 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
         "dialect": {"encoding": "utf-8", "header": True, "delimiter": ",", "lineTerminators": ["\r\n", "\n"]},
         "tableSchema": {
             "columns": columns,
-            "primaryKey": "przestrzen_id",
+            "primaryKey": CSV_HEADER["space.id"],
             "aboutUrl": _expand(_SPACE, base),
         },
     }
@@ -290,4 +296,4 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
 def render(base: str, licence: str) -> dict[str, bytes]:
     """kfl.csv-metadata.json."""
     data = metadata(base, licence)
-    return {FILE: (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+    return {CSV_METADATA: (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from .records import Records
+from .source.tables import INSTITUTIONS, PRACTICES, SPACES, VENUES, Table
 from .vocab import DISTRICTS, GEO, SCHEMA, Iris, roman
 
 # Language-tagged properties: the plain term carries Polish, the *_en term English.
@@ -310,37 +311,33 @@ _IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-CSV_COLUMNS = (
-    "przestrzen_id",
-    "przestrzen_uri",
-    "nazwa",
-    "rodzaj",
-    "opis",
-    "liczba_miejsc",
-    "powierzchnia_m2",
-    "wyposazenie",
-    "formy_udostepniania",
-    "nieodplatnie",
-    "warunki",
-    "zweryfikowano",
-    "ilustracyjne",
-    "lokalizacja_id",
-    "lokalizacja_uri",
-    "lokalizacja_nazwa",
-    "ulica",
-    "kod_pocztowy",
-    "miejscowosc",
-    "dzielnica",
-    "szerokosc",
-    "dlugosc",
-    "dostep_wozki",
-    "instytucja_id",
-    "instytucja_uri",
-    "instytucja_nazwa",
-    "instytucja_www",
-    "email",
-    "telefon",
+def _header(table: Table, field: str) -> str:
+    return table.column(field).header
+
+
+# kfl.csv's columns, in order: key (what the column holds, "kind.field"; csvw.COLUMNS describes
+# each by it) and header. A column taken from the source keeps the clerk's header, read from
+# the source tables, so the text is written once; the ids use the headers that name them there.
+CSV_TABLE: tuple[tuple[str, str], ...] = (
+    ("space.id", _header(PRACTICES, "space")),
+    ("space.uri", "przestrzen_uri"),
+    *((f"space.{f}", _header(SPACES, f)) for f in ("name", "type", "description", "capacity", "area_m2")),
+    *((f"space.{f}", _header(SPACES, f)) for f in ("equipment", "sharing_modes", "free_of_charge", "conditions")),
+    *((f"space.{f}", _header(SPACES, f)) for f in ("verified", "illustrative")),
+    ("venue.id", _header(SPACES, "venue")),
+    ("venue.uri", "lokalizacja_uri"),
+    ("venue.name", "lokalizacja_nazwa"),
+    *((f"venue.{f}", _header(VENUES, f)) for f in ("street", "postal_code", "locality", "district")),
+    *((f"venue.{f}", _header(VENUES, f)) for f in ("latitude", "longitude", "step_free")),
+    ("institution.id", _header(VENUES, "institution")),
+    ("institution.uri", "instytucja_uri"),
+    ("institution.name", "instytucja_nazwa"),
+    ("institution.website", "instytucja_www"),
+    ("institution.email", _header(INSTITUTIONS, "email")),
+    ("institution.phone", _header(INSTITUTIONS, "phone")),
 )
+CSV_COLUMNS = tuple(header for _, header in CSV_TABLE)
+CSV_HEADER = dict(CSV_TABLE)  # key -> header in kfl.csv
 
 
 def _yes_no(value: bool | None) -> str:
@@ -367,39 +364,38 @@ def to_csv(records: Records, base: str) -> bytes:
     for s in records.spaces:
         v = venues[s.venue]
         i = institutions[v.institution]
-        writer.writerow(
-            (
-                s.id,
-                iris.space(s.id),
-                s.name,
-                s.type,
-                s.description,
-                s.capacity or "",
-                _decimal(s.area_m2),
-                ",".join(s.equipment),
-                ",".join(s.sharing_modes),
-                _yes_no(s.free_of_charge),
-                s.conditions,
-                s.verified.isoformat() if s.verified else "",
-                _yes_no(s.illustrative),
-                v.id,
-                iris.venue(v.id),
-                v.name,
-                v.street,
-                v.postal_code,
-                v.locality,
-                v.district or "",
-                _decimal(v.latitude),
-                _decimal(v.longitude),
-                _yes_no(v.step_free),
-                i.id,
-                iris.institution(i.id),
-                i.name,
-                i.website,
-                i.contact_email or i.email,
-                i.contact_phone or i.phone,
-            )
-        )
+        row = {
+            "space.id": s.id,
+            "space.uri": iris.space(s.id),
+            "space.name": s.name,
+            "space.type": s.type,
+            "space.description": s.description,
+            "space.capacity": s.capacity or "",
+            "space.area_m2": _decimal(s.area_m2),
+            "space.equipment": ",".join(s.equipment),
+            "space.sharing_modes": ",".join(s.sharing_modes),
+            "space.free_of_charge": _yes_no(s.free_of_charge),
+            "space.conditions": s.conditions,
+            "space.verified": s.verified.isoformat() if s.verified else "",
+            "space.illustrative": _yes_no(s.illustrative),
+            "venue.id": v.id,
+            "venue.uri": iris.venue(v.id),
+            "venue.name": v.name,
+            "venue.street": v.street,
+            "venue.postal_code": v.postal_code,
+            "venue.locality": v.locality,
+            "venue.district": v.district or "",
+            "venue.latitude": _decimal(v.latitude),
+            "venue.longitude": _decimal(v.longitude),
+            "venue.step_free": _yes_no(v.step_free),
+            "institution.id": i.id,
+            "institution.uri": iris.institution(i.id),
+            "institution.name": i.name,
+            "institution.website": i.website,
+            "institution.email": i.contact_email or i.email,
+            "institution.phone": i.contact_phone or i.phone,
+        }
+        writer.writerow([row[key] for key, _ in CSV_TABLE])
     return out.getvalue().encode("utf-8")
 
 

@@ -7,12 +7,15 @@ labelled in Polish and English. No blank nodes: parts of a record get fragment I
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from .records import Institution, Origin, Practice, Records, Space, Venue
+from .source.tables import KINDS
 from .vocab import DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
 
 PL = "pl"
@@ -111,135 +114,99 @@ def to_graph(records: Records, base: str) -> Graph:
     >>> len(to_graph(Records((), (), ()), "https://example.org/")) > 100  # vocabularies, districts
     True
     """
+    return map_records(records, base).graph
+
+
+@dataclass
+class Provenance:
+    """Where the graph's statements came from: each record's source row, each statement's column(s).
+
+    Recorded by the mapping as it makes each statement (also for a statement a cell left
+    out, so a result about a missing value names the empty column). For the clerk's
+    reading of SHACL results only; never published.
+    """
+
+    rows: dict[str, Origin] = field(default_factory=dict)  # record IRI -> its source row
+    # (subject, predicate or constraint IRI) -> the source columns the statement is made from
+    columns: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+    def origin(self, focus: str) -> Origin | None:
+        """The source row of the record a node belongs to (venue/x#address -> venue x's row)."""
+        return self.rows.get(focus) or self.rows.get(focus.split("#")[0])
+
+    def column(self, focus: str, path: str) -> str:
+        """The column(s) a statement (focus, path) comes from, as the clerk names them, or ""."""
+        return ", ".join(self.columns.get((focus, path), ()))
+
+
+@dataclass
+class Mapped:
+    """The graph and where its statements came from."""
+
+    graph: Graph
+    provenance: Provenance
+
+
+def map_records(records: Records, base: str) -> Mapped:
+    """Build the graph of the whole publication and record where each statement came from."""
     iris = Iris(base)
     g = Graph(bind_namespaces="none")
+    out = _Out(g, Provenance())
     _bind(g, iris)
     _vocabulary(g, iris)
     _places(g, iris)
     venues_of: dict[str, list[Venue]] = {}
     for venue in records.venues:
         venues_of.setdefault(venue.institution, []).append(venue)
-        _venue(g, iris, venue)
+        _venue(out, iris, venue)
     for institution in records.institutions:
-        _institution(g, iris, institution, venues_of.get(institution.id, []))
+        _institution(out, iris, institution, venues_of.get(institution.id, []))
     for space in records.spaces:
-        _space(g, iris, space)
+        _space(out, iris, space)
     for practice in records.practices:
-        _practice(g, iris, practice, records)
-    return g
+        _practice(out, iris, practice, records)
+    return Mapped(g, out.provenance)
 
 
-def origins(records: Records, base: str) -> dict[str, Origin]:
-    """Map each record's IRI to the source row it came from (for readable reports)."""
-    iris = Iris(base)
-    out: dict[str, Origin] = {}
-    for i in records.institutions:
-        out[str(iris.institution(i.id))] = i.origin
-    for v in records.venues:
-        out[str(iris.venue(v.id))] = v.origin
-    for s in records.spaces:
-        out[str(iris.space(s.id))] = s.origin
-    for p in records.practices:
-        out[str(iris.practice(p.id))] = p.origin
-    return out
+def provenance(records: Records, base: str) -> Provenance:
+    """Where each statement of the records' graph came from."""
+    return map_records(records, base).provenance
 
 
-# Which record fields each statement comes from, by kind of node ("space", or "venue#address"
-# for a part): a SHACL result on (node, path) can then name the clerk's column. Predicates are
-# written "schema:name", "kfl:spaceType" (our def/ terms under any base), "dct:source".
-SOURCE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "institution": {
-        "schema:name": ("name",),
-        "schema:alternateName": ("short_name",),
-        "schema:description": ("description",),
-        "schema:additionalType": ("type",),
-        "schema:url": ("website",),
-        "schema:email": ("email",),
-        "schema:telephone": ("phone",),
-        "schema:sameAs": ("wikidata",),
-        "schema:identifier": ("id",),
-        "dct:source": ("sources",),
-    },
-    "institution#contact": {
-        "schema:name": ("contact_person",),
-        "schema:email": ("contact_email",),
-        "schema:telephone": ("contact_phone",),
-    },
-    "venue": {
-        "schema:name": ("name",),
-        "schema:identifier": ("id",),
-        "schema:containedInPlace": ("district",),
-        "schema:geo": ("latitude", "longitude"),
-        "schema:openingHours": ("opening_hours",),
-        "kfl:stepFreeAccess": ("step_free",),
-        "schema:amenityFeature": ("step_free",),
-        "dct:source": ("sources",),
-        "schema:address": ("street", "postal_code", "locality"),
-    },
-    "venue#address": {
-        "schema:streetAddress": ("street",),
-        "schema:postalCode": ("postal_code",),
-        "schema:addressLocality": ("locality",),
-    },
-    "venue#geo": {"schema:latitude": ("latitude",), "schema:longitude": ("longitude",)},
-    "venue#geometry": {"geo:asWKT": ("latitude", "longitude")},
-    "venue#step-free-access": {"schema:value": ("step_free",)},
-    "space": {
-        "schema:name": ("name",),
-        "schema:description": ("description",),
-        "schema:identifier": ("id",),
-        "schema:containedInPlace": ("venue",),
-        "kfl:spaceType": ("type",),
-        "kfl:sharingMode": ("sharing_modes",),
-        "kfl:equipment": ("equipment",),
-        "schema:amenityFeature": ("equipment",),
-        "schema:maximumAttendeeCapacity": ("capacity",),
-        "schema:floorSize": ("area_m2",),
-        "schema:isAccessibleForFree": ("free_of_charge",),
-        "kfl:conditions": ("conditions",),
-        "kfl:lastVerified": ("verified",),
-        "kfl:illustrative": ("illustrative",),
-        "dct:source": ("sources",),
-        # results on the space itself, by the shape that gives them (no path)
-        "shape:Space-free-but-only-paid": ("free_of_charge", "sharing_modes"),
-    },
-    "space#floor-size": {"schema:value": ("area_m2",)},
-    "space#equipment": {"schema:name": ("equipment",), "schema:value": ("equipment",)},
-    "practice": {
-        "schema:name": ("title",),
-        "schema:description": ("description",),
-        "schema:identifier": ("id",),
-        "schema:location": ("space",),
-        "schema:startDate": ("date",),
-        "schema:url": ("url",),
-        "kfl:illustrative": ("illustrative",),
-        "schema:organizer": ("organisation",),
-    },
-    "practice#organisation": {"schema:name": ("organisation",)},
-}
-_SHORT = (("https://schema.org/", "schema:"), (str(DCTERMS), "dct:"), (str(GEO), "geo:"))
+class _Out:
+    """Adds statements of one record at a time, noting the source column(s) of each."""
 
+    def __init__(self, g: Graph, provenance: Provenance) -> None:
+        self.g = g
+        self.provenance = provenance
+        self.table = KINDS["space"]
 
-def source_fields(focus: str, path: str, shape: str, base: str) -> tuple[str, tuple[str, ...]]:
-    """The kind of record a SHACL result is about and the record fields it concerns.
+    def record(self, kind: str, iri: URIRef, origin: Origin) -> None:
+        """Start the statements of a record of ``kind`` read from ``origin``."""
+        self.table = KINDS[kind]
+        self.provenance.rows[str(iri)] = origin
 
-    >>> source_fields("https://x.org/venue/a#address", "https://schema.org/postalCode", "", "https://x.org/")
-    ('venue', ('postal_code',))
-    >>> source_fields("https://x.org/space/a", "", "https://x.org/shapes#Space-free-but-only-paid", "https://x.org/")
-    ('space', ('free_of_charge', 'sharing_modes'))
-    """
-    if not focus.startswith(base):
-        return "", ()
-    kind, _, rest = focus[len(base) :].partition("/")
-    part = rest.partition("#")[2]
-    node = f"{kind}#{part.split('-')[0] if part.startswith('equipment-') else part}" if part else kind
-    if path:
-        key = next((prefix + path[len(ns) :] for ns, prefix in _SHORT if path.startswith(ns)), path)
-        if path.startswith(base + "def/"):
-            key = "kfl:" + path[len(base) + 4 :]
-    else:
-        key = "shape:" + shape.rpartition("#")[2]
-    return kind, SOURCE_FIELDS.get(node, {}).get(key, ())
+    def add(self, s: URIRef, p: URIRef, o: Any, *fields: str) -> None:
+        """Add (s, p, o), made from the record's ``fields``; o None: the fields were empty."""
+        if o is not None:
+            self.g.add((s, p, o))
+        if fields:
+            key = (str(s), str(p))
+            columns = tuple(self.table.column(f).header for f in fields)
+            self.provenance.columns[key] = tuple(dict.fromkeys(self.provenance.columns.get(key, ()) + columns))
+
+    def fixed(self, s: URIRef, p: URIRef, o: Any) -> None:
+        """Add a statement the mapping makes, not a cell (a type, a unit)."""
+        self.g.add((s, p, o))
+
+    def text(self, s: URIRef, p: URIRef, value: str, field: str, lang: str | None = PL) -> None:
+        self.add(s, p, Literal(value, lang=lang) if value else None, field)
+
+    def sources(self, s: URIRef, sources: tuple[str, ...]) -> None:
+        for src in sources:
+            self.add(s, DCTERMS.source, URIRef(src), "sources")
+        if not sources:
+            self.add(s, DCTERMS.source, None, "sources")
 
 
 def _bind(g: Graph, iris: Iris) -> None:
@@ -277,11 +244,6 @@ def decimal(value: Decimal) -> Literal:
 def _text(g: Graph, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
     if value:
         g.add((s, p, Literal(value, lang=lang)))
-
-
-def _sources(g: Graph, s: URIRef, sources: tuple[str, ...]) -> None:
-    for src in sources:
-        g.add((s, DCTERMS.source, URIRef(src)))
 
 
 def _vocabulary(g: Graph, iris: Iris) -> None:
@@ -338,7 +300,7 @@ def _places(g: Graph, iris: Iris) -> None:
     g.add((dept, SCHEMA.parentOrganization, gov))
     address = URIRef(f"{dept}#address")
     g.add((dept, SCHEMA.address, address))
-    # Address as stated in shared/reference/krakow-institutions.md, section 0.
+    # Address as stated in reference/krakow-institutions.md, section 0.
     _address(g, address, "ul. Wielopole 17a", "31-072", "Kraków")
     for number, name in DISTRICTS.items():
         d = iris.district(number)
@@ -357,128 +319,139 @@ def _address(g: Graph, node: URIRef, street: str, postal: str, locality: str) ->
     g.add((node, SCHEMA.addressCountry, Literal("PL")))
 
 
-def _institution(g: Graph, iris: Iris, r: Institution, venues: list[Venue]) -> None:
+def _institution(out: _Out, iris: Iris, r: Institution, venues: list[Venue]) -> None:
     s = iris.institution(r.id)
-    g.add((s, RDF.type, SCHEMA.Organization))
-    _text(g, s, SCHEMA.name, r.name)
-    _text(g, s, SCHEMA.alternateName, r.short_name)
-    _text(g, s, SCHEMA.description, r.description)
-    g.add((s, SCHEMA.identifier, Literal(r.id)))
-    g.add((s, SCHEMA.additionalType, iris.concept("institution-type", r.type)))
-    g.add((s, SCHEMA.parentOrganization, iris.city_government))
-    if r.website:
-        g.add((s, SCHEMA.url, URIRef(r.website)))
-    _text(g, s, SCHEMA.email, r.email, None)
-    _text(g, s, SCHEMA.telephone, r.phone, None)
-    if r.wikidata:
-        g.add((s, SCHEMA.sameAs, URIRef(f"http://www.wikidata.org/entity/{r.wikidata}")))
+    out.record("institution", s, r.origin)
+    out.fixed(s, RDF.type, SCHEMA.Organization)
+    out.text(s, SCHEMA.name, r.name, "name")
+    out.text(s, SCHEMA.alternateName, r.short_name, "short_name")
+    out.text(s, SCHEMA.description, r.description, "description")
+    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
+    out.add(s, SCHEMA.additionalType, iris.concept("institution-type", r.type), "type")
+    out.fixed(s, SCHEMA.parentOrganization, iris.city_government)
+    out.add(s, SCHEMA.url, URIRef(r.website) if r.website else None, "website")
+    out.text(s, SCHEMA.email, r.email, "email", None)
+    out.text(s, SCHEMA.telephone, r.phone, "phone", None)
+    out.add(
+        s, SCHEMA.sameAs, URIRef(f"http://www.wikidata.org/entity/{r.wikidata}") if r.wikidata else None, "wikidata"
+    )
     for venue in venues:
-        g.add((s, SCHEMA.location, iris.venue(venue.id)))
+        out.fixed(s, SCHEMA.location, iris.venue(venue.id))
     if r.contact_person or r.contact_email or r.contact_phone:
         c = URIRef(f"{s}#contact")
-        g.add((s, SCHEMA.contactPoint, c))
-        g.add((c, RDF.type, SCHEMA.ContactPoint))
-        g.add((c, SCHEMA.contactType, Literal("współpraca z organizacjami pozarządowymi", lang=PL)))
-        g.add((c, SCHEMA.contactType, Literal("cooperation with NGOs", lang=EN)))
-        _text(g, c, SCHEMA.name, r.contact_person, None)
-        _text(g, c, SCHEMA.email, r.contact_email, None)
-        _text(g, c, SCHEMA.telephone, r.contact_phone, None)
-    _sources(g, s, r.sources)
+        out.fixed(s, SCHEMA.contactPoint, c)
+        out.fixed(c, RDF.type, SCHEMA.ContactPoint)
+        out.fixed(c, SCHEMA.contactType, Literal("współpraca z organizacjami pozarządowymi", lang=PL))
+        out.fixed(c, SCHEMA.contactType, Literal("cooperation with NGOs", lang=EN))
+        out.text(c, SCHEMA.name, r.contact_person, "contact_person", None)
+        out.text(c, SCHEMA.email, r.contact_email, "contact_email", None)
+        out.text(c, SCHEMA.telephone, r.contact_phone, "contact_phone", None)
+    out.sources(s, r.sources)
 
 
-def _venue(g: Graph, iris: Iris, r: Venue) -> None:
+def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     s = iris.venue(r.id)
-    g.add((s, RDF.type, SCHEMA.Place))
-    g.add((s, RDF.type, iris.kfl.Venue))
-    _text(g, s, SCHEMA.name, r.name)
-    g.add((s, SCHEMA.identifier, Literal(r.id)))
+    out.record("venue", s, r.origin)
+    out.fixed(s, RDF.type, SCHEMA.Place)
+    out.fixed(s, RDF.type, iris.kfl.Venue)
+    out.text(s, SCHEMA.name, r.name, "name")
+    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
     address = URIRef(f"{s}#address")
-    g.add((s, SCHEMA.address, address))
-    _address(g, address, r.street, r.postal_code, r.locality)
-    g.add((s, SCHEMA.containedInPlace, iris.district(r.district) if r.district else iris.city))
+    out.add(s, SCHEMA.address, address, "street", "postal_code", "locality")
+    out.fixed(address, RDF.type, SCHEMA.PostalAddress)
+    out.text(address, SCHEMA.streetAddress, r.street, "street", None)
+    out.text(address, SCHEMA.postalCode, r.postal_code, "postal_code", None)
+    out.text(address, SCHEMA.addressLocality, r.locality, "locality", None)
+    out.fixed(address, SCHEMA.addressCountry, Literal("PL"))
+    out.add(s, SCHEMA.containedInPlace, iris.district(r.district) if r.district else iris.city, "district")
+    geo = URIRef(f"{s}#geo")
+    geometry = URIRef(f"{s}#geometry")
     if r.latitude is not None and r.longitude is not None:
-        geo = URIRef(f"{s}#geo")
-        g.add((s, SCHEMA.geo, geo))
-        g.add((geo, RDF.type, SCHEMA.GeoCoordinates))
-        g.add((geo, SCHEMA.latitude, decimal(r.latitude)))
-        g.add((geo, SCHEMA.longitude, decimal(r.longitude)))
-        geometry = URIRef(f"{s}#geometry")
-        g.add((s, GEO.hasGeometry, geometry))
-        g.add((geometry, RDF.type, GEO.Geometry))
-        g.add(
-            (
-                geometry,
-                GEO.asWKT,
-                Literal(f"POINT({decimal(r.longitude)} {decimal(r.latitude)})", datatype=GEO.wktLiteral),
-            )
-        )
-    _text(g, s, SCHEMA.openingHours, r.opening_hours, None)
+        out.add(s, SCHEMA.geo, geo, "latitude", "longitude")
+        out.fixed(geo, RDF.type, SCHEMA.GeoCoordinates)
+        out.add(geo, SCHEMA.latitude, decimal(r.latitude), "latitude")
+        out.add(geo, SCHEMA.longitude, decimal(r.longitude), "longitude")
+        out.fixed(s, GEO.hasGeometry, geometry)
+        out.fixed(geometry, RDF.type, GEO.Geometry)
+        wkt = Literal(f"POINT({decimal(r.longitude)} {decimal(r.latitude)})", datatype=GEO.wktLiteral)
+        out.add(geometry, GEO.asWKT, wkt, "latitude", "longitude")
+    else:
+        out.add(s, SCHEMA.geo, None, "latitude", "longitude")
+    out.text(s, SCHEMA.openingHours, r.opening_hours, "opening_hours", None)
+    feature = URIRef(f"{s}#step-free-access")
     if r.step_free is not None:
-        g.add((s, iris.kfl.stepFreeAccess, Literal(r.step_free)))
-        feature = URIRef(f"{s}#step-free-access")
-        g.add((s, SCHEMA.amenityFeature, feature))
-        g.add((feature, RDF.type, SCHEMA.LocationFeatureSpecification))
-        g.add((feature, SCHEMA.name, Literal("dostęp bez schodów (dla wózków)", lang=PL)))
-        g.add((feature, SCHEMA.name, Literal("step-free (wheelchair) access", lang=EN)))
-        g.add((feature, SCHEMA.value, Literal(r.step_free)))
-    _sources(g, s, r.sources)
+        out.add(s, iris.kfl.stepFreeAccess, Literal(r.step_free), "step_free")
+        out.add(s, SCHEMA.amenityFeature, feature, "step_free")
+        out.fixed(feature, RDF.type, SCHEMA.LocationFeatureSpecification)
+        out.fixed(feature, SCHEMA.name, Literal("dostęp bez schodów (dla wózków)", lang=PL))
+        out.fixed(feature, SCHEMA.name, Literal("step-free (wheelchair) access", lang=EN))
+        out.add(feature, SCHEMA.value, Literal(r.step_free), "step_free")
+    else:
+        out.add(s, iris.kfl.stepFreeAccess, None, "step_free")
+    out.sources(s, r.sources)
 
 
-def _space(g: Graph, iris: Iris, r: Space) -> None:
+def _space(out: _Out, iris: Iris, r: Space) -> None:
     s = iris.space(r.id)
-    g.add((s, RDF.type, SCHEMA.Place))
-    g.add((s, RDF.type, iris.kfl.Space))
-    _text(g, s, SCHEMA.name, r.name)
-    _text(g, s, SCHEMA.description, r.description)
-    g.add((s, SCHEMA.identifier, Literal(r.id)))
-    g.add((s, SCHEMA.containedInPlace, iris.venue(r.venue)))
-    g.add((s, iris.kfl.spaceType, iris.concept("space-type", r.type)))
+    out.record("space", s, r.origin)
+    out.fixed(s, RDF.type, SCHEMA.Place)
+    out.fixed(s, RDF.type, iris.kfl.Space)
+    out.text(s, SCHEMA.name, r.name, "name")
+    out.text(s, SCHEMA.description, r.description, "description")
+    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
+    out.add(s, SCHEMA.containedInPlace, iris.venue(r.venue), "venue")
+    out.add(s, iris.kfl.spaceType, iris.concept("space-type", r.type), "type")
+    out.add(s, iris.kfl.sharingMode, None, "sharing_modes")
     for mode in r.sharing_modes:
-        g.add((s, iris.kfl.sharingMode, iris.concept("sharing-mode", mode)))
-    if r.capacity is not None:
-        g.add((s, SCHEMA.maximumAttendeeCapacity, Literal(r.capacity, datatype=XSD.integer)))
+        out.add(s, iris.kfl.sharingMode, iris.concept("sharing-mode", mode), "sharing_modes")
+    capacity = Literal(r.capacity, datatype=XSD.integer) if r.capacity is not None else None
+    out.add(s, SCHEMA.maximumAttendeeCapacity, capacity, "capacity")
+    size = URIRef(f"{s}#floor-size")
     if r.area_m2 is not None:
-        size = URIRef(f"{s}#floor-size")
-        g.add((s, SCHEMA.floorSize, size))
-        g.add((size, RDF.type, SCHEMA.QuantitativeValue))
-        g.add((size, SCHEMA.value, decimal(r.area_m2)))
-        g.add((size, SCHEMA.unitCode, Literal("MTK")))
-        g.add((size, SCHEMA.unitText, Literal("m²")))
+        out.add(s, SCHEMA.floorSize, size, "area_m2")
+        out.fixed(size, RDF.type, SCHEMA.QuantitativeValue)
+        out.add(size, SCHEMA.value, decimal(r.area_m2), "area_m2")
+        out.fixed(size, SCHEMA.unitCode, Literal("MTK"))
+        out.fixed(size, SCHEMA.unitText, Literal("m²"))
+    else:
+        out.add(s, SCHEMA.floorSize, None, "area_m2")
+    out.add(s, iris.kfl.equipment, None, "equipment")
     for item in r.equipment:
         concept = EQUIPMENT.get(item)
-        g.add((s, iris.kfl.equipment, iris.concept("equipment", item)))
+        out.add(s, iris.kfl.equipment, iris.concept("equipment", item), "equipment")
         feature = URIRef(f"{s}#equipment-{item}")
-        g.add((s, SCHEMA.amenityFeature, feature))
-        g.add((feature, RDF.type, SCHEMA.LocationFeatureSpecification))
-        g.add((feature, SCHEMA.name, Literal(concept.pl, lang=PL)))
-        g.add((feature, SCHEMA.name, Literal(concept.en, lang=EN)))
-        g.add((feature, SCHEMA.value, Literal(True)))
-        g.add((feature, SCHEMA.additionalType, iris.concept("equipment", item)))
-    if r.free_of_charge is not None:
-        g.add((s, SCHEMA.isAccessibleForFree, Literal(r.free_of_charge)))
-    _text(g, s, iris.kfl.conditions, r.conditions)
-    if r.verified is not None:
-        g.add((s, iris.kfl.lastVerified, Literal(r.verified, datatype=XSD.date)))
-    g.add((s, iris.kfl.illustrative, Literal(r.illustrative)))
-    _sources(g, s, r.sources)
+        out.add(s, SCHEMA.amenityFeature, feature, "equipment")
+        out.fixed(feature, RDF.type, SCHEMA.LocationFeatureSpecification)
+        out.add(feature, SCHEMA.name, Literal(concept.pl, lang=PL), "equipment")
+        out.add(feature, SCHEMA.name, Literal(concept.en, lang=EN), "equipment")
+        out.add(feature, SCHEMA.value, Literal(True), "equipment")
+        out.fixed(feature, SCHEMA.additionalType, iris.concept("equipment", item))
+    free = Literal(r.free_of_charge) if r.free_of_charge is not None else None
+    out.add(s, SCHEMA.isAccessibleForFree, free, "free_of_charge")
+    out.text(s, iris.kfl.conditions, r.conditions, "conditions")
+    verified = Literal(r.verified, datatype=XSD.date) if r.verified is not None else None
+    out.add(s, iris.kfl.lastVerified, verified, "verified")
+    out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")
+    out.sources(s, r.sources)
+    # A SPARQL constraint about the space as a whole names the cells it weighs against each other.
+    out.add(s, URIRef(iris.base + "shapes#Space-free-but-only-paid"), None, "free_of_charge", "sharing_modes")
 
 
-def _practice(g: Graph, iris: Iris, r: Practice, records: Records) -> None:
+def _practice(out: _Out, iris: Iris, r: Practice, records: Records) -> None:
     s = iris.practice(r.id)
-    g.add((s, RDF.type, SCHEMA.Event))
-    _text(g, s, SCHEMA.name, r.title)
-    _text(g, s, SCHEMA.description, r.description)
-    g.add((s, SCHEMA.identifier, Literal(r.id)))
-    g.add((s, SCHEMA.location, iris.space(r.space)))
+    out.record("practice", s, r.origin)
+    out.fixed(s, RDF.type, SCHEMA.Event)
+    out.text(s, SCHEMA.name, r.title, "title")
+    out.text(s, SCHEMA.description, r.description, "description")
+    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
+    out.add(s, SCHEMA.location, iris.space(r.space), "space")
     organisation = URIRef(f"{s}#organisation")
-    g.add((s, SCHEMA.organizer, organisation))
-    g.add((organisation, RDF.type, SCHEMA.NGO))
-    _text(g, organisation, SCHEMA.name, r.organisation, None)
+    out.add(s, SCHEMA.organizer, organisation, "organisation")
+    out.fixed(organisation, RDF.type, SCHEMA.NGO)
+    out.text(organisation, SCHEMA.name, r.organisation, "organisation", None)
     space = next(sp for sp in records.spaces if sp.id == r.space)
     venue = next(v for v in records.venues if v.id == space.venue)
-    g.add((s, SCHEMA.organizer, iris.institution(venue.institution)))
-    if r.date is not None:
-        g.add((s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date)))
-    if r.url:
-        g.add((s, SCHEMA.url, URIRef(r.url)))
-    g.add((s, iris.kfl.illustrative, Literal(r.illustrative)))
+    out.add(s, SCHEMA.organizer, iris.institution(venue.institution), "organisation")
+    out.add(s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date) if r.date is not None else None, "date")
+    out.add(s, SCHEMA.url, URIRef(r.url) if r.url else None, "url")
+    out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")

@@ -22,11 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-RELEASES = "releases"
-LATEST = "latest"
-SUMS = "SHA256SUMS"
-CHANGES = "changes.json"
-CATALOG_FILES = ("catalog.ttl", "catalog.rdf", "catalog.jsonld", "catalog.nt")
+from .names import CATALOG_FILES, CHANGES, LATEST, RELEASES, SUMS
+
 # Files whose bytes describe the release itself (catalog dates and checksums, the change
 # record, the checksum list) do not count towards its content hash; everything else does.
 # They are rendered after the content is known, and refreshed in place when only they change.

@@ -54,6 +54,12 @@ class Venue:
     step_free: bool | None = None
     opening_hours: str = ""
     sources: tuple[str, ...] = ()
+    # How the district is known: "stated" (a source says it, district_source names the page) or derived
+    # at build time from the coordinates by kfl_lod.districts ("point-in-polygon" or "nearest", with
+    # district_source the OpenStreetMap relation and district_border_m the distance to the nearest border).
+    district_source: str = ""
+    district_method: str = ""
+    district_border_m: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,27 @@ class Settings:
     max_result_bytes: int = _setting(
         20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so."
     )
+    # The check page (/sprawdz) and publishing from the browser (docs/source-format.md).
+    upload_max_bytes: int = _setting(
+        5_000_000, "Largest upload the check page (/sprawdz) accepts (all files together), in bytes."
+    )
+    check_timeout: float = _setting(
+        60.0, "Seconds a check (or a publish) of uploaded files may take before it is stopped."
+    )
+    check_memory_mb: int = _setting(2048, "Most memory a check (or a publish) of uploaded files may use, in MB.")
+    publishers: str = _setting(
+        "",
+        "Who may publish from the browser: a file of 'name=hash' lines, or such entries separated by spaces "
+        "(hashes made by `kfl-lod publisher NAME`). Empty: publishing from the browser is off.",
+    )
+    publish_log: Path = _setting(
+        Path("publications"),
+        "Folder of the publication log, the files published from the browser and the publishers' sessions.",
+    )
+    publish_session_minutes: int = _setting(30, "Minutes a publisher's sign-in lasts.")
+    publish_attempts: int = _setting(
+        5, "Failed sign-ins allowed per client address (and per name) in 15 minutes; more are refused (429)."
+    )
     # Publication metadata (DCAT-AP).
     licence: str = _setting(
         "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
@@ -152,6 +173,17 @@ def _coerce(name: str, value: Any) -> Any:
         raise SettingsError(f"setting {name}: {value!r} is not a valid {kind}") from exc
 
 
+def to_environ(settings: Settings) -> dict[str, str]:
+    """Every setting as the ``KFL_<NAME>`` variable giving it to another process (paths made absolute)."""
+    env = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if isinstance(value, Path):
+            value = value.resolve()
+        env[f"KFL_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return env
+
+
 def help_texts() -> dict[str, str]:
     """Each setting's help text, for the docs and `kfl-lod settings`."""
     return {f.name: f.metadata["help"] for f in fields(Settings)}
@@ -189,7 +221,19 @@ def _checked(settings: Settings) -> Settings:
         raise SettingsError(f"setting base: {settings.base!r} must be an http(s) IRI")
     if not settings.base.endswith("/"):
         settings = dataclasses.replace(settings, base=settings.base + "/")
-    for name in ("query_timeout", "max_rows", "max_query_bytes", "max_body_bytes", "query_workers", "max_result_bytes"):
+    for name in (
+        "query_timeout",
+        "max_rows",
+        "max_query_bytes",
+        "max_body_bytes",
+        "query_workers",
+        "max_result_bytes",
+        "upload_max_bytes",
+        "check_timeout",
+        "check_memory_mb",
+        "publish_session_minutes",
+        "publish_attempts",
+    ):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")
     for name in ("query_queue", "query_memory_mb"):

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-# The published N-Triples files loaded into the default graph, if present.
-STORE_FILES = ("kfl.nt", "catalog.nt", "void.nt")
+from .names import LATEST, STORE_FILES
+from .namespaces import DCTERMS, RDFS, SCHEMA, SKOS
 
 
 def publication_folder(published: Path) -> Path:
     """The folder of the release being served: ``published/latest``, else ``published`` itself."""
-    folder = Path(published) / "latest"
+    folder = Path(published) / LATEST
     return folder if folder.is_dir() else Path(published)
 
 
@@ -89,12 +89,7 @@ def describe(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] =
     return triples
 
 
-_LABELS = (
-    ox.NamedNode("https://schema.org/name"),
-    ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
-    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-    ox.NamedNode("http://purl.org/dc/terms/title"),
-)
+_LABELS = tuple(ox.NamedNode(iri) for iri in (SCHEMA + "name", SKOS + "prefLabel", RDFS + "label", DCTERMS + "title"))
 
 
 def fragment_index(store: ox.Store) -> dict[str, list[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .errors import SettingsError
-from .records import Origin
+from .mapping import Provenance
 from .vocab import SH
 
 # The shapes are written under this base; loading rewrites it to the configured one.
@@ -115,20 +114,15 @@ def load_shapes(folder: Path, base: str) -> Graph:
     return shapes
 
 
-Columns = Callable[[str, str, str], str]  # (focus, path, shape) -> the clerk's column(s), or ""
-
-
-def validate(
-    graph: Graph, shapes: Graph, origins: dict[str, Origin] | None = None, columns: Columns | None = None
-) -> Report:
+def validate(graph: Graph, shapes: Graph, provenance: Provenance | None = None) -> Report:
     """Validate the graph with pySHACL and return a Report sorted for reading.
 
-    ``origins`` maps a record's IRI to its source row, ``columns`` names the source column
-    a result is about; both only for the clerk's reading, never published.
+    ``provenance`` (from the mapping) names the source row and column each result is
+    about; only for the clerk's reading, never published.
     """
     import pyshacl
 
-    origins = origins or {}
+    provenance = provenance or Provenance()
     _, results_graph, _ = pyshacl.validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
@@ -152,7 +146,7 @@ def validate(
         severity = results_graph.value(node, SH.resultSeverity)
         path = results_graph.value(node, SH.resultPath)
         value = results_graph.value(node, SH.value)
-        origin = origins.get(focus) or origins.get(focus.split("#")[0])
+        origin = provenance.origin(focus)
         path_iri = str(path) if isinstance(path, URIRef) else ""
         shape_iri = str(shape) if isinstance(shape, URIRef) else ""
         results.append(
@@ -166,7 +160,7 @@ def validate(
                 shape=shape_iri,
                 source=str(origin) if origin else "",
                 component=str(component).rsplit("#", 1)[-1] if component is not None else "",
-                column=columns(focus, path_iri, shape_iri) if columns and origin else "",
+                column=provenance.column(focus, path_iri or shape_iri) if origin else "",
             )
         )
     results.sort(

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-SCHEMA = Namespace("https://schema.org/")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
+from . import namespaces
+
+# rdflib's own DCAT, DCTERMS, ... are the same IRIs as namespaces.PREFIXES (a test checks).
+SCHEMA = Namespace(namespaces.SCHEMA)
+GEO = Namespace(namespaces.GEO)
+SH = Namespace(namespaces.SH)
+VOID = Namespace(namespaces.VOID)
+PROV = Namespace(namespaces.PROV)
 
 __all__ = [
     "SCHEMA",
@@ -214,7 +217,7 @@ EQUIPMENT = Scheme(
 
 SCHEMES: dict[str, Scheme] = {s.slug: s for s in (INSTITUTION_TYPES, SPACE_TYPES, SHARING_MODES, EQUIPMENT)}
 
-# The 18 districts of Kraków (shared/reference/krakow-institutions.md, section 3).
+# The 18 districts of Kraków (reference/krakow-institutions.md, section 3).
 DISTRICTS: dict[int, str] = {
     1: "Stare Miasto",
     2: "Grzegórzki",
@@ -263,7 +266,7 @@ class Iris:
     def __init__(self, base: str) -> None:
         self.base = base if base.endswith("/") else base + "/"
         self.ns = Namespace(self.base)
-        self.kfl = Namespace(self.base + "def/")
+        self.kfl = Namespace(namespaces.own_terms(self.base))
 
     def institution(self, slug: str):
         return self.ns[f"institution/{slug}"]

@@ -15,11 +15,12 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from .dumps import to_ntriples, to_turtle
+from .names import JSONLD, NTRIPLES, TURTLE, VOID_NTRIPLES, VOID_TURTLE
+from .namespaces import PREFIXES
 from .vocab import GEO, SCHEMA, VOID, Iris
 
-FILES = ("void.ttl", "void.nt")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-DUMP_FILES = (("kfl.ttl", "Turtle"), ("kfl.nt", "N-Triples"), ("kfl.jsonld", "JSON-LD"))
+FORMATS = Namespace(PREFIXES["formats"])
+DUMP_FILES = ((TURTLE, "Turtle"), (NTRIPLES, "N-Triples"), (JSONLD, "JSON-LD"))
 EXAMPLES_PER_KIND = 2
 
 
@@ -153,4 +154,4 @@ def _int(n: int) -> Literal:
 def render(data: Graph, base: str) -> dict[str, bytes]:
     """void.ttl and void.nt."""
     g = to_graph(data, base)
-    return {"void.ttl": to_turtle(g), "void.nt": to_ntriples(g)}
+    return {VOID_TURTLE: to_turtle(g), VOID_NTRIPLES: to_ntriples(g)}

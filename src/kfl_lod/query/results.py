@@ -17,30 +17,21 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from ..namespaces import PREFIXES as NAMESPACES
+from ..namespaces import RDF, XSD
+
+XSD_STRING = XSD + "string"
+XSD_INTEGER = XSD + "integer"
+XSD_DECIMAL = XSD + "decimal"
+XSD_DOUBLE = XSD + "double"
+XSD_BOOLEAN = XSD + "boolean"
+RDF_LANG_STRING = RDF + "langString"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 # Prefixes used when writing Turtle, so graphs read well.
 PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "void": "http://rdfs.org/ns/void#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    p: NAMESPACES[p]
+    for p in ("rdf", "rdfs", "xsd", "owl", "schema", "skos", "dct", "dcat", "geo", "void", "prov", "foaf", "sh", "sd")
 }
 
 _GRAPH_FORMATS = {
@@ -310,7 +301,7 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[s
 # Written here, not by pyoxigraph 0.5.13, whose Turtle writer abbreviates any integer-like
 # literal (e.g. "5"^^xsd:nonNegativeInteger) to a bare 5, which reads back as xsd:integer.
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = RDF + "type"
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")

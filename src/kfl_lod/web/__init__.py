@@ -5,6 +5,7 @@ Blueprints (each in its own module, registered if present):
 - ``resources``: dereferenceable URIs (303 to documents), /dumps/, /healthz
 - ``pages``: the HTML pages NGOs use (search, map, a page per thing, about)
 - ``releases``: catalog, VoID (/.well-known/void), changes between releases, 410 Gone
+- ``check``: the clerk's check page (/sprawdz), the template downloads, publishing from the browser
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from ..names import LATEST, STORE_FILES
 from ..settings import Settings, load_settings
-from ..store import STORE_FILES, open_store
+from ..store import open_store
 
-BLUEPRINTS = ("sparql", "resources", "pages", "releases")
+BLUEPRINTS = ("sparql", "resources", "pages", "releases", "check")
 
 
 class Data:
@@ -30,7 +32,7 @@ class Data:
         self._store = None
 
     def version(self) -> str:
-        link = self.published / "latest"
+        link = self.published / LATEST
         try:
             return os.readlink(link)
         except OSError:
@@ -43,7 +45,7 @@ class Data:
         stamps = []
         for name in STORE_FILES:
             try:
-                stamps.append(str((self.published / "latest" / name).stat().st_mtime_ns))
+                stamps.append(str((self.published / LATEST / name).stat().st_mtime_ns))
             except OSError:
                 stamps.append("-")
         return f"{self.version()}@{'.'.join(stamps)}"

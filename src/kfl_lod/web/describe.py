@@ -15,38 +15,26 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from ..dumps import to_jsonld
+from ..namespaces import (
+    ADMS,
+    DCAT,
+    DCATAP,
+    DCTERMS,
+    FOAF,
+    GEO,
+    PROV,
+    RDF_TYPE,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    SPDX,
+    VCARD,
+    VOID,
+    XSD,
+    compact,
+)
 from .i18n import text
-from .index import DCAT, DCTERMS, RDF_TYPE, RDFS, SCHEMA, SKOS, Index, Node
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-GEO = "http://www.opengis.net/ont/geosparql#"
-OWL = "http://www.w3.org/2002/07/owl#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-VOID = "http://rdfs.org/ns/void#"
-PROV = "http://www.w3.org/ns/prov#"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-ADMS = "http://www.w3.org/ns/adms#"
-SPDX = "http://spdx.org/rdf/terms#"
-DCATAP = "http://data.europa.eu/r5r/"
-
-PREFIXES = {
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "rdfs": RDFS,
-    "dct": DCTERMS,
-    "dcat": DCAT,
-    "xsd": XSD,
-    "geo": GEO,
-    "owl": OWL,
-    "foaf": FOAF,
-    "void": VOID,
-    "prov": PROV,
-    "vcard": VCARD,
-    "adms": ADMS,
-    "spdx": SPDX,
-    "dcatap": DCATAP,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-}
+from .index import Index, Node
 
 # Labels of the properties from other vocabularies that our data uses (ours come from the store).
 PROPERTY_LABELS: dict[str, tuple[str, str]] = {
@@ -199,39 +187,6 @@ class Section:
     anchor: str
     title: str
     rows: list[Row] = field(default_factory=list)
-
-
-def kind_of(iri: str, base: str) -> tuple[str, str]:
-    """Say what kind of thing an IRI under ``base`` names, and its key (id, slug or number).
-
-    >>> kind_of("https://x.org/space/sala-1", "https://x.org/")
-    ('space', 'sala-1')
-    >>> kind_of("https://x.org/vocab/sharing-mode/wspolorganizacja", "https://x.org/")
-    ('concept', 'sharing-mode/wspolorganizacja')
-    """
-    if not iri.startswith(base):
-        return "", ""
-    path = iri[len(base) :]
-    head, _, rest = path.partition("/")
-    if head in ("space", "venue", "institution", "practice", "district") and rest and "/" not in rest:
-        return head, rest
-    if head == "vocab" and rest:
-        return ("concept" if "/" in rest else "scheme"), rest
-    if head == "def":
-        return "term", rest
-    return "thing", path
-
-
-def compact(iri: str) -> str:
-    """Write an IRI with a known prefix, else in full.
-
-    >>> compact("https://schema.org/Place")
-    'schema:Place'
-    """
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and iri != namespace:
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
 
 
 def property_label(index: Index, predicate: str, lang: str) -> str:

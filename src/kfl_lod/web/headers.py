@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import mimetypes
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Request, Response
 
@@ -101,30 +99,3 @@ def accepts_gzip(request: Request) -> bool:
 def gzipped(data: bytes) -> bytes:
     """Deterministic gzip: the same bytes always compress to the same bytes (and ETag)."""
     return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-_MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".jsonld": "application/ld+json",
-    ".json": "application/json",
-    ".csv": "text/csv",
-    ".geojson": "application/geo+json",
-    ".rdf": "application/rdf+xml",
-    ".xml": "application/xml",
-    ".html": "text/html",
-    ".txt": "text/plain",
-    ".md": "text/markdown",
-}
-
-
-def media_type_of(name: str) -> str:
-    """The Content-Type of a published file, by its name."""
-    if name.endswith("-metadata.json"):
-        return "application/csvm+json"
-    if name == "SHA256SUMS":
-        return "text/plain; charset=utf-8"
-    media = _MEDIA_TYPES.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return f"{media}; charset=utf-8" if media.startswith("text/") else media

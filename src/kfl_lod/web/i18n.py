@@ -360,6 +360,173 @@ TEXTS: dict[str, tuple[str, str]] = {
         "„{value}” nie jest wartością pola „{field}”; zaznacz pole albo je odznacz.",
         "“{value}” is not a value of “{field}”; tick the box or leave it empty.",
     ),
+    # The check page (/sprawdz) and publishing from the browser.
+    "nav_check": ("Sprawdź arkusz", "Check a spreadsheet"),
+    "about_clerk": ("Dla prowadzących zestawienie", "For the keepers of the summary"),
+    "about_clerk_text": (
+        "Szablon skoroszytu z listami wyboru i opisem kolumn oraz strona, na której sprawdzisz arkusz przed publikacją:",
+        "The workbook template, with drop-down lists and column notes, and the page that checks a spreadsheet before publishing:",
+    ),
+    "check_title": ("Sprawdź arkusz przed publikacją", "Check a spreadsheet before publishing"),
+    "check_intro": (
+        "Wyślij skoroszyt (.xlsx albo .ods) albo pliki CSV zestawienia. Zobaczysz, co trzeba poprawić "
+        "i co zmieni się w opublikowanych danych. Sprawdzenie niczego nie publikuje, a przesłane pliki "
+        "są usuwane zaraz po odpowiedzi.",
+        "Send the summary's workbook (.xlsx or .ods) or CSV files. You will see what to fix and what "
+        "would change in the published data. A check publishes nothing, and the files are deleted "
+        "as soon as the answer is sent.",
+    ),
+    "check_files": ("Skoroszyt albo pliki CSV", "Workbook or CSV files"),
+    "check_files_hint": (
+        "Jeden skoroszyt albo kilka plików CSV (instytucje, lokalizacje, przestrzenie, dobre_praktyki); najwyżej {mb} MB.",
+        "One workbook or several CSV files (instytucje, lokalizacje, przestrzenie, dobre_praktyki); at most {mb} MB.",
+    ),
+    "check_submit": ("Sprawdź", "Check"),
+    "check_template": ("Szablon do wypełnienia", "Template to fill in"),
+    "check_template_text": (
+        "Szablon ma listy wyboru, opisy kolumn w komentarzach nagłówków i arkusz „Jak wypełnić”.",
+        "The template has drop-down lists, column notes on the headers and a “Jak wypełnić” (how to fill in) sheet.",
+    ),
+    "check_result": ("Wynik sprawdzenia", "Result of the check"),
+    "check_files_sent": ("Sprawdzone pliki", "Files checked"),
+    "check_ok": (
+        "Nie znaleziono problemów: arkusz można opublikować.",
+        "No problems found: the spreadsheet can be published.",
+    ),
+    "check_problems": ("Do poprawienia: {n}", "To fix: {n}"),
+    "check_problems_text": (
+        "Publikacja zatrzymałaby się na tych problemach. Popraw wskazane komórki i sprawdź arkusz ponownie.",
+        "A build would stop on these problems. Fix the cells named and check the spreadsheet again.",
+    ),
+    "check_warnings": (
+        "Ostrzeżenia (nie wstrzymują publikacji): {n}. Pełna lista: kfl-lod validate.",
+        "Warnings (they do not stop publication): {n}. The full list: kfl-lod validate.",
+    ),
+    "col_file": ("Plik", "File"),
+    "col_sheet": ("Arkusz", "Sheet"),
+    "col_row": ("Wiersz", "Row"),
+    "col_column": ("Kolumna", "Column"),
+    "col_value": ("Wartość", "Value"),
+    "col_wrong": ("Co jest nie tak", "What is wrong"),
+    "col_expected": ("Co wpisać (jak poprawić)", "What is expected (the likely fix)"),
+    "check_changes": ("Co zmieni publikacja", "What publishing would change"),
+    "check_no_change": (
+        "Bez zmian: arkusz daje bieżące wydanie {version}.",
+        "No change: the spreadsheet gives the current release {version}.",
+    ),
+    "check_release": (
+        "Publikacja utworzyłaby wydanie {release} (po wydaniu {current}).",
+        "Publishing would make release {release} (after release {current}).",
+    ),
+    "check_added": ("Dodane: {n}", "Added: {n}"),
+    "check_withdrawn": ("Wycofane: {n}", "Withdrawn: {n}"),
+    "check_changed": ("Zmienione: {n}", "Changed: {n}"),
+    "check_field": ("Pole", "Field"),
+    "check_old": ("Było", "Was"),
+    "check_new": ("Będzie", "Will be"),
+    "check_other_data": (
+        "Żaden rekord nie zostanie dodany, wycofany ani zmieniony; zmienią się inne dane.",
+        "No record is added, withdrawn or changed; other data changes.",
+    ),
+    "check_too_large": (
+        "Przesłane pliki są za duże; razem mogą mieć najwyżej {mb} MB.",
+        "The files are too large; together they may have at most {mb} MB.",
+    ),
+    "check_no_files": (
+        "Nie wybrano pliku; wybierz skoroszyt albo pliki CSV.",
+        "No file was chosen; choose a workbook or CSV files.",
+    ),
+    "check_too_many": ("Za dużo plików; wyślij najwyżej {n}.", "Too many files; send at most {n}."),
+    "check_bad_type": (
+        "Nie można sprawdzić plików: {names}. Wyślij skoroszyt .xlsx lub .ods albo pliki .csv.",
+        "These files cannot be checked: {names}. Send an .xlsx or .ods workbook or .csv files.",
+    ),
+    "check_one_workbook": (
+        "Wyślij jeden skoroszyt (wszystkie tabele w jego arkuszach) albo same pliki CSV.",
+        "Send one workbook (every table in its sheets) or CSV files only.",
+    ),
+    "check_missing_csv": (
+        "wyślij także plik {file} (wszystkie tabele naraz) albo cały skoroszyt",
+        "send {file} too (every table at once) or the whole workbook",
+    ),
+    "check_same_names": ("Dwa pliki mają tę samą nazwę.", "Two files have the same name."),
+    "check_timeout": (
+        "Sprawdzenie nie skończyło się w ciągu {seconds} s i zostało przerwane; spróbuj za chwilę.",
+        "The check did not finish within {seconds} s and was stopped; try again in a moment.",
+    ),
+    "check_limits": (
+        "Pliku nie dało się sprawdzić w granicach {mb} MB pamięci i {seconds} s; czy to na pewno zestawienie? "
+        "Zapisz je ponownie z arkusza i spróbuj jeszcze raz.",
+        "The file could not be checked within {mb} MB of memory and {seconds} s; is it the summary? "
+        "Save it again from the spreadsheet and retry.",
+    ),
+    "check_busy": (
+        "Trwają inne sprawdzenia; spróbuj ponownie za kilka sekund.",
+        "Other checks are running; try again in a few seconds.",
+    ),
+    "check_failed": (
+        "Sprawdzenie nie powiodło się z powodu ustawień serwera; powiadom administratora.",
+        "The check failed because of the server's settings; tell the administrator.",
+    ),
+    "publish_heading": ("Publikacja", "Publishing"),
+    "publish_sign_in": ("Zaloguj się, aby publikować", "Sign in to publish"),
+    "publish_name": ("Nazwa", "Name"),
+    "publish_token": ("Klucz dostępu", "Access token"),
+    "publish_sign_in_button": ("Zaloguj", "Sign in"),
+    "publish_signed_in": ("Zalogowano jako {who}.", "Signed in as {who}."),
+    "publish_sign_out": ("Wyloguj", "Sign out"),
+    "publish_button": ("Opublikuj", "Publish"),
+    "publish_ready": (
+        "Arkusz jest poprawny. Po kliknięciu „Opublikuj” zostanie opublikowany jako nowe wydanie.",
+        "The spreadsheet is valid. “Publish” publishes it as a new release.",
+    ),
+    "publish_done": (
+        "Opublikowano wydanie {release} (poprzednie: {previous}).",
+        "Published release {release} (previous: {previous}).",
+    ),
+    "publish_unchanged": (
+        "Treść się nie zmieniła; bieżące pozostaje wydanie {release}.",
+        "The content did not change; release {release} stays current.",
+    ),
+    "undo_done": (
+        "Cofnięto publikację: opublikowano wydanie {release} z treścią wydania {restored} (poprzednie: {previous}).",
+        "Publication undone: published release {release} with the content of {restored} (previous: {previous}).",
+    ),
+    "undo_button": ("Cofnij ostatnią publikację", "Undo the last publication"),
+    "undo_text": (
+        "Cofnięcie publikuje ponownie treść wydania sprzed bieżącego; nic nie jest usuwane.",
+        "Undoing publishes the content of the release before the current one again; nothing is deleted.",
+    ),
+    "publish_log": ("Dziennik publikacji", "Publication log"),
+    "log_time": ("Kiedy (UTC)", "When (UTC)"),
+    "log_who": ("Kto", "Who"),
+    "log_action": ("Co", "What"),
+    "log_files": ("Pliki (SHA-256)", "Files (SHA-256)"),
+    "log_release": ("Wydanie", "Release"),
+    "action_publish": ("publikacja", "publish"),
+    "action_rollback": ("cofnięcie", "undo"),
+    "publish_signed_out": (
+        "Sesja wygasła albo nie zalogowano się; zaloguj się ponownie.",
+        "The session expired or you are not signed in; sign in again.",
+    ),
+    "publish_csrf": (
+        "Formularz jest nieaktualny; otwórz stronę sprawdzania ponownie.",
+        "The form is out of date; open the check page again.",
+    ),
+    "publish_attempts": (
+        "Zbyt wiele nieudanych prób logowania; spróbuj ponownie za {seconds} s.",
+        "Too many failed sign-ins; try again in {seconds} s.",
+    ),
+    "publish_bad_token": ("Nieprawidłowa nazwa lub klucz dostępu.", "Wrong name or access token."),
+    "publish_no_pending": (
+        "Nie ma sprawdzonego arkusza do opublikowania; sprawdź go ponownie.",
+        "There is no checked spreadsheet to publish; check it again.",
+    ),
+    "publish_failed": (
+        "Publikacja nie powiodła się; nic nie zmieniono. Sprawdź arkusz ponownie.",
+        "Publishing failed; nothing was changed. Check the spreadsheet again.",
+    ),
+    "undo_failed": ("Nie można cofnąć publikacji: {message}", "The publication cannot be undone: {message}"),
 }
 
 # Opening-hours day codes (schema.org form) in each language.

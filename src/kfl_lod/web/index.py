@@ -17,16 +17,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..namespaces import DCTERMS, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
 from ..vocab import SCHEMES
 from .i18n import pick
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SCHEMA = "https://schema.org/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCTERMS = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_BOOLEAN = XSD + "boolean"
 
 _FOLD_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss"})
 

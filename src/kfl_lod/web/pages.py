@@ -15,6 +15,8 @@ from flask import Blueprint, Response, current_app, g, make_response, render_tem
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from .. import names
+from ..namespaces import compact, parse_iri
 from . import describe, i18n, search
 from . import settings as current_settings
 from . import store as current_store
@@ -54,21 +56,21 @@ LICENCES = {
 }
 # What each published file is, for the download list.
 FILES = {
-    "kfl.ttl": ("Turtle (RDF)", "text/turtle"),
-    "kfl.nt": ("N-Triples (RDF)", "application/n-triples"),
-    "kfl.jsonld": ("JSON-LD", "application/ld+json"),
-    "context.jsonld": ("JSON-LD @context", "application/ld+json"),
-    "kfl.csv": ("CSV", "text/csv"),
-    "kfl.csv-metadata.json": ("CSV on the Web (metadata)", "application/csvm+json"),
-    "kfl.geojson": ("GeoJSON", "application/geo+json"),
-    "catalog.ttl": ("DCAT-AP (Turtle)", "text/turtle"),
-    "catalog.jsonld": ("DCAT-AP (JSON-LD)", "application/ld+json"),
-    "catalog.rdf": ("DCAT-AP (RDF/XML)", "application/rdf+xml"),
-    "catalog.nt": ("DCAT-AP (N-Triples)", "application/n-triples"),
-    "void.ttl": ("VoID (Turtle)", "text/turtle"),
-    "void.nt": ("VoID (N-Triples)", "application/n-triples"),
-    "shacl-report.ttl": ("SHACL report (Turtle)", "text/turtle"),
-    "SHA256SUMS": ("SHA-256", "text/plain"),
+    names.TURTLE: "Turtle (RDF)",
+    names.NTRIPLES: "N-Triples (RDF)",
+    names.JSONLD: "JSON-LD",
+    names.CONTEXT: "JSON-LD @context",
+    names.CSV: "CSV",
+    names.CSV_METADATA: "CSV on the Web (metadata)",
+    names.GEOJSON: "GeoJSON",
+    names.CATALOG_TURTLE: "DCAT-AP (Turtle)",
+    names.CATALOG_JSONLD: "DCAT-AP (JSON-LD)",
+    names.CATALOG_RDFXML: "DCAT-AP (RDF/XML)",
+    names.CATALOG_NTRIPLES: "DCAT-AP (N-Triples)",
+    names.VOID_TURTLE: "VoID (Turtle)",
+    names.VOID_NTRIPLES: "VoID (N-Triples)",
+    names.SHACL_REPORT: "SHACL report (Turtle)",
+    names.SUMS: "SHA-256",
 }
 # Search parameter -> the interface text naming it.
 PARAM_LABELS = {
@@ -156,7 +158,7 @@ class Page:
         concept = self.index.concept(iri)
         if concept is not None:
             return concept.label(self.lang)
-        return self.index.label(iri, self.lang) or describe.compact(iri)
+        return self.index.label(iri, self.lang) or compact(iri)
 
     def definition(self, iri: str) -> str:
         concept = self.index.concept(iri)
@@ -290,16 +292,16 @@ def about_page() -> Response:
     version = release_version()
     licence = LICENCES.get(page.settings.licence)
     files = []
-    folder = Path(page.settings.published) / "latest"
+    folder = Path(page.settings.published) / names.LATEST
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.is_file() and not path.name.startswith("."):
-                kind = FILES.get(path.name, (path.suffix.lstrip(".").upper() or path.name, ""))
+                kind = FILES.get(path.name) or path.suffix.lstrip(".").upper() or path.name
                 files.append(
                     {
                         "name": path.name,
                         "label": breakable(path.name),
-                        "format": kind[0],
+                        "format": kind,
                         "size": _size(path.stat().st_size),
                         "url": page.base_path + "dumps/" + path.name,
                     }
@@ -360,7 +362,7 @@ def render_resource(iri: str) -> Response | None:
     """The HTML page of the thing ``iri`` names, or None if the release does not know it."""
     page = Page()
     index = page.index
-    kind, key = describe.kind_of(iri, index.base)
+    kind, key, _ = parse_iri(iri, index.base)
     values: dict[str, object] = {}
     if kind == "space":
         thing = index.spaces.get(iri)

@@ -27,11 +27,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS, XSD
 
 from .. import changes as changelog
-from ..publish import LATEST, RELEASES
+from ..names import LATEST, RELEASES, VOID_NTRIPLES, VOID_TURTLE, content_type
 from ..query import formats
 from ..rdfio import to_jsonld, to_rdfxml
 from . import settings as current_settings
-from .headers import cors, media_type_of
+from .headers import cors
 from .pages import Page
 
 bp = Blueprint("releases", __name__)
@@ -260,7 +260,7 @@ def void_description() -> Response:
     says bare ``application/rdf+xml``.
     """
     folder = _published() / LATEST
-    path = folder / "void.ttl"
+    path = folder / VOID_TURTLE
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
     offers = formats.OFFERS[formats.GRAPH]
@@ -276,8 +276,8 @@ def void_description() -> Response:
         return response
     if fmt is formats.TURTLE:
         data = path.read_bytes()
-    elif fmt is formats.NTRIPLES and (folder / "void.nt").is_file():
-        data = (folder / "void.nt").read_bytes()
+    elif fmt is formats.NTRIPLES and (folder / VOID_NTRIPLES).is_file():
+        data = (folder / VOID_NTRIPLES).read_bytes()
     else:
         data = _cached(f"void-{fmt.name}", lambda: _convert(path, fmt))
     response = Response(data, content_type=fmt.content_type)
@@ -372,7 +372,7 @@ def release_file(version: str, name: str) -> Response:
     if not (folder / name).is_file():
         abort(404, f"Release {version} has no file {name} (or is no longer kept).")
     response = send_from_directory(
-        folder, name, mimetype=media_type_of(name), conditional=True, etag=True, max_age=86400
+        folder, name, mimetype=content_type(name), conditional=True, etag=True, max_age=86400
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -23,13 +23,15 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
+from ..names import content_type
+from ..namespaces import compact, prefixes
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
 from ..store import describe, fragment_index, publication_folder, things
 from . import settings as current_settings
 from . import store as current_store
-from .headers import accepts_gzip, cors, etag_of, gzipped, media_type_of, not_modified, release_name
+from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
 
 bp = Blueprint("resources", __name__)
 
@@ -292,18 +294,7 @@ def _local_link(iri: str) -> str:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in (
-        ("schema:", "https://schema.org/"),
-        ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-        ("dct:", "http://purl.org/dc/terms/"),
-        ("geo:", "http://www.opengis.net/ont/geosparql#"),
-        ("kfl:", current_settings().base + "def/"),
-    ):
-        if iri.startswith(ns):
-            return prefix + iri[len(ns) :]
-    return iri
+    return compact(iri, prefixes(current_settings().base))
 
 
 # --- dumps ---------------------------------------------------------------------------------
@@ -331,7 +322,7 @@ def dump(name: str) -> Response:
     if resolved.parent != folder or not resolved.is_file():
         abort(404, description=f"No file {name} in the publication.")
     data, etag, modified = _file(resolved)
-    media_type = media_type_of(name)
+    media_type = content_type(name)
     use_gzip = accepts_gzip(request) and len(data) > 512
     if use_gzip:
         etag += "-gzip"

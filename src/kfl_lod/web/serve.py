@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..names import LATEST, NTRIPLES
 from ..settings import Settings
 
 REQUEST_LINE_LIMIT = 8190  # gunicorn's maximum; longer queries must be POSTed
@@ -22,7 +23,7 @@ def threads_needed(settings: Settings) -> int:
 
 def needs_build(settings: Settings) -> bool:
     """Whether ``published/`` is missing or older than the newest file in ``source/``."""
-    latest = Path(settings.published) / "latest" / "kfl.nt"
+    latest = Path(settings.published) / LATEST / NTRIPLES
     if not latest.exists():
         return True
     source = Path(settings.source)

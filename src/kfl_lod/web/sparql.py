@@ -21,6 +21,8 @@ from urllib.parse import unquote_to_bytes
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from .. import namespaces
+from ..namespaces import PREFIXES, VOID
 from ..query import formats
 from ..query.engine import Job, Reply, default_prefixes
 from ..query.pool import PoolError, QueryPool
@@ -38,11 +40,11 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 _POOL_LOCK = threading.Lock()
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\x7f<>\"{}|\\^`]*$")
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+SD = PREFIXES["sd"]
+FORMATS_NS = PREFIXES["formats"]
+RDF_TYPE = ox.NamedNode(namespaces.RDF_TYPE)
+RDFS_COMMENT = ox.NamedNode(namespaces.RDFS + "comment")
+VOID_TRIPLES = ox.NamedNode(VOID + "triples")
 _SD_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -455,7 +457,7 @@ def service_description(endpoint: str) -> list[ox.Triple]:
             ox.Triple(
                 default,
                 VOID_TRIPLES,
-                ox.Literal(str(triples_count), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                ox.Literal(str(triples_count), datatype=ox.NamedNode(namespaces.XSD + "integer")),
             )
         )
     return triples

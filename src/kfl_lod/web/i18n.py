@@ -283,6 +283,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_copied": ("Link skopiowano do schowka.", "The link was copied to the clipboard."),
     "q_download": ("Pobierz wynik", "Download the result"),
     "q_examples_tab": ("Przykład", "Example"),
+    "q_endpoint": ("Adres punktu dostępowego SPARQL", "Address of the SPARQL endpoint"),
+    "q_page_size": ("Wierszy na stronie", "Rows per page"),
+    "q_filter": ("Filtruj wyniki", "Filter the results"),
+    "q_add_tab": ("Nowe zapytanie", "New query"),
+    "q_tabs": ("Zapytania", "Queries"),
     "q_new_tab": ("Zapytanie", "Query"),
     "q_editor_hint": (
         "Edytor podświetla składnię i podpowiada prefiksy (Ctrl+Spacja). Przykłady są w kartach nad edytorem.",

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Response, request
 
+from ..namespaces import XSD
 from ..query import formats
 from ..query.engine import Reply, default_prefixes
 from ..query.examples import load_examples
@@ -94,7 +95,17 @@ def query_page(
         ],
         "texts": {
             key: page.t(key)
-            for key in ("q_truncated_js", "q_rows_js", "q_share_js", "q_copied", "q_examples_tab", "q_new_tab")
+            for key in (
+                "q_truncated_js",
+                "q_rows_js",
+                "q_new_tab",
+                "q_query",
+                "q_endpoint",
+                "q_page_size",
+                "q_filter",
+                "q_add_tab",
+                "q_tabs",
+            )
         },
     }
     response = page.respond(
@@ -150,7 +161,7 @@ def _json_term(term) -> dict:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype.value != XSD + "string":
         out["datatype"] = term.datatype.value
     return out
 

@@ -104,6 +104,45 @@
       });
     }
   }
+  // YASGUI's markup misses names and roles that assistive technology needs (axe-core finds them);
+  // they are added here, again whenever YASGUI redraws.
+  function label(selector, text) {
+    var found = host.querySelectorAll(selector);
+    for (var i = 0; i < found.length; i++) {
+      if (!found[i].getAttribute("aria-label")) found[i].setAttribute("aria-label", text);
+    }
+  }
+  function accessible() {
+    label(".yasqe .CodeMirror textarea", cfg.texts.q_query);
+    label("input.autocomplete", cfg.texts.q_endpoint);
+    label("select.tableSizer", cfg.texts.q_page_size);
+    label("input.tableFilter", cfg.texts.q_filter);
+    label(".dataTables_filter input", cfg.texts.q_filter);
+    label(".dataTables_length select", cfg.texts.q_page_size);
+    var lists = host.querySelectorAll("[role=tablist]");
+    for (var i = 0; i < lists.length; i++) {
+      if (!lists[i].getAttribute("aria-label")) lists[i].setAttribute("aria-label", cfg.texts.q_tabs);
+      // A tab list holds tabs only: the "+" (new tab) button moves beside it.
+      var buttons = lists[i].querySelectorAll("button");
+      for (var j = 0; j < buttons.length; j++) {
+        if (!buttons[j].getAttribute("aria-label")) buttons[j].setAttribute("aria-label", cfg.texts.q_add_tab);
+        lists[i].parentNode.insertBefore(buttons[j], lists[i].nextSibling);
+      }
+    }
+    // Only the shown tab's panel exists: point aria-controls at panels that do.
+    var tabs = host.querySelectorAll("[role=tab][aria-controls]");
+    for (var k = 0; k < tabs.length; k++) {
+      if (!document.getElementById(tabs[k].getAttribute("aria-controls"))) tabs[k].removeAttribute("aria-controls");
+    }
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; accessible(); });
+  }).observe(host, { childList: true, subtree: true });
+  accessible();
+
   yasgui.on("tabSelect", function () { setTimeout(function () { wire(yasgui.getTab()); }, 0); });
   yasgui.on("tabChange", function () { wire(yasgui.getTab()); });
   wire(yasgui.getTab());

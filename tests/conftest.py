@@ -23,6 +23,12 @@ from kfl_lod.settings import Settings
 from kfl_lod.source import read_source
 from support import BASE, REFERENCE, ROOT, make_settings  # noqa: F401 - re-exported to the tests
 
+# Query processes are fresh interpreters that unpickle their store loader: let them import
+# the tests' helpers (support.open_graphs) as this process does.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")) if p
+)
+
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:

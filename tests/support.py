@@ -24,3 +24,18 @@ def make_settings(tmp: Path, **changes) -> Settings:
     )
     values.update(changes)
     return load_settings(environ={}, cwd=tmp, **values)
+
+
+def open_graphs(files: dict[str, Path]):
+    """A pyoxigraph Store with N-Triples files in named graphs (graph IRI -> file), nothing in the default graph.
+
+    For ``create_app(query_store=functools.partial(open_graphs, ...))``: a dataset of several
+    graphs, e.g. the W3C protocol tests' data. The query processes unpickle it, so they
+    find this module through PYTHONPATH (set in conftest.py).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for graph, path in files.items():
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    return store

@@ -90,7 +90,7 @@ def test_build_publishes_and_prints_a_summary(bundled):
     assert int(summary["triples"]) == len(Graph().parse(tmp_path / "out" / "kfl.nt"))
     report = Graph().parse(tmp_path / "out" / "shacl-report.ttl")
     assert int(summary["warnings"]) == len(set(report.subjects(RDF.type, SH.ValidationResult))) > 0
-    assert 0 < float(summary["seconds"]) < 60
+    assert float(summary["seconds"]) > 0
 
 
 def test_warnings_are_grouped_by_message_with_a_hint_to_the_report(bundled):
@@ -248,6 +248,23 @@ def test_real_process_exit_codes(tmp_path):
     assert SUMMARY.search(good.stdout)["action"] == "Published"
     assert (tmp_path / "published" / "kfl.ttl").exists()
     assert "…" not in good.stderr  # no progress lines when stderr is not a terminal
+
+
+def test_python_dash_m_runs_the_same_command_line(tmp_path):
+    """`python -m kfl_lod` is the `kfl-lod` script: same usage, same exit codes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")} | {"KFL_SHAPES": str(ROOT / "shapes")}
+    usage = subprocess.run([sys.executable, "-m", "kfl_lod", "--help"], env=env, capture_output=True, text=True)
+    assert usage.returncode == 0 and usage.stdout.startswith("Usage: kfl-lod ") and "validate" in usage.stdout
+    source = copy_source(tmp_path, VALID)
+    checked = subprocess.run(
+        [sys.executable, "-m", "kfl_lod", "validate", "--source", str(source)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert SUMMARY.search(checked.stdout)["action"] == "Valid"
 
 
 def test_progress_is_shown_on_a_terminal(tmp_path):

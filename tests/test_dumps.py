@@ -16,7 +16,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, XSD
 
-from kfl_lod.dumps import context, context_bytes, to_jsonld, to_ntriples, to_turtle
+from kfl_lod.dumps import to_ntriples, to_turtle
+from kfl_lod.jsonld import context, context_bytes, to_jsonld
 from kfl_lod.mapping import decimal, to_graph
 from kfl_lod.source import read_source
 from kfl_lod.vocab import EQUIPMENT, SCHEMA, SHARING_MODES

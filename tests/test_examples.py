@@ -20,6 +20,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from kfl_lod.build import build
+from kfl_lod.districts import locate
 from kfl_lod.query.examples import load_examples
 from kfl_lod.vocab import EQUIPMENT, SHARING_MODES, SPACE_TYPES
 
@@ -84,9 +85,11 @@ class Tables:
     @staticmethod
     def district(venue: dict) -> int | None:
         cell = venue["dzielnica"].upper()
-        if not cell:
-            return None
-        return int(cell) if cell.isdigit() else ROMAN[cell]
+        if cell:
+            return int(cell) if cell.isdigit() else ROMAN[cell]
+        if venue["szerokosc"]:  # not stated: derived from the point (kfl_lod.districts, tested on its own)
+            return locate(float(venue["szerokosc"].replace(",", ".")), float(venue["dlugosc"].replace(",", "."))).number
+        return None
 
     def free(self, space: dict) -> bool:
         return space["nieodplatnie"] == "tak" or "nieodplatne-uzyczenie" in self.listed(space["formy_udostepniania"])
@@ -232,8 +235,13 @@ def big_hall_for_co_organisation(t: Tables):
 
 
 def good_practices(t: Tables):
+    def place(p: dict) -> str:
+        if p["przestrzen_id"]:
+            return iri("space", p["przestrzen_id"])
+        return iri("venue", p["lokalizacja_id"]) if p.get("lokalizacja_id") else ""
+
     return sorted(
-        (iri("practice", p["id"]), p["tytul"], p["data"], iri("space", p["przestrzen_id"]), p["ilustracyjne"] == "tak")
+        (iri("practice", p["id"]), p["tytul"], p["data"], place(p), p.get("url", ""), p["ilustracyjne"] == "tak")
         for p in t.practices
     )
 
@@ -311,7 +319,15 @@ def answer(name: str, response: requests.Response):
         }
     if name == "good-practices":
         return sorted(
-            (r["practice"], r["title"], r.get("date", ""), r["space"], r["illustrative"] == "true") for r in rows
+            (
+                r["practice"],
+                r["title"],
+                r.get("date", ""),
+                r.get("place", ""),
+                r.get("source", ""),
+                r["illustrative"] == "true",
+            )
+            for r in rows
         )
     raise AssertionError(f"no reader for example {name}")
 

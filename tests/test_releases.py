@@ -274,6 +274,23 @@ def test_the_changes_page_lists_every_release_and_every_withdrawal(history, clie
     assert client.get("/changes.json").json == history.records[3]
 
 
+@pytest.mark.parametrize("path", ["/changes", "changes/{version}", "space/{gone}"])
+def test_change_and_gone_pages_are_in_one_language_frame_and_body(history, client, path):
+    """The English cookie wins over Accept-Language: pl for the frame and the body alike."""
+    path = "/" + path.lstrip("/").format(version=history.versions[3], gone=history.withdrawn["id"])
+    client.set_cookie("lang", "en")
+    try:
+        response = client.get(path, headers={"Accept-Language": "pl"})
+    finally:
+        client.delete_cookie("lang")
+    html = response.get_data(as_text=True)
+    assert response.headers["Content-Language"] == "en"
+    assert '<html lang="en"' in html
+    assert "Find a room" in html  # the site's navigation, in English
+    for polish in ("Wydanie", "Wycofane", "Zmiany w danych", "Wpis wycofany", "Szukaj sali"):
+        assert polish not in html, polish
+
+
 def test_a_release_page_shows_the_changed_fields_with_old_and_new_values(history, client, tmp_path):
     # v2 is pruned in the module's history; look at a fresh one where it is kept.
     settings = fresh(tmp_path)

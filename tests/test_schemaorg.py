@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kfl_lod.dumps import context
+from kfl_lod.jsonld import context
 from kfl_lod.mapping import to_graph
 from kfl_lod.source import read_source
 

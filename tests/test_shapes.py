@@ -38,6 +38,7 @@ PREFIXES = {
     "rdfs": str(RDFS),
     "geo": str(GEO),
     "owl": str(OWL),
+    "dct": "http://purl.org/dc/terms/",
 }
 
 
@@ -94,7 +95,9 @@ dec = lambda text: Literal(text, datatype=XSD.decimal)  # noqa: E731
 
 INST = "institution/osrodek-przykladowy"
 CONTACT = INST + "#contact"
+GENERAL = INST + "#general-contact"  # the general e-mail and phone, with their source and date
 VENUE = "venue/okp-siedziba"
+TP = "venue/tp-scena"  # its district is derived from its point
 SPACE = "space/okp-sala-warsztatowa"
 PRACTICE = "practice/okp-warsztaty-seniorow"
 CONCEPT = "vocab/space-type/sala-kinowa"  # used by no space in the fixture
@@ -172,6 +175,11 @@ CASES = [
     ),
     # contact point
     B("Contact-type", "MinCount", CONTACT, "remove", "schema:contactType"),
+    B("Contact-source", "MaxCount", GENERAL, "add", "dct:source", URIRef("https://okp.example.pl/inna")),
+    B("Contact-source", "NodeKind", GENERAL, "set", "dct:source", Literal("https://okp.example.pl/kontakt")),
+    B("Contact-source", "Pattern", GENERAL, "set", "dct:source", URIRef("urn:x-kontakt:1")),
+    B("Contact-statedOn", "MaxCount", GENERAL, "add", "kfl:statedOn", Literal("2024", datatype=XSD.gYear)),
+    B("Contact-statedOn", "Or", GENERAL, "set", "kfl:statedOn", Literal("marzec 2025")),
     B("Contact-email", "MaxCount", CONTACT, "add", "schema:email", Literal("drugi@okp.example.pl")),
     B("Contact-email", "Pattern", CONTACT, "set", "schema:email", Literal("ngo at okp.example.pl")),
     B("Contact-telephone", "MaxCount", CONTACT, "add", "schema:telephone", Literal("+48 12 000 00 09")),
@@ -196,6 +204,40 @@ CASES = [
     B("Venue-openingHours", "Datatype", VENUE, "set", "schema:openingHours", pl("Mo-Fr 10:00-20:00")),
     B("Venue-openingHours", "Pattern", VENUE, "set", "schema:openingHours", Literal("pon.-pt. 10-20")),
     B("Venue-feature", "Class", VENUE, "add", "schema:amenityFeature", "iri:district/13"),
+    B("Venue-districtMethod", "MaxCount", VENUE, "add", "kfl:districtMethod", "iri:vocab/district-method/nearest"),
+    B("Venue-districtMethod", "Node", VENUE, "set", "kfl:districtMethod", "iri:vocab/space-type/sala-prob"),
+    B("Venue-districtSource", "MaxCount", VENUE, "add", "kfl:districtSource", URIRef("https://example.org/drugie")),
+    B("Venue-districtSource", "NodeKind", VENUE, "set", "kfl:districtSource", Literal("https://okp.example.pl/o-nas")),
+    B("Venue-districtSource", "Pattern", VENUE, "set", "kfl:districtSource", URIRef("urn:x-zrodlo:1")),
+    B("Venue-nearDistrictBorder", "MaxCount", TP, "add", "kfl:nearDistrictBorder", Literal(True)),
+    B("Venue-nearDistrictBorder", "Datatype", TP, "set", "kfl:nearDistrictBorder", Literal("nie")),
+    B("Venue-districtBorderDistance", "MaxCount", TP, "add", "kfl:districtBorderDistance", dec("1.0")),
+    B(
+        "Venue-districtBorderDistance",
+        "Datatype",
+        TP,
+        "set",
+        "kfl:districtBorderDistance",
+        Literal("blisko"),
+        also=(("Venue-districtBorderDistance", "MinInclusive", "Violation", KFL + "districtBorderDistance"),),
+    ),
+    B("Venue-districtBorderDistance", "MinInclusive", TP, "set", "kfl:districtBorderDistance", dec("-1.0")),
+    B("Venue-accessibilityNote", "MaxCount", VENUE, "add", "kfl:accessibilityNote", pl("Drugi opis.")),
+    B("Venue-accessibilityNote", "Datatype", VENUE, "set", "kfl:accessibilityNote", Literal("Bez języka.")),
+    B(
+        "Venue-accessibilitySource",
+        "MaxCount",
+        VENUE,
+        "add",
+        "kfl:accessibilitySource",
+        URIRef("https://example.org/2"),
+    ),
+    B("Venue-accessibilitySource", "NodeKind", VENUE, "set", "kfl:accessibilitySource", Literal("https://x.example/")),
+    B("Venue-accessibilitySource", "Pattern", VENUE, "set", "kfl:accessibilitySource", URIRef("urn:x-zrodlo:2")),
+    B("Venue-accessibilityStatedOn", "MaxCount", VENUE, "add", "kfl:accessibilityStatedOn", Literal(date(2025, 1, 2))),
+    B("Venue-accessibilityStatedOn", "Or", VENUE, "set", "kfl:accessibilityStatedOn", Literal("2025 r.")),
+    B("Venue-nearestStop", "MaxCount", VENUE, "add", "kfl:nearestStop", Literal("Druga (autobus)")),
+    B("Venue-nearestStop", "Datatype", VENUE, "set", "kfl:nearestStop", pl("Przykładowa (tramwaj)")),
     # address
     B("Address-postalCode", "MaxCount", VENUE + "#address", "add", "schema:postalCode", Literal("31-001")),
     B("Address-postalCode", "Pattern", VENUE + "#address", "set", "schema:postalCode", Literal("31000")),
@@ -371,8 +413,10 @@ CASES = [
     ),
     B("Practice-name", "MinCount", PRACTICE, "remove", "schema:name"),
     B("Practice-name", "MaxCount", PRACTICE, "add", "schema:name", pl("Drugi tytuł")),
-    B("Practice-space", "MinCount", PRACTICE, "remove", "schema:location"),
-    B("Practice-space", "Class", PRACTICE, "set", "schema:location", "iri:" + VENUE),
+    B("Practice-space", "MaxCount", PRACTICE, "add", "schema:location", "iri:" + VENUE),
+    B("Practice-space", "Or", PRACTICE, "set", "schema:location", "iri:district/13"),
+    B("Practice-statedOn", "MaxCount", PRACTICE, "add", "kfl:statedOn", Literal("2026", datatype=XSD.gYear)),
+    B("Practice-statedOn", "Or", PRACTICE, "set", "kfl:statedOn", Literal("luty 2026")),
     B("Practice-organisers", "MinCount", PRACTICE, "remove", "schema:organizer", "iri:institution/osrodek-przykladowy"),
     B("Practice-date", "MaxCount", PRACTICE, "add", "schema:startDate", Literal(date(2026, 3, 2))),
     B("Practice-date", "Datatype", PRACTICE, "set", "schema:startDate", Literal("luty 2026")),
@@ -704,16 +748,20 @@ def make_source_change(source: Path, change) -> None:
 DERIVED = {
     "institution": {"rdf:type", "schema:parentOrganization", "schema:location", "schema:contactPoint"},
     "institution#contact": {"rdf:type", "schema:contactType"},
+    "institution#general-contact": {"rdf:type"},
     "venue": {"rdf:type", "geo:hasGeometry"},
     "venue#address": {"rdf:type", "schema:addressCountry"},
     "venue#geo": {"rdf:type"},
     "venue#geometry": {"rdf:type"},
     "venue#step-free-access": {"rdf:type", "schema:name"},
+    "venue#lift": {"rdf:type", "schema:name"},
+    "venue#disabled-parking": {"rdf:type", "schema:name"},
+    "venue#induction-loop": {"rdf:type", "schema:name"},
     "space": {"rdf:type"},
     "space#floor-size": {"rdf:type", "schema:unitCode", "schema:unitText"},
     "space#equipment": {"rdf:type", "schema:additionalType"},
     "practice": {"rdf:type"},
-    "practice#organisation": {"rdf:type"},
+    "practice#organisation": set(),  # its type says whether the partner is an NGO (organizacja_pozarzadowa)
 }
 
 

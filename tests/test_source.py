@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from kfl_lod.errors import Problem, SourceError
 from kfl_lod.mapping import to_graph
@@ -93,7 +93,9 @@ def test_contact_name_published_only_with_consent():
     assert consented and refused  # the fixture shows both: "nie" and an empty cell
     assert {r["kontakt_zgoda"] for r in refused} == {"nie", ""}
     for r in consented:
-        contact = next(graph.objects(next(graph.subjects(SCHEMA.identifier, Literal(r["id"]))), SCHEMA.contactPoint))
+        institution = next(graph.subjects(SCHEMA.identifier, Literal(r["id"])))
+        contact = URIRef(f"{institution}#contact")  # the NGO contact point (#general-contact is the general one)
+        assert contact in set(graph.objects(institution, SCHEMA.contactPoint))
         assert graph.value(contact, SCHEMA.name) == Literal(r["kontakt_osoba"])
         assert r["kontakt_osoba"] in names
     for r in refused:
@@ -277,6 +279,29 @@ CASES = [
     # The blank line is row 4 in a spreadsheet, so the bad record is row 6, not 5.
     Bad("przestrzenie_blank_row_then_error.csv", 6, "liczba_miejsc", "piętnaście", ("positive whole number",)),
     Bad("przestrzenie_unquoted_comma.csv", 3, None, None, ("15 cells", "14 columns", "double quotes"), "extra-cells"),
+    Bad(
+        "dobre_praktyki_two_places.csv",
+        2,
+        "przestrzen_id",
+        "",
+        ("przestrzen_id, lokalizacja_id are all given", "expected exactly one of"),
+        "practice-place",
+    ),
+    Bad(
+        "dobre_praktyki_real_in_example_space.csv",
+        2,
+        "przestrzen_id",
+        "okp-sala-warsztatowa",
+        ("illustrative space", "expected a real space"),
+        "real-practice-in-example-space",
+    ),
+    Bad(
+        "lokalizacje_accessibility_date_in_words.csv",
+        2,
+        "data_dostepnosci",
+        "wiosna 2025",
+        ("not a date", "RRRR-MM or RRRR"),
+    ),
 ]
 
 
@@ -844,3 +869,36 @@ def test_workbook_sheets_named_in_other_letters_are_found(tmp_path):
     records = read_source(workbook)
     assert len(records.practices) == len(read_rows(VALID / "dobre_praktyki.csv")) - 1
     assert records.spaces[0].origin.file == "zestawienie.xlsx, sheet PRZESTRZENIE "
+
+
+def test_a_spreadsheet_without_the_later_optional_columns_still_reads(tmp_path):
+    """Columns added after the first version (contacts' source, accessibility, ...) may be left out."""
+    import csv
+
+    from kfl_lod.source.tables import TABLES as ALL
+
+    source = make_source(tmp_path)
+    optional = {t.name: {c.header for c in t.columns if c.optional_header} for t in ALL}
+    assert {"zrodlo_kontaktu", "winda", "lokalizacja_id", "data_zrodla"} <= set().union(*optional.values())
+    for path in source.glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        header = [h for h in rows[0] if h not in optional[path.stem]]
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    records = read_source(source)
+    full = read_source(VALID)
+    assert [v.id for v in records.venues] == [v.id for v in full.venues]
+    assert all(v.lift is None and not v.accessibility_source for v in records.venues)
+    assert any(v.lift for v in full.venues) and any(i.email_phone_source for i in full.institutions)
+
+
+def test_a_stated_date_keeps_the_precision_of_its_source():
+    from kfl_lod.source.cells import Invalid, stated_date
+
+    assert [stated_date(v) for v in ("2019", "2020-03", "2014-12-05")] == ["2019", "2020-03", "2014-12-05"]
+    for bad in ("2020-13", "20-03-2020", "marzec 2020", "2020-02-30", "0999"):
+        with pytest.raises(Invalid):
+            stated_date(bad)

@@ -22,7 +22,7 @@ import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from kfl_lod.store import open_graphs
+from support import open_graphs
 
 ROOT = Path(__file__).resolve().parent.parent
 W3C = ROOT / "reference" / "w3c-sparql11-protocol"
@@ -601,7 +601,7 @@ def test_service_description_for_rdf_clients(server, accept, rdflib_format):
     r = requests.get(server + "/sparql", headers={"Accept": accept} if accept else {}, timeout=30)
     assert r.status_code == 200
     g = Graph().parse(data=r.content, format=rdflib_format)
-    service = URIRef(server + "/sparql")
+    service = URIRef(BASE + "sparql")  # from the configured base, never from the Host header
     assert (service, RDF.type, SD.Service) in g
     assert (service, SD.endpoint, service) in g
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
@@ -680,8 +680,7 @@ def w3c_server(tmp_path_factory):
     settings = load_settings(
         environ={}, cwd=tmp, published=tmp / "published", base=BASE, sparql_examples=ROOT / "sparql"
     )
-    app = create_app(settings)
-    app.extensions["kfl_store_loader"] = functools.partial(open_graphs, W3C_GRAPHS)
+    app = create_app(settings, query_store=functools.partial(open_graphs, W3C_GRAPHS))
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

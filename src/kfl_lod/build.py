@@ -6,18 +6,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
+
+from rdflib import Graph
 
 from . import catalog, changes, csvw, void
-from .dumps import context_bytes, to_csv, to_geojson, to_jsonld, to_ntriples, to_turtle
+from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
+from .jsonld import context_bytes, to_jsonld
 from .mapping import map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
 from .source import read_source
+from .store import dataset_graph, prepare
 from .validation import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,7 +35,8 @@ class BuildResult:
     triples: int
     seconds: float = 0.0
     published: Published | None = None
-    steps: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, see Timer
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
 
     def summary(self) -> dict:
         return {
@@ -50,40 +57,101 @@ class BuildResult:
         }
 
 
-def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, object, Report]:
+class Timer:
+    """Wall and CPU seconds per stage ("read", "map", "validate", "write kfl.ttl", …), for bench/."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def __call__(self, stage: str, work: Callable[[], T]) -> T:
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return work()
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+            self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - cpu
+
+
+@dataclass
+class Checked:
+    """The outcome of read, map and validate: what render and publish need."""
+
+    records: Records
+    graph: Graph
+    report: Report
+    ntriples: bytes | None = None  # the graph as the published N-Triples, if validation needed it
+
+
+def checked(settings: Settings, progress: Progress = lambda step: None, timer: Timer | None = None) -> Checked:
     """Read, map and validate; raise SourceError on bad input, SettingsError on bad metadata settings."""
+    timer = timer or Timer()
     catalog.check_settings(settings)
     progress("reading source tables")
-    records = read_source(settings.source)
+    records = timer("read", lambda: read_source(settings.source))
+    if settings.illustrative == "omit":
+        records = records.without_illustrative()
     progress("building the graph")
-    mapped = map_records(records, settings.base)
+    mapped = timer("map", lambda: map_records(records, settings.base))
     graph = mapped.graph
     progress("validating with SHACL")
-    report = validate(graph, load_shapes(settings.shapes, settings.base), mapped.provenance)
-    return records, graph, report
+    # The compiled validator reads N-Triples: write them once, for it and for the publication.
+    ntriples = timer(f"write {NTRIPLES}", lambda: to_ntriples(graph)) if settings.validator == "shacl" else None
+    shapes = load_shapes(settings.shapes, settings.base)
+    report = timer(
+        "validate",
+        lambda: validate(graph, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
+    )
+    return Checked(records, graph, report, ntriples)
+
+
+def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Graph, Report]:
+    """Read, map and validate: (records, graph, report)."""
+    found = checked(settings, progress)
+    return found.records, found.graph, found.report
 
 
 def validate_only(settings: Settings, progress: Progress = lambda step: None) -> BuildResult:
     """Check the source without writing anything."""
     started = time.perf_counter()
-    records, graph, report = check(settings, progress)
-    return BuildResult(records, report, len(graph), time.perf_counter() - started)
+    timer = Timer()
+    found = checked(settings, progress, timer)
+    return BuildResult(
+        found.records,
+        found.report,
+        len(found.graph),
+        time.perf_counter() - started,
+        timings=timer.seconds,
+        cpu=timer.cpu,
+    )
 
 
-def render(records: Records, graph, report: Report, settings: Settings) -> dict[str, bytes]:
+def render(
+    records: Records,
+    graph: Graph,
+    report: Report,
+    settings: Settings,
+    ntriples: bytes | None = None,
+    timer: Timer | None = None,
+) -> dict[str, bytes]:
     """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report."""
     base = settings.base
-    return {
-        TURTLE: to_turtle(graph),
-        NTRIPLES: to_ntriples(graph),
-        JSONLD: to_jsonld(graph, base),
-        CONTEXT: context_bytes(base),
-        CSV: to_csv(records, base),
-        GEOJSON: to_geojson(records, base),
-        SHACL_REPORT: to_turtle(report.to_graph(base)),
-        **void.render(graph, base),
-        **csvw.render(base, settings.licence),
+    timer = timer or Timer()
+    files: dict[str, bytes] = {}
+    writers: dict[str, Callable[[], bytes]] = {
+        NTRIPLES: lambda: ntriples if ntriples is not None else to_ntriples(graph),
+        TURTLE: lambda: to_turtle(graph, files[NTRIPLES]),
+        JSONLD: lambda: to_jsonld(graph, base),
+        CONTEXT: lambda: context_bytes(base),
+        CSV: lambda: to_csv(records, base),
+        GEOJSON: lambda: to_geojson(records, base),
+        SHACL_REPORT: lambda: report_turtle(report, base),
     }
+    for name, write in writers.items():
+        files[name] = timer(f"write {name}", write) if name != NTRIPLES or ntriples is None else ntriples
+    files.update(timer("write void", lambda: void.render(graph, base)))
+    files.update(timer("write csvw", lambda: csvw.render(base, settings.licence)))
+    return files
 
 
 def describe_release(files: dict[str, bytes], settings: Settings, today: date) -> dict[str, bytes]:
@@ -102,15 +170,20 @@ def describe_release(files: dict[str, bytes], settings: Settings, today: date) -
 def build(settings: Settings, today: date | None = None, progress: Progress = lambda step: None) -> BuildResult:
     """Read, map, validate and, if there is no violation, publish."""
     started = time.perf_counter()
-    records, graph, report = check(settings, progress)
-    result = BuildResult(records, report, len(graph))
-    if report.conforms:
+    timer = Timer()
+    found = checked(settings, progress, timer)
+    result = BuildResult(found.records, found.report, len(found.graph), timings=timer.seconds, cpu=timer.cpu)
+    if found.report.conforms:
         day = today or date.today()
         progress("writing the files")
-        files = render(records, graph, report, settings)
+        files = render(found.records, found.graph, found.report, settings, found.ntriples, timer)
         progress("describing the release")
-        files.update(describe_release(files, settings, day))
+        files.update(timer("describe", lambda: describe_release(files, settings, day)))
         progress("publishing the release")
-        result.published = publish(settings.published, files, day, settings.keep_releases)
+        result.published = timer("publish", lambda: publish(settings.published, files, day, settings.keep_releases))
+        # A large release also as a database the server opens in a moment (see store.prepare).
+        progress("preparing the store for the server")
+        folder = result.published.folder
+        timer("prepare store", lambda: prepare(folder, dataset_graph(settings.base)))
     result.seconds = time.perf_counter() - started
     return result

@@ -47,7 +47,7 @@ from .names import (
     TURTLE,
     media_type,
 )
-from .rdfio import to_jsonld, to_rdfxml
+from .rdfio import to_jsonld_prefixed, to_rdfxml
 from .settings import Settings
 from .vocab import PROV, Iris
 
@@ -576,6 +576,6 @@ def render(settings: Settings, files: dict[str, bytes], record: dict[str, Any]) 
     return {
         CATALOG_TURTLE: to_turtle(g),
         CATALOG_RDFXML: to_rdfxml(g),
-        CATALOG_JSONLD: to_jsonld(g, CONTEXT),
+        CATALOG_JSONLD: to_jsonld_prefixed(g, CONTEXT),
         CATALOG_NTRIPLES: to_ntriples(g),
     }

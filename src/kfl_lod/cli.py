@@ -350,9 +350,7 @@ def template(ctx: Context, fmt: str | None, with_data: bool, source: Path | None
         rows = source_rows(settings.source)
     write(out, fmt, rows)
     counts = ", ".join(f"{name}: {len(found)}" for name, found in rows.items())
-    click.echo(
-        f"Wrote {out}" + (f" with the records of {settings.source} ({counts})" if rows else " (empty)"), err=True
-    )
+    click.echo(f"Wrote {out}" + (f" with the records of {settings.source} ({counts})" if rows else " (empty)"))
 
 
 @main.command()

@@ -167,6 +167,36 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
             "valueUrl": "{base}district/{" + CSV_HEADER["venue.district"] + "}",
         },
     ),
+    "venue.district_method": (
+        "sposób ustalenia dzielnicy",
+        "how the district is known",
+        "stated: a source states the district; point-in-polygon or nearest: derived when publishing from the "
+        "venue's coordinates and OpenStreetMap's district boundaries (© OpenStreetMap contributors, ODbL 1.0), "
+        "see {base}vocab/district-method.",
+        {
+            "datatype": {"base": "string", "format": "stated|point-in-polygon|nearest"},
+            "aboutUrl": _VENUE,
+            "propertyUrl": "{kfl}districtMethod",
+            "valueUrl": "{base}vocab/district-method/{" + CSV_HEADER["venue.district_method"] + "}",
+        },
+    ),
+    "venue.district_source": (
+        "źródło dzielnicy",
+        "source of the district",
+        "The page that states the district, or the OpenStreetMap relation of the district it was derived from.",
+        {
+            "datatype": "anyURI",
+            "aboutUrl": _VENUE,
+            "propertyUrl": "{kfl}districtSource",
+            "valueUrl": "{+" + CSV_HEADER["venue.district_source"] + "}",
+        },
+    ),
+    "venue.near_border": (
+        "przy granicy dzielnicy",
+        "near a district border",
+        "For a derived district: tak if the coordinates lie within 10 m of a district border (worth checking).",
+        {"datatype": BOOLEAN, "aboutUrl": _VENUE, "propertyUrl": "{kfl}nearDistrictBorder"},
+    ),
     "venue.latitude": (
         "szerokość geograficzna",
         "latitude",
@@ -192,6 +222,30 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "step-free access",
         "Whether the venue can be entered without steps (tak/nie).",
         {"datatype": BOOLEAN, "aboutUrl": _VENUE, "propertyUrl": "{kfl}stepFreeAccess"},
+    ),
+    "venue.lift": (
+        "winda",
+        "lift",
+        "Whether the venue has a lift (tak/nie), as a source states it.",
+        {"datatype": BOOLEAN, "aboutUrl": _VENUE + "#lift", "propertyUrl": "{schema}value"},
+    ),
+    "venue.disabled_parking": (
+        "parking dla osób z niepełnosprawnościami",
+        "disabled parking",
+        "Whether the venue has parking places for people with disabilities (tak/nie), as a source states it.",
+        {"datatype": BOOLEAN, "aboutUrl": _VENUE + "#disabled-parking", "propertyUrl": "{schema}value"},
+    ),
+    "venue.induction_loop": (
+        "pętla indukcyjna",
+        "induction loop",
+        "Whether the venue has an induction loop (tak/nie), as a source states it.",
+        {"datatype": BOOLEAN, "aboutUrl": _VENUE + "#induction-loop", "propertyUrl": "{schema}value"},
+    ),
+    "venue.accessibility_note": (
+        "dostępność (opis)",
+        "accessibility (description)",
+        "The venue's accessibility as its source states it (the source and date are in the RDF dumps).",
+        {"datatype": "string", "lang": "pl", "aboutUrl": _VENUE, "propertyUrl": "{kfl}accessibilityNote"},
     ),
     "institution.id": (
         "identyfikator instytucji",
@@ -243,6 +297,33 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "Phone for NGOs: the contact person's if given, else the institution's. "
         "Not converted to RDF (see the RDF dumps for which it is).",
         {"datatype": "string", "suppressOutput": True},
+    ),
+    "institution.email_phone_role": (
+        "rodzaj kontaktu",
+        "contact type",
+        "What the institution's general e-mail and phone are for, as the source says (empty for illustrative rows "
+        "and when not stated).",
+        {
+            "datatype": "string",
+            "lang": "pl",
+            "aboutUrl": _INSTITUTION + "#general-contact",
+            "propertyUrl": "{schema}contactType",
+        },
+    ),
+    # Not converted: the csvw processor writes a dct: property IRI as the literal CURIE "dc:source".
+    "institution.email_phone_source": (
+        "źródło kontaktu",
+        "source of the contact",
+        "The page that states the institution's general e-mail and phone (dct:source of its #general-contact).",
+        {"datatype": "anyURI", "suppressOutput": True},
+    ),
+    # A year, a month or a day (xsd:gYear, gYearMonth or date in the RDF dumps): CSVW has no such union.
+    "institution.email_phone_date": (
+        "kontakt podano dnia",
+        "contact as stated on",
+        "The date the source of the contact shows: RRRR, RRRR-MM or RRRR-MM-DD, as precise as the source "
+        "(kfl:statedOn in the RDF dumps). Old dates mean the contact may have changed.",
+        {"datatype": {"base": "string", "format": "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"}, "suppressOutput": True},
     ),
 }
 

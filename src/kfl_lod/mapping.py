@@ -14,9 +14,10 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from .districts import CREDIT, ODBL, OSM_COPYRIGHT
 from .records import Institution, Origin, Practice, Records, Space, Venue
 from .source.tables import KINDS
-from .vocab import DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
+from .vocab import DISTRICT_METHODS, DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
 
 PL = "pl"
 EN = "en"
@@ -96,6 +97,87 @@ OWN_TERMS = (
         "True if no public source states the record: it illustrates the format, not a fact.",
     ),
     (
+        "statedOn",
+        "datatype",
+        RDFS.Literal,
+        "podano dnia",
+        "as stated on",
+        "Data, którą pokazuje źródło faktu (dct:source): dzień, miesiąc lub rok, tak dokładnie, jak podaje źródło.",
+        "The date the source of a fact (dct:source) shows: a day, a month or a year, as precise as the source.",
+    ),
+    (
+        "districtMethod",
+        "object",
+        SKOS.Concept,
+        "sposób ustalenia dzielnicy",
+        "how the district is known",
+        "Czy dzielnicę podaje źródło, czy wyliczono ją ze współrzędnych i granic dzielnic z OpenStreetMap.",
+        "Whether a source states the district or it was derived from the coordinates and OpenStreetMap boundaries.",
+    ),
+    (
+        "districtSource",
+        "object",
+        RDFS.Resource,
+        "źródło dzielnicy",
+        "source of the district",
+        "Strona, która podaje dzielnicę, albo relacja OpenStreetMap, z której granic ją wyliczono.",
+        "The page that states the district, or the OpenStreetMap relation whose boundary it was derived from.",
+    ),
+    (
+        "districtBorderDistance",
+        "datatype",
+        XSD.decimal,
+        "odległość od granicy dzielnicy (m)",
+        "distance to the district border (m)",
+        "Dla dzielnicy wyliczonej: odległość współrzędnych od najbliższej granicy dzielnicy, w metrach.",
+        "For a derived district: the distance from the coordinates to the nearest district border, in metres.",
+    ),
+    (
+        "nearDistrictBorder",
+        "datatype",
+        XSD.boolean,
+        "przy granicy dzielnicy",
+        "near a district border",
+        "Prawda, jeśli współrzędne leżą bliżej niż 10 m od granicy dzielnicy: wyliczoną dzielnicę warto sprawdzić.",
+        "True if the coordinates lie within 10 m of a district border: the derived district is worth checking.",
+    ),
+    (
+        "accessibilityNote",
+        "datatype",
+        RDF.langString,
+        "dostępność (opis)",
+        "accessibility (description)",
+        "Dostępność lokalizacji dla osób z niepełnosprawnościami, opisana tak, jak podaje źródło.",
+        "The venue's accessibility for people with disabilities, described as the source states it.",
+    ),
+    (
+        "accessibilitySource",
+        "object",
+        RDFS.Resource,
+        "źródło informacji o dostępności",
+        "source of the accessibility facts",
+        "Strona, która podaje fakty o dostępności lokalizacji (opis i cechy dostępności).",
+        "The page that states the venue's accessibility facts (the description and the accessibility features).",
+    ),
+    (
+        "accessibilityStatedOn",
+        "datatype",
+        RDFS.Literal,
+        "dostępność podano dnia",
+        "accessibility as stated on",
+        "Data, którą pokazuje źródło informacji o dostępności (dzień, miesiąc lub rok).",
+        "The date the source of the accessibility facts shows (a day, a month or a year).",
+    ),
+    (
+        "nearestStop",
+        "datatype",
+        XSD.string,
+        "najbliższy przystanek",
+        "nearest stop",
+        "Najbliższy przystanek komunikacji miejskiej, jak podaje źródło.",
+        "The nearest public-transport stop, as a source states it.",
+    ),
+    (
         "stepFreeAccess",
         "datatype",
         XSD.boolean,
@@ -163,8 +245,12 @@ def map_records(records: Records, base: str) -> Mapped:
         _institution(out, iris, institution, venues_of.get(institution.id, []))
     for space in records.spaces:
         _space(out, iris, space)
+    # The venue and institution of each space, looked up once: a search per practice grew as practices × spaces.
+    venue_owner = {v.id: v.institution for v in records.venues}
+    venue_of = {sp.id: sp.venue for sp in records.spaces}
     for practice in records.practices:
-        _practice(out, iris, practice, records)
+        venue = venue_of.get(practice.space, practice.venue)
+        _practice(out, iris, practice, venue, venue_owner.get(venue, practice.institution))
     return Mapped(g, out.provenance)
 
 
@@ -241,6 +327,19 @@ def decimal(value: Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+NEAR_BORDER = Decimal("10")  # metres: kfl_lod.districts.NEAR_BORDER_M
+
+
+def stated_date(value: str) -> Literal:
+    """A date as precise as its source: xsd:gYear, xsd:gYearMonth or xsd:date.
+
+    >>> [stated_date(v).datatype.rsplit("#")[1] for v in ("2019", "2020-03", "2014-12-05")]
+    ['gYear', 'gYearMonth', 'date']
+    """
+    kind = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
+    return Literal(value, datatype=kind)
+
+
 def _text(g: Graph, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
     if value:
         g.add((s, p, Literal(value, lang=lang)))
@@ -265,7 +364,7 @@ def _vocabulary(g: Graph, iris: Iris) -> None:
         g.add((term, RDFS.comment, Literal(comment_pl, lang=PL)))
         g.add((term, RDFS.comment, Literal(comment_en, lang=EN)))
         g.add((term, RDFS.isDefinedBy, ontology))
-    for scheme in SCHEMES.values():
+    for scheme in (*SCHEMES.values(), DISTRICT_METHODS):
         s = iris.scheme(scheme.slug)
         g.add((s, RDF.type, SKOS.ConceptScheme))
         g.add((s, SKOS.prefLabel, Literal(scheme.pl, lang=PL)))
@@ -281,6 +380,11 @@ def _vocabulary(g: Graph, iris: Iris) -> None:
             g.add((concept, SKOS.prefLabel, Literal(c.en, lang=EN)))
             _text(g, concept, SKOS.definition, c.definition_pl, PL)
             _text(g, concept, SKOS.definition, c.definition_en, EN)
+    for slug in ("point-in-polygon", "nearest"):  # derived from OpenStreetMap: its licence and credit
+        concept = iris.concept(DISTRICT_METHODS.slug, slug)
+        g.add((concept, DCTERMS.license, URIRef(ODBL)))
+        g.add((concept, DCTERMS.rights, Literal(CREDIT)))
+        g.add((concept, DCTERMS.source, URIRef(OSM_COPYRIGHT)))
 
 
 def _places(g: Graph, iris: Iris) -> None:
@@ -337,6 +441,23 @@ def _institution(out: _Out, iris: Iris, r: Institution, venues: list[Venue]) -> 
     )
     for venue in venues:
         out.fixed(s, SCHEMA.location, iris.venue(venue.id))
+    if r.email or r.phone:
+        # The general e-mail and phone again, as a contact point that says what they are for and where
+        # and when a source stated them ("as stated on <date>": many come from old pages).
+        gc = URIRef(f"{s}#general-contact")
+        out.fixed(s, SCHEMA.contactPoint, gc)
+        out.fixed(gc, RDF.type, SCHEMA.ContactPoint)
+        if r.email_phone_role:
+            out.text(gc, SCHEMA.contactType, r.email_phone_role, "email_phone_role")
+        else:
+            out.add(gc, SCHEMA.contactType, Literal("kontakt ogólny", lang=PL), "email_phone_role")
+            out.fixed(gc, SCHEMA.contactType, Literal("general contact", lang=EN))
+        out.text(gc, SCHEMA.email, r.email, "email", None)
+        out.text(gc, SCHEMA.telephone, r.phone, "phone", None)
+        source = URIRef(r.email_phone_source) if r.email_phone_source else None
+        out.add(gc, DCTERMS.source, source, "email_phone_source")
+        stated = stated_date(r.email_phone_date) if r.email_phone_date else None
+        out.add(gc, iris.kfl.statedOn, stated, "email_phone_date")
     if r.contact_person or r.contact_email or r.contact_phone:
         c = URIRef(f"{s}#contact")
         out.fixed(s, SCHEMA.contactPoint, c)
@@ -364,6 +485,15 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     out.text(address, SCHEMA.addressLocality, r.locality, "locality", None)
     out.fixed(address, SCHEMA.addressCountry, Literal("PL"))
     out.add(s, SCHEMA.containedInPlace, iris.district(r.district) if r.district else iris.city, "district")
+    method = iris.concept(DISTRICT_METHODS.slug, r.district_method) if r.district and r.district_method else None
+    out.add(s, iris.kfl.districtMethod, method, "district")
+    # A stated district's page is a cell; a derived one's OpenStreetMap relation comes from the coordinates.
+    derived = r.district_border_m is not None
+    source = URIRef(r.district_source) if r.district and r.district_source else None
+    out.add(s, iris.kfl.districtSource, source, *(("latitude", "longitude") if derived else ("district_source",)))
+    if derived:
+        out.add(s, iris.kfl.districtBorderDistance, decimal(r.district_border_m), "latitude", "longitude")
+        out.add(s, iris.kfl.nearDistrictBorder, Literal(r.district_border_m < NEAR_BORDER), "latitude", "longitude")
     geo = URIRef(f"{s}#geo")
     geometry = URIRef(f"{s}#geometry")
     if r.latitude is not None and r.longitude is not None:
@@ -378,16 +508,41 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     else:
         out.add(s, SCHEMA.geo, None, "latitude", "longitude")
     out.text(s, SCHEMA.openingHours, r.opening_hours, "opening_hours", None)
-    feature = URIRef(f"{s}#step-free-access")
-    if r.step_free is not None:
-        out.add(s, iris.kfl.stepFreeAccess, Literal(r.step_free), "step_free")
-        out.add(s, SCHEMA.amenityFeature, feature, "step_free")
+    out.add(s, iris.kfl.stepFreeAccess, Literal(r.step_free) if r.step_free is not None else None, "step_free")
+    for fragment, field_, value, pl, en in (
+        (
+            "step-free-access",
+            "step_free",
+            r.step_free,
+            "wejście bez schodów (dla wózków)",
+            "step-free (wheelchair) entrance",
+        ),
+        ("lift", "lift", r.lift, "winda", "lift"),
+        (
+            "disabled-parking",
+            "disabled_parking",
+            r.disabled_parking,
+            "miejsca parkingowe dla osób z niepełnosprawnościami",
+            "disabled parking",
+        ),
+        ("induction-loop", "induction_loop", r.induction_loop, "pętla indukcyjna", "induction loop"),
+    ):
+        if value is None:
+            continue
+        feature = URIRef(f"{s}#{fragment}")
+        out.add(s, SCHEMA.amenityFeature, feature, field_)
         out.fixed(feature, RDF.type, SCHEMA.LocationFeatureSpecification)
-        out.fixed(feature, SCHEMA.name, Literal("dostęp bez schodów (dla wózków)", lang=PL))
-        out.fixed(feature, SCHEMA.name, Literal("step-free (wheelchair) access", lang=EN))
-        out.add(feature, SCHEMA.value, Literal(r.step_free), "step_free")
-    else:
-        out.add(s, iris.kfl.stepFreeAccess, None, "step_free")
+        out.fixed(feature, SCHEMA.name, Literal(pl, lang=PL))
+        out.fixed(feature, SCHEMA.name, Literal(en, lang=EN))
+        out.add(feature, SCHEMA.value, Literal(value), field_)
+        source = URIRef(r.accessibility_source) if r.accessibility_source else None
+        out.add(feature, DCTERMS.source, source, "accessibility_source")
+    out.text(s, iris.kfl.accessibilityNote, r.accessibility_note, "accessibility_note")
+    source = URIRef(r.accessibility_source) if r.accessibility_source else None
+    out.add(s, iris.kfl.accessibilitySource, source, "accessibility_source")
+    stated = stated_date(r.accessibility_date) if r.accessibility_date else None
+    out.add(s, iris.kfl.accessibilityStatedOn, stated, "accessibility_date")
+    out.text(s, iris.kfl.nearestStop, r.nearest_stop, "nearest_stop", None)
     out.sources(s, r.sources)
 
 
@@ -437,21 +592,26 @@ def _space(out: _Out, iris: Iris, r: Space) -> None:
     out.add(s, URIRef(iris.base + "shapes#Space-free-but-only-paid"), None, "free_of_charge", "sharing_modes")
 
 
-def _practice(out: _Out, iris: Iris, r: Practice, records: Records) -> None:
+def _practice(out: _Out, iris: Iris, r: Practice, venue: str, institution: str) -> None:
     s = iris.practice(r.id)
     out.record("practice", s, r.origin)
     out.fixed(s, RDF.type, SCHEMA.Event)
     out.text(s, SCHEMA.name, r.title, "title")
     out.text(s, SCHEMA.description, r.description, "description")
     out.add(s, SCHEMA.identifier, Literal(r.id), "id")
-    out.add(s, SCHEMA.location, iris.space(r.space), "space")
+    # Where it happened: a space, else a venue, else only the institution (no location).
+    place = iris.space(r.space) if r.space else iris.venue(venue) if venue else None
+    out.add(s, SCHEMA.location, place, "space", "venue")
     organisation = URIRef(f"{s}#organisation")
     out.add(s, SCHEMA.organizer, organisation, "organisation")
-    out.fixed(organisation, RDF.type, SCHEMA.NGO)
+    # The partner is an NGO unless the table says otherwise (residents, a firm, or not known): then it is
+    # typed only schema:Thing, claiming nothing (schema:Organization is the institutions' class here).
+    kind = SCHEMA.Thing if r.organisation_is_ngo is False else SCHEMA.NGO
+    out.add(organisation, RDF.type, kind, "organisation_is_ngo")
     out.text(organisation, SCHEMA.name, r.organisation, "organisation", None)
-    space = next(sp for sp in records.spaces if sp.id == r.space)
-    venue = next(v for v in records.venues if v.id == space.venue)
-    out.add(s, SCHEMA.organizer, iris.institution(venue.institution), "organisation")
+    out.add(s, SCHEMA.organizer, iris.institution(institution), "organisation")
     out.add(s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date) if r.date is not None else None, "date")
     out.add(s, SCHEMA.url, URIRef(r.url) if r.url else None, "url")
+    out.add(s, DCTERMS.source, URIRef(r.url) if r.url else None, "url")
+    out.add(s, iris.kfl.statedOn, stated_date(r.source_date) if r.source_date else None, "source_date")
     out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")

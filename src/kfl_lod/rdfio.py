@@ -79,7 +79,7 @@ def _key(node: Any) -> str:
     return str(node)
 
 
-def to_jsonld(graph: Graph, context: dict[str, str]) -> bytes:
+def to_jsonld_prefixed(graph: Graph, context: dict[str, str]) -> bytes:
     """Compact JSON-LD with the given prefixes, the @graph and all arrays sorted."""
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     if "@graph" not in data:

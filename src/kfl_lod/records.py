@@ -34,6 +34,11 @@ class Institution:
     contact_person: str = ""  # already empty unless consent was given
     contact_email: str = ""
     contact_phone: str = ""
+    # What the general e-mail and phone are for, the page that states them and the date it shows
+    # (RRRR, RRRR-MM or RRRR-MM-DD: as precise as the source).
+    email_phone_role: str = ""
+    email_phone_source: str = ""
+    email_phone_date: str = ""
     wikidata: str = ""
     description: str = ""
     sources: tuple[str, ...] = ()
@@ -60,6 +65,14 @@ class Venue:
     district_source: str = ""
     district_method: str = ""
     district_border_m: Decimal | None = None
+    # Accessibility, each only as a source states it (None: not stated), with the page and its date.
+    lift: bool | None = None
+    disabled_parking: bool | None = None
+    induction_loop: bool | None = None
+    accessibility_note: str = ""
+    accessibility_source: str = ""
+    accessibility_date: str = ""
+    nearest_stop: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,14 +99,18 @@ class Practice:
     """An example of cooperation between an institution and an NGO (dobre_praktyki)."""
 
     id: str
-    space: str
     organisation: str
     title: str
     illustrative: bool
     origin: Origin
+    space: str = ""  # where it happened: a space, or else a venue, or else only the institution
+    venue: str = ""
+    institution: str = ""
+    organisation_is_ngo: bool | None = None
     date: date | None = None
     description: str = ""
-    url: str = ""
+    url: str = ""  # the page about it: the source
+    source_date: str = ""  # the date that page shows (RRRR, RRRR-MM or RRRR-MM-DD)
 
 
 @dataclass(frozen=True)
@@ -104,3 +121,23 @@ class Records:
     venues: tuple[Venue, ...]
     spaces: tuple[Space, ...]
     practices: tuple[Practice, ...] = ()
+
+    def without_illustrative(self) -> Records:
+        """The real records only: illustrative spaces and good practices left out (setting illustrative = omit)."""
+        return Records(
+            self.institutions,
+            self.venues,
+            tuple(s for s in self.spaces if not s.illustrative),
+            tuple(p for p in self.practices if not p.illustrative),
+        )
+
+    def place_of(self, practice: Practice) -> tuple[str, str, str]:
+        """(space, venue, institution) ids of where a good practice happened; the finer ones may be empty."""
+        space = next((s for s in self.spaces if s.id == practice.space), None)
+        venue_id = space.venue if space else practice.venue
+        venue = next((v for v in self.venues if v.id == venue_id), None)
+        return (
+            space.id if space else "",
+            venue.id if venue else "",
+            venue.institution if venue else practice.institution,
+        )

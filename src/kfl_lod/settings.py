@@ -20,6 +20,8 @@ from typing import Any
 from .errors import SettingsError
 
 SETTINGS_FILE = "kfl-lod.toml"
+ILLUSTRATIVE_CHOICES = ("separate", "omit")
+VALIDATORS = ("shacl", "pyshacl")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -34,8 +36,18 @@ class Settings:
     source: Path = _setting(Path("source"), "Folder with the source tables (CSV) or a single XLSX/ODS workbook.")
     published: Path = _setting(Path("published"), "Folder the build publishes into and the server serves from.")
     shapes: Path = _setting(Path("shapes"), "Folder with the SHACL shapes (*.ttl).")
+    validator: str = _setting(
+        "shacl",
+        "SHACL engine: shacl (compiled, about 50 times faster; tests/test_validators.py shows it reports exactly "
+        "what pySHACL reports) or pyshacl (the reference implementation).",
+    )
     sparql_examples: Path = _setting(Path("sparql"), "Folder with the example SPARQL queries (*.rq).")
     keep_releases: int = _setting(5, "How many releases to keep under published/releases/.")
+    illustrative: str = _setting(
+        "separate",
+        "Illustrative (example) spaces and good practices: 'separate' publishes them marked kfl:illustrative and "
+        "shown apart from real ones; 'omit' leaves them out of every published file and of the store.",
+    )
     # Server limits.
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
     max_rows: int = _setting(
@@ -53,6 +65,29 @@ class Settings:
     )
     max_result_bytes: int = _setting(
         20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so."
+    )
+    query_client_limit: int = _setting(
+        4,
+        "SPARQL requests one client (address) may have running or waiting at once, per server process; "
+        "more are answered 429 with Retry-After.",
+    )
+    query_reserved: int = _setting(
+        1,
+        "Query processes one client can never take: kept for everyone else (a client runs at most "
+        "query_workers - query_reserved queries at once, and at least 1).",
+    )
+    trusted_proxy: tuple[str, ...] = _setting(
+        (),
+        "Addresses of reverse proxies whose X-Forwarded-For, -Proto and -Host headers are believed "
+        "(comma-separated in the environment). Empty: those headers are ignored.",
+    )
+    header_timeout: float = _setting(
+        10.0, "Seconds a client may take to send a request's headers, or keep an idle connection open."
+    )
+    body_timeout: float = _setting(10.0, "Seconds a client may take to send a request's body; slower: 408.")
+    http_threads: int = _setting(
+        0,
+        "Threads per server process running the app on whole requests (0: query_workers + query_queue + 4).",
     )
     # The check page (/sprawdz) and publishing from the browser (docs/source-format.md).
     upload_max_bytes: int = _setting(
@@ -217,6 +252,8 @@ def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = N
 
 def _checked(settings: Settings) -> Settings:
     """Refuse values no part can use; end the base with '/'. Used by load_settings and replace."""
+    if settings.validator not in VALIDATORS:
+        raise SettingsError(f"setting validator: {settings.validator!r} must be one of {', '.join(VALIDATORS)}")
     if not settings.base.startswith(("http://", "https://")):
         raise SettingsError(f"setting base: {settings.base!r} must be an http(s) IRI")
     if not settings.base.endswith("/"):
@@ -228,6 +265,9 @@ def _checked(settings: Settings) -> Settings:
         "max_body_bytes",
         "query_workers",
         "max_result_bytes",
+        "query_client_limit",
+        "header_timeout",
+        "body_timeout",
         "upload_max_bytes",
         "check_timeout",
         "check_memory_mb",
@@ -236,7 +276,11 @@ def _checked(settings: Settings) -> Settings:
     ):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")
-    for name in ("query_queue", "query_memory_mb"):
+    if settings.illustrative not in ILLUSTRATIVE_CHOICES:
+        raise SettingsError(
+            f"setting illustrative: {settings.illustrative!r} must be one of {', '.join(ILLUSTRATIVE_CHOICES)}"
+        )
+    for name in ("query_queue", "query_memory_mb", "query_reserved", "http_threads"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be 0 or more")
     return settings

@@ -7,10 +7,14 @@ published N-Triples through this module: there is no second copy of the data.
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from . import changes
 from .names import LATEST, STORE_FILES
 from .namespaces import DCTERMS, RDFS, SCHEMA, SKOS
 
@@ -21,8 +25,15 @@ def publication_folder(published: Path) -> Path:
     return folder if folder.is_dir() else Path(published)
 
 
-def open_store(published: Path, graph: str | None = None) -> ox.Store:
-    """Load the latest publication into an in-memory store.
+# A large release is also kept as an Oxigraph database (RocksDB) in this folder inside the release:
+# opened read-only in 0.1 s whatever its size, and shared by every process through the page cache,
+# where loading N-Triples into memory takes seconds per million triples in each process.
+PREPARED = ".store"
+PREPARE_BYTES = 8_000_000  # the N-Triples size (about 60,000 triples) from which a build prepares it
+
+
+def open_store(published: Path, graph: str | None = None, folder: str | Path | None = None) -> ox.Store:
+    """Open the latest publication (or the release in ``folder``): the prepared database if there is one, else in memory.
 
     The data goes into the default graph; with ``graph``, also into the named graph of
     that IRI, so SPARQL clients can name it in FROM, GRAPH or the protocol's
@@ -30,8 +41,20 @@ def open_store(published: Path, graph: str | None = None) -> ox.Store:
 
     >>> store = open_store(Path("published"))  # doctest: +SKIP
     """
-    store = ox.Store()
-    folder = publication_folder(published)
+    return open_release(Path(folder) if folder else publication_folder(published), graph)
+
+
+def open_release(folder: Path, graph: str | None = None) -> ox.Store:
+    """Open the release whose files are in ``folder`` (see open_store)."""
+    prepared = folder / PREPARED
+    if prepared.is_dir():
+        store = ox.Store.read_only(str(prepared))
+        if not graph or store.contains_named_graph(ox.NamedNode(graph)):
+            return store
+    return _load(ox.Store(), folder, graph)
+
+
+def _load(store: ox.Store, folder: Path, graph: str | None) -> ox.Store:
     for name in STORE_FILES:
         path = folder / name
         if path.exists():
@@ -41,15 +64,29 @@ def open_store(published: Path, graph: str | None = None) -> ox.Store:
     return store
 
 
-def open_graphs(files: dict[str, Path]) -> ox.Store:
-    """Load N-Triples files into named graphs (graph IRI -> file), nothing in the default graph.
+def prepare(folder: Path, graph: str, min_bytes: int = PREPARE_BYTES) -> Path | None:
+    """Write the release in ``folder`` as an on-disk store for open_store, if it is large enough.
 
-    Used for datasets made of several graphs, e.g. the W3C protocol tests' data.
+    Written aside and renamed into place, so a reader sees the whole database or none; a
+    release that already has one keeps it. Returns the database folder, or None when the
+    release is small (loading it into memory is then as fast).
     """
-    store = ox.Store()
-    for graph, path in files.items():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-    return store
+    folder = Path(folder)
+    target = folder / PREPARED
+    data = sum((folder / name).stat().st_size for name in STORE_FILES if (folder / name).exists())
+    if target.is_dir() or data < min_bytes:
+        return target if target.is_dir() else None
+    aside = folder / f"{PREPARED}-{os.getpid()}"
+    shutil.rmtree(aside, ignore_errors=True)
+    store = _load(ox.Store(str(aside)), folder, graph)
+    store.flush()
+    store.optimize()
+    del store  # closes the database before it is renamed
+    try:
+        os.rename(aside, target)
+    except OSError:  # another process prepared it first
+        shutil.rmtree(aside, ignore_errors=True)
+    return target
 
 
 def dataset_graph(base: str) -> str:
@@ -66,13 +103,13 @@ def store_loader(published: Path, base: str):
     return functools.partial(open_store, Path(published), dataset_graph(base))
 
 
-def describe(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] = ()) -> list[ox.Triple]:
+def triples_about(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] = ()) -> list[ox.Triple]:
     """Every triple about ``iri`` and its ``#fragment`` parts, plus names of what they link to.
 
     >>> s = ox.Store()
     >>> s.add(ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/x#a")))
     >>> s.add(ox.Quad(ox.NamedNode("http://e/x#a"), ox.NamedNode("http://e/q"), ox.Literal("1")))
-    >>> len(describe(s, "http://e/x", ["http://e/x#a"]))
+    >>> len(triples_about(s, "http://e/x", ["http://e/x#a"]))
     2
     """
     triples: list[ox.Triple] = []
@@ -116,3 +153,27 @@ def things(store: ox.Store, base: str) -> set[str]:
         if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base):
             found.add(quad.subject.value.partition("#")[0])
     return found
+
+
+# --- the change record of a release: how the web reads it ---------------------------------------
+
+
+def change_record(published: Path) -> dict[str, Any] | None:
+    """The change record (changes.json) of the release being served, if there is one."""
+    return changes.latest(published)
+
+
+def release_record(folder: Path) -> dict[str, Any] | None:
+    """The change record kept in one release's folder, if it has one and it reads."""
+    return changes.load(folder)
+
+
+def withdrawn_records(published: Path) -> dict[str, dict[str, Any]]:
+    """Every IRI published once and withdrawn since, with when (for 410 Gone)."""
+    return changes.withdrawn(published)
+
+
+def release_notes(release: dict[str, Any], lang: str) -> str:
+    """What changed in a release, in a few words, in ``lang`` ("pl" or "en")."""
+    pl, en = changes.notes(release)
+    return en if lang == "en" else pl

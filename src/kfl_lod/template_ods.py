@@ -36,12 +36,14 @@ from .template import GUIDE, GUIDE_LINES, ROWS, Check, Rows, check_of, number_fo
 def _condition(check: Check, sheet: str, letter: str) -> str:
     if check.kind == "list":
         return "of:cell-content-is-in-list(" + ";".join(f'"{v}"' for v in check.values) + ")"
+    # Written as LibreOffice writes them (no prefix on the second function, its arguments split
+    # by ','): other spellings are read as "any value" without a word.
     if check.kind == "whole":
-        return f"of:cell-content-is-whole-number() and of:cell-content-is-between({check.low};{check.high})"
+        return f"of:cell-content-is-whole-number() and cell-content-is-between({check.low},{check.high})"
     if check.kind == "decimal":
-        return f"of:cell-content-is-decimal-number() and of:cell-content-is-between({check.low};{check.high})"
+        return f"of:cell-content-is-decimal-number() and cell-content-is-between({check.low},{check.high})"
     if check.kind == "date":
-        return "of:cell-content-is-date() and of:cell-content-is-between(DATE(2000;1;1);DATE(2100;12;31))"
+        return "of:cell-content-is-date() and cell-content-is-between(DATE(2000;1;1),DATE(2100;12;31))"
     cell = f"[.{letter}2]"
     return (
         f'of:is-true-formula(AND(LEN({cell})=6;MID({cell};3;1)="-";'

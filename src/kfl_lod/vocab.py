@@ -217,6 +217,43 @@ EQUIPMENT = Scheme(
 
 SCHEMES: dict[str, Scheme] = {s.slug: s for s in (INSTITUTION_TYPES, SPACE_TYPES, SHARING_MODES, EQUIPMENT)}
 
+# How a venue's district is known (not a clerk's column: the build decides, see kfl_lod.districts).
+DISTRICT_METHODS = Scheme(
+    "district-method",
+    "Sposoby ustalenia dzielnicy",
+    "How the district is known",
+    (
+        Concept(
+            "stated",
+            "podana w źródle",
+            "stated by a source",
+            "Dzielnicę podaje publiczne źródło (kfl:districtSource).",
+            "A public source states the district (kfl:districtSource).",
+        ),
+        Concept(
+            "point-in-polygon",
+            "wyliczona ze współrzędnych",
+            "derived from the coordinates",
+            "Wyliczona przy publikacji: współrzędne lokalizacji leżą w granicach dzielnicy z OpenStreetMap "
+            "(© OpenStreetMap contributors, licencja ODbL 1.0, granice pobrane 2026-09-29; kfl:districtSource "
+            "wskazuje relację OSM dzielnicy). Przy granicy (kfl:nearDistrictBorder) warto to sprawdzić.",
+            "Derived when publishing: the venue's coordinates lie within the district's boundary from OpenStreetMap "
+            "(© OpenStreetMap contributors, ODbL 1.0, boundaries fetched 2026-09-29; kfl:districtSource names the "
+            "district's OSM relation). Near a border (kfl:nearDistrictBorder) it is worth checking.",
+        ),
+        Concept(
+            "nearest",
+            "wyliczona: najbliższa dzielnica",
+            "derived: the nearest district",
+            "Wyliczona przy publikacji: współrzędne nie leżą w żadnej dzielnicy z OpenStreetMap (uproszczone granice "
+            "zostawiają szczeliny), więc przyjęto dzielnicę o najbliższej granicy (© OpenStreetMap contributors, "
+            "licencja ODbL 1.0).",
+            "Derived when publishing: the coordinates lie in no district from OpenStreetMap (the simplified boundaries "
+            "leave slivers), so the district with the nearest border is taken (© OpenStreetMap contributors, ODbL 1.0).",
+        ),
+    ),
+)
+
 # The 18 districts of Kraków (reference/krakow-institutions.md, section 3).
 DISTRICTS: dict[int, str] = {
     1: "Stare Miasto",

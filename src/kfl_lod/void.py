@@ -77,17 +77,27 @@ def to_graph(data: Graph, base: str) -> Graph:
         g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{name}")))
         g.add((dataset, VOID.feature, FORMATS[fmt]))
 
-    subjects = set(data.subjects())
+    # One pass over the data: rdflib's pattern lookups cost a context search per triple.
+    subjects: set = set()
+    objects: set = set()
+    properties: Counter = Counter()
+    instances: dict[URIRef, set] = {}
+    flag, true = kfl.illustrative, Literal(True)
+    flagged: set = set()
+    for s, p, o in data:
+        subjects.add(s)
+        objects.add(o)
+        properties[p] += 1
+        if p == RDF.type:
+            instances.setdefault(o, set()).add(s)
+        elif p == flag and o == true:
+            flagged.add(s)
     entities = {s for s in subjects if str(s).startswith(base)}
     g.add((dataset, VOID.triples, _int(len(data))))
     g.add((dataset, VOID.entities, _int(len(entities))))
     g.add((dataset, VOID.distinctSubjects, _int(len(subjects))))
-    g.add((dataset, VOID.distinctObjects, _int(len(set(data.objects())))))
-    properties = Counter(p for _, p, _ in data)
+    g.add((dataset, VOID.distinctObjects, _int(len(objects))))
     g.add((dataset, VOID.properties, _int(len(properties))))
-    instances: dict[URIRef, set] = {}
-    for s, _, c in data.triples((None, RDF.type, None)):
-        instances.setdefault(c, set()).add(s)
     g.add((dataset, VOID.classes, _int(len(instances))))
     vocabularies = {str(SCHEMA), str(kfl), str(SKOS), str(DCTERMS), str(GEO)}
     for ns in sorted(vocabularies):
@@ -106,14 +116,15 @@ def to_graph(data: Graph, base: str) -> Graph:
         g.add((part, VOID.property, prop))
         g.add((part, VOID.triples, _int(count)))
 
-    flag = kfl.illustrative
     for cls in (kfl.Space, kfl.Venue, SCHEMA.Organization):
         members = sorted(instances.get(cls, ()), key=str)
-        real = [m for m in members if (m, flag, Literal(True)) not in data]
+        real = [m for m in members if m not in flagged]
         for example in (real or members)[:EXAMPLES_PER_KIND]:
             g.add((dataset, VOID.exampleResource, example))
 
-    illustrative = sorted(s for s in data.subjects(flag, Literal(True)))
+    illustrative = sorted(flagged)
+    if not illustrative:  # e.g. the setting illustrative = omit: no subset to describe
+        return g
     subset = URIRef(f"{dataset}#illustrative")
     g.add((dataset, VOID.subset, subset))
     g.add((subset, RDF.type, VOID.Dataset))

@@ -26,6 +26,7 @@ class Job:
     default_graphs: tuple[str, ...] | None = None  # protocol dataset (default-graph-uri)
     named_graphs: tuple[str, ...] | None = None  # protocol dataset (named-graph-uri)
     version: str = ""  # which publication the answer must come from
+    folder: str = ""  # the folder of that release's files ("" : the loader's own data)
     prefixes: dict[str, str] = field(default_factory=dict)  # default prefixes, overridable by PREFIX
     max_bytes: int | None = None  # cut the answer before it grows past this many bytes
 

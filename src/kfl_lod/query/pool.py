@@ -44,6 +44,7 @@ class PoolError(Exception):
     """A query could not be answered because of the query processes, not the query."""
 
     status = 503
+    retry_after = 5
 
 
 class QueryTimeout(PoolError):
@@ -60,6 +61,13 @@ class QueryOutOfMemory(QueryCrashed):
 
 class PoolBusy(PoolError):
     status = 503
+
+
+class ClientBusy(PoolError):
+    """This client already has as many queries running or waiting as one client may."""
+
+    status = 429
+    retry_after = 2
 
 
 def _isolate_network() -> bool:
@@ -98,9 +106,9 @@ def _serve(conn) -> None:
     isolated = _isolate_network()  # first: a user namespace needs a single-threaded process
     _die_with_parent()
     try:
-        loader, version, memory_mb = conn.recv()
+        loader, version, folder, memory_mb = conn.recv()
         _limit_memory(memory_mb)
-        store = loader()
+        store = loader(folder) if folder else loader()
     except BaseException as exc:  # report, then die: the server shows the reason
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -112,7 +120,10 @@ def _serve(conn) -> None:
             return
         try:
             if job.version != version:
-                store, version = loader(), job.version
+                # The job names its release: load exactly that one (not whatever is latest now),
+                # so the answer and the release the server names for it are the same.
+                store = None  # let the old copy go before the new one is read
+                store, version = (loader(job.folder) if job.folder else loader()), job.version
             reply = execute(store, job)
         except MemoryError:
             reply = Reply.error(503, _OUT_OF_MEMORY.format(mb=memory_mb))
@@ -149,7 +160,7 @@ def _die_with_parent() -> None:
 class _Process:
     """One query process (a fresh interpreter) and the server's end of its socket."""
 
-    def __init__(self, loader: Loader, version: str, memory_mb: int = 0) -> None:
+    def __init__(self, loader: Loader, version: str, folder: str = "", memory_mb: int = 0) -> None:
         ours, theirs = socket.socketpair()
         try:
             # A fresh interpreter running this module: nothing inherited from a threaded or
@@ -171,7 +182,7 @@ class _Process:
         )
         self._drain.start()
         self.conn = Connection(ours.detach())
-        self.conn.send((loader, version, memory_mb))
+        self.conn.send((loader, version, folder, memory_mb))
         self.ready = False
         self.isolated = False
 
@@ -261,19 +272,31 @@ class QueryPool:
 
     At most ``queue`` callers wait for a busy process (None: any number); more are refused
     at once, so that a burst of slow queries cannot hold every thread of a web server.
+
+    Fairness: one client (``run(..., client=address)``) may have at most ``client_limit``
+    queries running or waiting (more: ClientBusy, 429), and never holds more than
+    ``size - reserved`` processes (at least one): the rest stay free for other clients.
+
+    ``version`` returns the release to load at start: its key, and its folder ("" for the
+    loader's own data).
     """
 
     def __init__(
         self,
         size: int,
         loader: Loader,
-        version: Callable[[], str] = lambda: "",
+        version: Callable[[], str | tuple[str, str]] = lambda: "",
         start_timeout: float = 60.0,
         memory_mb: int = 0,
         queue: int | None = None,
+        client_limit: int | None = None,
+        reserved: int = 0,
     ) -> None:
         self.size = max(1, int(size))
         self.queue = queue
+        self.client_limit = client_limit
+        self.per_client = max(1, self.size - max(0, reserved))
+        self._clients: dict[str, list[int]] = {}  # address -> [running, waiting]
         self._waiting = 0
         self._loader = loader
         self._version = version
@@ -289,71 +312,116 @@ class QueryPool:
         _POOLS.add(self)
 
     def _add(self) -> None:
-        proc = _Process(self._loader, self._version(), self._memory_mb)
+        version = self._version()
+        key, folder = version if isinstance(version, tuple) else (version, "")
+        proc = _Process(self._loader, key, folder, self._memory_mb)
         self._all.add(proc)
         self._idle.append(proc)
 
-    def run(self, job: Job, timeout: float) -> Reply:
+    def run(self, job: Job, timeout: float, client: str = "") -> Reply:
         """Run a job in a free process within ``timeout`` seconds of work.
 
+        :raises ClientBusy: if ``client`` already has ``client_limit`` queries running or waiting.
         :raises PoolBusy: if no process became free within ``timeout``.
         :raises QueryTimeout: if the query ran longer than ``timeout`` (its process was killed).
         :raises QueryCrashed: if the process died running it (a new one was started).
         """
-        proc = self._acquire(timeout)
-        try:
-            proc.wait_ready(self._start_timeout)
-            reply = proc.run(job, timeout)
-        except BaseException:  # timeout, crash, or the server thread interrupted: never reuse it
-            self._replace(proc)
-            raise
-        self._release(proc)
-        return reply
+        started = time.monotonic()
+        for attempt in (1, 2):
+            proc = self._acquire(timeout, client)
+            try:
+                proc.wait_ready(self._start_timeout)
+                reply = proc.run(job, timeout)
+            except QueryCrashed:
+                killed = proc.exitcode == -signal.SIGKILL
+                self._replace(proc, client)
+                left = timeout - (time.monotonic() - started)
+                # Killed from outside (an operator, the kernel's OOM killer) while it ran this
+                # query: not the query's fault, so it runs once more on a fresh process.
+                if attempt == 1 and killed and left > 0:
+                    timeout = left
+                    continue
+                raise
+            except BaseException:  # timeout, or the server thread interrupted: never reuse it
+                self._replace(proc, client)
+                raise
+            self._release(proc, client)
+            return reply
+        raise AssertionError("unreachable")
 
-    def _acquire(self, timeout: float) -> _Process:
+    def _acquire(self, timeout: float, client: str = "") -> _Process:
         deadline = time.monotonic() + timeout
         with self._cond:
-            while True:
-                if self._closed:
-                    raise PoolBusy("The query service is shutting down.")
-                while self._idle:
-                    proc = self._idle.pop()
-                    if proc.alive():
-                        return proc
-                    self._all.discard(proc)  # died while idle (killed from outside): replace it
-                    proc.kill()
-                    self.restarts += 1
-                    self._add()
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise PoolBusy(
-                        f"All {self.size} query processes stayed busy for {timeout:g} s; try again in a moment."
-                    )
-                if self.queue is not None and self._waiting >= self.queue:
-                    raise PoolBusy(
-                        f"All {self.size} query processes are busy and {self._waiting} more queries "
-                        "are waiting (setting query_queue); try again in a moment."
-                    )
-                self._waiting += 1
-                try:
+            counts = self._clients.setdefault(client, [0, 0])
+            if self.client_limit is not None and client and sum(counts) >= self.client_limit:
+                self._forget(client)
+                raise ClientBusy(
+                    f"You already have {counts[0]} queries running and {counts[1]} waiting; one client may have "
+                    f"{self.client_limit} at once (setting query_client_limit). Wait for them, then try again."
+                )
+            waited = False
+            try:
+                while True:
+                    if self._closed:
+                        raise PoolBusy("The query service is shutting down.")
+                    mine = client and counts[0] >= self.per_client
+                    while self._idle and not mine:
+                        proc = self._idle.pop()
+                        if proc.alive():
+                            counts[0] += 1
+                            return proc
+                        self._all.discard(proc)  # died while idle (killed from outside): replace it
+                        proc.kill()
+                        self.restarts += 1
+                        self._add()
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise PoolBusy(
+                            f"All {self.size} query processes stayed busy for {timeout:g} s; try again in a moment."
+                        )
+                    if not waited:
+                        if self.queue is not None and self._waiting >= self.queue:
+                            raise PoolBusy(
+                                f"All {self.size} query processes are busy and {self._waiting} more queries "
+                                "are waiting (setting query_queue); try again in a moment."
+                            )
+                        waited = True
+                        self._waiting += 1
+                        counts[1] += 1
                     self._cond.wait(left)
-                finally:
+            finally:
+                if waited:
                     self._waiting -= 1
+                    counts[1] -= 1
+                self._forget(client)
 
-    def _release(self, proc: _Process) -> None:
+    def _forget(self, client: str) -> None:
+        counts = self._clients.get(client)
+        if counts is not None and counts == [0, 0]:
+            del self._clients[client]
+
+    def _done(self, client: str) -> None:
+        counts = self._clients.get(client)
+        if counts is not None:
+            counts[0] -= 1
+            self._forget(client)
+
+    def _release(self, proc: _Process, client: str = "") -> None:
         with self._cond:
+            self._done(client)
             if proc in self._all:
                 self._idle.append(proc)
-            self._cond.notify()
+            self._cond.notify_all()  # waiters differ in what they may take: let each look
 
-    def _replace(self, proc: _Process) -> None:
+    def _replace(self, proc: _Process, client: str = "") -> None:
         proc.kill()
         with self._cond:
+            self._done(client)
             self._all.discard(proc)
             self.restarts += 1
             if not self._closed:
                 self._add()
-            self._cond.notify()
+            self._cond.notify_all()
 
     def status(self) -> dict:
         """How many processes exist, are idle and alive; restarts since start."""
@@ -362,6 +430,7 @@ class QueryPool:
                 "processes": len(self._all),
                 "idle": len(self._idle),
                 "waiting": self._waiting,
+                "clients": len(self._clients),
                 "alive": sum(p.alive() for p in self._all),
                 "restarts": self.restarts,
                 "network_isolated": all(p.isolated for p in self._all if p.ready) if self._all else False,

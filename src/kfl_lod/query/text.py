@@ -42,7 +42,7 @@ class QueryText:
     update: str | None  # the update keyword that starts the text, if it is an update
     uses_service: bool
     unterminated: bool  # a stray quote or backslash: a string never closed, or an odd escape
-    depth: int = 0  # how deeply brackets nest ({ ( [)
+    depth: int = 0  # how deeply brackets ({ ( [) and unary operators (! - +) nest
 
 
 def _unescape(text: str) -> str:
@@ -59,7 +59,7 @@ def _unescape(text: str) -> str:
 
 def keywords(text: str) -> tuple[list[str], bool, int]:
     """The bare words of a SPARQL text, upper-cased; whether a stray quote or backslash was
-    left; and how deeply brackets ({, (, [) nest.
+    left; and how deeply brackets ({, (, [) and runs of unary operators (! - +) nest.
 
     In a text the engine accepts, quotes and backslashes only occur inside strings, IRIs
     and escaped prefixed names; a stray one means this reading and the engine's differ.
@@ -67,8 +67,16 @@ def keywords(text: str) -> tuple[list[str], bool, int]:
     words: list[str] = []
     stray = False
     depth = deepest = 0
+    unary = 0  # a run of unary operators (! - +): the parser recurses once for each, like a bracket
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if kind == "other" and m.group() in "!-+":
+            unary += 1
+            deepest = max(deepest, depth + unary)
+            continue
+        unary = 0
         if kind == "word":
             words.append(m.group().upper())
         elif kind == "other":

@@ -171,6 +171,27 @@ def iso_date(value: str) -> date:
     )
 
 
+def stated_date(value: str) -> str:
+    """A date a source shows, as precise as it shows it: RRRR, RRRR-MM or RRRR-MM-DD.
+
+    >>> stated_date("2020-03"), stated_date("2014-12-05"), stated_date("2019")
+    ('2020-03', '2014-12-05', '2019')
+    """
+    if re.fullmatch(r"\d{4}", value) and 1900 <= int(value) <= 2100:
+        return value
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        return value
+    try:
+        return iso_date(value).isoformat()
+    except Invalid:
+        raise Invalid(
+            "is not a date; expected RRRR-MM-DD, or RRRR-MM or RRRR when the source gives only the month or the year "
+            "(e.g. 2020-03-12, 2020-03, 2020)",
+            "nie jest datą; wpisz RRRR-MM-DD albo RRRR-MM lub RRRR, gdy źródło podaje tylko miesiąc lub rok "
+            "(np. 2020-03-12, 2020-03, 2020)",
+        ) from None
+
+
 def postal_code(value: str) -> str:
     if not POSTAL.match(value):
         hint_en = hint_pl = ""
@@ -342,6 +363,8 @@ POSITIVE_NUMBER = Cell(positive_number, "decimal", NUMBER_SHAPE, decimal=True, m
 LATITUDE = Cell(coordinate(LAT_RANGE, LON_RANGE, "latitude"), "decimal", NUMBER_SHAPE, decimal=True)
 LONGITUDE = Cell(coordinate(LON_RANGE, LAT_RANGE, "longitude"), "decimal", NUMBER_SHAPE, decimal=True)
 DATE = Cell(iso_date, "date")
+# A date as precise as the source gives it; CSVW has no union of date types, so it is described as text.
+STATED_DATE = Cell(stated_date, "string", re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?"))
 POSTAL_CODE = Cell(postal_code)
 EMAIL_ADDRESS = Cell(email)
 PHONE_NUMBER = Cell(phone)

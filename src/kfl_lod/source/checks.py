@@ -28,6 +28,7 @@ def check_table(table: Table, sheet: Sheet, problems: Collector) -> Rows | None:
     known = {c.header for c in table.columns}
     expected = ", ".join(c.header for c in table.columns)
     missing = [c.header for c in table.columns if c.header not in sheet.headers]
+    may_be_absent = {c.header for c in table.columns if c.optional_header}
     unknown = [h for h in sheet.headers if h not in known]
     if not known & ({*sheet.headers} | {header_key(h) for h in sheet.headers}):
         # Not one known column: this is not the header row (a title above it?), one problem says so.
@@ -49,8 +50,9 @@ def check_table(table: Table, sheet: Sheet, problems: Collector) -> Rows | None:
         else:
             problems.add("unknown-column", sheet.label, sheet.header_row, header, header, expected=expected)
     for header in missing:
-        problems.add("missing-column", sheet.label, sheet.header_row, header, header=header, expected=expected)
-    if any(c.header not in sheet.headers for c in table.columns):
+        if header not in may_be_absent:
+            problems.add("missing-column", sheet.label, sheet.header_row, header, header=header, expected=expected)
+    if any(c.header not in sheet.headers and c.header not in may_be_absent for c in table.columns):
         return None
     parsed: Rows = []
     for row_number, raw in sheet.rows:
@@ -175,3 +177,24 @@ def missing_table(table: Table, source: Path, workbook: Path | None, found: list
         need=Say(need_en, need_pl),
         fix=Say(fix_en, fix_pl),
     )
+
+
+def practice_places(label: str, rows: Rows, problems: Collector) -> None:
+    """Check that a good practice names exactly one place: a space, a venue or an institution."""
+    columns = [PRACTICES.column(f).header for f in ("space", "venue", "institution")]
+    for row, values in rows:
+        given = [c for c, f in zip(columns, ("space", "venue", "institution"), strict=True) if f in values]
+        if len(given) != 1:
+            have = Say(
+                f"{', '.join(given)} are all given" if given else "no place is given",
+                f"wypełniono naraz: {', '.join(given)}" if given else "nie podano miejsca",
+            )
+            problems.add("practice-place", label, row, columns[0], "", have=have)
+
+
+def real_practices_in_real_spaces(label: str, rows: Rows, examples: set[str], problems: Collector) -> None:
+    """Check that a real good practice never points at an illustrative space (omit would drop its place)."""
+    header = PRACTICES.column("space").header
+    for row, values in rows:
+        if values.get("illustrative") is False and values.get("space") in examples:
+            problems.add("real-practice-in-example-space", label, row, header, values["space"])

@@ -76,6 +76,21 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
             "general phone: digits with optional +48, spaces, hyphens",
             "+48 12 616 78 23",
         ),
+        "rodzaj_kontaktu": Note(
+            "do czego służą email i telefon, jak podaje źródło (puste: kontakt ogólny)",
+            "what email and telefon are for, as the source says (empty: general contact)",
+            "sekretariat",
+        ),
+        "zrodlo_kontaktu": Note(
+            "adres strony, która podaje email i telefon",
+            "URL of the page that states email and telefon",
+            "https://example.pl/kontakt",
+        ),
+        "data_kontaktu": Note(
+            "data, którą pokazuje ta strona, tak dokładnie, jak ją podaje: RRRR-MM-DD, RRRR-MM albo RRRR",
+            "the date that page shows, as precise as it is: RRRR-MM-DD, RRRR-MM or RRRR",
+            "2020-03",
+        ),
         "kontakt_osoba": Note(
             "osoba do kontaktu dla organizacji (publikowana tylko przy kontakt_zgoda = tak)",
             "contact person for NGOs (published only if kontakt_zgoda is tak)",
@@ -103,9 +118,16 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
         "kod_pocztowy": Note("kod pocztowy NN-NNN", "postal code NN-NNN", "31-011"),
         "miejscowosc": Note("miejscowość", "town", "Kraków"),
         "dzielnica": Note(
-            "numer dzielnicy 1–18 (arabski lub rzymski: 13 albo XIII)",
-            "district number 1–18 (arabic or roman: 13 or XIII)",
+            "numer dzielnicy 1–18 (arabski lub rzymski: 13 albo XIII), tylko jeśli podaje ją źródło; "
+            "pusta jest wyliczana ze współrzędnych",
+            "district number 1–18 (arabic or roman: 13 or XIII), only as a source states it; "
+            "left empty, it is derived from the coordinates",
             "1",
+        ),
+        "zrodlo_dzielnicy": Note(
+            "adres strony, która podaje dzielnicę",
+            "URL of the page that states the district",
+            "https://example.pl/o-nas",
         ),
         "szerokosc": Note(
             "szerokość geograficzna WGS84 w stopniach dziesiętnych, w granicach Krakowa (49,96–50,13)",
@@ -118,7 +140,37 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
             "19.9368",
         ),
         "dostep_wozki": Note(
-            "tak/nie: wejście bez schodów (dla wózków)", "tak/nie: step-free (wheelchair) access", "tak"
+            "tak/nie: wejście bez schodów (dla wózków), tylko jeśli podaje to źródło",
+            "tak/nie: step-free (wheelchair) entrance, only as a source states it",
+            "tak",
+        ),
+        "winda": Note("tak/nie: winda, jeśli podaje to źródło", "tak/nie: a lift, as a source states it", "tak"),
+        "parking_dla_niepelnosprawnych": Note(
+            "tak/nie: miejsca parkingowe dla osób z niepełnosprawnościami, jeśli podaje to źródło",
+            "tak/nie: parking places for people with disabilities, as a source states it",
+            "tak",
+        ),
+        "petla_indukcyjna": Note(
+            "tak/nie: pętla indukcyjna, jeśli podaje to źródło", "tak/nie: an induction loop, as a source states it"
+        ),
+        "dostepnosc_opis": Note(
+            "dostępność zwykłymi słowami, tak jak podaje ją źródło (schody, pochylnie, drzwi, toalety, psy przewodniki)",
+            "accessibility in plain words, as the source states it (steps, ramps, doors, toilets, guide dogs)",
+        ),
+        "zrodlo_dostepnosci": Note(
+            "adres strony, która podaje informacje o dostępności",
+            "URL of the page that states the accessibility facts",
+            "https://example.pl/dostepnosc",
+        ),
+        "data_dostepnosci": Note(
+            "data, którą pokazuje ta strona, tak dokładnie, jak ją podaje: RRRR-MM-DD, RRRR-MM albo RRRR",
+            "the date that page shows, as precise as it is: RRRR-MM-DD, RRRR-MM or RRRR",
+            "2025",
+        ),
+        "przystanek": Note(
+            "najbliższy przystanek komunikacji miejskiej, jak podaje źródło",
+            "nearest public-transport stop, as a source names it",
+            "Plac Centralny im. R. Reagana (tramwaj)",
         ),
         "godziny_otwarcia": Note(
             "godziny otwarcia w zapisie schema.org",
@@ -172,15 +224,39 @@ COLUMN_NOTES: dict[str, dict[str, Note]] = {
     "dobre_praktyki": {
         "id": Note(_ID.pl, _ID.en, "warsztaty-sasiedzkie-2025"),
         "przestrzen_id": Note(
-            "id przestrzeni z arkusza przestrzenie, w której to się odbyło",
-            "id of the space in przestrzenie where it happened",
+            "jedno z trzech: id przestrzeni z arkusza przestrzenie, w której to się odbyło",
+            "one of three: id of the space in przestrzenie where it happened",
             "krzysztofory-sala-spotkan",
         ),
-        "organizacja": Note("nazwa organizacji pozarządowej", "name of the NGO", "Stowarzyszenie Przykładowe"),
+        "lokalizacja_id": Note(
+            "jedno z trzech: id lokalizacji, gdy źródło nie podaje sali",
+            "one of three: id of the venue, when the source names no room",
+            "dworek-siedziba",
+        ),
+        "instytucja_id": Note(
+            "jedno z trzech: id instytucji, gdy źródło nie podaje lokalizacji",
+            "one of three: id of the institution, when the source names no venue",
+            "muzeum-krakowa",
+        ),
+        "organizacja": Note(
+            "partner, jak go nazywa źródło: organizacja pozarządowa, mieszkańcy, firma",
+            "the partner as the source names it: an NGO, residents, a firm",
+            "Stowarzyszenie Przykładowe",
+        ),
+        "organizacja_pozarzadowa": Note(
+            "tak, jeśli partner jest organizacją pozarządową; nie, jeśli nie jest albo nie wiadomo (puste: tak)",
+            "tak if the partner is an NGO; nie if it is not or it is not known (empty: tak)",
+            "tak",
+        ),
         "tytul": Note("tytuł wydarzenia lub projektu", "title of the event or project", "Warsztaty sąsiedzkie"),
         "data": Note("data, RRRR-MM-DD", "date, RRRR-MM-DD", "2025-10-14"),
         "opis": Note("co się wydarzyło, zwykłymi słowami", "what happened, in plain words"),
-        "url": Note("strona o tym wydarzeniu", "a page about it", "https://example.pl/warsztaty"),
+        "url": Note("strona o tym wydarzeniu: źródło", "a page about it: the source", "https://example.pl/warsztaty"),
+        "data_zrodla": Note(
+            "data, którą pokazuje ta strona, tak dokładnie, jak ją podaje: RRRR-MM-DD, RRRR-MM albo RRRR",
+            "the date that page shows, as precise as it is: RRRR-MM-DD, RRRR-MM or RRRR",
+            "2024-07",
+        ),
         "ilustracyjne": Note(
             "tak, jeśli żadne publiczne źródło tego nie podaje (wpis przykładowy); nie, jeśli podaje",
             "tak if no public source states it (illustrative record), nie if one does",

@@ -134,6 +134,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{value!r} is not an id in {target}; expected the id of a row there{hint}",
         "{value!r} nie jest identyfikatorem żadnego wiersza w {target}; wpisz id istniejącego wiersza{hint}",
     ),
+    "practice-place": (
+        "{have}; expected exactly one of przestrzen_id, lokalizacja_id, instytucja_id: where it happened",
+        "{have}; wpisz dokładnie jedno z: przestrzen_id, lokalizacja_id, instytucja_id (gdzie to się odbyło)",
+    ),
+    "real-practice-in-example-space": (
+        "{value!r} is an illustrative space (ilustracyjne=tak) while this good practice is not; "
+        "expected a real space for a real practice (or ilustracyjne=tak here)",
+        "{value!r} to przestrzeń przykładowa (ilustracyjne=tak), a ta dobra praktyka nie jest przykładowa; "
+        "wskaż prawdziwą przestrzeń (albo wpisz tu ilustracyjne=tak)",
+    ),
     "half-coordinates": (
         "is empty while {have} is given; expected both coordinates or neither",
         "komórka jest pusta, a kolumna {have} jest wypełniona; podaj obie współrzędne albo żadnej",

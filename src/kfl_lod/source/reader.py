@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..districts import derive as derive_districts
 from ..errors import SourceError
 from ..records import Institution, Origin, Practice, Records, Space, Venue
-from .checks import Rows, check_table, half_coordinates, missing_table, references, unique
+from .checks import (
+    Rows,
+    check_table,
+    half_coordinates,
+    missing_table,
+    practice_places,
+    real_practices_in_real_spaces,
+    references,
+    unique,
+)
 from .files import load_sheets
 from .problems import Collector
-from .tables import TABLES, VENUES
+from .tables import PRACTICES, SPACES, TABLES, VENUES
 
 
 def read_source(source: Path) -> Records:
@@ -44,6 +54,9 @@ def read_source(source: Path) -> Records:
     for table in TABLES:
         references(table, parsed[table.name], labels, ids, problems)
     half_coordinates(labels[VENUES.name], parsed[VENUES.name], problems)
+    practice_places(labels[PRACTICES.name], parsed[PRACTICES.name], problems)
+    examples = {v["id"] for _, v in parsed[SPACES.name] if v.get("illustrative") and "id" in v}
+    real_practices_in_real_spaces(labels[PRACTICES.name], parsed[PRACTICES.name], examples, problems)
     if problems.problems:
         raise SourceError(problems.problems)
 
@@ -59,9 +72,12 @@ def read_source(source: Path) -> Records:
     venues = [Venue(origin=origin("lokalizacje", row), **v) for row, v in parsed["lokalizacje"]]
     spaces = [Space(origin=origin("przestrzenie", row), **v) for row, v in parsed["przestrzenie"]]
     practices = [Practice(origin=origin("dobre_praktyki", row), **v) for row, v in parsed["dobre_praktyki"]]
-    return Records(
+    records = Records(
         institutions=tuple(sorted(institutions, key=lambda r: r.id)),
         venues=tuple(sorted(venues, key=lambda r: r.id)),
         spaces=tuple(sorted(spaces, key=lambda r: r.id)),
         practices=tuple(sorted(practices, key=lambda r: r.id)),
     )
+    # Every reader of the source sees the same districts: stated ones marked, the others derived
+    # from the coordinates (kfl_lod.districts, OpenStreetMap boundaries).
+    return derive_districts(records)

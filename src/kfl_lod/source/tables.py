@@ -23,6 +23,7 @@ from .cells import (
     POSTAL_CODE,
     SHARING_MODE_LIST,
     SPACE_TYPE,
+    STATED_DATE,
     TEXT,
     WEB_ADDRESS,
     WEB_ADDRESSES,
@@ -43,6 +44,9 @@ class Column:
     cell: Cell = TEXT
     required: bool = False
     references: str | None = None  # the table whose ids this column holds
+    # The header may be left out (the cells are then empty): columns added after the first version, so
+    # that a clerk's older spreadsheet still reads.
+    optional_header: bool = False
 
     def parse(self, value: str):
         """Read one non-empty cell of this column; raise Invalid saying what is expected."""
@@ -82,6 +86,10 @@ INSTITUTIONS = Table(
         Column("strona_www", "website", WEB_ADDRESS),
         Column("email", "email", EMAIL_ADDRESS),
         Column("telefon", "phone", PHONE_NUMBER),
+        # Where the general e-mail and phone above come from: what they are for, the page, its date.
+        Column("rodzaj_kontaktu", "email_phone_role", optional_header=True),
+        Column("zrodlo_kontaktu", "email_phone_source", WEB_ADDRESS, optional_header=True),
+        Column("data_kontaktu", "email_phone_date", STATED_DATE, optional_header=True),
         Column("kontakt_osoba", "contact_person"),
         Column("kontakt_email", "contact_email", EMAIL_ADDRESS),
         Column("kontakt_telefon", "contact_phone", PHONE_NUMBER),
@@ -103,9 +111,17 @@ VENUES = Table(
         Column("kod_pocztowy", "postal_code", POSTAL_CODE),
         Column("miejscowosc", "locality", TEXT, True),
         Column("dzielnica", "district", DISTRICT),
+        Column("zrodlo_dzielnicy", "district_source", WEB_ADDRESS, optional_header=True),
         Column("szerokosc", "latitude", LATITUDE),
         Column("dlugosc", "longitude", LONGITUDE),
         Column("dostep_wozki", "step_free", YES_NO),
+        Column("winda", "lift", YES_NO, optional_header=True),
+        Column("parking_dla_niepelnosprawnych", "disabled_parking", YES_NO, optional_header=True),
+        Column("petla_indukcyjna", "induction_loop", YES_NO, optional_header=True),
+        Column("dostepnosc_opis", "accessibility_note", optional_header=True),
+        Column("zrodlo_dostepnosci", "accessibility_source", WEB_ADDRESS, optional_header=True),
+        Column("data_dostepnosci", "accessibility_date", STATED_DATE, optional_header=True),
+        Column("przystanek", "nearest_stop", optional_header=True),
         Column("godziny_otwarcia", "opening_hours"),
         Column("zrodla", "sources", WEB_ADDRESSES),
     ),
@@ -137,12 +153,17 @@ PRACTICES = Table(
     "practice",
     (
         Column("id", "id", ID, True),
-        Column("przestrzen_id", "space", ID, True, references="przestrzenie"),
+        # Where it happened: a space, or a venue, or only the institution (exactly one of the three).
+        Column("przestrzen_id", "space", ID, references="przestrzenie"),
+        Column("lokalizacja_id", "venue", ID, references="lokalizacje", optional_header=True),
+        Column("instytucja_id", "institution", ID, references="instytucje", optional_header=True),
         Column("organizacja", "organisation", TEXT, True),
+        Column("organizacja_pozarzadowa", "organisation_is_ngo", YES_NO, optional_header=True),
         Column("tytul", "title", TEXT, True),
         Column("data", "date", DATE),
         Column("opis", "description"),
         Column("url", "url", WEB_ADDRESS),
+        Column("data_zrodla", "source_date", STATED_DATE, optional_header=True),
         Column("ilustracyjne", "illustrative", YES_NO, True),
     ),
     optional=True,

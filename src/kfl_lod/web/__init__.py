@@ -1,6 +1,6 @@
 """The web application: create_app(settings) -> Flask.
 
-Blueprints (each in its own module, registered if present):
+Blueprints (each in its own module):
 - ``sparql``: the SPARQL 1.1 endpoint (/sparql)
 - ``resources``: dereferenceable URIs (303 to documents), /dumps/, /healthz
 - ``pages``: the HTML pages NGOs use (search, map, a page per thing, about)
@@ -10,70 +10,33 @@ Blueprints (each in its own module, registered if present):
 
 from __future__ import annotations
 
-import importlib
-import os
-from pathlib import Path
+from flask import Flask, current_app, g, request
 
-from flask import Flask, current_app
-
-from ..names import LATEST, STORE_FILES
+from ..query.pool import Loader
 from ..settings import Settings, load_settings
-from ..store import open_store
-
-BLUEPRINTS = ("sparql", "resources", "pages", "releases", "check")
+from .release import Release, Releases
 
 
-class Data:
-    """The published data the app serves; reopened when ``published/latest`` moves."""
+def create_app(settings: Settings | None = None, query_store: Loader | None = None) -> Flask:
+    """Build the Flask app serving one publication.
 
-    def __init__(self, published: Path) -> None:
-        self.published = Path(published)
-        self._version: str | None = None
-        self._store = None
-
-    def version(self) -> str:
-        link = self.published / LATEST
-        try:
-            return os.readlink(link)
-        except OSError:
-            return ""
-
-    def key(self) -> str:
-        """What identifies the loaded data: the release, and the time its describing files
-        (catalog, VoID) were last rewritten, since a settings-only rebuild rewrites them in
-        place without a new release."""
-        stamps = []
-        for name in STORE_FILES:
-            try:
-                stamps.append(str((self.published / LATEST / name).stat().st_mtime_ns))
-            except OSError:
-                stamps.append("-")
-        return f"{self.version()}@{'.'.join(stamps)}"
-
-    @property
-    def store(self):
-        key = self.key()
-        if self._store is None or key != self._version:
-            self._store = open_store(self.published)
-            self._version = key
-        return self._store
-
-
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the Flask app serving one publication."""
+    ``query_store`` replaces what the SPARQL query processes load (default: the publication),
+    e.g. a dataset of several named graphs; a picklable function returning a pyoxigraph Store.
+    """
     settings = settings or load_settings()
-    app = Flask(__name__)
+    # No built-in /static route: it would shadow the pages' own, which sends our headers.
+    app = Flask(__name__, static_folder=None)
     app.config["KFL_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
-    app.extensions["kfl_data"] = Data(settings.published)
-    for name in BLUEPRINTS:
-        try:
-            module = importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
+    app.extensions["kfl_releases"] = Releases(settings.published, settings.base)
+    app.before_request(_bind_release)
+    app.after_request(_finish)
+    if query_store is not None:
+        app.extensions["kfl_query_store"] = query_store
+    from . import check, pages, releases, resources, sparql  # they need the app's package, not the reverse
+
+    for module in (sparql, resources, pages, releases, check):
         app.register_blueprint(module.bp)
     return app
 
@@ -83,6 +46,88 @@ def settings() -> Settings:
     return current_app.config["KFL_SETTINGS"]
 
 
+def _bind_release() -> None:
+    """Take the release this request is answered from, once, before anything reads data."""
+    current_release()
+
+
+def cacheable() -> None:
+    """Mark the current request's answer as one the answer cache may keep (if it is a 200)."""
+    request.environ["kfl.cacheable"] = True
+
+
+# Sent with every answer unless a view set its own (issue 10: the 303 body, 405, 308, static
+# files, error pages): no sniffing, no framing, no referrer beyond our origin.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def _finish(response):
+    """Name the answering release; give cacheable answers an ETag and Last-Modified; security headers."""
+    from .headers import etag_of, not_modified
+
+    release = g.get("kfl_release")
+    if release is not None and release.name:
+        response.headers["X-KFL-Release"] = release.name
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    location = response.headers.get("Location")
+    if location and "://" in location:
+        # Werkzeug's own redirects (/dumps -> /dumps/) name the Host the client sent: keep only
+        # the path, which the client resolves against the URL it asked for.
+        host = request.host_url.rstrip("/")
+        if location.startswith(host):
+            response.headers["Location"] = "/" + location[len(host) :].lstrip("/")
+    csp = response.headers.get("Content-Security-Policy")
+    if csp is None:
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    elif "frame-ancestors" not in csp:
+        response.headers["Content-Security-Policy"] = csp + "; frame-ancestors 'none'"
+    if not request.environ.get("kfl.cacheable"):
+        return response
+    if response.status_code != 200 or response.direct_passthrough or release is None:
+        request.environ["kfl.cacheable"] = False
+        return response
+    if "ETag" not in response.headers:
+        response.headers["ETag"] = release.etag(etag_of(response.get_data()))
+    response.headers.setdefault("Last-Modified", release.last_modified)
+    etag = response.headers["ETag"].strip('"')
+    if not_modified(request, etag, None):
+        response.status_code = 304
+        response.set_data(b"")
+        request.environ["kfl.cacheable"] = False
+    return response
+
+
+def current_release() -> Release:
+    """The release the current request is answered from (taken once per request)."""
+    release = g.get("kfl_release")
+    if release is None:
+        release = request.environ.get("kfl.release") or current_app.extensions["kfl_releases"].current()
+        g.kfl_release = release
+    return release
+
+
+def client_address(environ: dict, settings: Settings) -> str:
+    """The client's address: the peer, or what a configured trusted proxy says it forwarded for.
+
+    X-Forwarded-For is read right to left, skipping trusted proxies, so a client cannot pick
+    its own address by sending the header itself.
+    """
+    peer = environ.get("REMOTE_ADDR", "")
+    trusted = settings.trusted_proxy
+    if not trusted or peer not in trusted:
+        return peer
+    hops = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return peer
+
+
 def store():
-    """The store of the publication the current app serves."""
-    return current_app.extensions["kfl_data"].store
+    """The store of the release the current request is answered from."""
+    return current_release().store

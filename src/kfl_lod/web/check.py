@@ -35,6 +35,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import publication_log, publishers
+from ..names import LATEST
 from ..settings import Settings, to_environ
 from . import sessions
 from . import settings as current_settings
@@ -531,7 +532,7 @@ def undo() -> Response:
 
 def _current_release(settings: Settings) -> str | None:
     try:
-        return os.readlink(Path(settings.published) / "latest").rsplit("/", 1)[-1]
+        return os.readlink(Path(settings.published) / LATEST).rsplit("/", 1)[-1]
     except OSError:
         return None
 

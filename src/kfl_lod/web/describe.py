@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from ..dumps import to_jsonld
+from ..jsonld import to_jsonld
 from ..namespaces import (
     ADMS,
     DCAT,
@@ -87,6 +87,7 @@ PROPERTY_LABELS: dict[str, tuple[str, str]] = {
     DCTERMS + "title": ("tytuł", "title"),
     DCTERMS + "description": ("opis", "description"),
     DCTERMS + "license": ("licencja", "licence"),
+    DCTERMS + "rights": ("prawa", "rights"),
     DCTERMS + "publisher": ("wydawca", "publisher"),
     DCTERMS + "issued": ("data wydania", "issued"),
     DCTERMS + "modified": ("data zmiany", "modified"),

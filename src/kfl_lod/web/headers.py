@@ -32,9 +32,9 @@ EXPOSED = (
 
 def release_name() -> str:
     """The name of the release being served (``2026-03-02-1a2b3c4d``), empty if none."""
-    from flask import current_app
+    from . import current_release
 
-    return current_app.extensions["kfl_data"].version().rstrip("/").rpartition("/")[2]
+    return current_release().name
 
 
 def cors(response: Response, request: Request) -> Response:

@@ -532,6 +532,50 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Publishing failed; nothing was changed. Check the spreadsheet again.",
     ),
     "undo_failed": ("Nie można cofnąć publikacji: {message}", "The publication cannot be undone: {message}"),
+    # The change record between releases (/changes, /changes/{version}) and 410 Gone.
+    "changes_title": ("Zmiany w danych", "Changes in the data"),
+    "changes_intro": (
+        "Każde wydanie danych ma wersję: datę i skrót zawartości. Tu widać, co zmieniło się między wydaniami.",
+        "Every release of the data has a version: its date and a short content hash. This page shows what "
+        "changed between releases.",
+    ),
+    "changes_version": ("Wersja", "Version"),
+    "changes_date": ("Data", "Date"),
+    "changes_summary": ("Co się zmieniło", "What changed"),
+    "changes_pruned": ("nie jest już przechowywane", "no longer kept"),
+    "changes_withdrawn_all": ("Wpisy wycofane", "Withdrawn records"),
+    "changes_withdrawn_intro": (
+        "Ich adresy URI nadal działają: odpowiadają „410 Gone” z datą wycofania.",
+        "Their URIs still work: they answer “410 Gone” with the date of withdrawal.",
+    ),
+    "changes_name": ("Nazwa", "Name"),
+    "changes_kind": ("Rodzaj", "Kind"),
+    "changes_withdrawn_in": ("Wycofano w wydaniu", "Withdrawn in release"),
+    "changes_previous": ("Poprzednie wydanie", "Previous release"),
+    "changes_first": ("Pierwsze wydanie.", "First release."),
+    "changes_added": ("Dodane", "Added"),
+    "changes_withdrawn": ("Wycofane", "Withdrawn"),
+    "changes_changed": ("Zmienione przestrzenie", "Changed spaces"),
+    "changes_field": ("Pole", "Field"),
+    "changes_old": ("Poprzednio", "Before"),
+    "changes_new": ("Teraz", "Now"),
+    "changes_none": ("brak", "none"),
+    "changes_json": ("Ten zapis jako JSON", "This record as JSON"),
+    "changes_files": ("Pliki tego wydania", "Files of this release"),
+    "changes_all": ("Wszystkie wydania", "All releases"),
+    "changes_release_gone": (
+        "To wydanie nie jest już przechowywane na serwerze.",
+        "This release is no longer kept on the server.",
+    ),
+    "gone_title": ("Wpis wycofany", "Record withdrawn"),
+    "gone_text": (
+        "Ten wpis był opublikowany, ale został wycofany z danych.",
+        "This record was published, but has been withdrawn from the data.",
+    ),
+    "gone_when": (
+        "Wycofano w wydaniu {version} z dnia {date}; ostatnio był w wydaniu {last}.",
+        "Withdrawn in release {version} of {date}; last present in release {last}.",
+    ),
 }
 
 # Opening-hours day codes (schema.org form) in each language.

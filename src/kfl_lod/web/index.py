@@ -1,15 +1,14 @@
 """Read the published store into plain objects the pages render, once per release.
 
 The pages ask the same pyoxigraph store the SPARQL endpoint answers from; this module
-reads it with a few trusted queries and keeps the result, keyed by the store object,
-so a new release (a new store) gives a new index and nothing is copied from elsewhere.
+reads it with a few trusted queries; the web's Release object keeps the result for its
+release, so a new release gives a new index and nothing is copied from elsewhere.
 Sorting happens here in Python, never with ORDER BY over mixed literals.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -99,7 +98,7 @@ class Node:
 
 
 @dataclass
-class Concept:
+class ConceptEntry:
     iri: str
     scheme: str  # scheme slug
     slug: str
@@ -114,11 +113,11 @@ class Concept:
 
 
 @dataclass
-class Scheme:
+class SchemeEntry:
     iri: str
     slug: str
     labels: dict[str, str]
-    concepts: list[Concept] = field(default_factory=list)
+    concepts: list[ConceptEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -222,18 +221,18 @@ class Index:
 
     base: str
     nodes: dict[str, Node]
-    schemes: dict[str, Scheme]
-    concepts: dict[str, Concept]
+    schemes: dict[str, SchemeEntry]
+    concepts: dict[str, ConceptEntry]
     districts: list[District]
     institutions: dict[str, Institution]
     venues: dict[str, Venue]
     spaces: dict[str, Space]
     practices: dict[str, Practice]
 
-    def concept(self, iri: str) -> Concept | None:
+    def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
 
-    def scheme_concepts(self, slug: str) -> list[Concept]:
+    def scheme_concepts(self, slug: str) -> list[ConceptEntry]:
         scheme = self.schemes.get(slug)
         return scheme.concepts if scheme else []
 
@@ -277,14 +276,16 @@ def build_index(store: ox.Store, base: str) -> Index:
     kfl = base + "def/"
     empty = Node("")
 
-    schemes: dict[str, Scheme] = {}
-    concepts: dict[str, Concept] = {}
+    schemes: dict[str, SchemeEntry] = {}
+    concepts: dict[str, ConceptEntry] = {}
     for node in _of_type(nodes, SKOS + "ConceptScheme", base + "vocab/"):
         slug = node.iri[len(base + "vocab/") :]
-        schemes[slug] = Scheme(node.iri, slug, node.texts(SKOS + "prefLabel"))
+        schemes[slug] = SchemeEntry(node.iri, slug, node.texts(SKOS + "prefLabel"))
     for node in _of_type(nodes, SKOS + "Concept", base + "vocab/"):
         scheme_slug, _, slug = node.iri[len(base + "vocab/") :].partition("/")
-        concept = Concept(node.iri, scheme_slug, slug, node.texts(SKOS + "prefLabel"), node.texts(SKOS + "definition"))
+        concept = ConceptEntry(
+            node.iri, scheme_slug, slug, node.texts(SKOS + "prefLabel"), node.texts(SKOS + "definition")
+        )
         concepts[node.iri] = concept
         if scheme_slug in schemes:
             schemes[scheme_slug].concepts.append(concept)
@@ -407,7 +408,7 @@ def build_index(store: ox.Store, base: str) -> Index:
     return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices)
 
 
-def _haystack(space: Space, concepts: dict[str, Concept]) -> str:
+def _haystack(space: Space, concepts: dict[str, ConceptEntry]) -> str:
     venue, institution = space.venue, space.institution
     parts = [space.name, space.description, space.conditions, venue.name, venue.address]
     if venue.district:
@@ -418,26 +419,3 @@ def _haystack(space: Space, concepts: dict[str, Concept]) -> str:
         if iri in concepts:
             parts += concepts[iri].labels.values()
     return fold(" \n ".join(p for p in parts if p))
-
-
-# --- the cache -----------------------------------------------------------------------------
-
-_lock = threading.Lock()
-
-
-def index_for(store: ox.Store, base: str, holder: dict) -> Index:
-    """The index of ``store``, built on first use and kept in ``holder`` while the store is current.
-
-    The web data object opens a new store when ``published/latest`` moves to a new
-    release, so the store object itself is the release key.
-    """
-    cached = holder.get("index")
-    if cached is not None and cached[0] is store and cached[1].base == base:
-        return cached[1]
-    with _lock:
-        cached = holder.get("index")
-        if cached is not None and cached[0] is store and cached[1].base == base:
-            return cached[1]
-        index = build_index(store, base)
-        holder["index"] = (store, index)
-        return index

@@ -11,16 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, current_app, g, make_response, render_template, request, send_from_directory
+from flask import Blueprint, Response, current_app, make_response, render_template, request, send_from_directory
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from .. import names
 from ..namespaces import compact, parse_iri
-from . import describe, i18n, search
+from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
-from . import store as current_store
-from .index import Index, Institution, Space, Venue, fold, index_for
+from .index import Index, Space, Venue, build_index, fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -152,7 +151,7 @@ class Page:
     def here(self, lang: str) -> str:
         """The current page in ``lang`` (the language switch)."""
         params = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-        return request.path + "?" + urlencode(params + [("lang", lang)])
+        return local_path(request.path) + "?" + urlencode(params + [("lang", lang)])
 
     def label(self, iri: str) -> str:
         concept = self.index.concept(iri)
@@ -183,15 +182,36 @@ class Page:
         response.vary.update(("Accept-Language", "Cookie"))
         if self.choice.from_query:
             response.set_cookie(i18n.COOKIE, self.lang, max_age=COOKIE_AGE, path=self.base_path, samesite="Lax")
+        elif status == 200:
+            cacheable()  # the same request in the same release renders the same bytes
         return response
+
+
+def local_path(path: str) -> str:
+    """``path`` as a link that can only stay on this site: escaped, one leading slash.
+
+    A backslash or a doubled slash would make browsers leave the site (``/\\evil.example``).
+
+    >>> local_path("/\\evil.example")
+    '/%5Cevil.example'
+    >>> local_path("//evil.example/x")
+    '/evil.example/x'
+    """
+    return "/" + quote(path, safe="/:@!$&'()*+,;=-._~%").lstrip("/")
+
+
+def page_url() -> str:
+    """The absolute URL of the current page, under the configured base (never the Host header)."""
+    settings = current_settings()
+    rest = request.path[len(settings.base_path) :] if request.path.startswith(settings.base_path) else ""
+    query = request.query_string.decode("latin-1")
+    return settings.base + quote(rest, safe="/:@!$&'()*+,;=-._~%") + (f"?{query}" if query else "")
 
 
 def current_index() -> Index:
     """The index of the release the app serves now (rebuilt when a new release is switched in)."""
-    if "kfl_index" not in g:
-        holder = current_app.extensions.setdefault("kfl_pages", {})
-        g.kfl_index = index_for(current_store(), current_settings().base, holder)
-    return g.kfl_index
+    base = current_settings().base
+    return current_release().derived("pages_index", lambda release: build_index(release.store, base))
 
 
 def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
@@ -212,7 +232,7 @@ def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
 
 def release_version() -> str:
     """The name of the release served now, e.g. '2026-03-02-691353c4'."""
-    return current_app.extensions["kfl_data"].version().rstrip("/").rsplit("/", 1)[-1]
+    return current_release().name
 
 
 # --- search (the home page) ------------------------------------------------------------------
@@ -292,7 +312,7 @@ def about_page() -> Response:
     version = release_version()
     licence = LICENCES.get(page.settings.licence)
     files = []
-    folder = Path(page.settings.published) / names.LATEST
+    folder = current_release().folder
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.is_file() and not path.name.startswith("."):
@@ -461,7 +481,7 @@ def correction_link(page: Page, title: str, iri: str, lines: list[str]) -> str:
             "",
             title,
             iri,
-            request.url,
+            page_url(),
             *[line for line in lines if line],
             "",
             page.t("correction_body_ask"),
@@ -483,13 +503,6 @@ def not_found(error: HTTPException) -> Response | HTTPException:
     except Exception:  # noqa: BLE001 - an error page must never fail: fall back to the plain one
         current_app.logger.exception("the 404 page could not be rendered")
         return error
-
-
-def contact_of(institution: Institution | None) -> dict[str, list[str]]:
-    """E-mails and phones to show for an institution (the NGO contact point first)."""
-    if institution is None:
-        return {"emails": [], "phones": []}
-    return {"emails": institution.emails, "phones": institution.phones}
 
 
 def tel(number: str) -> str:

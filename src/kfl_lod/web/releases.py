@@ -16,20 +16,20 @@ Every answer carries an ETag; conditional GETs get 304.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template_string, request, send_from_directory
-from markupsafe import Markup
+from flask import Blueprint, Response, abort, request, send_from_directory
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS, XSD
 
-from .. import changes as changelog
-from ..names import LATEST, RELEASES, VOID_NTRIPLES, VOID_TURTLE, content_type
+from ..names import CHANGES, RELEASES, VOID_NTRIPLES, VOID_TURTLE, content_type
+from ..namespaces import RECORD_KINDS
 from ..query import formats
-from ..rdfio import to_jsonld, to_rdfxml
+from ..rdfio import to_jsonld_prefixed, to_rdfxml
+from ..store import release_notes, release_record
+from . import current_release
 from . import settings as current_settings
 from .headers import cors
 from .pages import Page
@@ -68,171 +68,22 @@ def _published() -> Path:
 
 
 def _cached(key: str, load):
-    """A value computed once per release (``latest`` target), per app."""
-    try:
-        version = os.readlink(_published() / LATEST)
-    except OSError:
-        version = ""
-    cache = current_app.extensions.setdefault("kfl_releases", {})
-    entry = cache.get(key)
-    if entry is None or entry[0] != version:
-        entry = cache[key] = (version, load())
-    return entry[1]
+    """A value computed once per release, kept by the request's Release."""
+    return current_release().derived("releases:" + key, lambda _: load())
 
 
 def _record() -> dict[str, Any] | None:
-    return _cached("record", lambda: changelog.latest(_published()))
+    return current_release().record
 
 
 def _withdrawn() -> dict[str, dict[str, Any]]:
-    return _cached("withdrawn", lambda: changelog.withdrawn(_published()))
+    return current_release().withdrawn
 
 
-# --- language ------------------------------------------------------------------------------------
-
-
-def _lang() -> str:
-    asked = request.args.get("lang", "")
-    if asked in ("pl", "en"):
-        return asked
-    default = current_settings().language if current_settings().language in ("pl", "en") else "pl"
-    return request.accept_languages.best_match(("pl", "en"), default=default) or default
-
-
-TEXTS = {
-    "changes": ("Zmiany w danych", "Changes in the data"),
-    "intro": (
-        "Każde wydanie danych ma wersję: datę i skrót zawartości. Tu widać, co zmieniło się między wydaniami.",
-        "Every release of the data has a version: its date and a short content hash. This page shows what "
-        "changed between releases.",
-    ),
-    "version": ("Wersja", "Version"),
-    "date": ("Data", "Date"),
-    "summary": ("Co się zmieniło", "What changed"),
-    "details": ("szczegóły", "details"),
-    "pruned": ("nie jest już przechowywane", "no longer kept"),
-    "withdrawn_all": ("Wpisy wycofane", "Withdrawn records"),
-    "withdrawn_intro": (
-        "Ich adresy URI nadal działają: odpowiadają „410 Gone” z datą wycofania.",
-        "Their URIs still work: they answer “410 Gone” with the date of withdrawal.",
-    ),
-    "name": ("Nazwa", "Name"),
-    "kind": ("Rodzaj", "Kind"),
-    "withdrawn_in": ("Wycofano w wydaniu", "Withdrawn in release"),
-    "release": ("Wydanie", "Release"),
-    "previous": ("Poprzednie wydanie", "Previous release"),
-    "first": ("Pierwsze wydanie.", "First release."),
-    "added": ("Dodane", "Added"),
-    "withdrawn": ("Wycofane", "Withdrawn"),
-    "changed": ("Zmienione przestrzenie", "Changed spaces"),
-    "field": ("Pole", "Field"),
-    "old": ("Poprzednio", "Before"),
-    "new": ("Teraz", "Now"),
-    "none": ("brak", "none"),
-    "json": ("Ten zapis jako JSON", "This record as JSON"),
-    "files": ("Pliki tego wydania", "Files of this release"),
-    "all_changes": ("Wszystkie wydania", "All releases"),
-    "gone_title": ("Wpis wycofany", "Record withdrawn"),
-    "gone_text": (
-        "Ten wpis był opublikowany, ale został wycofany z danych.",
-        "This record was published, but has been withdrawn from the data.",
-    ),
-    "gone_when": (
-        "Wycofano w wydaniu {version} z dnia {date}; ostatnio był w wydaniu {last}.",
-        "Withdrawn in release {version} of {date}; last present in release {last}.",
-    ),
-    "home": ("Szukaj sali", "Find a room"),
-    "release_gone": (
-        "To wydanie nie jest już przechowywane na serwerze.",
-        "This release is no longer kept on the server.",
-    ),
-    "institution": ("instytucja", "institution"),
-    "venue": ("lokalizacja", "venue"),
-    "space": ("przestrzeń", "space"),
-    "practice": ("dobra praktyka", "good practice"),
-}
-
-
-def _t(lang: str):
-    index = 0 if lang == "pl" else 1
-
-    def t(key: str, **values: Any) -> str:
-        text = TEXTS[key][index]
-        return text.format(**values) if values else text
-
-    return t
-
-
-INDEX = """<p>{{ t('intro') }}</p>
-<table class="releases">
-<thead><tr><th scope="col">{{ t('version') }}</th><th scope="col">{{ t('date') }}</th><th scope="col">{{ t('summary') }}</th></tr></thead>
-<tbody>
-{% for r in releases %}<tr>
-<td>{% if r.kept %}<a href="{{ base_path }}changes/{{ r.version }}">{{ r.version }}</a>{% else %}{{ r.version }} ({{ t('pruned') }}){% endif %}</td>
-<td><time datetime="{{ r.date }}">{{ r.date }}</time></td>
-<td>{{ r.notes }}</td>
-</tr>{% endfor %}
-</tbody>
-</table>
-<h2>{{ t('withdrawn_all') }}</h2>
-<p>{{ t('withdrawn_intro') }}</p>
-{% if withdrawn %}<table class="withdrawn">
-<thead><tr><th scope="col">{{ t('name') }}</th><th scope="col">{{ t('kind') }}</th><th scope="col">URI</th><th scope="col">{{ t('withdrawn_in') }}</th></tr></thead>
-<tbody>
-{% for iri, w in withdrawn %}<tr><td>{{ w.name }}</td><td>{{ t(w.kind) }}</td><td><a href="{{ link(iri) }}">{{ iri }}</a></td>
-<td>{{ w.version }} (<time datetime="{{ w.date }}">{{ w.date }}</time>)</td></tr>{% endfor %}
-</tbody>
-</table>{% else %}<p>{{ t('none') }}</p>{% endif %}
-<p><a href="{{ base_path }}changes.json" type="application/json">{{ t('json') }}</a></p>
-"""
-
-DETAIL = """<p>{{ notes }}</p>
-<p>{% if record.previous %}{{ t('previous') }}: <a href="{{ base_path }}changes/{{ record.previous }}">{{ record.previous }}</a>
-(<time datetime="{{ record.previous_date }}">{{ record.previous_date }}</time>){% else %}{{ t('first') }}{% endif %}</p>
-{% for key, items in (('added', record.added), ('withdrawn', record.withdrawn)) %}
-<h2>{{ t(key) }} ({{ items|length }})</h2>
-{% if items %}<ul class="{{ key }}">{% for i in items %}<li>{{ t(i.kind) }}: <a href="{{ link(i.iri) }}">{{ i.name or i.id }}</a> <code>{{ i.id }}</code></li>{% endfor %}</ul>
-{% else %}<p>{{ t('none') }}</p>{% endif %}
-{% endfor %}
-<h2>{{ t('changed') }} ({{ record.changed|length }})</h2>
-{% for c in record.changed %}<section class="changed">
-<h3><a href="{{ link(c.iri) }}">{{ c.name or c.id }}</a> <code>{{ c.id }}</code></h3>
-<table><thead><tr><th scope="col">{{ t('field') }}</th><th scope="col">{{ t('old') }}</th><th scope="col">{{ t('new') }}</th></tr></thead>
-<tbody>{% for f in c.fields %}<tr><th scope="row"><code>{{ f.field }}</code></th><td>{{ f.old }}</td><td>{{ f.new }}</td></tr>{% endfor %}</tbody></table>
-</section>{% else %}<p>{{ t('none') }}</p>{% endfor %}
-<h2>{{ t('files') }}</h2>
-<ul class="files">{% for name in files %}<li><a href="{{ base_path }}releases/{{ record.version }}/{{ name }}">{{ name }}</a></li>{% endfor %}</ul>
-<p><a href="{{ base_path }}changes/{{ record.version }}.json" type="application/json">{{ t('json') }}</a> ·
-<a href="{{ base_path }}changes">{{ t('all_changes') }}</a></p>
-"""
-
-GONE = """<p>{{ t('gone_text') }}</p>
-<dl>
-<dt>URI</dt><dd><code>{{ iri }}</code></dd>
-<dt>{{ t('name') }}</dt><dd>{{ w.name or w.id }} ({{ t(w.kind) }})</dd>
-</dl>
-<p>{{ t('gone_when', version=w.version, date=w.date, last=w.last_version or '—') }}</p>
-<p><a href="{{ base_path }}changes/{{ w.version }}">{{ t('release') }} {{ w.version }}</a> ·
-<a href="{{ base_path }}changes">{{ t('all_changes') }}</a> · <a href="{{ base_path }}">{{ t('home') }}</a></p>
-"""
-
-
-def _page(title_key: str, body: str, status: int = 200, title: str | None = None, **values: Any) -> Response:
-    lang = _lang()
-    t = _t(lang)
-    settings = current_settings()
-    base_path = settings.base_path
-
-    def link(iri: str) -> str:
-        """Our IRIs as paths on this server, whatever host it runs on."""
-        return base_path + iri[len(settings.base) :] if iri.startswith(settings.base) else iri
-
-    inner = render_template_string(body, t=t, lang=lang, base_path=base_path, link=link, **values)
-    # The site's own layout (header, navigation, skip link, footer), as every other page.
-    response = Page().respond(
-        "framed.html", status, title=title or t(title_key), body=Markup(inner), links=values.get("links", [])
-    )
-    response.vary.update(("Accept", "Accept-Language"))
+def _page(template: str, status: int = 200, **values: Any) -> Response:
+    """A page in the site's layout and its language (one choice for frame and body)."""
+    response = Page().respond(template, status, **values)
+    response.vary.add("Accept")
     return response
 
 
@@ -259,7 +110,7 @@ def void_description() -> Response:
     wildcards, the aliases clients send such as text/plain and text/n3); the RDF/XML answer
     says bare ``application/rdf+xml``.
     """
-    folder = _published() / LATEST
+    folder = current_release().folder
     path = folder / VOID_TURTLE
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
@@ -291,7 +142,7 @@ def _convert(path: Path, fmt: formats.Format) -> bytes:
     if fmt is formats.RDFXML:
         return to_rdfxml(g)
     if fmt is formats.JSONLD:
-        return to_jsonld(g, {prefix: str(ns) for prefix, ns in g.namespaces() if prefix})
+        return to_jsonld_prefixed(g, {prefix: str(ns) for prefix, ns in g.namespaces() if prefix})
     return g.serialize(format="nt", encoding="utf-8")
 
 
@@ -301,26 +152,18 @@ def changes_index(as_json: bool = False) -> Response:
     if record is None:
         abort(404, "No change record: the data has not been published yet.")
     if as_json or _wants_json():
-        data = (_published() / LATEST / changelog.CHANGES).read_bytes()
+        data = current_release().file(CHANGES).read_bytes()
         response = Response(data, mimetype="application/json")
         response.vary.add("Accept")
         return _conditional(response)
-    lang = _lang()
+    lang = Page().lang
     releases = []
     for release in reversed(record["releases"]):
-        notes = changelog.notes(release)[0 if lang == "pl" else 1]
-        kept = (_published() / RELEASES / release["version"] / changelog.CHANGES).is_file()
+        notes = release_notes(release, lang)
+        kept = (_published() / RELEASES / release["version"] / CHANGES).is_file()
         releases.append({"version": release["version"], "date": release["date"], "notes": notes, "kept": kept})
     withdrawn = sorted(record["withdrawn_total"].items(), key=lambda kv: (kv[1]["date"], kv[0]), reverse=True)
-    return _conditional(
-        _page(
-            "changes",
-            INDEX,
-            releases=releases,
-            withdrawn=withdrawn,
-            links=[("alternate", current_settings().base_path + "changes.json", "application/json")],
-        )
-    )
+    return _conditional(_page("changes.html", releases=releases, withdrawn=withdrawn))
 
 
 def release_changes(version: str) -> Response:
@@ -330,38 +173,20 @@ def release_changes(version: str) -> Response:
     if not VERSION.match(version):
         abort(404, "Not a release version (YYYY-MM-DD-xxxxxxxx).")
     folder = _published() / RELEASES / version
-    record = changelog.load(folder) if folder.is_dir() else None
+    record = release_record(folder) if folder.is_dir() else None
     if record is None:
         known = next((r for r in (_record() or {}).get("releases", []) if r["version"] == version), None)
         if known is None:
             abort(404, f"No release {version}.")
-        notes = changelog.notes(known)[0 if _lang() == "pl" else 1]
-        return _conditional(
-            _page(
-                "release",
-                "<p>{{ notes }}</p><p>{{ t('release_gone') }}</p>",
-                410,
-                title=f"{_t(_lang())('release')} {version}",
-                notes=notes,
-            )
-        )
+        notes = release_notes(known, Page().lang)
+        return _conditional(_page("release.html", 410, version=version, record=None, notes=notes))
     if as_json or _wants_json():
-        response = Response((folder / changelog.CHANGES).read_bytes(), mimetype="application/json")
+        response = Response((folder / CHANGES).read_bytes(), mimetype="application/json")
         response.vary.add("Accept")
         return _conditional(response)
-    notes = changelog.notes(record["releases"][-1])[0 if _lang() == "pl" else 1]
+    notes = release_notes(record["releases"][-1], Page().lang)
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and FILE.match(p.name))
-    return _conditional(
-        _page(
-            "release",
-            DETAIL,
-            title=f"{_t(_lang())('release')} {version}",
-            record=record,
-            notes=notes,
-            files=files,
-            links=[("alternate", f"{current_settings().base_path}changes/{version}.json", "application/json")],
-        )
-    )
+    return _conditional(_page("release.html", version=version, record=record, notes=notes, files=files))
 
 
 def release_file(version: str, name: str) -> Response:
@@ -391,7 +216,7 @@ def _gone_if_withdrawn() -> Response | None:
     if not path.startswith(settings.base_path):
         return None
     rest = DOCUMENT.sub("", path[len(settings.base_path) :])
-    if "/" not in rest or rest.split("/", 1)[0] not in changelog.KINDS:
+    if "/" not in rest or rest.split("/", 1)[0] not in RECORD_KINDS:
         return None
     iri = settings.base + rest
     info = _withdrawn().get(iri)
@@ -403,7 +228,7 @@ def gone(iri: str, info: dict[str, Any]) -> Response:
     offered = ["text/html", "application/json", "text/turtle", "application/n-triples", "application/ld+json"]
     best = request.accept_mimetypes.best_match(offered, default="text/html") or "text/html"
     if best == "text/html":
-        return _conditional(_page("gone_title", GONE, 410, iri=iri, w=info))
+        return _conditional(_page("gone.html", 410, iri=iri, w=info))
     if best == "application/json":
         body = json.dumps({"iri": iri, "status": "withdrawn", **info}, ensure_ascii=False, indent=1, sort_keys=True)
         response = Response(body + "\n", 410, mimetype="application/json")

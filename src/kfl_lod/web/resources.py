@@ -13,7 +13,6 @@ whatever host it runs on.
 from __future__ import annotations
 
 import html
-import importlib
 import re
 import threading
 from collections import OrderedDict
@@ -24,14 +23,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
 from ..names import content_type
-from ..namespaces import compact, prefixes
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
-from ..store import describe, fragment_index, publication_folder, things
+from ..store import fragment_index, things, triples_about
+from . import cacheable, current_release
 from . import settings as current_settings
-from . import store as current_store
-from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified, release_name
+from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified
+from .pages import render_resource
+from .release import Release
 
 bp = Blueprint("resources", __name__)
 
@@ -87,7 +87,7 @@ def _raw_path() -> None:
 
 
 class _Index:
-    """What the served release describes: its things and their fragment parts."""
+    """What a release describes: its things and their fragment parts (kept by the Release)."""
 
     def __init__(self, store: ox.Store, base: str) -> None:
         self.store = store
@@ -106,13 +106,8 @@ class _Index:
 
 
 def _index() -> _Index:
-    store = current_store()
-    holder = current_app.extensions.setdefault("kfl_resources", {})
-    with _CACHE_LOCK:
-        index = holder.get("index")
-        if index is None or index.store is not store:
-            index = holder["index"] = _Index(store, current_settings().base)
-        return index
+    base = current_settings().base
+    return current_release().derived("resources_index", lambda release: _Index(release.store, base))
 
 
 def resource(rest: str) -> Response:
@@ -182,15 +177,17 @@ def _document(index: _Index, iri: str, ext: str) -> Response:
     if ext == "html":
         response = _html_document(index, iri)
     else:
+        release = current_release()
         body, etag = _document_bytes(index, iri, ext)
-        if not_modified(request, etag, None):
+        etag = release.etag(etag)
+        if not_modified(request, etag.strip('"'), release.modified):
             response = Response(status=304)
         else:
             response = Response(body, 200, content_type=DOCUMENTS[ext].content_type)
-        response.headers["ETag"] = f'"{etag}"'
+            cacheable()
+        response.headers["ETag"] = etag
     existing = response.headers.get("Link")
     response.headers["Link"] = ", ".join(x for x in (existing, _links(iri, skip=ext)) if x)
-    response.headers["X-KFL-Release"] = release_name()
     return response
 
 
@@ -201,7 +198,7 @@ def _document_bytes(index: _Index, iri: str, ext: str) -> tuple[bytes, str]:
         if cached is not None:
             index.documents.move_to_end(key)
             return cached
-    triples = describe(index.store, iri, index.fragments.get(iri, []))
+    triples = triples_about(index.store, iri, index.fragments.get(iri, []))
     if ext == "jsonld":
         body = _compact_jsonld(triples)
     else:
@@ -218,7 +215,7 @@ def _compact_jsonld(triples: list[ox.Triple]) -> bytes:
     """JSON-LD compacted with the published @context, so it reads as plain JSON (like kfl.jsonld)."""
     from rdflib import Graph
 
-    from ..dumps import to_jsonld
+    from ..jsonld import to_jsonld
 
     graph = Graph()
     graph.parse(data=serialize_graph(triples, "ntriples").decode("utf-8"), format="nt")
@@ -226,75 +223,10 @@ def _compact_jsonld(triples: list[ox.Triple]) -> bytes:
 
 
 def _html_document(index: _Index, iri: str) -> Response:
-    render = _optional("pages", "render_resource")
-    if render is not None:
-        response = render(iri)
-        if response is not None:
-            return response
-    return _plain_page(index, iri)
-
-
-def _optional(module: str, name: str):
-    """A function of another web module, if that module exists and has it."""
-    try:
-        mod = importlib.import_module(f"{__package__}.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.{module}":
-            raise
-        return None
-    return getattr(mod, name, None)
-
-
-def _plain_page(index: _Index, iri: str) -> Response:
-    """A plain HTML page listing what is known about a thing, every value escaped."""
-    triples = describe(index.store, iri, index.fragments.get(iri, []))
-    labels: dict[str, str] = {}
-    for t in triples:
-        if isinstance(t.object, ox.Literal) and t.predicate.value.endswith(("name", "prefLabel", "label")):
-            if t.subject.value not in labels or t.object.language == "pl":
-                labels[t.subject.value] = t.object.value
-    title = labels.get(iri, iri)
-    rows = []
-    for t in triples:
-        if t.subject.value != iri and not t.subject.value.startswith(iri + "#"):
-            continue
-        obj = t.object
-        if isinstance(obj, ox.NamedNode):
-            href = _local_link(obj.value)
-            text = labels.get(obj.value, obj.value)
-            cell = f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
-        else:
-            lang = f' lang="{html.escape(obj.language)}"' if isinstance(obj, ox.Literal) and obj.language else ""
-            cell = f"<span{lang}>{html.escape(obj.value)}</span>"
-        subject = "" if t.subject.value == iri else html.escape("#" + t.subject.value.partition("#")[2])
-        rows.append(f"<tr><td>{subject}</td><td>{html.escape(_short(t.predicate.value))}</td><td>{cell}</td></tr>")
-    links = " · ".join(
-        f'<a href="{html.escape(_document_url(iri, ext))}">{f.name}</a>'
-        for ext, f in DOCUMENTS.items()
-        if ext != "html"
-    )
-    body = (
-        f'<!doctype html><html lang="pl"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
-        f"<h1>{html.escape(title)}</h1><p><code>{html.escape(iri)}</code></p><p>{links}</p>"
-        "<table><thead><tr><th>część / part</th><th>właściwość / property</th><th>wartość / value</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></main></body></html>\n"
-    )
-    response = Response(body, 200, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response = render_resource(iri)
+    if response is None:
+        abort(404, description=f"Nothing is published under {iri}.")
     return response
-
-
-def _local_link(iri: str) -> str:
-    settings = current_settings()
-    if iri.startswith(settings.base):
-        thing, _, fragment = iri.partition("#")
-        return _document_url(thing, "html") + (f"#{fragment}" if fragment else "")
-    return iri
-
-
-def _short(iri: str) -> str:
-    return compact(iri, prefixes(current_settings().base))
 
 
 # --- dumps ---------------------------------------------------------------------------------
@@ -302,10 +234,11 @@ def _short(iri: str) -> str:
 
 def dumps_index() -> Response:
     """The files of the served release, one name per line."""
-    folder = publication_folder(current_settings().published)
+    folder = current_release().folder
     names = (
         sorted(p.name for p in folder.iterdir() if p.is_file() and _SAFE_NAME.match(p.name)) if folder.is_dir() else []
     )
+    cacheable()
     return Response("".join(f"{n}\n" for n in names), 200, content_type="text/plain; charset=utf-8")
 
 
@@ -313,7 +246,8 @@ def dump(name: str) -> Response:
     """A published file, with its media type, ETag, Last-Modified, 304, gzip and byte ranges (206)."""
     if not _SAFE_NAME.match(name):
         abort(404, description="No such file.")
-    folder = publication_folder(current_settings().published).resolve()
+    release = current_release()
+    folder = release.folder
     path = folder / name
     try:
         resolved = path.resolve(strict=True)
@@ -321,7 +255,7 @@ def dump(name: str) -> Response:
         abort(404, description=f"No file {name} in the publication.")
     if resolved.parent != folder or not resolved.is_file():
         abort(404, description=f"No file {name} in the publication.")
-    data, etag, modified = _file(resolved)
+    data, etag, modified = _file(release, resolved)
     media_type = content_type(name)
     use_gzip = accepts_gzip(request) and len(data) > 512
     if use_gzip:
@@ -333,10 +267,11 @@ def dump(name: str) -> Response:
     else:
         # Ranges count bytes of the representation sent: the gzip bytes when gzip is sent (its
         # own ETag, so an If-Range from the identity download gets the whole file, not a mix).
-        body = _gzip_cached(resolved, data) if use_gzip else data
+        body = _gzip_cached(release, resolved, data) if use_gzip else data
         response = Response(body, 200, content_type=media_type)
         if use_gzip:
             response.headers["Content-Encoding"] = "gzip"
+        cacheable()
         response.headers["ETag"] = f'"{etag}"'
         response.headers["Last-Modified"] = _http_date(modified)
         response.make_conditional(request, accept_ranges=True, complete_length=len(body))
@@ -345,34 +280,32 @@ def dump(name: str) -> Response:
     return response
 
 
-_FILES: dict[tuple, tuple[bytes, str, datetime]] = {}
-_GZIP: dict[tuple, bytes] = {}
-
-
-def _file(path: Path) -> tuple[bytes, str, datetime]:
+def _file(release: Release, path: Path) -> tuple[bytes, str, datetime]:
+    """A release file's bytes, ETag and time, read once per release (and again if rewritten in place)."""
     stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    key = (path.name, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    files = release.derived("files", lambda _: {})
     with _CACHE_LOCK:
-        hit = _FILES.get(key)
+        hit = files.get(key)
     if hit is None:
         data = path.read_bytes()
-        hit = (data, etag_of(data), datetime.fromtimestamp(int(stat.st_mtime), tz=UTC))
+        # The ETag names the release and the bytes: a cache in front revalidates with it, and
+        # it says which release answered (issue 10, one answer one release).
+        hit = (data, f"{release.name or 'none'}.{etag_of(data)}", datetime.fromtimestamp(int(stat.st_mtime), tz=UTC))
         with _CACHE_LOCK:
-            if len(_FILES) > 64:
-                _FILES.clear()
-                _GZIP.clear()
-            _FILES[key] = hit
+            files[key] = hit
     return hit
 
 
-def _gzip_cached(path: Path, data: bytes) -> bytes:
-    key = (str(path), len(data), hash(data))
+def _gzip_cached(release: Release, path: Path, data: bytes) -> bytes:
+    key = (path.name, len(data), hash(data))
+    packed = release.derived("gzipped", lambda _: {})
     with _CACHE_LOCK:
-        hit = _GZIP.get(key)
+        hit = packed.get(key)
     if hit is None:
         hit = gzipped(data)
         with _CACHE_LOCK:
-            _GZIP[key] = hit
+            packed[key] = hit
     return hit
 
 
@@ -385,21 +318,25 @@ def _http_date(moment: datetime) -> str:
 # --- health --------------------------------------------------------------------------------
 
 
+def health_status(app, release: Release) -> tuple[int, dict]:
+    """The status and body of /healthz for ``release`` (also answered by the front without a thread)."""
+    try:
+        triples = release.triples
+    except Exception as exc:  # noqa: BLE001 - any failure to load means unhealthy
+        return 503, {"status": "unavailable", "error": f"{type(exc).__name__}: {exc}"}
+    status = {"status": "ok" if triples else "empty", "release": release.name, "triples": triples}
+    entry = app.extensions.get("kfl_query_pool")
+    if entry is not None:
+        status["query_processes"] = entry[1].status()
+    return (200 if triples else 503), status
+
+
 def healthz() -> Response:
     """For load balancers: 200 if the publication is loaded, 503 if not."""
     from flask import jsonify
 
-    try:
-        triples = len(current_store())
-    except Exception as exc:  # noqa: BLE001 - any failure to load means unhealthy
-        response = jsonify(status="unavailable", error=f"{type(exc).__name__}: {exc}")
-        response.status_code = 503
-        return response
-    status = {"status": "ok" if triples else "empty", "release": release_name(), "triples": triples}
-    entry = current_app.extensions.get("kfl_query_pool")
-    if entry is not None:
-        status["query_processes"] = entry[1].status()
+    code, status = health_status(current_app._get_current_object(), current_release())
     response = jsonify(status)
-    response.status_code = 200 if triples else 503
+    response.status_code = code
     response.headers["Cache-Control"] = "no-store"
     return response

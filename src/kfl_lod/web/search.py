@@ -31,7 +31,7 @@ MAX_PEOPLE = 100000
 
 
 @dataclass(frozen=True)
-class Problem:
+class InputProblem:
     """A parameter value that could not be used: which parameter, what value, which message."""
 
     param: str
@@ -88,12 +88,12 @@ def _whole(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 9
 
 
-def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
+def parse(args: MultiDict, index: Index) -> tuple[Query, list[InputProblem]]:
     """Read the search from GET parameters; unusable values become problems, not errors."""
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     text = " ".join(args.get(Q, "").split())
     if len(text) > MAX_TEXT:
-        problems.append(Problem(Q, text[:40] + "…", "err_text_long"))
+        problems.append(InputProblem(Q, text[:40] + "…", "err_text_long"))
         text = text[:MAX_TEXT]
 
     district = None
@@ -103,11 +103,11 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
         if _whole(raw) and int(raw) in numbers:
             district = int(raw)
         else:
-            problems.append(Problem(DISTRICT, raw, "err_choice"))
+            problems.append(InputProblem(DISTRICT, raw, "err_choice"))
 
     space_type = args.get(TYPE, "").strip()
     if space_type and space_type not in {c.slug for c in index.scheme_concepts("space-type")}:
-        problems.append(Problem(TYPE, space_type, "err_choice"))
+        problems.append(InputProblem(TYPE, space_type, "err_choice"))
         space_type = ""
 
     people = None
@@ -116,7 +116,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
         if _whole(raw) and 0 < int(raw) <= MAX_PEOPLE:
             people = int(raw)
         else:
-            problems.append(Problem(PEOPLE, raw, "err_people"))
+            problems.append(InputProblem(PEOPLE, raw, "err_people"))
 
     def slugs(param: str, scheme: str) -> tuple[str, ...]:
         allowed = [c.slug for c in index.scheme_concepts(scheme)]
@@ -129,7 +129,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
                 if value not in chosen:
                     chosen.append(value)
             else:
-                problems.append(Problem(param, value, "err_choice"))
+                problems.append(InputProblem(param, value, "err_choice"))
         return tuple(sorted(chosen, key=allowed.index))
 
     modes = slugs(MODE, "sharing-mode")
@@ -138,7 +138,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
     def flag(param: str) -> bool:
         value = args.get(param, "").strip()
         if value and value != YES:
-            problems.append(Problem(param, value, "err_flag"))
+            problems.append(InputProblem(param, value, "err_flag"))
         return value == YES
 
     query = Query(
@@ -148,7 +148,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[Problem]]:
 
 
 @dataclass
-class Result:
+class SearchResult:
     """The spaces found, and how many were left out only for lack of data."""
 
     spaces: list[Space]
@@ -156,7 +156,7 @@ class Result:
     unknown_total: int = 0  # spaces left out only for lack of facts (each counted once)
 
 
-def run(index: Index, query: Query) -> Result:
+def run(index: Index, query: Query) -> SearchResult:
     """Filter and sort the spaces of ``index`` by ``query``."""
     base = index.base
     type_iri = base + f"vocab/space-type/{query.type}" if query.type else ""
@@ -198,4 +198,4 @@ def run(index: Index, query: Query) -> Result:
         institution = space.institution.name if space.institution else ""
         found.append(((not in_name, space.illustrative, fold(institution), fold(space.name), space.id), space))
     found.sort(key=lambda pair: pair[0])
-    return Result([space for _, space in found], {k: v for k, v in unknown.items() if v}, unknown_total)
+    return SearchResult([space for _, space in found], {k: v for k, v in unknown.items() if v}, unknown_total)

@@ -1,13 +1,20 @@
-"""Run the web app under gunicorn, building the publication first if it is missing or stale."""
+"""Run the web app under Granian with the kfl-lod front (``kfl-lod serve``), as production does.
+
+The server layer was chosen by measurement (bench/bench_stacks.py, docs/server.md):
+Granian reads headers and keeps idle connections in Rust, the front (``front.py``) reads
+bodies on the event loop, so slow or idle clients hold no thread; only whole requests
+reach the threads running the app.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..names import LATEST, NTRIPLES
-from ..settings import Settings
+from ..settings import Settings, to_environ
 
-REQUEST_LINE_LIMIT = 8190  # gunicorn's maximum; longer queries must be POSTed
+REQUEST_LINE_LIMIT = 8190  # longest request target accepted (414 beyond); longer queries must be POSTed
 SPARE_THREADS = 4  # threads per worker no SPARQL request can take: pages and /healthz always answer
 
 
@@ -32,61 +39,44 @@ def needs_build(settings: Settings) -> bool:
     return newest > latest.stat().st_mtime
 
 
-def gunicorn_options(
-    settings: Settings, host: str, port: int, workers: int, threads: int, access_log: bool = False
-) -> dict:
-    """The gunicorn settings `kfl-lod serve` uses (and the docs recommend for production).
+def granian_options(settings: Settings, host: str, port: int, workers: int, access_log: bool = False) -> dict:
+    """The Granian settings `kfl-lod serve` uses (the production command in docs/server.md says the same)."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
 
-    Threads are raised to ``threads_needed``: SPARQL requests take at most query_workers +
-    query_queue threads of a worker, and the rest must stay free for pages and /healthz.
-    """
     return {
-        "bind": f"{host}:{port}",
+        "address": host,
+        "port": port,
+        "interface": Interfaces.ASGI,
         "workers": max(1, workers),
-        "threads": max(1, threads, threads_needed(settings)),
-        "worker_class": "gthread",
-        # A worker is only killed by gunicorn if it stops answering altogether; slow
-        # queries are stopped by the query pool's own timeout long before this.
-        "timeout": int(max(30, settings.query_timeout * 3)),
-        "graceful_timeout": 5,
-        "limit_request_line": REQUEST_LINE_LIMIT,
-        "accesslog": "-" if access_log else None,
-        "errorlog": "-",
-        "loglevel": "info",
-        # No control socket (gunicorn 23+): several servers on one machine would share its path.
-        "control_socket_disable": True,
+        "http": HTTPModes.http1,
+        "websockets": False,
+        # Slow or idle clients: headers must arrive, and idle keep-alive connections end, within this.
+        "http1_settings": HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000)),
+        "log_access": access_log,
+        "respawn_failed_workers": True,
     }
 
 
 def serve(
-    settings: Settings, host: str, port: int, workers: int = 1, threads: int = 8, access_log: bool = False
+    settings: Settings, host: str, port: int, workers: int = 1, threads: int = 0, access_log: bool = False
 ) -> None:
-    """Serve the publication until interrupted (gunicorn, ``workers`` processes x ``threads``)."""
-    from gunicorn.app.base import BaseApplication
+    """Serve the publication until interrupted (Granian, ``workers`` processes, each with the front)."""
+    from granian import Granian
 
-    from . import create_app
-
-    app = create_app(settings)
-    options = gunicorn_options(settings, host, port, workers, threads, access_log)
-
-    class Application(BaseApplication):
-        def load_config(self) -> None:
-            for key, value in options.items():
-                if value is not None and key in self.cfg.settings:  # older gunicorns lack some
-                    self.cfg.set(key, value)
-            self.cfg.set("post_worker_init", lambda worker: warm_up(app))
-
-        def load(self):
-            return app
-
-    Application().run()
+    if threads:
+        settings = settings.replace(http_threads=max(threads, threads_needed(settings)))
+    # The worker processes build their app from the environment, like the production command.
+    os.environ.update(to_environ(settings))
+    Granian("kfl_lod.web.asgi:app", **granian_options(settings, host, port, workers, access_log)).serve()
 
 
 def warm_up(app) -> None:
     """Load the store and start the query processes before the first request arrives."""
-    from . import store
+    from . import current_release
     from .sparql import query_pool
 
-    with app.app_context():
-        store()
+    with app.test_request_context(app.config["KFL_SETTINGS"].base_path):
+        app.preprocess_request()
+        current_release().triples  # noqa: B018 - loads the store
         query_pool()

@@ -29,9 +29,10 @@ from ..query.pool import PoolError, QueryPool
 from ..query.results import serialize_graph
 from ..query.text import MAX_NESTING, inspect
 from ..store import dataset_graph, store_loader
+from . import cacheable, client_address, current_release
 from . import settings as current_settings
 from . import store as current_store
-from .headers import cors, release_name
+from .headers import cors
 from .query_page import download_name, query_page
 
 bp = Blueprint("sparql", __name__)
@@ -69,22 +70,30 @@ class ProtocolError(Exception):
 def query_pool() -> QueryPool:
     """This server process's pool of query processes, started on first use (after any fork).
 
-    The processes open the store with ``app.extensions["kfl_store_loader"]`` if set (a
-    picklable function returning a pyoxigraph Store), else the publication's N-Triples
-    in the default graph and in the named graph ``{base}dataset``.
+    The processes open the store ``create_app`` was given as ``query_store``, else the
+    publication's N-Triples in the default graph and in the named graph ``{base}dataset``.
     """
     app = current_app._get_current_object()
     with _POOL_LOCK:
         entry = app.extensions.get("kfl_query_pool")
         if entry is None or entry[0] != os.getpid():
             settings = app.config["KFL_SETTINGS"]
-            loader = app.extensions.get("kfl_store_loader") or store_loader(settings.published, settings.base)
+            custom = app.extensions.get("kfl_query_store")
+            loader = custom or store_loader(settings.published, settings.base)
+            releases = app.extensions["kfl_releases"]
+
+            def release() -> tuple[str, str]:
+                current = releases.current()
+                return current.key, "" if custom else str(current.folder)
+
             pool = QueryPool(
                 settings.query_workers,
                 loader,
-                version=app.extensions["kfl_data"].key,
+                version=release,
                 memory_mb=settings.query_memory_mb,
                 queue=settings.query_queue,
+                client_limit=settings.query_client_limit,
+                reserved=settings.query_reserved,
             )
             entry = app.extensions["kfl_query_pool"] = (os.getpid(), pool)
         return entry[1]
@@ -133,14 +142,14 @@ def endpoint() -> Response:
         return _error(exc.status, exc.message)
     settings = current_settings()
     try:
-        reply = query_pool().run(job, settings.query_timeout)
+        reply = query_pool().run(job, settings.query_timeout, client=client_address(request.environ, settings))
     except PoolError as exc:
         if html_page:
             response = query_page(job.query, error=str(exc), status=exc.status)
         else:
             response = _error(exc.status, str(exc))
-        if exc.status == 503:
-            response.headers["Retry-After"] = "5"
+        if exc.status in (429, 503):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if html_page:
         if reply.status != 200:
@@ -179,6 +188,7 @@ def _answer(reply: Reply) -> Response:
     if reply.status != 200:
         return _error(reply.status, reply.message)
     response = Response(reply.body, 200, content_type=reply.content_type)
+    cacheable()
     # A browser saving the answer names the file by its format (not "sparql", without extension).
     fmt = formats.get(reply.family, reply.format) if reply.family and reply.format else None
     if fmt is not None:
@@ -189,7 +199,6 @@ def _answer(reply: Reply) -> Response:
         response.headers["X-KFL-Results-Limit"] = str(settings.max_rows)
         response.headers["X-KFL-Results-Byte-Limit"] = str(settings.max_result_bytes)
         response.headers["X-KFL-Result-Rows"] = str(reply.rows)
-    response.headers["X-KFL-Release"] = release_name()
     return response
 
 
@@ -322,12 +331,13 @@ def _job(
     query: str, default_graphs: list[str], named_graphs: list[str], format_params: list[str], html_page: bool = False
 ) -> Job:
     settings = current_settings()
+    release = current_release()
     text = inspect(query)
     if text.depth > MAX_NESTING:
         raise ProtocolError(
             400,
-            f"Query nested too deeply: brackets ({{ ( [) nest {text.depth} levels; the limit is "
-            f"{MAX_NESTING}. Flatten the query.",
+            f"Query nested too deeply: brackets ({{ ( [) and unary operators (! - +) nest {text.depth} "
+            f"levels; the limit is {MAX_NESTING}. Flatten the query.",
         )
     if text.update:
         raise ProtocolError(
@@ -359,7 +369,8 @@ def _job(
         base_iri=settings.base,
         default_graphs=tuple(default_graphs) if dataset else None,
         named_graphs=tuple(named_graphs) if dataset else None,
-        version=current_app.extensions["kfl_data"].key(),
+        version=release.key,
+        folder="" if current_app.extensions.get("kfl_query_store") else str(release.folder),
         prefixes=default_prefixes(settings.base),
         max_bytes=settings.max_result_bytes,
     )
@@ -397,7 +408,11 @@ def _describe_service(format_params: list[str]) -> Response:
             )
     if fmt is formats.HTML:
         return query_page(None)
-    body = serialize_graph(service_description(request.base_url), fmt.name, default_prefixes(current_settings().base))
+    settings = current_settings()
+    # The endpoint's IRI comes from the configured base, never from the Host header.
+    endpoint_iri = settings.base + request.path[len(settings.base_path) :]
+    body = serialize_graph(service_description(endpoint_iri), fmt.name, default_prefixes(settings.base))
+    cacheable()
     return Response(body, 200, content_type=fmt.content_type)
 
 

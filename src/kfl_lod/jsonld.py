@@ -1,0 +1,239 @@
+"""The publication's JSON-LD: its @context and the compact, plain-JSON form of a graph.
+
+Used for kfl.jsonld and context.jsonld, and by the web for each thing's JSON-LD, so the
+two read alike. Deterministic: the same graph gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from .vocab import GEO, SCHEMA, Iris
+
+# Language-tagged properties: the plain term carries Polish, the *_en term English.
+_LANG_TERMS = {
+    "name": SCHEMA.name,
+    "alternateName": SCHEMA.alternateName,
+    "description": SCHEMA.description,
+    "contactType": SCHEMA.contactType,
+    "prefLabel": SKOS.prefLabel,
+    "definition": SKOS.definition,
+    "label": RDFS.label,
+    "comment": RDFS.comment,
+}
+_IRI_TERMS = {
+    "url": SCHEMA.url,
+    "sameAs": SCHEMA.sameAs,
+    "additionalType": SCHEMA.additionalType,
+    "containedInPlace": SCHEMA.containedInPlace,
+    "location": SCHEMA.location,
+    "parentOrganization": SCHEMA.parentOrganization,
+    "address": SCHEMA.address,
+    "geo": SCHEMA.geo,
+    "contactPoint": SCHEMA.contactPoint,
+    "floorSize": SCHEMA.floorSize,
+    "areaServed": SCHEMA.areaServed,
+    "organizer": SCHEMA.organizer,
+    "hasGeometry": GEO.hasGeometry,
+    "source": DCTERMS.source,
+    "inScheme": SKOS.inScheme,
+    "topConceptOf": SKOS.topConceptOf,
+    "hasTopConcept": SKOS.hasTopConcept,
+    "subClassOf": RDFS.subClassOf,
+    "range": RDFS.range,
+    "isDefinedBy": RDFS.isDefinedBy,
+}
+_SET_TERMS = {"amenityFeature": SCHEMA.amenityFeature}
+_TYPED_TERMS = {
+    "latitude": (SCHEMA.latitude, XSD.decimal),
+    "longitude": (SCHEMA.longitude, XSD.decimal),
+    "value": (SCHEMA.value, None),
+    "asWKT": (GEO.asWKT, GEO.wktLiteral),
+    "startDate": (SCHEMA.startDate, XSD.date),
+}
+
+
+def context(base: str) -> dict[str, Any]:
+    """The JSON-LD @context: compact terms so the JSON reads as plain JSON."""
+    iris = Iris(base)
+    kfl = str(iris.kfl)
+    ctx: dict[str, Any] = {
+        "@vocab": str(SCHEMA),
+        "@base": iris.base,
+        "schema": str(SCHEMA),
+        "kfl": kfl,
+        "skos": str(SKOS),
+        "dct": str(DCTERMS),
+        "geo": str(GEO),
+        "rdfs": str(RDFS),
+        "owl": str(OWL),
+        "xsd": str(XSD),
+        "id": "@id",
+        "type": "@type",
+    }
+    for term, iri in _LANG_TERMS.items():
+        ctx[term] = {"@id": str(iri), "@language": "pl"}
+        ctx[f"{term}_en"] = {"@id": str(iri), "@language": "en"}
+    for term, iri in _IRI_TERMS.items():
+        ctx[term] = {"@id": str(iri), "@type": "@id"}
+    for term, iri in _SET_TERMS.items():
+        ctx[term] = {"@id": str(iri), "@type": "@id", "@container": "@set"}
+    for term, (iri, datatype) in _TYPED_TERMS.items():
+        ctx[term] = {"@id": str(iri)} | ({"@type": str(datatype)} if datatype else {})
+    for term in ("spaceType",):
+        ctx[term] = {"@id": kfl + term, "@type": "@id"}
+    for term in ("sharingMode", "equipment"):
+        ctx[term] = {"@id": kfl + term, "@type": "@id", "@container": "@set"}
+    ctx["conditions"] = {"@id": kfl + "conditions", "@language": "pl"}
+    ctx["lastVerified"] = {"@id": kfl + "lastVerified", "@type": str(XSD.date)}
+    ctx["illustrative"] = {"@id": kfl + "illustrative"}
+    ctx["stepFreeAccess"] = {"@id": kfl + "stepFreeAccess"}
+    ctx["notation"] = {"@id": str(SKOS.notation)}
+    return {"@context": ctx}
+
+
+class _Compactor:
+    """Compact triples with our context: pick the term whose coercion fits each value."""
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.base = ctx["@base"]
+        self.by_iri: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for term, spec in ctx.items():
+            if term.startswith("@") or not isinstance(spec, dict):
+                continue
+            self.by_iri.setdefault(spec["@id"], []).append((term, spec))
+        self.prefixes = {
+            v: k for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#")) and not k.startswith("@")
+        }
+        self.vocab = ctx["@vocab"]
+        self.terms = set(ctx)
+
+    def iri(self, value: str, vocab: bool = False) -> str:
+        if vocab and value.startswith(self.vocab) and "/" not in value[len(self.vocab) :]:
+            return value[len(self.vocab) :]
+        rest = value[len(self.base) :]
+        # Relative to the base, unless the rest would read as a scheme or compact IRI ("a:b").
+        if not vocab and value.startswith(self.base) and ":" not in rest.split("/")[0]:
+            return rest or "./"
+        for ns, prefix in sorted(self.prefixes.items(), key=lambda kv: -len(kv[0])):
+            if value.startswith(ns) and value != ns and prefix != "schema":
+                return f"{prefix}:{value[len(ns) :]}"
+        return value
+
+    def entry(self, predicate: URIRef, obj: Any) -> tuple[str, Any]:
+        """The key and JSON value of one triple's predicate and object.
+
+        A term whose coercion fits gives plain JSON ("name": "Sala"); otherwise the
+        predicate's first term carries an explicit value object, which no coercion changes.
+        """
+        terms = self.by_iri.get(str(predicate), [])
+        for term, spec in terms:
+            if isinstance(obj, URIRef) and spec.get("@type") == "@id":
+                return term, _Ref(self.iri(str(obj)), str(obj))
+            if isinstance(obj, Literal):
+                if obj.language and spec.get("@language") == obj.language:
+                    return term, str(obj)
+                if not obj.language and "@language" not in spec:
+                    native = _native(obj)
+                    if spec.get("@type") == str(obj.datatype) and not isinstance(native, (bool, int)):
+                        return term, str(obj)
+                    if "@type" not in spec and native is not None:
+                        return term, native
+        if terms:
+            key = terms[0][0]
+        else:
+            key = self.iri(str(predicate), vocab=True)
+            if key in self.terms:  # the short name is taken by a term for another predicate
+                key = str(predicate)
+        if isinstance(obj, URIRef):
+            return key, {"@id": _Ref(self.iri(str(obj)), str(obj))}
+        if obj.language:
+            return key, {"@value": str(obj), "@language": obj.language}
+        native = _native(obj)
+        if native is not None and not terms:
+            return key, native
+        if obj.datatype is None:
+            return key, {"@value": str(obj)}
+        return key, {"@value": str(obj), "@type": self.iri(str(obj.datatype), vocab=True)}
+
+
+class _Ref(str):
+    """A compacted IRI that knows the full IRI it stands for (a literal never is one)."""
+
+    def __new__(cls, compact: str, full: str) -> _Ref:
+        ref = super().__new__(cls, compact)
+        ref.full = full
+        return ref
+
+
+def _native(obj: Literal) -> Any:
+    """A literal as a plain JSON value, where JSON-LD maps it back to the same literal."""
+    if obj.datatype == XSD.boolean and str(obj) in ("true", "false"):
+        return obj.toPython()
+    if obj.datatype == XSD.integer and obj.value is not None and str(obj) == str(int(obj)):
+        return int(obj)
+    if obj.datatype is None and not obj.language:
+        return str(obj)
+    return None
+
+
+def to_jsonld(graph: Graph, base: str) -> bytes:
+    """Compact JSON-LD: one object per thing, its #fragment parts embedded, keys sorted."""
+    ctx = context(base)
+    compactor = _Compactor(ctx["@context"])
+    nodes: dict[str, dict[str, Any]] = {}
+    # One pass over the graph: rdflib's lookups per subject cost a context search per triple.
+    statements: dict[Any, list[tuple[Any, Any]]] = {}
+    for s, p, o in graph:
+        statements.setdefault(s, []).append((p, o))
+    for s in sorted(statements, key=str):
+        if isinstance(s, BNode):
+            raise ValueError("blank nodes are not published")
+        node: dict[str, Any] = {"id": compactor.iri(str(s))}
+        types = sorted(compactor.iri(str(o), vocab=True) for p, o in statements[s] if p == RDF.type)
+        if types:
+            node["type"] = types[0] if len(types) == 1 else types
+        values: dict[str, list[Any]] = {}
+        for p, o in statements[s]:
+            if p == RDF.type:
+                continue
+            key, value = compactor.entry(p, o)
+            values.setdefault(key, []).append(value)
+        for key, items in values.items():
+            items.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            spec = ctx["@context"].get(key)
+            is_set = isinstance(spec, dict) and spec.get("@container") == "@set"
+            node[key] = items if (len(items) > 1 or is_set) else items[0]
+        nodes[str(s)] = node
+    # Embed fragment nodes (venue/x#address) in the one node that refers to them.
+    embedded: set[str] = set()
+    for iri, node in nodes.items():
+        for key, value in list(node.items()):
+            items = value if isinstance(value, list) else [value]
+            replaced = []
+            for item in items:
+                target = _target(item)
+                if target and target.startswith(iri + "#") and target in nodes and target not in embedded:
+                    embedded.add(target)
+                    replaced.append(nodes[target])
+                else:
+                    replaced.append(item)
+            node[key] = replaced if isinstance(value, list) else replaced[0]
+    graph_list = [node for iri, node in nodes.items() if iri not in embedded]
+    document = {"@context": ctx["@context"], "@graph": graph_list}
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _target(item: Any) -> str | None:
+    """The full IRI an item refers to, if it is a reference to a node (never for a literal)."""
+    if isinstance(item, dict) and set(item) == {"@id"}:
+        item = item["@id"]
+    return item.full if isinstance(item, _Ref) else None
+
+
+def context_bytes(base: str) -> bytes:
+    return (json.dumps(context(base), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -95,7 +95,7 @@ def test_clients_that_accept_anything_still_get_result_formats(url):
 
 
 def test_a_cut_answer_says_so_in_words(tmp_path, published, start_server):
-    settings = make_settings(tmp_path, published=published.published, max_rows=3)
+    settings = make_settings(tmp_path, source=published.source, published=published.published, max_rows=3)
     small = start_server(settings)
     r = requests.post(small + "/sparql", data={"query": SPACES}, headers={"Accept": BROWSER + ",*;q=0.1"}, timeout=30)
     assert r.status_code == 200

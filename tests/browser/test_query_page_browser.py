@@ -38,7 +38,9 @@ MAX_ROWS = 5
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, published, start_module_server) -> str:
     """A server on the shared publication that cuts answers at 5 rows (to see the limit in words)."""
-    settings = make_settings(tmp_path_factory.mktemp("query-page"), published=published.published, max_rows=MAX_ROWS)
+    settings = make_settings(
+        tmp_path_factory.mktemp("query-page"), source=published.source, published=published.published, max_rows=MAX_ROWS
+    )
     return start_module_server(settings)
 
 

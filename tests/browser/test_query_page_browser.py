@@ -125,6 +125,10 @@ def test_an_example_tab_and_prefix_completion_from_our_own_list(browser, live):
     text = page.evaluate("() => document.querySelectorAll('.yasqe .CodeMirror')[1].CodeMirror.getValue()")
     first = sorted((ROOT / "sparql").glob("*.rq"))[0].read_text(encoding="utf-8")
     assert text == first
+    # The "+" button (moved out of the tab list, which holds tabs only) still adds a tab.
+    tabs = page.locator(".yasgui .tabsList .tab").count()
+    page.get_by_role("button", name="Nowe zapytanie").click()
+    assert page.locator(".yasgui .tabsList .tab").count() == tabs + 1
     # A new query: type a PREFIX line and let the completer offer ours.
     page.locator(".yasgui .tabsList .tab").first.click()
     page.evaluate(

@@ -125,7 +125,9 @@
       // A tab list holds tabs only: the "+" (new tab) button moves beside it.
       var buttons = lists[i].querySelectorAll("button");
       for (var j = 0; j < buttons.length; j++) {
-        if (!buttons[j].getAttribute("aria-label")) buttons[j].setAttribute("aria-label", cfg.texts.q_add_tab);
+        buttons[j].setAttribute("aria-label", cfg.texts.q_add_tab);
+        buttons[j].title = cfg.texts.q_add_tab;
+        // Only the button moves: YASGUI inserts new tabs before its (now empty) holder.
         lists[i].parentNode.insertBefore(buttons[j], lists[i].nextSibling);
       }
     }

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from kfl_lod import catalog, changes, csvw, void  # noqa: E402
+from kfl_lod import catalog, changes, csvw, release_record, void  # noqa: E402
 from kfl_lod.build import build, check, describe_release, render  # noqa: E402
 from kfl_lod.settings import load_settings  # noqa: E402
 from kfl_lod.web import create_app  # noqa: E402
@@ -67,7 +67,7 @@ def main() -> None:
 
         records, graph, report = check(settings)
         files = render(records, graph, report, settings)
-        record = changes.latest(settings.published)
+        record = release_record.latest(settings.published)
         previous = settings.published / "releases" / record["previous"]
         client = create_app(settings).test_client()
         client.get("/changes")  # warm the caches

@@ -119,6 +119,7 @@ def child_build(source: Path, out: Path) -> None:
             {
                 "wall": result.timings,
                 "cpu": result.cpu,
+                "peak_after": result.peak_mib,
                 "total": time.perf_counter() - started,
                 "triples": result.triples,
                 "spaces": len(result.records.spaces),
@@ -187,7 +188,11 @@ def measure_build(label: str, source: Path, runs: int, tmp: Path) -> dict:
     for stage in found[0]["wall"]:  # in the order the build ran them
         walls = [d["wall"].get(stage, 0.0) for d in found]
         cpus = [d["cpu"].get(stage, 0.0) for d in found]
-        row["stages"][stage] = {"wall": summary(walls), "cpu": summary(cpus)}
+        row["stages"][stage] = {
+            "wall": summary(walls),
+            "cpu": summary(cpus),
+            "peak_mib_after": max(d.get("peak_after", {}).get(stage, 0) for d in found),
+        }
     row["in_process"] = summary([d["total"] for d in found])
     row["command"] = summary([d["command_wall"] for d in found])
     row["peak_mib"] = summary([d["peak_mib"] for d in found])
@@ -359,6 +364,10 @@ def measure_server(row: dict, tmp: Path, prepared: bool = True) -> dict:
             query = urllib.parse.urlencode({"query": POINT.format(iri="https://kfl.krakow.pl/space/sala-1")})
             status, _ = get(f"{base}/sparql?{query}", headers={"Accept": "application/sparql-results+json"})
             first = healthy + time.perf_counter() - started
+            started = time.perf_counter()
+            page, _ = get(f"{base}/space/sala-1.html", timeout=120)
+            home, _ = get(f"{base}/", timeout=120)
+            pages = first + time.perf_counter() - started
             time.sleep(0.5)
             pss, processes = pss_mib(proc.pid)
         finally:
@@ -373,6 +382,8 @@ def measure_server(row: dict, tmp: Path, prepared: bool = True) -> dict:
         "healthz_s": healthy,
         "first_sparql_s": first,
         "sparql_status": status,
+        "first_pages_s": pages,
+        "pages_status": [page, home],
         "pss_mib": pss,
         "processes": processes,
     }
@@ -545,7 +556,8 @@ def markdown(report: dict) -> str:
         "## Build per stage",
         "",
         "`kfl-lod build` in a fresh process per run; sources: the bundled one and `kfl-lod generate --spaces N --seed 1`.",
-        "Each cell: wall seconds, then CPU seconds; `command` is the whole command with interpreter start.",
+        "Each cell: wall seconds / CPU seconds / the process's peak memory (MiB) once the stage is done;",
+        "`command` is the whole command with interpreter start.",
         "",
     ]
     rows = report["build"]
@@ -556,7 +568,7 @@ def markdown(report: dict) -> str:
         cells = [stage]
         for r in rows:
             s = r["stages"].get(stage)
-            cells.append(f"{fmt(s['wall'])} / {s['cpu']['median']:.2f}" if s else "")
+            cells.append(f"{fmt(s['wall'])} / {s['cpu']['median']:.2f} / {s['peak_mib_after']}" if s else "")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("| **in process (all stages)** | " + " | ".join(f"**{fmt(r['in_process'])}**" for r in rows) + " |")
     lines.append("| command (with start) | " + " | ".join(fmt(r["command"]) for r in rows) + " |")
@@ -615,13 +627,13 @@ def markdown(report: dict) -> str:
             "build for releases over 8 MB of N-Triples), opened read-only by every process; otherwise each",
             "process loads the N-Triples into memory.",
             "",
-            "| publication | triples | prepared store | /healthz s | first SPARQL answer s | PSS MiB (processes) |",
-            "|---|---|---|---|---|---|",
+            "| publication | triples | prepared store | /healthz s | first SPARQL answer s | then a space page and the home page s | PSS MiB (processes) |",
+            "|---|---|---|---|---|---|---|",
         ]
         for s in report["server"]:
             lines.append(
                 f"| {s['label']} | {s['triples']:,} | {'yes' if s['prepared_store'] else 'no'} | {s['healthz_s']:.2f} | "
-                f"{s['first_sparql_s']:.2f} | {s['pss_mib']:.0f} ({s['processes']}) |"
+                f"{s['first_sparql_s']:.2f} | {s.get('first_pages_s', 0):.2f} | {s['pss_mib']:.0f} ({s['processes']}) |"
             )
         per = report.get("memory_per_million")
         if per:

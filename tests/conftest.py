@@ -159,3 +159,20 @@ def start_module_server():
     """Like ``start_server``, for module-scoped fixtures: servers stop after the test module."""
     with ExitStack() as stack:
         yield lambda settings, **options: stack.enter_context(live_server(settings, **options))
+
+
+# --- markers by what a test needs ---------------------------------------------------------------
+# `./dev test-fast` runs -m "not browser and not slow and not server". Tests are marked here
+# by where they live and which fixtures they use, so a new test is marked without thinking:
+# under tests/browser -> browser; using a real HTTP server fixture -> server. Tests that start a
+# server on their own, or take seconds, carry @pytest.mark.server / @pytest.mark.slow themselves.
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+SERVER_FIXTURES = {"server", "start_server", "start_module_server", "w3c_server"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)

@@ -197,6 +197,7 @@ def test_catalog_files_do_not_count_towards_the_content_hash(published):
     assert is_content("kfl.ttl") and is_content("void.ttl") and is_content("kfl.csv-metadata.json")
 
 
+@pytest.mark.slow
 def test_same_source_in_another_process_gives_the_same_catalog_bytes(tmp_path, published):
     # rdflib's sets follow the hash seed; the published bytes must not.
     script = (
@@ -217,6 +218,7 @@ def test_same_source_in_another_process_gives_the_same_catalog_bytes(tmp_path, p
         assert (out / "latest" / name).read_bytes() == (latest(published) / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_rebuilding_unchanged_content_later_keeps_the_release_and_the_catalog_bytes(tmp_path):
     settings = fresh(tmp_path)
     first = build(settings, today=DAY1).published
@@ -231,6 +233,7 @@ def test_rebuilding_unchanged_content_later_keeps_the_release_and_the_catalog_by
     assert only(g, URIRef(BASE + "dataset"), DCTERMS.modified) == catalog.dt(DAY1)
 
 
+@pytest.mark.slow
 def test_changed_content_moves_modified_not_issued_and_only_for_files_that_changed(tmp_path):
     settings = fresh(tmp_path)
     build(settings, today=DAY1)
@@ -253,6 +256,7 @@ def test_changed_content_moves_modified_not_issued_and_only_for_files_that_chang
     assert issued == {catalog.dt(DAY1)}
 
 
+@pytest.mark.slow
 def test_a_settings_change_refreshes_the_catalog_without_a_new_release(tmp_path):
     settings = fresh(tmp_path)
     first = build(settings, today=DAY1).published
@@ -291,6 +295,7 @@ def test_unusable_catalog_settings_are_errors_that_say_what_to_do(tmp_path, chan
     assert not (settings.published / "latest").exists()
 
 
+@pytest.mark.slow
 def test_themes_and_keywords_from_the_settings_file(tmp_path):
     (tmp_path / "kfl-lod.toml").write_text(
         'themes = ["http://publications.europa.eu/resource/authority/data-theme/REGI"]\n'
@@ -310,6 +315,7 @@ def test_themes_and_keywords_from_the_settings_file(tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_publisher_licence_contact_coverage_and_languages_from_the_settings_file(tmp_path):
     (tmp_path / "kfl-lod.toml").write_text(
         'licence = "http://publications.europa.eu/resource/authority/licence/CC0"\n'
@@ -346,6 +352,7 @@ def test_publisher_licence_contact_coverage_and_languages_from_the_settings_file
     assert set(g.objects(dataset, DCTERMS.language)) == {URIRef(EU + "language/POL")}
 
 
+@pytest.mark.slow
 def test_versions_are_linked_without_extra_datasets(tmp_path):
     settings = fresh(tmp_path)
     v1 = build(settings, today=DAY1).published.version

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kfl_lod import changes
+from kfl_lod import release_record
 from kfl_lod.build import build
 from kfl_lod.cli import main
 from kfl_lod.publishers import load, verify
@@ -63,6 +63,7 @@ def test_every_column_has_a_note_and_the_docs_show_the_generated_tables():
         assert markdown(table) in docs, f"docs/source-format.md: regenerate the table of {table.name}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_template_with_data_reads_back_as_the_source(tmp_path, fmt):
     settings = make_settings(tmp_path)
@@ -114,6 +115,7 @@ def test_xlsx_template_has_notes_lists_checks_formats_and_a_guide(tmp_path):
     assert venues["E1"].value == "kod_pocztowy" and postal.type == "custom" and "LEN(E2)=6" in postal.formula1
 
 
+@pytest.mark.slow
 def test_empty_template_filled_with_openpyxl_validates_and_builds(tmp_path):
     """A clerk's first workbook: the empty template, one record per table typed in, then built."""
     settings = make_settings(tmp_path)
@@ -175,6 +177,7 @@ def test_template_refuses_a_name_that_does_not_match_the_format(tmp_path):
 # --- diff ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_diff_names_added_withdrawn_and_changed_records_and_publishes_nothing(tmp_path):
     settings = make_settings(tmp_path)
     first = run(settings, "--json", "diff")
@@ -202,9 +205,16 @@ def test_diff_names_added_withdrawn_and_changed_records_and_publishes_nothing(tm
     assert [w["id"] for w in report["withdrawn"]] == ["przyklad-warsztaty-sasiedzkie"]
     assert sorted(p.name for p in (settings.published / "releases").iterdir()) == before  # nothing written
 
+    # Institutions, venues and practices changed: named by the clerk's columns too.
+    _edit(settings.source / "instytucje.csv", "biblioteka-krakow", nazwa_skrocona="BK (nowa)")
+    report = json.loads(run(settings, "--json", "diff").stdout)
+    (institution,) = report["changed_other"]
+    assert (institution["kind"], institution["id"]) == ("institution", "biblioteka-krakow")
+    assert institution["fields"] == [{"field": "nazwa_skrocona", "old": "BK", "new": "BK (nowa)"}]
+
     # What diff announced is what the build's change record says.
     done = build(settings)
-    record = changes.latest(settings.published)
+    record = release_record.latest(settings.published)
     assert record["version"] == report["release"] == done.published.version
     assert record["changed"] == report["changed"] and record["withdrawn"] == report["withdrawn"]
 
@@ -226,6 +236,7 @@ def test_diff_lists_the_problems_a_build_would_stop_on(tmp_path):
 # --- rollback ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rollback_publishes_the_previous_release_again(tmp_path):
     settings = make_settings(tmp_path)
     first = build(settings, today=date(2026, 3, 2)).published
@@ -239,7 +250,7 @@ def test_rollback_publishes_the_previous_release_again(tmp_path):
     done = json.loads(result.stdout)
     assert (done["undone"], done["restored"]) == (second.version, first.version)
     assert (settings.published / "kfl.nt").read_bytes() == nt_before
-    record = changes.latest(settings.published)
+    record = release_record.latest(settings.published)
     assert record["version"] == done["release"] and record["previous"] == second.version
     assert [a["id"] for a in record["added"]] == ["bk-pod-gruszka-sala-fontany"]  # the withdrawn space is back
     assert {first.version, second.version} <= {p.name for p in (settings.published / "releases").iterdir()}
@@ -249,6 +260,7 @@ def test_rollback_publishes_the_previous_release_again(tmp_path):
     assert again.restored == second.version
 
 
+@pytest.mark.slow
 def test_rollback_refuses_when_there_is_nothing_to_go_back_to(tmp_path):
     settings = make_settings(tmp_path)
     assert run(settings, "rollback").exit_code == 2

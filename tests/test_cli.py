@@ -168,6 +168,7 @@ def test_bad_input_as_json(run, tmp_path):
     assert "liczbą całkowitą większą od zera" in data["problems"][0]["message_pl"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["group", "command"])
 def test_json_report_is_the_same_report_as_data(run, tmp_path, bundled, where):
     human, _ = bundled
@@ -230,6 +231,7 @@ def test_bad_settings_file_exits_2(run, tmp_path):
     assert result.exit_code == 2 and "kfl-lod.toml" in result.stderr and "not a valid TOML" in result.stderr
 
 
+@pytest.mark.slow
 def test_real_process_exit_codes(tmp_path):
     """The installed `kfl-lod` script, as a clerk runs it: 2 for bad input, 0 once fixed."""
     source = copy_source(tmp_path, VALID)

@@ -175,6 +175,7 @@ def history_catalog(tmp_path_factory) -> Graph:
     return Graph().parse(settings.published / "latest" / "catalog.ttl", format="turtle")
 
 
+@pytest.mark.slow
 def test_a_catalog_with_several_releases_conforms_too(history_catalog):
     assert len(set(history_catalog.objects(None, DCAT.previousVersion))) == 2
     assert violations(results(history_catalog, shapes(*SPLIT_301))) == []

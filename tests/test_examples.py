@@ -394,6 +394,7 @@ def test_there_are_at_least_12_examples_each_with_its_question_in_polish_and_eng
     assert {e.name for e in EXAMPLES} == set(EXPECTED), "every example has a check here"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 @pytest.mark.parametrize("data", ["bundled", "enriched"])
 def test_example_answers_what_the_tables_say(example, data, request):

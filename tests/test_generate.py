@@ -78,6 +78,7 @@ def test_every_record_is_marked_illustrative_and_names_no_real_thing(files):
     assert all("(przykład)" in r["nazwa"] for r in rows(files, "lokalizacje.csv"))
 
 
+@pytest.mark.slow
 def test_generated_source_builds_with_no_violation_and_the_same_bytes(tmp_path, files):
     published = []
     for run in ("a", "b"):

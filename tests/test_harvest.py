@@ -40,7 +40,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.term import _is_valid_uri
 
-from kfl_lod import changes
+from kfl_lod import release_record
 from kfl_lod.catalog import DATASET_ID, THEMES
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -287,7 +287,7 @@ def test_the_endpoint_answers_a_construct_by_plain_urllib_get_in_rdf_xml(server,
 
 def test_the_portal_imports_one_dataset_with_every_field(harvested, published):
     cat = Graph().parse(published.published / "latest" / "catalog.ttl", format="turtle")
-    record = changes.latest(published.published)
+    record = release_record.latest(published.published)
     [item] = portal_import(harvested)
     dataset = URIRef(published.base + "dataset")
     assert item["iri"] == dataset

@@ -72,6 +72,7 @@ def test_omit_leaves_no_illustrative_record_in_the_store(omitted):
     assert store.query(f"ASK {{ ?s <{BASE}def/illustrative> false }}")
 
 
+@pytest.mark.slow
 def test_separate_publishes_examples_flagged_and_without_an_institutions_contact(tmp_path):
     settings = make_settings(tmp_path)
     assert settings.illustrative == "separate"

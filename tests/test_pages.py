@@ -10,7 +10,6 @@ import csv
 import json
 import unicodedata
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +17,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
+from htmldoc import El, dom
 from kfl_lod.build import build
 from kfl_lod.source import read_source
 from kfl_lod.web import create_app
@@ -28,83 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EVIL_INSTITUTION = 'Biblioteka <script>alert("i")</script> & „Kraków”'
 EVIL_SPACE = "Sala </script><script>alert(1)</script> (przykład)"
 EVIL_DESCRIPTION = "Spotkania jak w Łodzi <img src=x onerror=alert(2)> – ŁÓDŹ"
-
-
-# --- a small DOM, enough to check pages by structure ----------------------------------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class El:
-    def __init__(self, tag: str, attrs: dict[str, str], parent: El | None) -> None:
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[El | str] = []
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, El):
-                yield from child.iter()
-
-    def all(self, tag: str | None = None, **attrs: str) -> list[El]:
-        found = []
-        for el in self.iter():
-            if el is self or (tag and el.tag != tag):
-                continue
-            if all(el.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items()):
-                found.append(el)
-        return found
-
-    def one(self, tag: str | None = None, **attrs: str) -> El:
-        found = self.all(tag, **attrs)
-        assert len(found) == 1, f"expected one <{tag} {attrs}>, found {len(found)}"
-        return found[0]
-
-    def with_class(self, name: str) -> list[El]:
-        return [el for el in self.iter() if name in el.attrs.get("class", "").split()]
-
-    @property
-    def text(self) -> str:
-        parts = []
-        for child in self.children:
-            parts.append(child if isinstance(child, str) else child.text)
-        return " ".join(" ".join(parts).split())
-
-    @property
-    def raw(self) -> str:
-        return "".join(c for c in self.children if isinstance(c, str))
-
-
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = El("#document", {}, None)
-        self.current = self.root
-
-    def handle_starttag(self, tag, attrs):
-        el = El(tag, {k: v or "" for k, v in attrs}, self.current)
-        self.current.children.append(el)
-        if tag not in VOID:
-            self.current = el
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(El(tag, {k: v or "" for k, v in attrs}, self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def dom(response) -> El:
-    builder = _Builder()
-    builder.feed(response.get_data(as_text=True))
-    return builder.root
 
 
 def fold(value: str) -> str:
@@ -662,6 +585,7 @@ def store_description(iri: str):
     return graph
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's JSON-LD parser uses ConjunctiveGraph
 def test_embedded_json_ld_is_the_store_description(app, client, records):
     """Read back by a JSON-LD processor, each page's <script> block says what the store says, no more."""
@@ -705,6 +629,7 @@ def test_venue_and_institution_pages_list_their_spaces(client, records):
     }
 
 
+@pytest.mark.slow
 def test_internal_links_lead_somewhere(client):
     """Follow our own links from the home, about, dataset and catalog pages, two levels deep."""
     seen: set[str] = set()
@@ -914,6 +839,7 @@ def test_unknown_language_falls_back_to_polish(client):
 # --- one store, the base path, new releases ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pages_follow_a_new_release_without_restart(tmp_path):
     settings = make_settings(tmp_path)
     assert build(settings, today=date(2026, 3, 2)).report.conforms
@@ -925,6 +851,7 @@ def test_pages_follow_a_new_release_without_restart(tmp_path):
     assert dom(client.get("/space/bk-pod-gruszka-sala-fontany.html")).one("h1").text == "Zupełnie nowa sala"
 
 
+@pytest.mark.slow
 def test_pages_live_under_the_base_path(tmp_path):
     settings = make_settings(tmp_path, base="https://example.org/kfl/")
     assert build(settings, today=date(2026, 3, 2)).report.conforms

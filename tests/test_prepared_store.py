@@ -17,6 +17,7 @@ def quads(store: ox.Store) -> set[str]:
     return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
 
 
+@pytest.mark.slow
 def test_prepared_store_holds_what_loading_gives(tmp_path):
     write(tmp_path / "source", 30, 4)
     settings = make_settings(tmp_path)
@@ -43,6 +44,7 @@ def test_prepared_store_holds_what_loading_gives(tmp_path):
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".store")) == [PREPARED]
 
 
+@pytest.mark.slow
 def test_build_prepares_a_large_release(tmp_path, monkeypatch):
     import kfl_lod.store
 

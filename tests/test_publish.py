@@ -69,6 +69,7 @@ def rename_first_space(header: list[str], rows: list[list[str]]) -> list[list[st
 # --- determinism -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_source_gives_byte_identical_files(tmp_path):
     one = make_settings(tmp_path / "one")
     two = make_settings(tmp_path / "two")
@@ -88,6 +89,7 @@ def test_same_source_gives_byte_identical_files(tmp_path):
     } <= set(files)
 
 
+@pytest.mark.slow
 def test_shuffled_rows_change_nothing(tmp_path, published):
     """Rows, and with the second seed also columns and the items of list cells, in another order."""
     expected = release_files(published.published)
@@ -119,6 +121,7 @@ def shuffle_columns_and_lists(path: Path, rng: random.Random) -> None:
         csv.writer(fh).writerows([[row[i] for i in order] for row in rows])
 
 
+@pytest.mark.slow
 def test_rebuild_of_the_same_source_makes_no_new_release(tmp_path):
     settings = make_settings(tmp_path)
     first = build(settings, today=DAY)
@@ -128,6 +131,7 @@ def test_rebuild_of_the_same_source_makes_no_new_release(tmp_path):
     assert tree(settings.published) == before
 
 
+@pytest.mark.slow
 def test_other_base_changes_iris_only(tmp_path, published):
     settings = make_settings(tmp_path, base=OTHER_BASE)
     result = build(settings, today=DAY)
@@ -182,6 +186,7 @@ def command(settings) -> tuple[list[str], dict[str, str]]:
     return [str(exe), "build", "--source", str(settings.source), "--out", str(settings.published)], env
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_a_complete_release(tmp_path):
     """Kill `kfl-lod build` at many moments: published/ is always the old or the new release, whole."""
     settings = make_settings(tmp_path / "work")
@@ -241,6 +246,7 @@ def test_killed_build_leaves_a_complete_release(tmp_path):
     assert not [p for p in settings.published.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_build_run_to_the_end_publishes_the_new_release(tmp_path):
     settings = make_settings(tmp_path)
     build(settings, today=date.today())

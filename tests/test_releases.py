@@ -11,7 +11,6 @@ import csv
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,16 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kfl_lod import changes
+from htmldoc import El, dom
+from kfl_lod import release_record
 from kfl_lod.build import build
 from kfl_lod.publish import RELEASES
 from kfl_lod.web import create_app
 from kfl_lod.web.resources import DOCUMENTS
 from support import make_settings
+
+# Each test builds or runs kfl-lod several times: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://kfl.krakow.pl/"
@@ -72,7 +75,7 @@ def history(tmp_path_factory) -> History:
     tmp = tmp_path_factory.mktemp("history")
     settings = fresh(tmp, keep_releases=2)
     versions = [build(settings, today=DAYS[0]).published.version]
-    records = [changes.latest(settings.published)]
+    records = [release_record.latest(settings.published)]
     fields, rows = read_spaces(settings.source)
     candidates = unreferenced(settings.source, rows)
     target, gone = candidates[0], candidates[1]
@@ -82,12 +85,12 @@ def history(tmp_path_factory) -> History:
     rows = [r for r in rows if r["id"] != gone["id"]] + [new_row]
     write_spaces(settings.source, fields, rows)
     versions.append(build(settings, today=DAYS[1]).published.version)
-    records.append(changes.latest(settings.published))
+    records.append(release_record.latest(settings.published))
     for day, text in ((DAYS[2], "Opis po raz trzeci."), (DAYS[3], "Opis po raz czwarty.")):
         target["opis"] = text
         write_spaces(settings.source, fields, rows)
         versions.append(build(settings, today=day).published.version)
-        records.append(changes.latest(settings.published))
+        records.append(release_record.latest(settings.published))
     return History(
         settings,
         versions,
@@ -146,7 +149,7 @@ def test_history_and_withdrawals_survive_pruning(history):
         history.versions[0],
     )
     assert not (history.settings.published / RELEASES / history.versions[1]).exists()
-    assert changes.withdrawn(history.settings.published) == latest["withdrawn_total"]
+    assert release_record.withdrawn(history.settings.published) == latest["withdrawn_total"]
 
 
 def test_the_catalog_links_every_release(history):
@@ -168,40 +171,12 @@ def test_the_catalog_links_every_release(history):
 # --- the web ---------------------------------------------------------------------------------
 
 
-class Page(HTMLParser):
-    """Elements of an HTML page: (tag, attributes, text inside), for checks by structure."""
+def texts(doc: El, tag: str) -> list[str]:
+    return [el.text for el in doc.all(tag)]
 
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict, str]] = []
-        self._open: list[tuple[str, dict, list[str]]] = []
-        self.feed(html)
 
-    def handle_starttag(self, tag, attrs):
-        if tag in ("meta", "link", "br", "img", "input"):
-            self.elements.append((tag, dict(attrs), ""))
-        else:
-            self._open.append((tag, dict(attrs), []))
-
-    def handle_endtag(self, tag):
-        while self._open:
-            name, attrs, parts = self._open.pop()
-            text = "".join(parts)
-            self.elements.append((name, attrs, " ".join(text.split())))
-            if self._open:
-                self._open[-1][2].append(text)
-            if name == tag:
-                break
-
-    def handle_data(self, data):
-        if self._open:
-            self._open[-1][2].append(data)
-
-    def find(self, tag: str) -> list[tuple[dict, str]]:
-        return [(a, t) for name, a, t in self.elements if name == tag]
-
-    def text(self, tag: str) -> list[str]:
-        return [t for _, t in self.find(tag)]
+def hrefs(doc: El) -> list[str]:
+    return [a.attrs.get("href", "") for a in doc.all("a")]
 
 
 def test_a_withdrawn_space_answers_410_gone_saying_when(history, client):
@@ -209,13 +184,13 @@ def test_a_withdrawn_space_answers_410_gone_saying_when(history, client):
     for path in (f"/space/{slug}", f"/space/{slug}.html"):
         response = client.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 410, path
-        page = Page(response.get_data(as_text=True))
-        main = " ".join(page.text("main"))
+        page = dom(response)
+        main = " ".join(texts(page, "main"))
         assert history.versions[1] in main and DAYS[1].isoformat() in main
         assert history.withdrawn["nazwa"] in main
-        assert f"/changes/{history.versions[1]}" in [a.get("href") for a, _ in page.find("a")]
-    english = Page(client.get(f"/space/{slug}?lang=en").get_data(as_text=True))
-    assert "withdrawn" in " ".join(english.text("p"))
+        assert f"/changes/{history.versions[1]}" in hrefs(page)
+    english = dom(client.get(f"/space/{slug}?lang=en"))
+    assert "withdrawn" in " ".join(texts(english, "p"))
 
 
 def test_a_withdrawn_space_answers_410_to_data_clients_too(history, client):
@@ -247,7 +222,7 @@ def test_a_real_server_answers_410_gone_saying_when(history, start_module_server
         allow_redirects=False,
     )
     assert page.status_code == 410 and page.headers["Content-Type"].startswith("text/html")
-    text = " ".join(Page(page.text).text("main"))
+    text = " ".join(texts(dom(page), "main"))
     assert "wycofany" in text and history.versions[1] in text and DAYS[1].isoformat() in text
     data = requests.get(f"{url}/space/{slug}.nt", timeout=30, allow_redirects=False)
     assert data.status_code == 410
@@ -263,11 +238,11 @@ def test_never_published_is_404_and_published_is_not_gone(history, client):
 def test_the_changes_page_lists_every_release_and_every_withdrawal(history, client):
     response = client.get("/changes")
     assert response.status_code == 200 and response.mimetype == "text/html"
-    page = Page(response.get_data(as_text=True))
-    rows = page.text("tr")
+    page = dom(response)
+    rows = texts(page, "tr")
     for version in history.versions:
         assert any(version in row for row in rows)
-    links = [a.get("href") for a, _ in page.find("a")]
+    links = hrefs(page)
     assert f"/changes/{history.versions[3]}" in links and f"/changes/{history.versions[0]}" not in links  # pruned
     assert f"/space/{history.withdrawn['id']}" in links
     assert client.get("/changes", headers={"Accept": "application/json"}).json == history.records[3]
@@ -301,15 +276,15 @@ def test_a_release_page_shows_the_changed_fields_with_old_and_new_values(history
     write_spaces(settings.source, fields, rows)
     version = build(settings, today=DAYS[1]).published.version
     app_client = create_app(settings).test_client()
-    page = Page(app_client.get(f"/changes/{version}").get_data(as_text=True))
-    cells = [t for _, t in page.find("td")]
-    heads = [t for _, t in page.find("th")]
+    page = dom(app_client.get(f"/changes/{version}"))
+    cells = texts(page, "td")
+    heads = texts(page, "th")
     assert "liczba_miejsc" in heads
     assert old in cells and "99" in cells
     assert app_client.get(f"/changes/{version}.json").json["changed"][0]["fields"] == [
         {"field": "liczba_miejsc", "old": old, "new": "99"}
     ]
-    files = [a.get("href") for a, _ in page.find("a") if "/releases/" in (a.get("href") or "")]
+    files = [h for h in hrefs(page) if "/releases/" in h]
     assert f"/releases/{version}/kfl.csv" in files
 
 
@@ -342,12 +317,12 @@ def test_a_space_that_comes_back_is_no_longer_gone(tmp_path):
     write_spaces(settings.source, fields, [r for r in rows if r is not gone])
     build(settings, today=DAYS[1])
     iri = f"{BASE}space/{gone['id']}"
-    assert iri in changes.withdrawn(settings.published)
+    assert iri in release_record.withdrawn(settings.published)
     assert create_app(settings).test_client().get(f"/space/{gone['id']}").status_code == 410
     write_spaces(settings.source, fields, rows)
     build(settings, today=DAYS[2])
-    assert iri not in changes.withdrawn(settings.published)
-    record = changes.latest(settings.published)
+    assert iri not in release_record.withdrawn(settings.published)
+    record = release_record.latest(settings.published)
     assert [a["id"] for a in record["added"]] == [gone["id"]]
     assert create_app(settings).test_client().get(f"/space/{gone['id']}").status_code != 410
 

@@ -13,7 +13,6 @@ import json
 import socket
 import threading
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from htmldoc import El, dom
 from support import open_graphs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -614,30 +614,8 @@ def test_service_description_for_rdf_clients(server, accept, rdflib_format):
     )  # the row limit is stated
 
 
-class _PageParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.textarea = ""
-        self._in_textarea = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._in_textarea = tag == "textarea"
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._in_textarea = False
-
-    def handle_data(self, data):
-        if self._in_textarea:
-            self.textarea += data
-
-
-def _page(response: requests.Response) -> _PageParser:
-    parser = _PageParser()
-    parser.feed(response.text)
-    return parser
+def _tags(page: El) -> list[tuple[str, dict]]:
+    return [(el.tag, el.attrs) for el in page.all()]
 
 
 def test_browser_gets_a_query_page_with_an_editor_and_every_example(server):
@@ -645,20 +623,20 @@ def test_browser_gets_a_query_page_with_an_editor_and_every_example(server):
     r = requests.get(server + "/sparql", headers={"Accept": browser}, timeout=30)
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
-    page = _page(r)
-    forms = [a for t, a in page.tags if t == "form"]
+    page = dom(r)
+    forms = [a for t, a in _tags(page) if t == "form"]
     assert forms and forms[0]["action"] == "/sparql" and forms[0]["method"] == "post"
-    assert any(t == "textarea" and a.get("name") == "query" for t, a in page.tags)
+    assert any(t == "textarea" and a.get("name") == "query" for t, a in _tags(page))
     # No CDN: everything the page loads comes from us (YASGUI from static/vendor).
-    loaded = [a.get("src") or a.get("href") for t, a in page.tags if t in ("script", "link", "img")]
+    loaded = [a.get("src") or a.get("href") for t, a in _tags(page) if t in ("script", "link", "img")]
     assert loaded and all(u.startswith("/") and not u.startswith("//") for u in loaded if u)
     assert "/static/vendor/yasgui/yasgui.min.js" in loaded
     names = sorted(p.stem for p in (ROOT / "sparql").glob("*.rq"))
-    linked = {a["href"].split("example=")[1] for t, a in page.tags if t == "a" and "example=" in a.get("href", "")}
+    linked = {a["href"].split("example=")[1] for t, a in _tags(page) if t == "a" and "example=" in a.get("href", "")}
     assert linked == set(names)
     example = names[0]
     chosen = requests.get(server + "/sparql", params={"example": example}, headers={"Accept": "text/html"}, timeout=30)
-    assert _page(chosen).textarea == (ROOT / "sparql" / f"{example}.rq").read_text(encoding="utf-8")
+    assert dom(chosen).one("textarea").raw == (ROOT / "sparql" / f"{example}.rq").read_text(encoding="utf-8")
 
 
 # --- the W3C SPARQL 1.1 protocol tests (query side) -------------------------------------------

@@ -56,6 +56,7 @@ def unlabelled(report: Report) -> Report:
     return Report(tuple(same))
 
 
+@pytest.mark.slow
 def test_bundled_data(shapes):
     records = read_source(ROOT / "source")
     reference, compiled = both(to_graph(records, BASE), shapes, records)
@@ -70,6 +71,7 @@ def valid_graph():
     return records, to_graph(records, BASE)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_every_broken_case(valid_graph, shapes, case):
     records, graph = valid_graph
@@ -123,6 +125,7 @@ def faulty(graph: Graph, seed: int, faults: int) -> Graph:
 RANGES = {f"{name}ConstraintComponent" for name in ("MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_source_with_seeded_faults(tmp_path, shapes, seed):
     """The same results, but for one known difference that cannot change a build's outcome.
@@ -146,6 +149,7 @@ def test_generated_source_with_seeded_faults(tmp_path, shapes, seed):
         assert extra.component in RANGES and (extra.focus, extra.path, extra.value) in wrong_type, extra
 
 
+@pytest.mark.slow
 def test_report_written_fast_is_the_report_graph(tmp_path, shapes):
     """Report.to_ntriples (pyoxigraph, for many results) gives the bytes rdflib gives for Report.to_graph."""
     from kfl_lod.dumps import report_turtle, to_ntriples, to_turtle

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from rdflib import Graph
 
-from . import catalog, changes, csvw, void
+from . import catalog, changes, csvw, release_record, void
 from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
 from .jsonld import context_bytes, to_jsonld
-from .mapping import map_records
-from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, NTRIPLES, SHACL_REPORT, TURTLE
+from .mapping import Provenance, map_records
+from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
@@ -37,6 +39,7 @@ class BuildResult:
     published: Published | None = None
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, see Timer
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
+    peak_mib: dict[str, int] = field(default_factory=dict)  # peak memory of the process after each stage
 
     def summary(self) -> dict:
         return {
@@ -63,6 +66,7 @@ class Timer:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.peak_mib: dict[str, int] = {}  # the process's peak memory (RSS) once the stage is done
 
     def __call__(self, stage: str, work: Callable[[], T]) -> T:
         started, cpu = time.perf_counter(), time.process_time()
@@ -71,6 +75,7 @@ class Timer:
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
             self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - cpu
+            self.peak_mib[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
 
 
 @dataclass
@@ -81,6 +86,7 @@ class Checked:
     graph: Graph
     report: Report
     ntriples: bytes | None = None  # the graph as the published N-Triples, if validation needed it
+    provenance: Provenance | None = None  # where each statement came from (kfl-lod diff names columns by it)
 
 
 def checked(settings: Settings, progress: Progress = lambda step: None, timer: Timer | None = None) -> Checked:
@@ -102,7 +108,7 @@ def checked(settings: Settings, progress: Progress = lambda step: None, timer: T
         "validate",
         lambda: validate(graph, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
     )
-    return Checked(records, graph, report, ntriples)
+    return Checked(records, graph, report, ntriples, mapped.provenance)
 
 
 def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Graph, Report]:
@@ -123,6 +129,7 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
         time.perf_counter() - started,
         timings=timer.seconds,
         cpu=timer.cpu,
+        peak_mib=timer.peak_mib,
     )
 
 
@@ -161,7 +168,7 @@ def describe_release(files: dict[str, bytes], settings: Settings, today: date) -
     its change record and its dates, so the catalog's bytes stay the same.
     """
     release = plan(settings.published, files, today)
-    record = None if release.new_release else changes.latest(settings.published)
+    record = None if release.new_release else release_record.latest(settings.published)
     if record is None or record["version"] != release.version:
         record = changes.compare(release.previous, files, release.version, release.day, settings.base)
     return {CHANGES: changes.to_bytes(record), **catalog.render(settings, files, record)}
@@ -172,7 +179,9 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     started = time.perf_counter()
     timer = Timer()
     found = checked(settings, progress, timer)
-    result = BuildResult(found.records, found.report, len(found.graph), timings=timer.seconds, cpu=timer.cpu)
+    result = BuildResult(
+        found.records, found.report, len(found.graph), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
+    )
     if found.report.conforms:
         day = today or date.today()
         progress("writing the files")
@@ -187,3 +196,14 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         timer("prepare store", lambda: prepare(folder, dataset_graph(settings.base)))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def needs_build(settings: Settings) -> bool:
+    """Whether ``published/`` is missing or older than the newest file in ``source/``."""
+    latest = Path(settings.published) / LATEST / NTRIPLES
+    if not latest.exists():
+        return True
+    source = Path(settings.source)
+    files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()]
+    newest = max((p.stat().st_mtime for p in files), default=0.0)
+    return newest > latest.stat().st_mtime

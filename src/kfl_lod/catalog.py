@@ -30,8 +30,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from . import changes as changelog
-from . import namespaces
+from . import namespaces, release_record
 from .dumps import to_ntriples, to_turtle
 from .errors import SettingsError
 from .names import (
@@ -460,7 +459,7 @@ def release_iri(base: str, version: str) -> URIRef:
 def _versions(g: Graph, base: str, dataset: URIRef, record: dict[str, Any]) -> None:
     current = record["releases"][-1]
     g.add((dataset, DCAT.version, Literal(current["version"])))
-    notes_pl, notes_en = changelog.notes(current)
+    notes_pl, notes_en = release_record.notes(current)
     _texts(g, dataset, ADMS.versionNotes, notes_pl, notes_en)
     g.add((dataset, DCAT.hasCurrentVersion, release_iri(base, current["version"])))
     if current.get("previous"):
@@ -474,7 +473,7 @@ def _versions(g: Graph, base: str, dataset: URIRef, record: dict[str, Any]) -> N
         _texts(g, node, RDFS.label, f"Wydanie {release['version']}", f"Release {release['version']}")
         g.add((node, DCTERMS.issued, dt(release["date"])))
         g.add((node, DCTERMS.isVersionOf, dataset))
-        notes_pl, notes_en = changelog.notes(release)
+        notes_pl, notes_en = release_record.notes(release)
         _texts(g, node, ADMS.versionNotes, notes_pl, notes_en)
         if release.get("previous"):
             g.add((node, DCAT.previousVersion, release_iri(base, release["previous"])))

@@ -26,21 +26,21 @@ from typing import Any
 import pyoxigraph as ox
 
 from .dumps import CSV_HEADER
-from .names import CHANGES, CSV, LATEST, NTRIPLES
+from .names import CSV, NTRIPLES
 from .namespaces import RECORD_KINDS, SCHEMA, parse_iri
 from .publish import is_content
+from .release_record import FORMAT, load
 
-FORMAT = "kfl-lod changes 1"
 KINDS = RECORD_KINDS
 _NAME = SCHEMA + "name"
 # CSV columns that are not fields of the record: the id (the key) and the minted URIs.
 _NOT_FIELDS = {CSV_HEADER[k] for k in ("space.id", "space.uri", "venue.uri", "institution.uri")}
 
 
-def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
+def records_in(nt: bytes, base: str) -> dict[str, dict[str, str]]:
     """The things a release names, by IRI: kind, id and Polish name.
 
-    >>> things(b'<https://x.org/space/a> <https://schema.org/name> "Sala"@pl .\\n', "https://x.org/")
+    >>> records_in(b'<https://x.org/space/a> <https://schema.org/name> "Sala"@pl .\\n', "https://x.org/")
     {'https://x.org/space/a': {'kind': 'space', 'id': 'a', 'name': 'Sala'}}
     """
     found: dict[str, dict[str, str]] = {}
@@ -95,8 +95,8 @@ def compare(previous: Path | None, files: dict[str, bytes], version: str, day: d
             if path.exists():
                 before[name] = path.read_bytes()
         prior = load(previous)
-    old_things = things(before.get(NTRIPLES, b""), base)
-    new_things = things(files.get(NTRIPLES, b""), base)
+    old_things = records_in(before.get(NTRIPLES, b""), base)
+    new_things = records_in(files.get(NTRIPLES, b""), base)
     added = [{"iri": iri, **info} for iri, info in new_things.items() if iri not in old_things]
     withdrawn = [{"iri": iri, **info} for iri, info in old_things.items() if iri not in new_things]
     old_rows = space_rows(before.get(CSV, b""))
@@ -164,73 +164,6 @@ def _date_of(releases: list[dict[str, Any]], version: str | None) -> str | None:
     return next((r["date"] for r in releases if r["version"] == version), None)
 
 
-_LABELS = {
-    "institution": ("instytucje", "institutions"),
-    "venue": ("lokalizacje", "venues"),
-    "space": ("przestrzenie", "spaces"),
-    "practice": ("dobre praktyki", "good practices"),
-}
-
-
-def notes(release: dict[str, Any]) -> tuple[str, str]:
-    """Version notes of a release (one entry of ``releases``), in Polish and in English.
-
-    >>> notes({"version": "v2", "previous": "v1", "counts": {"added": {"space": 2}, "withdrawn": {"space": 1},
-    ...        "changed": 3, "now": {"space": 64}}})[1]
-    'Release v2 (after v1). Spaces: 2 added, 1 withdrawn, 3 changed.'
-    """
-    counts = release["counts"]
-    version, previous = release["version"], release.get("previous")
-    if not previous:
-        now = counts.get("now", {})
-        pl = ", ".join(f"{_LABELS[k][0]}: {now[k]}" for k in KINDS if now.get(k))
-        en = ", ".join(f"{_LABELS[k][1]}: {now[k]}" for k in KINDS if now.get(k))
-        return f"Pierwsze wydanie {version}. {pl.capitalize()}.", f"First release {version}. {en.capitalize()}."
-    parts_pl, parts_en = [], []
-    for kind in KINDS:
-        added, gone = counts["added"].get(kind, 0), counts["withdrawn"].get(kind, 0)
-        changed = counts.get("changed", 0) if kind == "space" else 0
-        if added or gone or changed:
-            pl = [f"dodane {added}", f"wycofane {gone}"] + ([f"zmienione {changed}"] if kind == "space" else [])
-            en = [f"{added} added", f"{gone} withdrawn"] + ([f"{changed} changed"] if kind == "space" else [])
-            parts_pl.append(f"{_LABELS[kind][0].capitalize()}: {', '.join(pl)}.")
-            parts_en.append(f"{_LABELS[kind][1].capitalize()}: {', '.join(en)}.")
-    if not parts_pl:
-        parts_pl, parts_en = (
-            ["Bez zmian w wykazie przestrzeni; zmieniły się inne dane."],
-            ["No change in the list of spaces; other data changed."],
-        )
-    return (
-        f"Wydanie {version} (po {previous}). " + " ".join(parts_pl),
-        f"Release {version} (after {previous}). " + " ".join(parts_en),
-    )
-
-
 def to_bytes(record: dict[str, Any]) -> bytes:
     """The record as published: JSON, keys sorted, UTF-8."""
     return (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-
-
-def load(folder: Path) -> dict[str, Any] | None:
-    """The change record kept in a release folder, if it has one and it reads."""
-    path = Path(folder) / CHANGES
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) and record.get("format") == FORMAT else None
-
-
-def latest(published: Path) -> dict[str, Any] | None:
-    """The change record of the publication's latest release."""
-    return load(Path(published) / LATEST)
-
-
-def withdrawn(published: Path) -> dict[str, dict[str, Any]]:
-    """Every IRI published once and withdrawn since, with when: for 410 Gone answers.
-
-    Maps the IRI to kind, id, name, ``version`` and ``date`` of the release that withdrew it
-    and ``last_version``, the last release that had it.
-    """
-    record = latest(published)
-    return dict(record["withdrawn_total"]) if record else {}

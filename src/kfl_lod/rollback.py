@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import changes
+from . import release_record
 from .build import describe_release
 from .errors import KflError
 from .publish import RELEASES, SUMS, Published, is_content, latest_release, publish
@@ -51,7 +51,7 @@ def target(published: Path, to: str | None = None) -> tuple[Path, Path]:
             f"w {published} nie ma wydania do cofnięcia"
         )
     if to is None:
-        record = changes.load(current) or {}
+        record = release_record.load(current) or {}
         to = record.get("previous")
         if not to:
             raise RollbackError(

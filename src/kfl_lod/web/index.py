@@ -121,14 +121,14 @@ class SchemeEntry:
 
 
 @dataclass
-class District:
+class DistrictEntry:
     iri: str
     number: int
     labels: dict[str, str]
 
 
 @dataclass
-class Institution:
+class InstitutionEntry:
     iri: str
     id: str
     name: str
@@ -142,7 +142,7 @@ class Institution:
     contact_email: str
     contact_phone: str
     same_as: list[str]
-    venues: list[Venue] = field(default_factory=list)
+    venues: list[VenueEntry] = field(default_factory=list)
 
     @property
     def emails(self) -> list[str]:
@@ -154,20 +154,20 @@ class Institution:
 
 
 @dataclass
-class Venue:
+class VenueEntry:
     iri: str
     id: str
     name: str
     street: str
     postal_code: str
     locality: str
-    district: District | None
+    district: DistrictEntry | None
     latitude: float | None
     longitude: float | None
     step_free: bool | None
     opening_hours: str
-    institution: Institution | None = None
-    spaces: list[Space] = field(default_factory=list)
+    institution: InstitutionEntry | None = None
+    spaces: list[SpaceEntry] = field(default_factory=list)
 
     @property
     def address(self) -> str:
@@ -180,7 +180,7 @@ class Venue:
 
 
 @dataclass
-class Space:
+class SpaceEntry:
     iri: str
     id: str
     name: str
@@ -195,14 +195,14 @@ class Space:
     verified: str
     illustrative: bool
     sources: list[str]
-    venue: Venue
-    institution: Institution | None
+    venue: VenueEntry
+    institution: InstitutionEntry | None
     haystack: str = ""
-    practices: list[Practice] = field(default_factory=list)
+    practices: list[PracticeEntry] = field(default_factory=list)
 
 
 @dataclass
-class Practice:
+class PracticeEntry:
     iri: str
     id: str
     title: str
@@ -211,8 +211,8 @@ class Practice:
     url: str
     organisation: str
     illustrative: bool
-    space: Space | None
-    institution: Institution | None
+    space: SpaceEntry | None
+    institution: InstitutionEntry | None
 
 
 @dataclass
@@ -223,11 +223,11 @@ class Index:
     nodes: dict[str, Node]
     schemes: dict[str, SchemeEntry]
     concepts: dict[str, ConceptEntry]
-    districts: list[District]
-    institutions: dict[str, Institution]
-    venues: dict[str, Venue]
-    spaces: dict[str, Space]
-    practices: dict[str, Practice]
+    districts: list[DistrictEntry]
+    institutions: dict[str, InstitutionEntry]
+    venues: dict[str, VenueEntry]
+    spaces: dict[str, SpaceEntry]
+    practices: dict[str, PracticeEntry]
 
     def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
@@ -299,18 +299,18 @@ def build_index(store: ox.Store, base: str) -> Index:
     # Concept IRIs in scheme order, so lists of modes or equipment read as in the vocabulary.
     rank = {c.iri: n for scheme in schemes.values() for n, c in enumerate(scheme.concepts)}
 
-    districts: list[District] = []
+    districts: list[DistrictEntry] = []
     for node in _of_type(nodes, SCHEMA + "AdministrativeArea", base + "district/"):
         tail = node.iri[len(base + "district/") :]
         if tail.isdigit():
-            districts.append(District(node.iri, int(tail), node.texts(SCHEMA + "name")))
+            districts.append(DistrictEntry(node.iri, int(tail), node.texts(SCHEMA + "name")))
     districts.sort(key=lambda d: d.number)
     district_by_iri = {d.iri: d for d in districts}
 
-    institutions: dict[str, Institution] = {}
+    institutions: dict[str, InstitutionEntry] = {}
     for node in _of_type(nodes, SCHEMA + "Organization", base + "institution/"):
         contact = nodes.get(node.ref(SCHEMA + "contactPoint")) or empty
-        institutions[node.iri] = Institution(
+        institutions[node.iri] = InstitutionEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             name=node.text(SCHEMA + "name"),
@@ -326,14 +326,14 @@ def build_index(store: ox.Store, base: str) -> Index:
             same_as=node.refs(SCHEMA + "sameAs"),
         )
 
-    venues: dict[str, Venue] = {}
+    venues: dict[str, VenueEntry] = {}
     for node in _of_type(nodes, kfl + "Venue", base + "venue/"):
         address = nodes.get(node.ref(SCHEMA + "address")) or empty
         geo = nodes.get(node.ref(SCHEMA + "geo")) or empty
         district = next(
             (district_by_iri[i] for i in node.refs(SCHEMA + "containedInPlace") if i in district_by_iri), None
         )
-        venues[node.iri] = Venue(
+        venues[node.iri] = VenueEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             name=node.text(SCHEMA + "name"),
@@ -354,13 +354,13 @@ def build_index(store: ox.Store, base: str) -> Index:
                 institution.venues.append(venue)
         institution.venues.sort(key=lambda v: fold(v.name))
 
-    spaces: dict[str, Space] = {}
+    spaces: dict[str, SpaceEntry] = {}
     for node in _of_type(nodes, kfl + "Space", base + "space/"):
         venue = venues.get(node.ref(SCHEMA + "containedInPlace"))
         if venue is None:
             continue  # SHACL guarantees a venue; a space without one cannot be shown
         size = nodes.get(node.ref(SCHEMA + "floorSize")) or empty
-        space = Space(
+        space = SpaceEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             name=node.text(SCHEMA + "name"),
@@ -384,12 +384,12 @@ def build_index(store: ox.Store, base: str) -> Index:
     for venue in venues.values():
         venue.spaces.sort(key=lambda s: fold(s.name))
 
-    practices: dict[str, Practice] = {}
+    practices: dict[str, PracticeEntry] = {}
     for node in _of_type(nodes, SCHEMA + "Event", base + "practice/"):
         space = spaces.get(node.ref(SCHEMA + "location"))
         organisers = node.refs(SCHEMA + "organizer")
         organisation = next((nodes[o] for o in organisers if o.startswith(node.iri + "#") and o in nodes), empty)
-        practice = Practice(
+        practice = PracticeEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             title=node.text(SCHEMA + "name"),
@@ -408,7 +408,7 @@ def build_index(store: ox.Store, base: str) -> Index:
     return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices)
 
 
-def _haystack(space: Space, concepts: dict[str, ConceptEntry]) -> str:
+def _haystack(space: SpaceEntry, concepts: dict[str, ConceptEntry]) -> str:
     venue, institution = space.venue, space.institution
     parts = [space.name, space.description, space.conditions, venue.name, venue.address]
     if venue.district:

@@ -19,7 +19,7 @@ from .. import names
 from ..namespaces import compact, parse_iri
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
-from .index import Index, Space, Venue, build_index, fold
+from .index import Index, SpaceEntry, VenueEntry, build_index, fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -163,7 +163,7 @@ class Page:
         concept = self.index.concept(iri)
         return concept.definition(self.lang) if concept else ""
 
-    def district_name(self, venue: Venue) -> str:
+    def district_name(self, venue: VenueEntry) -> str:
         return i18n.pick(venue.district.labels, self.lang) if venue.district else ""
 
     def hours(self, value: str) -> str:
@@ -214,7 +214,7 @@ def current_index() -> Index:
     return current_release().derived("pages_index", lambda release: build_index(release.store, base))
 
 
-def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
+def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:
     """Map points of venues (those with coordinates), each listing its spaces."""
     return [
         {
@@ -273,7 +273,7 @@ def _facets(index: Index) -> dict[str, dict]:
     return {"districts": districts, "types": types}
 
 
-def map_points(page: Page, spaces: list[Space]) -> tuple[list[dict], int]:
+def map_points(page: Page, spaces: list[SpaceEntry]) -> tuple[list[dict], int]:
     """The venues of ``spaces`` that have coordinates, with their spaces; and how many spaces have none."""
     points: dict[str, dict] = {}
     missing = 0
@@ -457,7 +457,7 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
     return values
 
 
-def _space_lines(page: Page, space: Space) -> list[str]:
+def _space_lines(page: Page, space: SpaceEntry) -> list[str]:
     t = page.t
     venue = ", ".join(p for p in (space.venue.name, space.venue.address) if p)
     lines = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
-from .index import Index, Space, fold, words
+from .index import Index, SpaceEntry, fold, words
 
 # Parameter names (Polish, since the links are shared among Polish users).
 Q, DISTRICT, TYPE, PEOPLE, FREE, MODE, EQUIPMENT, STEP_FREE, HIDE_EXAMPLES = (
@@ -151,7 +151,7 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[InputProblem]]:
 class SearchResult:
     """The spaces found, and how many were left out only for lack of data."""
 
-    spaces: list[Space]
+    spaces: list[SpaceEntry]
     unknown: dict[str, int] = field(default_factory=dict)  # filter param -> spaces left out for lack of that fact
     unknown_total: int = 0  # spaces left out only for lack of facts (each counted once)
 
@@ -163,7 +163,7 @@ def run(index: Index, query: Query) -> SearchResult:
     mode_iris = {base + f"vocab/sharing-mode/{m}" for m in query.modes}
     equipment_iris = {base + f"vocab/equipment/{e}" for e in query.equipment}
     terms = words(query.text)
-    found: list[tuple[tuple, Space]] = []
+    found: list[tuple[tuple, SpaceEntry]] = []
     unknown = {DISTRICT: 0, PEOPLE: 0, FREE: 0, STEP_FREE: 0}
     unknown_total = 0
     for space in index.spaces.values():

@@ -9,9 +9,7 @@ reach the threads running the app.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from ..names import LATEST, NTRIPLES
 from ..settings import Settings, to_environ
 
 REQUEST_LINE_LIMIT = 8190  # longest request target accepted (414 beyond); longer queries must be POSTed
@@ -26,17 +24,6 @@ def threads_needed(settings: Settings) -> int:
     14
     """
     return settings.query_workers + settings.query_queue + SPARE_THREADS
-
-
-def needs_build(settings: Settings) -> bool:
-    """Whether ``published/`` is missing or older than the newest file in ``source/``."""
-    latest = Path(settings.published) / LATEST / NTRIPLES
-    if not latest.exists():
-        return True
-    source = Path(settings.source)
-    files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()]
-    newest = max((p.stat().st_mtime for p in files), default=0.0)
-    return newest > latest.stat().st_mtime
 
 
 def granian_options(settings: Settings, host: str, port: int, workers: int, access_log: bool = False) -> dict:

@@ -249,8 +249,8 @@ def map_records(records: Records, base: str) -> Mapped:
     venue_owner = {v.id: v.institution for v in records.venues}
     venue_of = {sp.id: sp.venue for sp in records.spaces}
     for practice in records.practices:
-        venue = venue_of.get(practice.space, practice.venue)
-        _practice(out, iris, practice, venue, venue_owner.get(venue, practice.institution))
+        venue_id = venue_of.get(practice.space, practice.venue)
+        _practice(out, iris, practice, venue_id, venue_owner.get(venue_id, practice.institution))
     return Mapped(g, out.provenance)
 
 
@@ -491,12 +491,13 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     method = iris.concept(DISTRICT_METHODS.slug, r.district_method) if r.district and r.district_method else None
     out.add(s, iris.kfl.districtMethod, method, "district")
     # A stated district's page is a cell; a derived one's OpenStreetMap relation comes from the coordinates.
-    derived = r.district_border_m is not None
+    border = r.district_border_m
+    derived = border is not None
     source = URIRef(r.district_source) if r.district and r.district_source else None
     out.add(s, iris.kfl.districtSource, source, *(("latitude", "longitude") if derived else ("district_source",)))
-    if derived:
-        out.add(s, iris.kfl.districtBorderDistance, decimal(r.district_border_m), "latitude", "longitude")
-        out.add(s, iris.kfl.nearDistrictBorder, Literal(r.district_border_m < NEAR_BORDER), "latitude", "longitude")
+    if border is not None:
+        out.add(s, iris.kfl.districtBorderDistance, decimal(border), "latitude", "longitude")
+        out.add(s, iris.kfl.nearDistrictBorder, Literal(border < NEAR_BORDER), "latitude", "longitude")
     geo = URIRef(f"{s}#geo")
     geometry = URIRef(f"{s}#geometry")
     if r.latitude is not None and r.longitude is not None:

@@ -20,7 +20,7 @@ from .build import checked, describe_release, render
 from .errors import SourceError
 from .mapping import map_records
 from .names import NTRIPLES
-from .namespaces import SCHEMA, compact
+from .namespaces import SCHEMA, compact, parse_iri
 from .publish import CHANGES, latest_release
 from .settings import Settings
 
@@ -100,10 +100,10 @@ def _statements(nt: bytes, base: str) -> dict[str, dict[tuple[str, str], list[st
     things: dict[str, dict[tuple[str, str], list[str]]] = {}
     for quad in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
         subject = quad.subject
-        if not isinstance(subject, ox.NamedNode) or not subject.value.startswith(base):
+        if not isinstance(subject, ox.NamedNode):
             continue
         thing = subject.value.split("#", 1)[0]
-        if thing[len(base) :].split("/", 1)[0] not in OTHER_KINDS:
+        if parse_iri(thing, base).kind not in OTHER_KINDS:
             continue
         value = quad.object
         if isinstance(value, ox.Literal):
@@ -132,9 +132,9 @@ def changed_things(old_nt: bytes, new_nt: bytes, base: str, column_of) -> list[d
             name = column_of(subject, predicate) or compact(predicate)
             fields.setdefault(name, {"field": name, "old": ", ".join(before), "new": ", ".join(after)})
         if fields:
-            kind, _, key = thing[len(base) :].partition("/")
+            kind, slug, _ = parse_iri(thing, base)
             names = new[thing].get((thing, SCHEMA + "name"), [""])
-            found.append({"iri": thing, "kind": kind, "id": key, "name": names[0], "fields": list(fields.values())})
+            found.append({"iri": thing, "kind": kind, "id": slug, "name": names[0], "fields": list(fields.values())})
     return found
 
 

@@ -620,12 +620,13 @@ def text(key: str, lang: str, **values: object) -> str:
     >>> [text("results_count", "pl", n=n) for n in (0, 1, 3, 5, 22)]
     ['Nie znaleziono żadnej sali', 'Znaleziono 1 salę', 'Znaleziono 3 sale', 'Znaleziono 5 sal', 'Znaleziono 22 sale']
     """
-    if key == "people_n" and isinstance(values.get("n"), int):
-        values.setdefault("people", people(values["n"]))
-    if key == "results_count" and values.get("n") == 0:
+    n = values.get("n")
+    if key == "people_n" and isinstance(n, int):
+        values.setdefault("people", people(n))
+    if key == "results_count" and n == 0:
         key = "results_none"
-    if key == "results_count" and isinstance(values.get("n"), int):
-        values.setdefault("rooms", plural(values["n"], "salę", "sale", "sal"))
+    if key == "results_count" and isinstance(n, int):
+        values.setdefault("rooms", plural(n, "salę", "sale", "sal"))
     pl, en = TEXTS[key]
     template = en if lang == "en" else pl
     return template.format(**values) if values else template

@@ -253,7 +253,9 @@ class Index:
 
 def _nodes(store: ox.Store) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
-    for row in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
+    solutions = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT gives solutions
+    for row in solutions:
         subject = row["s"]
         if not isinstance(subject, ox.NamedNode):
             continue  # we publish no blank nodes; ignore any a foreign file brought in
@@ -386,7 +388,7 @@ def build_index(store: ox.Store, base: str) -> Index:
 
     practices: dict[str, PracticeEntry] = {}
     for node in _of_type(nodes, SCHEMA + "Event", base + "practice/"):
-        space = spaces.get(node.ref(SCHEMA + "location"))
+        at_space = spaces.get(node.ref(SCHEMA + "location"))
         organisers = node.refs(SCHEMA + "organizer")
         organisation = next((nodes[o] for o in organisers if o.startswith(node.iri + "#") and o in nodes), empty)
         practice = PracticeEntry(
@@ -398,12 +400,12 @@ def build_index(store: ox.Store, base: str) -> Index:
             url=node.ref(SCHEMA + "url"),
             organisation=organisation.text(SCHEMA + "name"),
             illustrative=bool(node.boolean(kfl + "illustrative")),
-            space=space,
+            space=at_space,
             institution=next((institutions[o] for o in organisers if o in institutions), None),
         )
         practices[node.iri] = practice
-        if space is not None:
-            space.practices.append(practice)
+        if at_space is not None:
+            at_space.practices.append(practice)
 
     return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices)
 

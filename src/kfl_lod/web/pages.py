@@ -385,33 +385,34 @@ def render_resource(iri: str) -> Response | None:
     kind, key, _ = parse_iri(iri, index.base)
     values: dict[str, object] = {}
     if kind == "space":
-        thing = index.spaces.get(iri)
-        if thing is None:
+        space = index.spaces.get(iri)
+        if space is None:
             return None
-        template, values = "space.html", {"space": thing, "points": map_points(page, [thing])[0]}
-        lines = _space_lines(page, thing)
-        illustrative = thing.illustrative
+        template, values = "space.html", {"space": space, "points": map_points(page, [space])[0]}
+        lines = _space_lines(page, space)
+        illustrative = space.illustrative
     elif kind == "venue":
-        thing = index.venues.get(iri)
-        if thing is None:
+        venue = index.venues.get(iri)
+        if venue is None:
             return None
-        template, values = "venue.html", {"venue": thing, "points": venue_points(page, [thing])}
-        lines = [thing.address, thing.institution.name if thing.institution else ""]
+        template, values = "venue.html", {"venue": venue, "points": venue_points(page, [venue])}
+        lines = [venue.address, venue.institution.name if venue.institution else ""]
         illustrative = False
     elif kind == "institution":
-        thing = index.institutions.get(iri)
-        if thing is None:
+        institution = index.institutions.get(iri)
+        if institution is None:
             return None
-        template, values = "institution.html", {"institution": thing, "points": venue_points(page, thing.venues)}
-        lines = [thing.website]
+        template = "institution.html"
+        values = {"institution": institution, "points": venue_points(page, institution.venues)}
+        lines = [institution.website]
         illustrative = False
     elif kind == "practice":
-        thing = index.practices.get(iri)
-        if thing is None:
+        practice = index.practices.get(iri)
+        if practice is None:
             return None
-        template, values = "practice.html", {"practice": thing}
-        lines = [thing.organisation, thing.date, thing.space.name if thing.space else ""]
-        illustrative = thing.illustrative
+        template, values = "practice.html", {"practice": practice}
+        lines = [practice.organisation, practice.date, practice.space.name if practice.space else ""]
+        illustrative = practice.illustrative
     elif iri in index.nodes and "#" not in iri:
         template, lines, illustrative = "thing.html", [], False
         values = _thing_values(page, kind, key, iri)
@@ -433,7 +434,7 @@ def render_resource(iri: str) -> Response | None:
             ("N-Triples", page.document(iri, ".nt")),
         ],
     )
-    return page.respond(template, **values)
+    return page.respond(template, 200, **values)
 
 
 def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object]:

@@ -70,7 +70,7 @@ def query_page(
         query = next((e.text for e in examples if e.name == chosen), "") or DEFAULT_QUERY.format(base=settings.base)
     action = page.base_path + "sparql"
     result = _result(page, reply) if reply is not None else None
-    if result is not None:
+    if reply is not None and result is not None:
         result["share"] = action + "?" + urlencode({"query": query})
         fams = GRAPH_DOWNLOADS if reply.family == formats.GRAPH else DOWNLOADS
         result["downloads"] = [

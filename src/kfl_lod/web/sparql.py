@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import threading
@@ -118,7 +119,8 @@ def _routes(state) -> None:
 
 def prefixes() -> Response:
     """The prefixes a query may use undeclared, as prefix.cc's JSON (the query page completes them offline)."""
-    response = current_app.json.response(default_prefixes(current_settings().base))
+    body = json.dumps(default_prefixes(current_settings().base), ensure_ascii=False, indent=1)
+    response = Response(body, 200, content_type="application/json")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 

@@ -57,7 +57,7 @@ class Settings:
     max_body_bytes: int = _setting(100000, "Largest request body accepted, in bytes.")
     query_workers: int = _setting(2, "Processes that run SPARQL queries (a slow query holds one of them).")
     query_queue: int = _setting(
-        8,
+        16,
         "SPARQL requests that may wait for a busy query process; more are refused at once (503), so pages and /healthz keep answering.",
     )
     query_memory_mb: int = _setting(

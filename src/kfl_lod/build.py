@@ -12,11 +12,11 @@ from typing import TypeVar
 
 from rdflib import Graph
 
-from . import catalog, changes, csvw, release_record, void
+from . import catalog, changes, csvw, release_record, void, xlsx
 from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
 from .jsonld import context_bytes, to_jsonld
 from .mapping import Provenance, map_records
-from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE
+from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE, XLSX
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
@@ -151,6 +151,7 @@ def render(
         JSONLD: lambda: to_jsonld(graph, base),
         CONTEXT: lambda: context_bytes(base),
         CSV: lambda: to_csv(records, base),
+        XLSX: lambda: xlsx.from_csv(files[CSV]),  # the same rows, for Excel users
         GEOJSON: lambda: to_geojson(records, base),
         SHACL_REPORT: lambda: report_turtle(report, base),
     }

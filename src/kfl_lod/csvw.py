@@ -344,7 +344,9 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
         title_pl, title_en, description, props = COLUMNS[key]
         column: dict[str, Any] = {
             "name": name,
-            "titles": {"pl": title_pl, "en": title_en},
+            # The header cell kfl.csv really has comes first ("und": a column name, of no
+            # language), so a processor finds the header compatible; then the readable titles.
+            "titles": {"und": name, "pl": title_pl, "en": title_en},
             "dc:description": _expand(description, base),
         }
         for key, value in props.items():

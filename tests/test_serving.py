@@ -270,7 +270,9 @@ def test_urls_come_from_the_base_never_from_the_host_header(published):
     redirect = client.get("/dumps", headers=evil)
     assert redirect.status_code in (301, 308) and redirect.headers["Location"] == "/dumps/"
     page = client.get(f"/space/{SPACE}.html", headers={**evil, "Accept": "text/html"}).get_data(as_text=True)
-    mailto = re.search(r'href="(mailto:[^"]+\?subject=[^"]+)"', page).group(1)  # the correction link
+    mailto = re.search(r'href="(mailto:[^"]+\?subject=[^"]+)"', page).group(
+        1
+    )  # a prefilled mailto (request or correction)
     assert "evil" not in mailto and requests.utils.quote(f"{BASE}space/{SPACE}.html", safe="") in mailto
 
 

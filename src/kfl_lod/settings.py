@@ -20,6 +20,10 @@ from typing import Any
 from .errors import SettingsError
 
 SETTINGS_FILE = "kfl-lod.toml"
+# The shapes and example queries ship inside the package (package data), so the installed
+# command works from any folder. In a checkout, src/kfl_lod/shapes and src/kfl_lod/sparql are
+# links to the repository's shapes/ and sparql/, which stay the files to edit.
+PACKAGE_DATA = Path(__file__).parent
 ILLUSTRATIVE_CHOICES = ("separate", "omit")
 VALIDATORS = ("shacl", "pyshacl")
 
@@ -35,13 +39,18 @@ class Settings:
     base: str = _setting("https://kfl.krakow.pl/", "Base IRI under which every published thing is named.")
     source: Path = _setting(Path("source"), "Folder with the source tables (CSV) or a single XLSX/ODS workbook.")
     published: Path = _setting(Path("published"), "Folder the build publishes into and the server serves from.")
-    shapes: Path = _setting(Path("shapes"), "Folder with the SHACL shapes (*.ttl).")
+    shapes: Path = _setting(
+        PACKAGE_DATA / "shapes", "Folder with the SHACL shapes (*.ttl); default: the ones installed with the package."
+    )
     validator: str = _setting(
         "shacl",
         "SHACL engine: shacl (compiled, about 50 times faster; tests/test_validators.py shows it reports exactly "
         "what pySHACL reports) or pyshacl (the reference implementation).",
     )
-    sparql_examples: Path = _setting(Path("sparql"), "Folder with the example SPARQL queries (*.rq).")
+    sparql_examples: Path = _setting(
+        PACKAGE_DATA / "sparql",
+        "Folder with the example SPARQL queries (*.rq); default: the ones installed with the package.",
+    )
     keep_releases: int = _setting(5, "How many releases to keep under published/releases/.")
     illustrative: str = _setting(
         "separate",
@@ -179,6 +188,32 @@ class Settings:
         ),
         "Languages of the dataset: EU language IRIs (upper-case codes).",
     )
+
+    # The room finder's pages (web/pages.py).
+    map_tiles: str = _setting(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map background tiles (URL template with {z}, {x}, {y}); a third party that sees visitors' addresses. "
+        "Empty: maps show markers without a background.",
+    )
+    map_tiles_attribution: str = _setting("© OpenStreetMap", "Credit shown on the map for its tiles (plain text).")
+    map_tiles_attribution_url: str = _setting(
+        "https://www.openstreetmap.org/copyright", "Link of the map tiles' credit."
+    )
+    map_tiles_operator: str = _setting(
+        "OpenStreetMap Foundation", "Who runs the tile server (named on the accessibility and about pages)."
+    )
+    accessibility_entity: str = _setting(
+        "", "Public body the accessibility statement is made by. Empty: the publisher's name."
+    )
+    accessibility_coordinator: str = _setting("", "Name of the person handling digital accessibility (coordinator).")
+    accessibility_email: str = _setting("", "E-mail for accessibility requests and complaints. Empty: contact_email.")
+    accessibility_phone: str = _setting("", "Phone for accessibility requests.")
+    site_published: str = _setting(
+        "", "Date the website was first published (YYYY-MM-DD), for the accessibility statement."
+    )
+    site_updated: str = _setting("", "Date of the website's last significant update (YYYY-MM-DD).")
+    accessibility_declared: str = _setting("", "Date the accessibility statement was drawn up (YYYY-MM-DD).")
+    accessibility_reviewed: str = _setting("", "Date the accessibility statement was last reviewed (YYYY-MM-DD).")
 
     @property
     def base_path(self) -> str:

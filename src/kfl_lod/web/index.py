@@ -9,7 +9,6 @@ Sorting happens here in Python, never with ORDER BY over mixed literals.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,24 +18,13 @@ import pyoxigraph as ox
 from ..namespaces import DCTERMS, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
 from ..vocab import SCHEMES
 from .i18n import pick
+from .words import Lexicon, fold
 
 XSD_BOOLEAN = XSD + "boolean"
 
-_FOLD_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss"})
-
-
-def fold(value: str) -> str:
-    """Lower-case ``value`` and drop diacritics, so 'Łódź' matches 'lodz'.
-
-    >>> fold("Łódź ŻÓŁĆ Sala")
-    'lodz zolc sala'
-    """
-    decomposed = unicodedata.normalize("NFKD", value.translate(_FOLD_EXTRA))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
 
 def words(value: str) -> list[str]:
-    """The folded words of a search text.
+    """The folded words of a text.
 
     >>> words("  Sala, SPOTKAŃ! ")
     ['sala', 'spotkan']
@@ -128,6 +116,28 @@ class DistrictEntry:
 
 
 @dataclass
+class ContactPoint:
+    """One way to reach an institution: what for, e-mail, phone, and where and when a source stated it."""
+
+    iri: str
+    kind: str  # schema:contactType, e.g. "kontakt ogólny"
+    name: str
+    email: str
+    phone: str
+    source: str
+    stated_on: str  # a year, year-month or date, as the source gives it
+
+
+@dataclass
+class Feature:
+    """An accessibility fact of a venue as a source states it (schema:LocationFeatureSpecification)."""
+
+    iri: str
+    labels: dict[str, str]
+    value: bool
+
+
+@dataclass
 class InstitutionEntry:
     iri: str
     id: str
@@ -143,6 +153,7 @@ class InstitutionEntry:
     contact_phone: str
     same_as: list[str]
     venues: list[VenueEntry] = field(default_factory=list)
+    contacts: list[ContactPoint] = field(default_factory=list)
 
     @property
     def emails(self) -> list[str]:
@@ -167,6 +178,13 @@ class VenueEntry:
     step_free: bool | None
     opening_hours: str
     institution: InstitutionEntry | None = None
+    district_method: str = ""  # concept IRI: stated, or derived from coordinates (OpenStreetMap)
+    near_border: bool = False
+    features: list[Feature] = field(default_factory=list)
+    accessibility_note: str = ""
+    accessibility_source: str = ""
+    accessibility_date: str = ""
+    nearest_stop: str = ""
     spaces: list[SpaceEntry] = field(default_factory=list)
 
     @property
@@ -198,6 +216,8 @@ class SpaceEntry:
     venue: VenueEntry
     institution: InstitutionEntry | None
     haystack: str = ""
+    # The folded lemmas of the space's texts, by weight (name 4, type and equipment 3, places 2, descriptions 1).
+    fields: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     practices: list[PracticeEntry] = field(default_factory=list)
 
 
@@ -213,6 +233,8 @@ class PracticeEntry:
     illustrative: bool
     space: SpaceEntry | None
     institution: InstitutionEntry | None
+    venue: VenueEntry | None = None
+    stated_on: str = ""
 
 
 @dataclass
@@ -228,6 +250,7 @@ class Index:
     venues: dict[str, VenueEntry]
     spaces: dict[str, SpaceEntry]
     practices: dict[str, PracticeEntry]
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
@@ -327,6 +350,20 @@ def build_index(store: ox.Store, base: str) -> Index:
             contact_phone=contact.text(SCHEMA + "telephone"),
             same_as=node.refs(SCHEMA + "sameAs"),
         )
+        for iri in node.refs(SCHEMA + "contactPoint"):
+            point = nodes.get(iri)
+            if point is not None:
+                institutions[node.iri].contacts.append(
+                    ContactPoint(
+                        iri=iri,
+                        kind=point.text(SCHEMA + "contactType"),
+                        name=point.text(SCHEMA + "name"),
+                        email=point.text(SCHEMA + "email"),
+                        phone=point.text(SCHEMA + "telephone"),
+                        source=point.ref(DCTERMS + "source"),
+                        stated_on=point.text(kfl + "statedOn"),
+                    )
+                )
 
     venues: dict[str, VenueEntry] = {}
     for node in _of_type(nodes, kfl + "Venue", base + "venue/"):
@@ -347,7 +384,18 @@ def build_index(store: ox.Store, base: str) -> Index:
             longitude=geo.number(SCHEMA + "longitude"),
             step_free=node.boolean(kfl + "stepFreeAccess"),
             opening_hours=node.text(SCHEMA + "openingHours"),
+            district_method=node.ref(kfl + "districtMethod") if district else "",
+            near_border=bool(node.boolean(kfl + "nearDistrictBorder")),
+            accessibility_note=node.text(kfl + "accessibilityNote"),
+            accessibility_source=node.ref(kfl + "accessibilitySource"),
+            accessibility_date=node.text(kfl + "accessibilityStatedOn"),
+            nearest_stop=node.text(kfl + "nearestStop"),
         )
+        for iri in node.refs(SCHEMA + "amenityFeature"):
+            feature = nodes.get(iri)
+            value = feature.boolean(SCHEMA + "value") if feature else None
+            if feature is not None and value is not None:
+                venues[node.iri].features.append(Feature(iri, feature.texts(SCHEMA + "name"), value))
     for institution in institutions.values():
         for venue_iri in nodes[institution.iri].refs(SCHEMA + "location"):
             venue = venues.get(venue_iri)
@@ -357,6 +405,7 @@ def build_index(store: ox.Store, base: str) -> Index:
         institution.venues.sort(key=lambda v: fold(v.name))
 
     spaces: dict[str, SpaceEntry] = {}
+    lexicon = Lexicon()
     for node in _of_type(nodes, kfl + "Space", base + "space/"):
         venue = venues.get(node.ref(SCHEMA + "containedInPlace"))
         if venue is None:
@@ -381,6 +430,7 @@ def build_index(store: ox.Store, base: str) -> Index:
             institution=venue.institution,
         )
         space.haystack = _haystack(space, concepts)
+        space.fields = _fields(space, concepts, lexicon)
         spaces[node.iri] = space
         venue.spaces.append(space)
     for venue in venues.values():
@@ -389,6 +439,7 @@ def build_index(store: ox.Store, base: str) -> Index:
     practices: dict[str, PracticeEntry] = {}
     for node in _of_type(nodes, SCHEMA + "Event", base + "practice/"):
         at_space = spaces.get(node.ref(SCHEMA + "location"))
+        place = at_space.venue if at_space else venues.get(node.ref(SCHEMA + "location"))
         organisers = node.refs(SCHEMA + "organizer")
         organisation = next((nodes[o] for o in organisers if o.startswith(node.iri + "#") and o in nodes), empty)
         practice = PracticeEntry(
@@ -402,12 +453,14 @@ def build_index(store: ox.Store, base: str) -> Index:
             illustrative=bool(node.boolean(kfl + "illustrative")),
             space=at_space,
             institution=next((institutions[o] for o in organisers if o in institutions), None),
+            venue=place,
+            stated_on=node.text(kfl + "statedOn"),
         )
         practices[node.iri] = practice
         if at_space is not None:
             at_space.practices.append(practice)
 
-    return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices)
+    return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices, lexicon)
 
 
 def _haystack(space: SpaceEntry, concepts: dict[str, ConceptEntry]) -> str:
@@ -421,3 +474,24 @@ def _haystack(space: SpaceEntry, concepts: dict[str, ConceptEntry]) -> str:
         if iri in concepts:
             parts += concepts[iri].labels.values()
     return fold(" \n ".join(p for p in parts if p))
+
+
+def _fields(space: SpaceEntry, concepts: dict[str, ConceptEntry], lexicon: Lexicon) -> list[tuple[int, frozenset[str]]]:
+    """The space's searchable texts as folded lemmas, weighted by where they stand."""
+    venue, institution = space.venue, space.institution
+
+    def labels(iris: list[str]) -> list[str]:
+        return [label for iri in iris if iri in concepts for label in concepts[iri].labels.values()]
+
+    groups = {
+        4: [space.name],
+        3: labels([space.type, *space.equipment, *space.modes]),
+        2: [
+            venue.name,
+            venue.street,
+            *(venue.district.labels.values() if venue.district else ()),
+            *((institution.name, institution.short_name) if institution else ()),
+        ],
+        1: [space.description, space.conditions, venue.locality],
+    }
+    return [(weight, frozenset(lexicon.add(" ".join(p for p in texts if p)))) for weight, texts in groups.items()]

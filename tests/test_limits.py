@@ -232,9 +232,12 @@ def engine_survives(query: str) -> bool:
 
 
 def test_the_order_by_panic_query_does_not_take_the_server_down(server):
-    r = get(server, PANIC)  # the query reported to abort 0.5.13; on this data it answers
-    assert r.status_code == 200, r.text
-    assert len(r.json()["results"]["bindings"]) == int(r.headers["X-KFL-Result-Rows"]) > 0
+    r = get(server, PANIC)  # the query reported to abort 0.5.13; whether it does depends on the data's literals
+    if r.status_code == 200:
+        assert len(r.json()["results"]["bindings"]) == int(r.headers["X-KFL-Result-Rows"]) > 0
+    else:  # it aborted its query process: the request says why, the server goes on
+        assert r.status_code == 500 and "ORDER BY" in r.text and "keeps serving" in r.text, r.text
+        assert get(server, FAST).status_code == 200
     before = requests.get(server + "/healthz", timeout=10).json()["query_processes"]["restarts"]
     crashes = not engine_survives(MIXED_ORDER_BY)
     r = get(server, MIXED_ORDER_BY)

@@ -191,7 +191,8 @@ def run_soak(seconds: float = 120, clients: int = 20, workers: int = 2) -> dict:
                 started = time.monotonic()
                 try:
                     r = session.get(url + path, headers={**headers, **forwarded}, timeout=30, allow_redirects=False)
-                    status, body, release = r.status_code, r.text if about else "", r.headers.get("X-KFL-Release", "")
+                    status, release = r.status_code, r.headers.get("X-KFL-Release", "")
+                    body = r.text if about or status not in DOCUMENTED else ""
                 except requests.RequestException as exc:
                     status, body, release = 0, "", ""
                     with lock:
@@ -201,8 +202,8 @@ def run_soak(seconds: float = 120, clients: int = 20, workers: int = 2) -> dict:
                 with lock:
                     latencies.append(elapsed)
                     statuses[status] += 1
-                    if status and status not in DOCUMENTED and not (status == 303 and path.endswith(SPACE)):
-                        errors[f"{kind}: {status}"] += 1
+                    if status and status not in DOCUMENTED and status != 303:
+                        errors[f"{kind}: {status} ({' '.join(body.split())[:120]})"] += 1
                     if about and status == 200:
                         answers.append((release, body))
 

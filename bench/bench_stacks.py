@@ -10,7 +10,8 @@ constant, reading any request body first) on a free 127.0.0.1 port and measures:
    keep-alives, one byte every 2 s), the latency of plain GETs from another client, and
    how many of the slow connections the server has closed after --hold seconds.
 
-Prints a Markdown table. Only loopback traffic.
+Prints a Markdown table. Only loopback traffic. Granian comes with kfl-lod; the others are
+measured when installed (``pip install gunicorn gevent waitress``) and skipped otherwise.
 """
 
 from __future__ import annotations
@@ -145,14 +146,25 @@ def measure(stack: str, seconds: float, slow: int, hold: float) -> dict:
             proc.kill()
 
 
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--slow", type=int, default=50)
     parser.add_argument("--hold", type=float, default=14, help="seconds the slow clients stay before counting")
-    parser.add_argument("--stacks", default="gthread,gevent,granian,waitress")
+    parser.add_argument("--stacks", default="gthread,gevent,granian,waitress,front")
     args = parser.parse_args()
-    rows = [measure(stack, args.seconds, args.slow, args.hold) for stack in args.stacks.split(",")]
+    rows = []
+    for stack in args.stacks.split(","):
+        if not Path(command(stack, 0)[0]).exists() or (stack == "gevent" and not _has("gevent")):
+            print(f"(skipped {stack}: not installed)")
+            continue
+        rows.append(measure(stack, args.seconds, args.slow, args.hold))
     print(f"constant answer, wrk -t1 -c10 {args.seconds:g} s; {args.slow} slow connections held {args.hold:g} s\n")
     print(
         "| stack | req/s | p99 ms | req/s with slow clients | GET latency med / max ms | GETs failed | "

@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "publish",
         (
             "dumps",
+            "xlsx",
             "csvw",
             "void",
             "catalog",

@@ -259,3 +259,18 @@ def test_sign_in_attempts_are_limited(publishing):
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
     assert not (settings.publish_log / "sessions").exists() or not list((settings.publish_log / "sessions").iterdir())
     assert json.loads(requests.get(url + "/sprawdz", headers=JSON, timeout=10).text)["publishing"] is True
+
+
+@pytest.mark.parametrize(
+    ("limits", "status", "key"),
+    [({"check_timeout": 0.3}, 503, "check_timeout"), ({"check_memory_mb": 64}, 422, "check_limits")],
+)
+def test_a_check_past_its_time_or_memory_is_stopped_and_said_so(tmp_path, start_server, limits, status, key):
+    """The child is killed at the wall-time limit or dies at the memory cap; the server answers and stays up."""
+    settings = make_settings(tmp_path, **limits)
+    assert build(settings, today=date(2026, 3, 2)).report.conforms
+    url = start_server(settings)
+    answer = requests.post(url + "/sprawdz", files=csv_files(settings.source), headers=JSON, timeout=60)
+    assert answer.status_code == status
+    assert answer.json()["error"] == key and answer.json()["published"] is False
+    assert requests.get(url + "/healthz", timeout=10).status_code == 200

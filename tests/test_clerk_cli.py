@@ -115,6 +115,7 @@ def test_xlsx_template_has_notes_lists_checks_formats_and_a_guide(tmp_path):
     assert venues["E1"].value == "kod_pocztowy" and postal.type == "custom" and "LEN(E2)=6" in postal.formula1
 
 
+@pytest.mark.slow
 def test_empty_template_filled_with_openpyxl_validates_and_builds(tmp_path):
     """A clerk's first workbook: the empty template, one record per table typed in, then built."""
     settings = make_settings(tmp_path)
@@ -204,6 +205,13 @@ def test_diff_names_added_withdrawn_and_changed_records_and_publishes_nothing(tm
     assert [w["id"] for w in report["withdrawn"]] == ["przyklad-warsztaty-sasiedzkie"]
     assert sorted(p.name for p in (settings.published / "releases").iterdir()) == before  # nothing written
 
+    # Institutions, venues and practices changed: named by the clerk's columns too.
+    _edit(settings.source / "instytucje.csv", "biblioteka-krakow", nazwa_skrocona="BK (nowa)")
+    report = json.loads(run(settings, "--json", "diff").stdout)
+    (institution,) = report["changed_other"]
+    assert (institution["kind"], institution["id"]) == ("institution", "biblioteka-krakow")
+    assert institution["fields"] == [{"field": "nazwa_skrocona", "old": "BK", "new": "BK (nowa)"}]
+
     # What diff announced is what the build's change record says.
     done = build(settings)
     record = release_record.latest(settings.published)
@@ -252,6 +260,7 @@ def test_rollback_publishes_the_previous_release_again(tmp_path):
     assert again.restored == second.version
 
 
+@pytest.mark.slow
 def test_rollback_refuses_when_there_is_nothing_to_go_back_to(tmp_path):
     settings = make_settings(tmp_path)
     assert run(settings, "rollback").exit_code == 2

@@ -32,7 +32,17 @@ def examples() -> tuple[set[str], set[str]]:
 
 def release_texts(settings) -> dict[str, str]:
     folder = (settings.published / "latest").resolve()
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.is_file()}
+    return {p.name: _text_of(p) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _text_of(path) -> str:
+    """A published file's text; for kfl.xlsx (a zip), the text of every part inside it."""
+    if path.suffix == ".xlsx":
+        import zipfile
+
+        with zipfile.ZipFile(path) as book:
+            return "\n".join(book.read(name).decode("utf-8") for name in book.namelist())
+    return path.read_text(encoding="utf-8")
 
 
 def test_the_setting_takes_separate_or_omit_only(tmp_path):
@@ -72,6 +82,7 @@ def test_omit_leaves_no_illustrative_record_in_the_store(omitted):
     assert store.query(f"ASK {{ ?s <{BASE}def/illustrative> false }}")
 
 
+@pytest.mark.slow
 def test_separate_publishes_examples_flagged_and_without_an_institutions_contact(tmp_path):
     settings = make_settings(tmp_path)
     assert settings.illustrative == "separate"

@@ -39,6 +39,21 @@ def result_ids(page: El) -> list[str]:
     return [li.attrs["data-space"] for li in page.with_class("card") if "data-space" in li.attrs]
 
 
+def all_results(client, params=None, path: str = "/") -> list[str]:
+    """Every result of a search, following its pages (real records first, then illustrative ones)."""
+    params = dict(params or {})
+    params.setdefault("q", "")
+    ids: list[str] = []
+    number = 1
+    while True:
+        page = dom(client.get(path, query_string={**params, "strona": str(number)}))
+        ids += result_ids(page)
+        pager = page.with_class("pager")
+        if not pager or number >= len(pager[0].all("a")):
+            return ids
+        number += 1
+
+
 # --- fixtures ----------------------------------------------------------------------------------
 
 
@@ -119,19 +134,32 @@ def institution_of(records, space):
 # --- search ------------------------------------------------------------------------------------
 
 
-def test_home_page_lists_every_space_with_a_link_to_its_page(client, records):
+def test_home_page_is_a_short_start_and_every_space_one_tap_away(client, records):
     response = client.get("/", headers={"Accept-Language": "pl"})
     assert response.status_code == 200
     page = dom(response)
     assert page.one("html").attrs["lang"] == "pl"
-    assert sorted(result_ids(page)) == sorted(s.id for s in records.spaces)
-    for card in page.with_class("card"):
+    assert result_ids(page) == []  # a start, not every room
+    start = page.one("section", id="wyniki")
+    real = [s for s in records.spaces if not s.illustrative]
+    show_all = start.one("a", **{"class": "button"})
+    assert show_all.text == f"Pokaż wszystkie sale ({len(real)})"
+    largest = sorted((s for s in real if s.capacity), key=lambda s: -s.capacity)[:5]
+    assert [a.attrs["href"] for a in start.one("ul", **{"class": "largest"}).all("a")] == [
+        f"/space/{s.id}.html" for s in largest
+    ]
+    ids = all_results(client)
+    assert sorted(ids) == sorted(s.id for s in records.spaces) and len(ids) == len(set(ids))
+    # Real records first, then the illustrative ones.
+    flags = [next(s.illustrative for s in records.spaces if s.id == i) for i in ids]
+    assert flags == sorted(flags)
+    for card in dom(client.get("/?q=")).with_class("card"):
         link = card.one("h3").one("a")
         assert link.attrs["href"] == f"/space/{card.attrs['data-space']}.html"
 
 
 def test_search_form_is_plain_get_with_labelled_fields(client):
-    page = dom(client.get("/"))
+    page = dom(client.get("/?q="))
     form = page.one("form", role="search")
     # A submitted search lands on the results (on a phone the form fills the first screens).
     assert form.attrs["method"] == "get" and form.attrs["action"] == "/#wyniki"
@@ -149,11 +177,10 @@ def test_search_form_is_plain_get_with_labelled_fields(client):
 def test_text_search_ignores_case_and_diacritics(client, records, query):
     expected = {s.id for s in records.spaces if "podgorza" in fold(institution_of(records, s).name)}
     assert expected
-    found = set(result_ids(dom(client.get("/", query_string={"q": query}))))
+    found = set(all_results(client, {"q": query}))
     assert expected <= found
-    for space_id in found - expected:  # anything else found must say Podgórze somewhere
-        space = next(s for s in records.spaces if s.id == space_id)
-        assert "podgorz" in fold(f"{space.name} {space.description} {venue_of(records, space).name}")
+    for space_id in found - expected:  # anything else found says Podgórze (district, street, …) on its page
+        assert "podgor" in fold(dom(client.get(f"/space/{space_id}.html")).one("main").text)
 
 
 def test_text_search_finds_lodz_without_diacritics(hostile_client, hostile):
@@ -164,7 +191,7 @@ def test_text_search_finds_lodz_without_diacritics(hostile_client, hostile):
 
 
 def test_text_search_lower_case_finds_capitalised_names(client, records):
-    found = set(result_ids(dom(client.get("/?q=sala"))))
+    found = set(all_results(client, {"q": "sala"}))
     assert "bk-pod-gruszka-sala-fontany" in found  # "Sala Fontany"
     assert {s.id for s in records.spaces if s.name.startswith("Sala")} <= found
 
@@ -173,14 +200,17 @@ def test_every_word_must_match(client, records):
     page = dom(client.get("/?q=fontany"))
     assert result_ids(page) == ["bk-pod-gruszka-sala-fontany"]
     assert page.one("h2", id="results-heading").text == "Znaleziono 1 salę"
+    # No room has both words: the closest are shown, and the page says so.
     page = dom(client.get("/?q=fontany+zzzzz"))
-    assert result_ids(page) == []
-    assert page.one("h2", id="results-heading").text == "Nie znaleziono żadnej sali"
+    assert result_ids(page)[0] == "bk-pod-gruszka-sala-fontany"
+    assert page.one("h2", id="results-heading").text == "Żadna sala nie pasuje do wszystkich słów"
+    assert page.with_class("partial")
 
 
-@pytest.mark.parametrize("query", ["kinowa", "nowa huta", "sala", "warsztatowa"])  # 2–4 and 5+ rooms
+@pytest.mark.parametrize("query", ["galeria", "scena", "sala", "spotkań"])  # 2–4 and 5+ rooms
 def test_result_count_reads_as_polish(client, records, query):
-    n = len(result_ids(dom(client.get("/", query_string={"q": query}))))
+    illustrative = {s.id for s in records.spaces if s.illustrative}
+    n = len([i for i in all_results(client, {"q": query}) if i not in illustrative])  # examples are not counted
     assert n > 1
     form = "salę" if n == 1 else "sale" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "sal"
     assert (
@@ -212,7 +242,7 @@ def test_filters_match_the_source(client, records, params, keep):
     assert expected, "the filter should find something in the bundled data"
     response = client.get("/", query_string=params)
     assert response.status_code == 200
-    assert set(result_ids(dom(response))) == expected
+    assert set(all_results(client, params)) == expected
 
 
 @pytest.mark.parametrize(
@@ -227,7 +257,7 @@ def test_district_and_step_free_filters(hostile_client, hostile, params, keep):
     _, records = hostile
     expected = {s.id for s in records.spaces if keep(s, venue_of(records, s))}
     assert expected
-    assert set(result_ids(dom(hostile_client.get("/", query_string=params)))) == expected
+    assert set(all_results(hostile_client, params)) == expected
 
 
 def unknown_notes(page: El) -> list[str]:
@@ -286,7 +316,7 @@ def test_bad_parameters_are_reported_and_left_out(client, records, params, bad):
     alert = page.one("section", id="wyniki").one(role="alert")  # where a submitted search lands
     assert bad in alert.text  # shown as text, not markup
     assert not alert.all("b")
-    assert len(result_ids(page)) == len(records.spaces)  # the rest of the search still works
+    assert len(all_results(client, params)) == len(records.spaces)  # the rest of the search still works
 
 
 def test_search_text_is_kept_in_the_form_as_text(client):
@@ -313,7 +343,7 @@ def test_results_show_space_institution_address_capacity_sharing_and_contact(cli
 
 def test_results_link_email_and_phone(hostile_client, hostile):
     _, records = hostile
-    page = dom(hostile_client.get("/?q=lodz"))
+    page = dom(hostile_client.get("/?q=fontany"))  # a real room of the institution with contacts
     hrefs = [a.attrs["href"] for a in page.with_class("card-contact")[0].all("a")]
     assert "mailto:ngo@example.org" in hrefs and "mailto:sekretariat@example.org" in hrefs
     assert "tel:+48600100200" in hrefs and "tel:+48123456789" in hrefs
@@ -330,14 +360,20 @@ def test_illustrative_records_are_marked_in_results(client, records):
 
 def test_map_data_holds_the_result_venues_with_coordinates(client, records):
     page = dom(client.get("/?q=sala"))
-    ids = set(result_ids(page))
+    ids = set(all_results(client, {"q": "sala"}))
     venues = {venue_of(records, s).id: venue_of(records, s) for s in records.spaces if s.id in ids}
     with_coordinates = {v.id for v in venues.values() if v.latitude is not None}
     points = json.loads(page.one("script", id="results-map-data").raw)
-    assert {p["url"].rsplit("/", 1)[-1].removesuffix(".html") for p in points} == with_coordinates
+    on_map = [v["url"].rsplit("/", 1)[-1].removesuffix(".html") for p in points for v in p["venues"]]
+    assert sorted(on_map) == sorted(with_coordinates)
     for point in points:
-        venue = venues[point["url"].rsplit("/", 1)[-1].removesuffix(".html")]
-        assert (point["lat"], point["lon"]) == (float(venue.latitude), float(venue.longitude))
+        for entry in point["venues"]:
+            venue = venues[entry["url"].rsplit("/", 1)[-1].removesuffix(".html")]
+            assert (point["lat"], point["lon"]) == (float(venue.latitude), float(venue.longitude))
+        # A point is marked illustrative only when every room it lists is.
+        assert point["example"] == all(s["illustrative"] for v in point["venues"] for s in v["spaces"])
+    # Venues sharing coordinates share one marker.
+    assert len({(p["lat"], p["lon"]) for p in points}) == len(points)
     without = sum(1 for s in records.spaces if s.id in ids and venue_of(records, s).latitude is None)
     assert without and any(str(without) in p.text for p in page.one("section", id="mapa").with_class("note"))
 
@@ -346,7 +382,8 @@ def test_map_is_drawn_with_leaflet_served_by_us(client):
     response = client.get("/")
     page = dom(response)
     sources = [s.attrs["src"] for s in page.all("script") if "src" in s.attrs]
-    assert sources == ["/static/vendor/leaflet/leaflet.js", "/static/map.js"]
+    # Versioned by the file's hash, so browsers may keep them for a year.
+    assert [s.split("?v=")[0] for s in sources] == ["/static/vendor/leaflet/leaflet.js", "/static/map.js"]
     styles = [link.attrs["href"] for link in page.all("link", rel="stylesheet")]
     assert all(href.startswith("/static/") for href in styles)
     for url in sources + styles:
@@ -375,7 +412,7 @@ def test_markup_in_source_values_shows_as_text(hostile_client):
     assert EVIL_INSTITUTION in card.text
     assert not page.all("img")
     points = json.loads(page.one("script", id="results-map-data").raw)
-    assert points[0]["spaces"][0]["name"] == EVIL_SPACE
+    assert points[0]["venues"][0]["spaces"][0]["name"] == EVIL_SPACE
 
 
 def test_markup_shows_as_text_on_the_space_page(hostile_client):
@@ -409,7 +446,8 @@ def test_space_page_has_everything_known(client, records, graph):
     assert facts["Powierzchnia"] == f"{space.area_m2} m²"
     assert facts["Instytucja"] == institution.name
     assert facts["Ostatnio sprawdzono"] == "nie podano daty sprawdzenia"
-    assert "dostęp" in facts["Dostępność"] or "schod" in facts["Dostępność"]
+    access = page.one("section", **{"aria-labelledby": "access-heading"}).text
+    assert "schod" in access
     # How to ask: each sharing mode with its definition from the SKOS scheme in the store.
     modes = {d.one("dt").text: d.one("dd").text for d in page.one("dl", **{"class": "modes"}).all("div")}
     for mode in space.sharing_modes:
@@ -425,8 +463,10 @@ def test_space_page_has_everything_known(client, records, graph):
     data = json.loads(page.one("script", type="application/ld+json").raw)
     assert data["id"] in (f"{BASE}space/{space.id}", f"space/{space.id}")
     assert data["maximumAttendeeCapacity"] == space.capacity
-    venue_link = page.one("section", **{"aria-labelledby": "place-heading"}).one("h2").one("a")
-    assert venue_link.attrs["href"] == f"/venue/{venue.id}.html"
+    place = page.one("section", **{"aria-labelledby": "place-heading"})
+    assert f"/venue/{venue.id}.html" in [a.attrs["href"] for a in place.all("a")]
+    # An illustrative room names no contact as if it were the institution's offer.
+    assert page.with_class("example-no-contact") and not page.with_class("contact")
 
 
 @pytest.mark.parametrize(
@@ -444,7 +484,8 @@ def test_space_page_shows_hours_access_verified_and_small_map(hostile_client, ho
     page = dom(hostile_client.get("/space/bk-sala-warsztatowa-przyklad.html"))
     facts = {d.one("dt").text: d.one("dd").text for dl in page.with_class("facts") for d in dl.all("div")}
     assert facts["Godziny otwarcia"] == "pon.–pt. 10:00–18:00, sob. 10:00–14:00"
-    assert facts["Dostępność"].startswith("Wejście bez schodów")
+    access = page.one("section", **{"aria-labelledby": "access-heading"})
+    assert access.one("ul").all("li")[0].text.startswith("Wejście bez schodów")
     assert page.one("time").attrs["datetime"] == "2026-02-19"
     venue = next(v for v in records.venues if v.id == "bk-siedziba")
     point = json.loads(page.one("script", id="space-map-data").raw)[0]
@@ -766,7 +807,7 @@ def test_english_by_accept_language_with_labels_from_the_schemes(client, graph):
 
 
 def test_language_switch_sets_a_cookie_and_links_keep_it(client):
-    response = client.get("/?lang=en", headers={"Accept-Language": "pl"})
+    response = client.get("/?q=&lang=en", headers={"Accept-Language": "pl"})
     assert "lang=en" in response.headers["Set-Cookie"]
     page = dom(response)
     assert page.one("html").attrs["lang"] == "en"
@@ -797,7 +838,7 @@ def test_english_pages_mark_polish_source_values(client, records):
         page = dom(client.get(f"/space/{space.id}.html?lang={lang}"))
         texts = {space.name: page.one("h1"), space.description: page.one("p", **{"class": "lead"})}
         texts[space.conditions] = next(
-            p for p in page.one("section", **{"aria-labelledby": "ask-heading"}).all("p") if p.text == space.conditions
+            el for el in page.one("section", **{"aria-labelledby": "ask-heading"}).iter() if el.text == space.conditions
         )
         for value, el in texts.items():
             assert el.text == value and polish(el) is expected, (lang, value)
@@ -844,7 +885,7 @@ def test_pages_follow_a_new_release_without_restart(tmp_path):
     settings = make_settings(tmp_path)
     assert build(settings, today=date(2026, 3, 2)).report.conforms
     client = create_app(settings).test_client()
-    assert result_ids(dom(client.get("/?q=zupelnie+nowa"))) == []
+    assert "bk-pod-gruszka-sala-fontany" not in result_ids(dom(client.get("/?q=zupelnie+nowa")))
     edit_row(settings.source / "przestrzenie.csv", "bk-pod-gruszka-sala-fontany", nazwa="Zupełnie nowa sala")
     assert build(settings, today=date(2026, 3, 3)).report.conforms
     assert result_ids(dom(client.get("/?q=zupelnie+nowa"))) == ["bk-pod-gruszka-sala-fontany"]
@@ -856,7 +897,7 @@ def test_pages_live_under_the_base_path(tmp_path):
     settings = make_settings(tmp_path, base="https://example.org/kfl/")
     assert build(settings, today=date(2026, 3, 2)).report.conforms
     client = create_app(settings).test_client()
-    page = dom(client.get("/kfl/"))
+    page = dom(client.get("/kfl/?q="))
     assert result_ids(page)
     links = [a.attrs["href"] for a in page.all("a") if not a.attrs["href"].startswith(("http", "mailto:", "tel:", "#"))]
     assert links and all(h.startswith("/kfl/") for h in links)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Each test builds or runs kfl-lod several times: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

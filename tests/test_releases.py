@@ -26,6 +26,9 @@ from kfl_lod.web import create_app
 from kfl_lod.web.resources import DOCUMENTS
 from support import make_settings
 
+# Each test builds or runs kfl-lod several times: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://kfl.krakow.pl/"
 DAYS = [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 23)]

@@ -161,7 +161,7 @@ def test_answers_during_a_switch_name_the_release_they_come_from(own_publication
                 ("document", session.get(f"{url}/space/{SPACE}.nt", timeout=30)),
                 ("page", session.get(f"{url}/space/{SPACE}.html", timeout=30)),
             ):
-                assert r.status_code == 200, (kind, r.status_code)
+                assert r.status_code == 200, (kind, r.status_code, r.text[:300])
                 seen.append((kind, r.headers["X-KFL-Release"], r.text))
 
     with ThreadPoolExecutor(3) as pool:
@@ -232,13 +232,13 @@ def test_one_greedy_client_gets_429_and_others_still_get_answers(published, star
             for _ in range(4)
         ]
         time.sleep(0.5)
-        started = time.monotonic()
         other = requests.get(
             url + "/sparql", params={"query": FAST}, headers={"X-Forwarded-For": "203.0.113.9"}, timeout=30
         )
-        other_seconds = time.monotonic() - started
+        # Answered while the greedy client's queries still run (they end only at the 3 s timeout).
+        still_running = sum(not f.done() for f in slow)
         answers = [f.result() for f in slow]
-    assert other.status_code == 200 and other_seconds < 1.5, other_seconds
+    assert other.status_code == 200 and still_running >= 1
     refused = [a for a in answers if a.status_code == 429]
     assert len(refused) == 2 and all(int(a.headers["Retry-After"]) > 0 for a in refused)
     assert "query_client_limit" in refused[0].text
@@ -270,7 +270,9 @@ def test_urls_come_from_the_base_never_from_the_host_header(published):
     redirect = client.get("/dumps", headers=evil)
     assert redirect.status_code in (301, 308) and redirect.headers["Location"] == "/dumps/"
     page = client.get(f"/space/{SPACE}.html", headers={**evil, "Accept": "text/html"}).get_data(as_text=True)
-    mailto = re.search(r'href="(mailto:[^"]+)"', page).group(1)
+    mailto = re.search(r'href="(mailto:[^"]+\?subject=[^"]+)"', page).group(
+        1
+    )  # a prefilled mailto (request or correction)
     assert "evil" not in mailto and requests.utils.quote(f"{BASE}space/{SPACE}.html", safe="") in mailto
 
 
@@ -336,3 +338,28 @@ def test_a_chain_of_unary_operators_is_refused_before_it_runs(server, operator):
     assert requests.get(server + "/healthz", timeout=10).json()["query_processes"]["restarts"] == before
     fine = requests.get(server + "/sparql", params={"query": "ASK { FILTER(!!!(1 - -1 = 3)) }"}, timeout=30)
     assert fine.status_code == 200
+
+
+# --- a query process killed from outside --------------------------------------------------
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_a_query_process_killed_from_outside_is_replaced_and_the_query_runs_again(published, start_server):
+    import signal
+
+    url = start_server(published.replace(query_workers=1, query_timeout=60.0))
+    assert requests.get(url + "/sparql", params={"query": FAST}, timeout=30).status_code == 200
+    from test_limits import query_processes
+
+    pids = sorted(query_processes(url))
+    assert len(pids) == 1
+    medium = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?b = ?e) }"
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(requests.get, url + "/sparql", params={"query": medium}, timeout=120)
+        time.sleep(0.5)
+        os.kill(pids[0], signal.SIGKILL)  # an operator or the kernel's OOM killer, not the query
+        r = answer.result()
+    assert r.status_code == 200, r.text
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 0
+    assert pids[0] not in query_processes(url)

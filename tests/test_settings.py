@@ -73,7 +73,10 @@ def test_settings_file_named_by_the_environment(tmp_path):
     "text, words",
     [
         ("base = \n", "not a valid TOML file"),
-        ('bsae = "https://example.org/"\n', "unknown setting 'bsae'; known: base"),
+        (
+            'bsae = "https://example.org/"\n',
+            "unknown setting 'bsae'; known: accessibility_coordinator, accessibility_declared",
+        ),
         ('keep_releases = "many"\n', "setting keep_releases: 'many' is not a valid int"),
         ('query_timeout = "soon"\n', "setting query_timeout: 'soon' is not a valid float"),
         ('base = "kfl.krakow.pl"\n', "must be an http(s) IRI"),

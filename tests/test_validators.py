@@ -56,6 +56,7 @@ def unlabelled(report: Report) -> Report:
     return Report(tuple(same))
 
 
+@pytest.mark.slow
 def test_bundled_data(shapes):
     records = read_source(ROOT / "source")
     reference, compiled = both(to_graph(records, BASE), shapes, records)
@@ -124,6 +125,7 @@ def faulty(graph: Graph, seed: int, faults: int) -> Graph:
 RANGES = {f"{name}ConstraintComponent" for name in ("MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_source_with_seeded_faults(tmp_path, shapes, seed):
     """The same results, but for one known difference that cannot change a build's outcome.

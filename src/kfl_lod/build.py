@@ -12,11 +12,11 @@ from typing import TypeVar
 
 from rdflib import Graph
 
-from . import catalog, changes, csvw, release_record, void
+from . import catalog, changes, csvw, release_record, void, xlsx
 from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
 from .jsonld import context_bytes, to_jsonld
-from .mapping import map_records
-from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE
+from .mapping import Provenance, map_records
+from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE, XLSX
 from .publish import Published, plan, publish
 from .records import Records
 from .settings import Settings
@@ -86,6 +86,7 @@ class Checked:
     graph: Graph
     report: Report
     ntriples: bytes | None = None  # the graph as the published N-Triples, if validation needed it
+    provenance: Provenance | None = None  # where each statement came from (kfl-lod diff names columns by it)
 
 
 def checked(settings: Settings, progress: Progress = lambda step: None, timer: Timer | None = None) -> Checked:
@@ -107,7 +108,7 @@ def checked(settings: Settings, progress: Progress = lambda step: None, timer: T
         "validate",
         lambda: validate(graph, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
     )
-    return Checked(records, graph, report, ntriples)
+    return Checked(records, graph, report, ntriples, mapped.provenance)
 
 
 def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Graph, Report]:
@@ -150,6 +151,7 @@ def render(
         JSONLD: lambda: to_jsonld(graph, base),
         CONTEXT: lambda: context_bytes(base),
         CSV: lambda: to_csv(records, base),
+        XLSX: lambda: xlsx.from_csv(files[CSV]),  # the same rows, for Excel users
         GEOJSON: lambda: to_geojson(records, base),
         SHACL_REPORT: lambda: report_turtle(report, base),
     }

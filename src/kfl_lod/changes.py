@@ -37,10 +37,10 @@ _NAME = SCHEMA + "name"
 _NOT_FIELDS = {CSV_HEADER[k] for k in ("space.id", "space.uri", "venue.uri", "institution.uri")}
 
 
-def things(nt: bytes, base: str) -> dict[str, dict[str, str]]:
+def records_in(nt: bytes, base: str) -> dict[str, dict[str, str]]:
     """The things a release names, by IRI: kind, id and Polish name.
 
-    >>> things(b'<https://x.org/space/a> <https://schema.org/name> "Sala"@pl .\\n', "https://x.org/")
+    >>> records_in(b'<https://x.org/space/a> <https://schema.org/name> "Sala"@pl .\\n', "https://x.org/")
     {'https://x.org/space/a': {'kind': 'space', 'id': 'a', 'name': 'Sala'}}
     """
     found: dict[str, dict[str, str]] = {}
@@ -95,8 +95,8 @@ def compare(previous: Path | None, files: dict[str, bytes], version: str, day: d
             if path.exists():
                 before[name] = path.read_bytes()
         prior = load(previous)
-    old_things = things(before.get(NTRIPLES, b""), base)
-    new_things = things(files.get(NTRIPLES, b""), base)
+    old_things = records_in(before.get(NTRIPLES, b""), base)
+    new_things = records_in(files.get(NTRIPLES, b""), base)
     added = [{"iri": iri, **info} for iri, info in new_things.items() if iri not in old_things]
     withdrawn = [{"iri": iri, **info} for iri, info in old_things.items() if iri not in new_things]
     old_rows = space_rows(before.get(CSV, b""))

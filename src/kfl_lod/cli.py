@@ -226,7 +226,7 @@ def _ensure_published(ctx: Context, settings: Settings) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
-@click.option("--workers", default=1, show_default=True, type=int, help="Server processes (gunicorn workers).")
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes (Granian workers).")
 @click.option(
     "--threads",
     default=8,

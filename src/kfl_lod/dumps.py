@@ -57,7 +57,9 @@ def to_turtle(graph: Graph, ntriples: bytes | None = None) -> bytes:
 def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     """Sorted N-Triples as Turtle, declaring only the prefixes whose namespace occurs."""
     used = {prefix: ns for prefix, ns in sorted(prefixes.items()) if b"<" + ns.encode() in ntriples}
-    return ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=used)
+    turtle = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=used)
+    assert turtle is not None  # without an output file, serialize returns the bytes
+    return turtle
 
 
 def report_turtle(report, base: str) -> bytes:

@@ -164,6 +164,8 @@ class _Compactor:
 class _Ref(str):
     """A compacted IRI that knows the full IRI it stands for (a literal never is one)."""
 
+    full: str
+
     def __new__(cls, compact: str, full: str) -> _Ref:
         ref = super().__new__(cls, compact)
         ref.full = full

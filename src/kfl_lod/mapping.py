@@ -249,8 +249,8 @@ def map_records(records: Records, base: str) -> Mapped:
     venue_owner = {v.id: v.institution for v in records.venues}
     venue_of = {sp.id: sp.venue for sp in records.spaces}
     for practice in records.practices:
-        venue = venue_of.get(practice.space, practice.venue)
-        _practice(out, iris, practice, venue, venue_owner.get(venue, practice.institution))
+        venue_id = venue_of.get(practice.space, practice.venue)
+        _practice(out, iris, practice, venue_id, venue_owner.get(venue_id, practice.institution))
     return Mapped(g, out.provenance)
 
 
@@ -331,10 +331,10 @@ def decimal(value: Decimal) -> Literal:
 NEAR_BORDER = Decimal("10")  # metres: kfl_lod.districts.NEAR_BORDER_M
 
 
-def stated_date(value: str) -> Literal:
+def date_literal(value: str) -> Literal:
     """A date as precise as its source: xsd:gYear, xsd:gYearMonth or xsd:date.
 
-    >>> [stated_date(v).datatype.rsplit("#")[1] for v in ("2019", "2020-03", "2014-12-05")]
+    >>> [date_literal(v).datatype.rsplit("#")[1] for v in ("2019", "2020-03", "2014-12-05")]
     ['gYear', 'gYearMonth', 'date']
     """
     kind = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
@@ -457,7 +457,7 @@ def _institution(out: _Out, iris: Iris, r: Institution, venues: list[Venue]) -> 
         out.text(gc, SCHEMA.telephone, r.phone, "phone", None)
         source = URIRef(r.email_phone_source) if r.email_phone_source else None
         out.add(gc, DCTERMS.source, source, "email_phone_source")
-        stated = stated_date(r.email_phone_date) if r.email_phone_date else None
+        stated = date_literal(r.email_phone_date) if r.email_phone_date else None
         out.add(gc, iris.kfl.statedOn, stated, "email_phone_date")
     if r.contact_person or r.contact_email or r.contact_phone:
         c = URIRef(f"{s}#contact")
@@ -489,12 +489,13 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     method = iris.concept(DISTRICT_METHODS.slug, r.district_method) if r.district and r.district_method else None
     out.add(s, iris.kfl.districtMethod, method, "district")
     # A stated district's page is a cell; a derived one's OpenStreetMap relation comes from the coordinates.
-    derived = r.district_border_m is not None
+    border = r.district_border_m
+    derived = border is not None
     source = URIRef(r.district_source) if r.district and r.district_source else None
     out.add(s, iris.kfl.districtSource, source, *(("latitude", "longitude") if derived else ("district_source",)))
-    if derived:
-        out.add(s, iris.kfl.districtBorderDistance, decimal(r.district_border_m), "latitude", "longitude")
-        out.add(s, iris.kfl.nearDistrictBorder, Literal(r.district_border_m < NEAR_BORDER), "latitude", "longitude")
+    if border is not None:
+        out.add(s, iris.kfl.districtBorderDistance, decimal(border), "latitude", "longitude")
+        out.add(s, iris.kfl.nearDistrictBorder, Literal(border < NEAR_BORDER), "latitude", "longitude")
     geo = URIRef(f"{s}#geo")
     geometry = URIRef(f"{s}#geometry")
     if r.latitude is not None and r.longitude is not None:
@@ -541,7 +542,7 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     out.text(s, iris.kfl.accessibilityNote, r.accessibility_note, "accessibility_note")
     source = URIRef(r.accessibility_source) if r.accessibility_source else None
     out.add(s, iris.kfl.accessibilitySource, source, "accessibility_source")
-    stated = stated_date(r.accessibility_date) if r.accessibility_date else None
+    stated = date_literal(r.accessibility_date) if r.accessibility_date else None
     out.add(s, iris.kfl.accessibilityStatedOn, stated, "accessibility_date")
     out.text(s, iris.kfl.nearestStop, r.nearest_stop, "nearest_stop", None)
     out.sources(s, r.sources)
@@ -614,5 +615,5 @@ def _practice(out: _Out, iris: Iris, r: Practice, venue: str, institution: str) 
     out.add(s, SCHEMA.startDate, Literal(r.date, datatype=XSD.date) if r.date is not None else None, "date")
     out.add(s, SCHEMA.url, URIRef(r.url) if r.url else None, "url")
     out.add(s, DCTERMS.source, URIRef(r.url) if r.url else None, "url")
-    out.add(s, iris.kfl.statedOn, stated_date(r.source_date) if r.source_date else None, "source_date")
+    out.add(s, iris.kfl.statedOn, date_literal(r.source_date) if r.source_date else None, "source_date")
     out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")

@@ -20,6 +20,7 @@ CONTEXT = "context.jsonld"
 CSV = "kfl.csv"
 CSV_METADATA = "kfl.csv-metadata.json"  # CSVW's default name for kfl.csv's metadata
 GEOJSON = "kfl.geojson"
+XLSX = "kfl.xlsx"  # the rooms table of kfl.csv for Excel users
 # Its descriptions.
 SHACL_REPORT = "shacl-report.ttl"
 VOID_TURTLE = "void.ttl"
@@ -49,6 +50,7 @@ _MEDIA_TYPES = {
     ".html": "text/html",
     ".txt": "text/plain",
     ".md": "text/markdown",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 

@@ -14,8 +14,13 @@ import time
 from datetime import date
 from typing import Any
 
-from .build import check, describe_release, render
+import pyoxigraph as ox
+
+from .build import checked, describe_release, render
 from .errors import SourceError
+from .mapping import map_records
+from .names import NTRIPLES
+from .namespaces import SCHEMA, compact, parse_iri
 from .publish import CHANGES, latest_release
 from .settings import Settings
 
@@ -43,14 +48,16 @@ def preview(settings: Settings, today: date | None = None) -> dict[str, Any]:
         "added": [],
         "withdrawn": [],
         "changed": [],
+        "changed_other": [],
         "records": {},
     }
     try:
-        records, graph, validation = check(settings)
+        found = checked(settings)
     except SourceError as exc:
         report["problems"] = [p.as_dict() for p in exc.problems]
         report["seconds"] = round(time.perf_counter() - started, 3)
         return report
+    records, graph, validation = found.records, found.graph, found.report
     report["records"] = {
         "institutions": len(records.institutions),
         "venues": len(records.venues),
@@ -60,7 +67,7 @@ def preview(settings: Settings, today: date | None = None) -> dict[str, Any]:
     }
     report["violations"] = [r.as_dict() for r in validation.violations]
     report["warnings"] = [r.as_dict() for r in validation.warnings]
-    files = render(records, graph, validation, settings)
+    files = render(records, graph, validation, settings, found.ntriples)
     record = json.loads(describe_release(files, settings, today or date.today())[CHANGES])
     same = current is not None and record["version"] == current.name
     report.update(
@@ -73,8 +80,62 @@ def preview(settings: Settings, today: date | None = None) -> dict[str, Any]:
         withdrawn=[] if same else record["withdrawn"],
         changed=[] if same else record["changed"],
     )
+    if current is not None and not same:
+        columns = found.provenance or map_records(records, settings.base).provenance
+        report["changed_other"] = changed_things(
+            (current / NTRIPLES).read_bytes() if (current / NTRIPLES).exists() else b"",
+            files[NTRIPLES],
+            settings.base,
+            columns.column,
+        )
     report["seconds"] = round(time.perf_counter() - started, 3)
     return report
+
+
+OTHER_KINDS = ("institution", "venue", "practice")  # spaces' changes are in the change record, by CSV column
+
+
+def _statements(nt: bytes, base: str) -> dict[str, dict[tuple[str, str], list[str]]]:
+    """Institutions, venues and practices of a release: IRI -> (subject, predicate) -> values."""
+    things: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for quad in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
+        subject = quad.subject
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        thing = subject.value.split("#", 1)[0]
+        if parse_iri(thing, base).kind not in OTHER_KINDS:
+            continue
+        value = quad.object
+        if isinstance(value, ox.Literal):
+            text = value.value + (f"@{value.language}" if value.language and value.language != "pl" else "")
+        else:
+            text = value.value.removeprefix(base)
+        things.setdefault(thing, {}).setdefault((subject.value, quad.predicate.value), []).append(text)
+    return things
+
+
+def changed_things(old_nt: bytes, new_nt: bytes, base: str, column_of) -> list[dict[str, Any]]:
+    """Institutions, venues and good practices in both releases whose statements differ, field by field.
+
+    A field is named by the clerk's column it comes from (``column_of(subject, predicate)``),
+    else by its property (``schema:telephone``); values of several statements are joined by ", ".
+    """
+    old, new = _statements(old_nt, base), _statements(new_nt, base)
+    found = []
+    for thing in sorted(set(old) & set(new)):
+        fields: dict[str, dict[str, str]] = {}
+        for key in sorted(set(old[thing]) | set(new[thing])):
+            before, after = sorted(old[thing].get(key, [])), sorted(new[thing].get(key, []))
+            if before == after:
+                continue
+            subject, predicate = key
+            name = column_of(subject, predicate) or compact(predicate)
+            fields.setdefault(name, {"field": name, "old": ", ".join(before), "new": ", ".join(after)})
+        if fields:
+            kind, slug, _ = parse_iri(thing, base)
+            names = new[thing].get((thing, SCHEMA + "name"), [""])
+            found.append({"iri": thing, "kind": kind, "id": slug, "name": names[0], "fields": list(fields.values())})
+    return found
 
 
 def text_lines(report: dict[str, Any]) -> list[str]:
@@ -113,13 +174,18 @@ def text_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"~ changed / zmienione: space {item['id']} ({item['name']})")
         for f in item["fields"]:
             lines.append(f"    {f['field']}: {f['old']!r} → {f['new']!r}")
-    if not (report["added"] or report["withdrawn"] or report["changed"]):
+    for item in report.get("changed_other", []):
+        lines.append(f"~ changed / zmienione: {item['kind']} {item['id']} ({item['name']})")
+        for f in item["fields"]:
+            lines.append(f"    {f['field']}: {f['old']!r} → {f['new']!r}")
+    if not (report["added"] or report["withdrawn"] or report["changed"] or report.get("changed_other")):
         lines.append(
             "No record added, withdrawn or changed; other data changed. — Bez zmian w rekordach; zmieniły się inne dane."
         )
     verb = "would make" if report["would_publish"] else "would have made"
     lines.append(
-        f"{len(report['added'])} added, {len(report['withdrawn'])} withdrawn, {len(report['changed'])} changed; "
+        f"{len(report['added'])} added, {len(report['withdrawn'])} withdrawn, "
+        f"{len(report['changed']) + len(report.get('changed_other', []))} changed; "
         f"a build {verb} release {report['release']} after {current}."
     )
     return lines

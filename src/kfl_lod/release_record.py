@@ -44,10 +44,10 @@ def notes(release: dict[str, Any]) -> tuple[str, str]:
         added, gone = counts["added"].get(kind, 0), counts["withdrawn"].get(kind, 0)
         changed = counts.get("changed", 0) if kind == "space" else 0
         if added or gone or changed:
-            pl = [f"dodane {added}", f"wycofane {gone}"] + ([f"zmienione {changed}"] if kind == "space" else [])
-            en = [f"{added} added", f"{gone} withdrawn"] + ([f"{changed} changed"] if kind == "space" else [])
-            parts_pl.append(f"{_LABELS[kind][0].capitalize()}: {', '.join(pl)}.")
-            parts_en.append(f"{_LABELS[kind][1].capitalize()}: {', '.join(en)}.")
+            said_pl = [f"dodane {added}", f"wycofane {gone}"] + ([f"zmienione {changed}"] if kind == "space" else [])
+            said_en = [f"{added} added", f"{gone} withdrawn"] + ([f"{changed} changed"] if kind == "space" else [])
+            parts_pl.append(f"{_LABELS[kind][0].capitalize()}: {', '.join(said_pl)}.")
+            parts_en.append(f"{_LABELS[kind][1].capitalize()}: {', '.join(said_en)}.")
     if not parts_pl:
         parts_pl, parts_en = (
             ["Bez zmian w wykazie przestrzeni; zmieniły się inne dane."],

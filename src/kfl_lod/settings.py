@@ -57,7 +57,7 @@ class Settings:
     max_body_bytes: int = _setting(100000, "Largest request body accepted, in bytes.")
     query_workers: int = _setting(2, "Processes that run SPARQL queries (a slow query holds one of them).")
     query_queue: int = _setting(
-        8,
+        16,
         "SPARQL requests that may wait for a busy query process; more are refused at once (503), so pages and /healthz keep answering.",
     )
     query_memory_mb: int = _setting(
@@ -179,6 +179,32 @@ class Settings:
         ),
         "Languages of the dataset: EU language IRIs (upper-case codes).",
     )
+
+    # The room finder's pages (web/pages.py).
+    map_tiles: str = _setting(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map background tiles (URL template with {z}, {x}, {y}); a third party that sees visitors' addresses. "
+        "Empty: maps show markers without a background.",
+    )
+    map_tiles_attribution: str = _setting("© OpenStreetMap", "Credit shown on the map for its tiles (plain text).")
+    map_tiles_attribution_url: str = _setting(
+        "https://www.openstreetmap.org/copyright", "Link of the map tiles' credit."
+    )
+    map_tiles_operator: str = _setting(
+        "OpenStreetMap Foundation", "Who runs the tile server (named on the accessibility and about pages)."
+    )
+    accessibility_entity: str = _setting(
+        "", "Public body the accessibility statement is made by. Empty: the publisher's name."
+    )
+    accessibility_coordinator: str = _setting("", "Name of the person handling digital accessibility (coordinator).")
+    accessibility_email: str = _setting("", "E-mail for accessibility requests and complaints. Empty: contact_email.")
+    accessibility_phone: str = _setting("", "Phone for accessibility requests.")
+    site_published: str = _setting(
+        "", "Date the website was first published (YYYY-MM-DD), for the accessibility statement."
+    )
+    site_updated: str = _setting("", "Date of the website's last significant update (YYYY-MM-DD).")
+    accessibility_declared: str = _setting("", "Date the accessibility statement was drawn up (YYYY-MM-DD).")
+    accessibility_reviewed: str = _setting("", "Date the accessibility statement was last reviewed (YYYY-MM-DD).")
 
     @property
     def base_path(self) -> str:

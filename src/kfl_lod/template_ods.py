@@ -222,12 +222,12 @@ def write_ods(rows: Rows) -> bytes:
         records = rows.get(table.name, [])
         for record in records:
             row = TableRow()
-            for column, name in zip(table.columns, names, strict=True):
-                row.addElement(_cell_for(styles, column, record.get(column.header), name))
+            for column, rule in zip(table.columns, names, strict=True):
+                row.addElement(_cell_for(styles, column, record.get(column.header), rule))
             sheet.addElement(row)
         empty = TableRow(numberrowsrepeated=max(1, ROWS - len(records)))
-        for column, name in zip(table.columns, names, strict=True):
-            empty.addElement(_cell_for(styles, column, None, name))
+        for column, rule in zip(table.columns, names, strict=True):
+            empty.addElement(_cell_for(styles, column, None, rule))
         sheet.addElement(empty)
         sheets.append(sheet)
     doc.spreadsheet.addElement(validations)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -100,7 +101,9 @@ class Report:
                 add("resultMessage", ox.Literal(r.message_pl, language="pl"))
             if r.message_en:
                 add("resultMessage", ox.Literal(r.message_en, language="en"))
-        lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+        written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        assert written is not None  # without an output file, serialize returns the bytes
+        lines = written.splitlines(keepends=True)
         return b"".join(sorted(set(lines)))
 
     def to_graph(self, base: str) -> Graph:
@@ -243,7 +246,7 @@ def _pyshacl(graph: Graph, shapes: Graph) -> list[Found]:
     return found
 
 
-_COMPILED: dict[bytes, object] = {}  # shapes (N-Triples) -> compiled shapes: compiling is a share of a small run
+_COMPILED: dict[bytes, Any] = {}  # shapes (N-Triples) -> compiled shapes: compiling is a share of a small run
 
 
 def _compiled(graph: Graph, shapes: Graph, ntriples: bytes | None) -> list[Found]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
@@ -81,7 +82,7 @@ def to_graph(data: Graph, base: str) -> Graph:
     subjects: set = set()
     objects: set = set()
     properties: Counter = Counter()
-    instances: dict[URIRef, set] = {}
+    instances: dict[Any, set] = {}
     flag, true = kfl.illustrative, Literal(True)
     flagged: set = set()
     for s, p, o in data:
@@ -100,8 +101,8 @@ def to_graph(data: Graph, base: str) -> Graph:
     g.add((dataset, VOID.properties, _int(len(properties))))
     g.add((dataset, VOID.classes, _int(len(instances))))
     vocabularies = {str(SCHEMA), str(kfl), str(SKOS), str(DCTERMS), str(GEO)}
-    for ns in sorted(vocabularies):
-        g.add((dataset, VOID.vocabulary, URIRef(ns)))
+    for vocabulary in sorted(vocabularies):
+        g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
 
     for cls, members in sorted(instances.items()):
         part = URIRef(f"{dataset}#class-{_slug(str(cls), prefixes)}")
@@ -117,9 +118,9 @@ def to_graph(data: Graph, base: str) -> Graph:
         g.add((part, VOID.triples, _int(count)))
 
     for cls in (kfl.Space, kfl.Venue, SCHEMA.Organization):
-        members = sorted(instances.get(cls, ()), key=str)
-        real = [m for m in members if m not in flagged]
-        for example in (real or members)[:EXAMPLES_PER_KIND]:
+        of_kind = sorted(instances.get(cls, ()), key=str)
+        real = [m for m in of_kind if m not in flagged]
+        for example in (real or of_kind)[:EXAMPLES_PER_KIND]:
             g.add((dataset, VOID.exampleResource, example))
 
     illustrative = sorted(flagged)

@@ -13,7 +13,7 @@ So user queries run in separate processes, each holding its own copy of the stor
 
 Each process is a fresh interpreter (``python -m kfl_lod.query.pool FD``) talking over a
 socket pair: nothing is inherited from a threaded or forked server. The pool is made
-lazily per server process, so it works the same under ``kfl-lod serve``, gunicorn's
+lazily per server process, so it works the same under ``kfl-lod serve``, Granian's
 forked workers and the shell.
 """
 
@@ -333,6 +333,10 @@ class QueryPool:
                 proc.wait_ready(self._start_timeout)
                 reply = proc.run(job, timeout)
             except QueryCrashed:
+                try:
+                    proc.process.wait(0.5)  # reap it, to read how it ended
+                except subprocess.TimeoutExpired:
+                    pass
                 killed = proc.exitcode == -signal.SIGKILL
                 self._replace(proc, client)
                 left = timeout - (time.monotonic() - started)

@@ -53,7 +53,7 @@ class Written:
 
 def _capped(items: Iterable, max_rows: int, max_bytes: int | None = None) -> tuple[list, bool]:
     """The first ``max_rows`` items (at most ``max_bytes`` of them as N-Triples) and whether there were more."""
-    out = []
+    out: list = []
     size = 0
     for item in items:
         if len(out) >= max_rows:

@@ -204,17 +204,17 @@ def _sheet_from_grid(grid: list[list[Any]], label: str, problems: Collector) -> 
             split = _decimal_commas(row, headers, len(row) - width)
             if split:
                 columns = ", ".join(c for c, _ in split)
-                values = ", ".join(v for _, v in split)
+                split_values = ", ".join(v for _, v in split)
                 dots = ", ".join(v.replace(",", ".") for _, v in split)
                 problems.add(
                     "extra-cells:decimal-comma",
                     label,
                     offset,
                     columns,
-                    values,
+                    split_values,
                     cells=len(row),
                     width=width,
-                    values=values,
+                    values=split_values,
                     columns=columns,
                     dots=dots,
                 )

@@ -11,6 +11,7 @@ Blueprints (each in its own module):
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 
 from ..query.pool import Loader
 from ..settings import Settings, load_settings
@@ -28,7 +29,8 @@ def create_app(settings: Settings | None = None, query_store: Loader | None = No
     app = Flask(__name__, static_folder=None)
     app.config["KFL_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False  # Polish letters as they are in JSON answers
     app.extensions["kfl_releases"] = Releases(settings.published, settings.base)
     app.before_request(_bind_release)
     app.after_request(_finish)

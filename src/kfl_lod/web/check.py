@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
 
 from .. import publication_log, publishers
 from ..names import LATEST
@@ -413,7 +414,7 @@ def _keep(settings: Settings, sid: str, session: sessions.Session, upload: Uploa
     return pending_id
 
 
-def sign_in() -> Response:
+def sign_in() -> BaseResponse:
     page = Page()
     settings = current_settings()
     _same_origin()
@@ -428,6 +429,7 @@ def sign_in() -> Response:
         sessions.failed(settings.publish_log, keys)
         return _refuse(page, Refusal(401, "publish_bad_token"))
     sid, session = sessions.start(settings.publish_log, name, settings.publish_session_minutes)
+    response: BaseResponse
     if wants_json():
         response = jsonify({"signed_in": name, "csrf": session.csrf, "expires": int(session.expires)})
     else:
@@ -445,7 +447,7 @@ def sign_in() -> Response:
     return response
 
 
-def sign_out() -> Response:
+def sign_out() -> BaseResponse:
     settings = current_settings()
     _same_origin()
     session, sid = _session()

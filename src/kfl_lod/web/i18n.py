@@ -87,8 +87,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "results_count": ("Znaleziono {n} {rooms}", "Rooms found: {n}"),
     "results_none": ("Nie znaleziono żadnej sali", "No rooms found"),
     "no_results": (
-        "Żadna sala nie spełnia wszystkich warunków. Spróbuj usunąć któryś filtr.",
-        "No room meets all the conditions. Try removing a filter.",
+        "Żadna sala z potwierdzonych źródeł nie spełnia wszystkich warunków. Usuń któryś filtr:",
+        "No room stated by a source meets all the conditions. Remove a filter:",
     ),
     "unknown_excluded": (
         "Sale, których dane nie mówią nic o tym warunku ({what}), nie są pokazane; jest ich: {n}.",
@@ -309,6 +309,257 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err_flag": (
         "„{value}” nie jest wartością pola „{field}”; zaznacz pole albo je odznacz.",
         "“{value}” is not a value of “{field}”; tick the box or leave it empty.",
+    ),
+    # --- the room finder: results, filters, start (issue 9) ---
+    "count_examples": ("przykładowe: {n}", "illustrative: {n}"),
+    "results_partial_heading": (
+        "Żadna sala nie pasuje do wszystkich słów",
+        "No room matches all the words",
+    ),
+    "results_partial": (
+        "Pokazujemy najbliższe wyniki: sale pasujące do części słów, najlepiej pasujące najpierw "
+        "(z potwierdzonych źródeł: {n}).",
+        "Showing the closest results: rooms matching some of the words, best first (stated by a source: {n}).",
+    ),
+    "examples_apart": (
+        "Wpisy przykładowe nie są tu liczone; pasuje ich {n}, są pokazane osobno, pod salami.",
+        "Illustrative records are not counted here; {n} match and are shown apart, below the rooms.",
+    ),
+    "people_from_text": (
+        "Z tekstu wyszukiwania: co najmniej {n} {people}.",
+        "From the search text: at least {n} people.",
+    ),
+    "people_at_least": ("co najmniej {n} {people}", "at least {n} people"),
+    "active_filters": ("Wybrane filtry (dotknij, by usunąć)", "Filters chosen (tap to remove)"),
+    "chip_remove": ("Usuń filtr {what}", "Remove filter {what}"),
+    "chip_remove_prefix": ("Usuń filtr:", "Remove filter:"),
+    "drop_filter": ("Usuń filtr „{what}”", "Remove the filter “{what}”"),
+    "drop_gives": ("– znajdziesz wtedy {n} {rooms}", "– you will then find {n} rooms"),
+    "real_rooms": ("Sale z potwierdzonych źródeł", "Rooms stated by a source"),
+    "examples_heading": (
+        "Wpisy przykładowe (to nie są prawdziwe oferty)",
+        "Illustrative records (these are not real offers)",
+    ),
+    "examples_group_note": (
+        "Te wpisy pokazują, jak działa wyszukiwarka; żadne źródło ich nie potwierdza. "
+        "Nie kontaktuj się z instytucjami w ich sprawie.",
+        "These records show how the finder works; no source states them. Do not contact the institutions about them.",
+    ),
+    "example_no_contact": (
+        "Wpis przykładowy: instytucja nie oferuje tej sali, dlatego nie podajemy tu kontaktu.",
+        "Illustrative record: the institution does not offer this room, so no contact is given here.",
+    ),
+    "pages": ("Strony wyników", "Result pages"),
+    "page_n": ("Strona {n}", "Page {n}"),
+    "page_param": ("Strona", "Page"),
+    "start_heading": ("Na początek", "To start"),
+    "start_all": ("Pokaż wszystkie sale ({n})", "Show all rooms ({n})"),
+    "start_examples": (
+        "Oprócz nich dane zawierają wpisy przykładowe ({n}), pokazywane osobno.",
+        "Besides them the data hold illustrative records ({n}), shown apart.",
+    ),
+    "start_districts": ("Sale w dzielnicach", "Rooms by district"),
+    "start_without_district": (
+        "Dla części sal dane nie podają dzielnicy ({n}).",
+        "For some rooms the data give no district ({n}).",
+    ),
+    "start_largest": ("Największe sale", "The largest rooms"),
+    "map_all": ("Mapa: gdzie są sale", "Map: where the rooms are"),
+    "meta_search": (
+        "Wyszukiwarka sal, które miejskie instytucje kultury Krakowa udostępniają organizacjom pozarządowym: "
+        "dzielnica, liczba osób, wyposażenie, zasady i kontakt.",
+        "Find rooms that Kraków's municipal cultural institutions offer to NGOs: district, people, equipment, "
+        "terms and whom to contact.",
+    ),
+    "meta_results": (
+        "Wyniki wyszukiwania sal dla organizacji pozarządowych w Krakowie: {n} {rooms}.",
+        "Rooms for NGOs in Kraków found: {n}.",
+    ),
+    "err_page": (
+        "„{value}” nie jest numerem strony wyników; pokazano pierwszą.",
+        "“{value}” is not a result page number; the first page is shown.",
+    ),
+    # --- the accessibility statement (deklaracja dostępności) ---
+    "nav_accessibility": ("Deklaracja dostępności", "Accessibility statement"),
+    "meta_default": (
+        "Sale, które miejskie instytucje kultury Krakowa udostępniają organizacjom pozarządowym, jako otwarte dane.",
+        "Rooms Kraków's municipal cultural institutions offer to NGOs, as open data.",
+    ),
+    "meta_accessibility": (
+        "Deklaracja dostępności serwisu z salami dla organizacji pozarządowych w Krakowie.",
+        "Accessibility statement of the website of rooms for NGOs in Kraków.",
+    ),
+    "a11y_title": ("Deklaracja dostępności", "Accessibility statement"),
+    "a11y_intro": (
+        "zobowiązuje się zapewnić dostępność swojej strony internetowej zgodnie z ustawą z dnia 4 kwietnia 2019 r. "
+        "o dostępności cyfrowej stron internetowych i aplikacji mobilnych podmiotów publicznych. "
+        "Deklaracja dostępności dotyczy strony internetowej",
+        "undertakes to make its website accessible in accordance with the Polish act of 4 April 2019 on the "
+        "digital accessibility of the websites and mobile applications of public bodies. "
+        "This statement applies to the website",
+    ),
+    "a11y_published": ("Data publikacji strony internetowej", "Date the website was published"),
+    "a11y_updated": ("Data ostatniej istotnej aktualizacji", "Date of the last significant update"),
+    "a11y_status_heading": ("Stan dostępności cyfrowej", "Compliance status"),
+    "a11y_status": (
+        "Strona internetowa jest częściowo zgodna z ustawą o dostępności cyfrowej stron internetowych i aplikacji "
+        "mobilnych podmiotów publicznych z powodu niezgodności wymienionych poniżej.",
+        "The website is partially compliant with the act on digital accessibility because of the non-compliances "
+        "listed below.",
+    ),
+    "a11y_unavailable_heading": ("Treści niedostępne", "Non-accessible content"),
+    "a11y_map_tiles": (
+        "Podkład map (obrazy z serwera {origin}, prowadzonego przez {operator}) nie ma tekstu alternatywnego. "
+        "Te same informacje – nazwy, adresy i dzielnice sal – są na liście wyników i na stronie każdej sali. "
+        "Przeglądarka pobiera podkład z tego serwera, więc widzi on adres IP odwiedzającego.",
+        "The map background (images from {origin}, run by {operator}) has no text alternative. The same facts – "
+        "names, addresses and districts of the rooms – are in the list of results and on every room's page. "
+        "The browser fetches the background from that server, which therefore sees the visitor's IP address.",
+    ),
+    "a11y_external": (
+        "Strony i dokumenty instytucji oraz źródła, do których prowadzą linki, nie są częścią tego serwisu; "
+        "ich dostępność zależy od ich wydawców.",
+        "The institutions' websites and documents and the linked sources are not part of this website; their "
+        "accessibility depends on their publishers.",
+    ),
+    "a11y_prepared_heading": ("Przygotowanie deklaracji dostępności", "Preparation of this statement"),
+    "a11y_declared": ("Deklarację sporządzono dnia", "Statement drawn up on"),
+    "a11y_reviewed": ("Deklarację ostatnio poddano przeglądowi dnia", "Statement last reviewed on"),
+    "a11y_self_assessment": (
+        "Deklarację sporządzono na podstawie samooceny przeprowadzonej przez podmiot publiczny. Każda zmiana "
+        "strony jest sprawdzana automatycznie w przeglądarce (axe-core, reguły {rules}) na każdym rodzaju strony, "
+        "na telefonie i na komputerze; testy wymagają zera naruszeń. Obsługę klawiaturą, widoczny fokus, "
+        "czytelność od 320 px szerokości i działanie bez JavaScriptu sprawdzają osobne testy.",
+        "This statement rests on a self-assessment by the public body. Every change of the website is checked "
+        "automatically in a browser (axe-core, rules {rules}) on every kind of page, on a phone and on a desktop; "
+        "the tests require zero violations. Keyboard use, visible focus, reading from 320 px width and working "
+        "without JavaScript are checked by separate tests.",
+    ),
+    "a11y_keyboard_heading": ("Obsługa klawiaturą", "Keyboard"),
+    "a11y_keyboard": (
+        "Na początku każdej strony jest link „Przejdź do treści”. Znaczniki na mapie obsłużysz klawiszem Tab i "
+        "Enter; klawisz Escape zamyka okienko znacznika. Mapa jest dodatkiem: lista wyników jest pełna bez niej.",
+        "Every page starts with a “Skip to content” link. Map markers work with Tab and Enter; Escape closes a "
+        "marker's popup. The map is an extra: the list of results is complete without it.",
+    ),
+    "a11y_contact_heading": ("Informacje zwrotne i dane kontaktowe", "Feedback and contact information"),
+    "a11y_contact_intro": (
+        "W sprawach dostępności cyfrowej tej strony (zgłoszenia problemów, żądania zapewnienia dostępności, "
+        "prośby o informację w innej formie) skontaktuj się z:",
+        "For the digital accessibility of this website (reporting problems, requests for accessibility, asking "
+        "for information in another form) contact:",
+    ),
+    "a11y_person": ("Osoba odpowiedzialna", "Person responsible"),
+    "a11y_contact_missing": (
+        "Dane osoby odpowiedzialnej za dostępność nie zostały jeszcze wpisane w ustawieniach serwisu "
+        "(accessibility_coordinator, accessibility_email, accessibility_phone).",
+        "The contact of the person responsible for accessibility has not been entered in the site's settings "
+        "yet (accessibility_coordinator, accessibility_email, accessibility_phone).",
+    ),
+    "a11y_procedure_heading": ("Procedura wnioskowo-skargowa", "Requests and complaints"),
+    "a11y_procedure_1": (
+        "Każdy ma prawo wystąpić z żądaniem zapewnienia dostępności cyfrowej strony internetowej lub jej elementu "
+        "albo zapewnienia dostępu alternatywnego. Żądanie zawiera dane kontaktowe osoby żądającej, wskazanie "
+        "strony lub elementu, o które chodzi, oraz sposób kontaktu; jeśli potrzebny jest dostęp alternatywny, "
+        "także dogodny sposób przedstawienia informacji.",
+        "Everyone may request that the website or an element of it be made accessible, or that an alternative "
+        "means of access be provided. The request gives the requester's contact details, the page or element "
+        "concerned and how to reply; for alternative access, also the form that suits the requester.",
+    ),
+    "a11y_procedure_2": (
+        "Podmiot publiczny realizuje żądanie niezwłocznie, nie później niż w ciągu 7 dni od jego wystąpienia. "
+        "Jeżeli dotrzymanie tego terminu nie jest możliwe, informuje o tym i wskazuje termin, nie dłuższy niż "
+        "2 miesiące; jeżeli zapewnienie dostępności nie jest możliwe, może zaproponować dostęp alternatywny.",
+        "The public body meets the request without delay, at the latest within 7 days. If that is not possible, "
+        "it says so and names a date no later than 2 months away; if accessibility cannot be provided, it may "
+        "offer an alternative means of access.",
+    ),
+    "a11y_procedure_3": (
+        "Po wyczerpaniu tej procedury można złożyć wniosek do Rzecznika Praw Obywatelskich:",
+        "Once this procedure is exhausted, an application may be made to the Commissioner for Human Rights:",
+    ),
+    "a11y_rpo": ("Rzecznik Praw Obywatelskich", "Commissioner for Human Rights (Rzecznik Praw Obywatelskich)"),
+    "a11y_building_heading": ("Dostępność architektoniczna", "Architectural accessibility"),
+    "a11y_building": (
+        "Siedziba podmiotu: {street}, {town}. Opis dostępności budynków instytucji kultury, w których są sale, "
+        "znajdziesz na stronie każdej sali, w takim zakresie, w jakim podają go źródła.",
+        "Address of the public body: {street}, {town}. The accessibility of the cultural institutions' buildings "
+        "with rooms is on each room's page, as far as the sources state it.",
+    ),
+    "a11y_apps_heading": ("Aplikacje mobilne", "Mobile applications"),
+    "a11y_apps": ("Serwis nie ma aplikacji mobilnej.", "The website has no mobile application."),
+    "map_third_party": (
+        "Podkład mapy pochodzi z serwera {origin} ({operator}); przeglądarka łączy się z nim, więc widzi on Twój "
+        "adres IP.",
+        "The map background comes from {origin} ({operator}); your browser connects to it, so it sees your IP address.",
+    ),
+    "map_group": ("{n} – miejsca blisko siebie, powiększ mapę", "{n} – places close together, zoom in"),
+    "legend_real": ("sale z potwierdzonych źródeł", "rooms stated by a source"),
+    "legend_example": ("tylko wpisy przykładowe", "illustrative records only"),
+    # --- the space page, for acting ---
+    "back_to_results": ("Wróć do wyników", "Back to the results"),
+    "back_to_search": ("Szukaj sali", "Find a room"),
+    "sharing_rules": ("Zasady udostępniania", "Terms of sharing"),
+    "free_yes_long": (
+        "Sala jest udostępniana bezpłatnie.",
+        "The room is shared free of charge.",
+    ),
+    "free_no_long": ("Za korzystanie z sali trzeba zapłacić.", "Using the room costs a fee."),
+    "request_heading": ("Co napisać w prośbie", "What to write in the request"),
+    "request_intro": (
+        "Instytucja odpowie szybciej, gdy od razu podasz:",
+        "The institution answers sooner when you give at once:",
+    ),
+    "request_who": (
+        "nazwę organizacji i osobę do kontaktu (telefon, e-mail);",
+        "your organisation and a contact person (phone, e-mail);",
+    ),
+    "request_when": (
+        "datę i godziny (także przygotowanie i sprzątanie);",
+        "the date and hours (setting up and clearing away too);",
+    ),
+    "request_people": ("liczbę uczestników;", "how many people will come;"),
+    "request_what": (
+        "czego dotyczy spotkanie i czy jest otwarte i bezpłatne dla uczestników;",
+        "what the event is and whether it is open and free for participants;",
+    ),
+    "request_equipment": ("jakiego wyposażenia potrzebujesz;", "what equipment you need;"),
+    "request_mode": (
+        "o jaką formę współpracy prosisz (np. nieodpłatne użyczenie, współorganizacja).",
+        "which form of cooperation you ask for (e.g. free use, co-organisation).",
+    ),
+    "request_write": ("Napisz prośbę do {email}", "Write a request to {email}"),
+    "request_subject": ("Prośba o udostępnienie sali: {name}", "Request to use the room: {name}"),
+    "request_body_hello": ("Dzień dobry,", "Hello,"),
+    "request_body_ask": (
+        "nasza organizacja chciałaby skorzystać z sali „{name}” ({venue}).",
+        "our organisation would like to use the room “{name}” ({venue}).",
+    ),
+    "request_body_when": ("Termin i godziny", "Date and hours"),
+    "request_body_people": ("Liczba osób", "Number of people"),
+    "request_body_what": ("Cel spotkania", "Purpose"),
+    "request_body_equipment": ("Potrzebne wyposażenie", "Equipment needed"),
+    "request_body_mode": ("Forma współpracy", "Form of cooperation"),
+    "request_body_bye": ("Z poważaniem,", "Kind regards,"),
+    "getting_there": ("Jak dojechać", "Getting there"),
+    "nearest_stop": ("Najbliższy przystanek", "Nearest stop"),
+    "route_link": ("Wyznacz trasę (OpenStreetMap)", "Plan a route (OpenStreetMap)"),
+    "route_app": ("Otwórz w aplikacji mapy", "Open in a map app"),
+    "district_derived": (
+        "wyliczona ze współrzędnych i granic dzielnic z OpenStreetMap",
+        "derived from the coordinates and OpenStreetMap district boundaries",
+    ),
+    "district_near_border": ("blisko granicy dzielnicy", "close to a district border"),
+    "as_stated_by": ("Tak podaje", "As stated by"),
+    "source": ("źródło", "source"),
+    "stated_on": (
+        "według źródła z {date}; sprawdź na stronie instytucji",
+        "as stated on {date}; check the institution's website",
+    ),
+    "show_all_data": ("Pokaż tabelę wszystkich danych", "Show the table of all data"),
+    "meta_space": (
+        "{name}: {type}, {place}. Kontakt, zasady udostępniania, dojazd i dostępność.",
+        "{name}: {type}, {place}. Contact, terms, getting there and accessibility.",
     ),
     # The check page (/sprawdz) and publishing from the browser.
     "nav_check": ("Sprawdź arkusz", "Check a spreadsheet"),
@@ -565,13 +816,14 @@ def text(key: str, lang: str, **values: object) -> str:
     >>> [text("results_count", "pl", n=n) for n in (0, 1, 3, 5, 22)]
     ['Nie znaleziono żadnej sali', 'Znaleziono 1 salę', 'Znaleziono 3 sale', 'Znaleziono 5 sal', 'Znaleziono 22 sale']
     """
-    if key == "people_n" and isinstance(values.get("n"), int):
-        values.setdefault("people", people(values["n"]))
     if key == "results_count" and values.get("n") == 0:
         key = "results_none"
-    if key == "results_count" and isinstance(values.get("n"), int):
-        values.setdefault("rooms", plural(values["n"], "salę", "sale", "sal"))
     pl, en = TEXTS[key]
+    n = values.get("n")
+    if isinstance(n, int):
+        # Polish nouns after a number: "{people}" and "{rooms}" (accusative: znaleziono 1 salę).
+        values.setdefault("people", people(n))
+        values.setdefault("rooms", plural(n, "salę", "sale", "sal"))
     template = en if lang == "en" else pl
     return template.format(**values) if values else template
 

@@ -9,7 +9,6 @@ Sorting happens here in Python, never with ORDER BY over mixed literals.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,24 +18,13 @@ import pyoxigraph as ox
 from ..namespaces import DCTERMS, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
 from ..vocab import SCHEMES
 from .i18n import pick
+from .words import Lexicon, fold
 
 XSD_BOOLEAN = XSD + "boolean"
 
-_FOLD_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss"})
-
-
-def fold(value: str) -> str:
-    """Lower-case ``value`` and drop diacritics, so 'Łódź' matches 'lodz'.
-
-    >>> fold("Łódź ŻÓŁĆ Sala")
-    'lodz zolc sala'
-    """
-    decomposed = unicodedata.normalize("NFKD", value.translate(_FOLD_EXTRA))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
 
 def words(value: str) -> list[str]:
-    """The folded words of a search text.
+    """The folded words of a text.
 
     >>> words("  Sala, SPOTKAŃ! ")
     ['sala', 'spotkan']
@@ -121,14 +109,36 @@ class SchemeEntry:
 
 
 @dataclass
-class District:
+class DistrictEntry:
     iri: str
     number: int
     labels: dict[str, str]
 
 
 @dataclass
-class Institution:
+class ContactPoint:
+    """One way to reach an institution: what for, e-mail, phone, and where and when a source stated it."""
+
+    iri: str
+    kind: str  # schema:contactType, e.g. "kontakt ogólny"
+    name: str
+    email: str
+    phone: str
+    source: str
+    stated_on: str  # a year, year-month or date, as the source gives it
+
+
+@dataclass
+class Feature:
+    """An accessibility fact of a venue as a source states it (schema:LocationFeatureSpecification)."""
+
+    iri: str
+    labels: dict[str, str]
+    value: bool
+
+
+@dataclass
+class InstitutionEntry:
     iri: str
     id: str
     name: str
@@ -142,7 +152,8 @@ class Institution:
     contact_email: str
     contact_phone: str
     same_as: list[str]
-    venues: list[Venue] = field(default_factory=list)
+    venues: list[VenueEntry] = field(default_factory=list)
+    contacts: list[ContactPoint] = field(default_factory=list)
 
     @property
     def emails(self) -> list[str]:
@@ -154,20 +165,27 @@ class Institution:
 
 
 @dataclass
-class Venue:
+class VenueEntry:
     iri: str
     id: str
     name: str
     street: str
     postal_code: str
     locality: str
-    district: District | None
+    district: DistrictEntry | None
     latitude: float | None
     longitude: float | None
     step_free: bool | None
     opening_hours: str
-    institution: Institution | None = None
-    spaces: list[Space] = field(default_factory=list)
+    institution: InstitutionEntry | None = None
+    district_method: str = ""  # concept IRI: stated, or derived from coordinates (OpenStreetMap)
+    near_border: bool = False
+    features: list[Feature] = field(default_factory=list)
+    accessibility_note: str = ""
+    accessibility_source: str = ""
+    accessibility_date: str = ""
+    nearest_stop: str = ""
+    spaces: list[SpaceEntry] = field(default_factory=list)
 
     @property
     def address(self) -> str:
@@ -180,7 +198,7 @@ class Venue:
 
 
 @dataclass
-class Space:
+class SpaceEntry:
     iri: str
     id: str
     name: str
@@ -195,14 +213,16 @@ class Space:
     verified: str
     illustrative: bool
     sources: list[str]
-    venue: Venue
-    institution: Institution | None
+    venue: VenueEntry
+    institution: InstitutionEntry | None
     haystack: str = ""
-    practices: list[Practice] = field(default_factory=list)
+    # The folded lemmas of the space's texts, by weight (name 4, type and equipment 3, places 2, descriptions 1).
+    fields: list[tuple[int, frozenset[str]]] = field(default_factory=list)
+    practices: list[PracticeEntry] = field(default_factory=list)
 
 
 @dataclass
-class Practice:
+class PracticeEntry:
     iri: str
     id: str
     title: str
@@ -211,8 +231,10 @@ class Practice:
     url: str
     organisation: str
     illustrative: bool
-    space: Space | None
-    institution: Institution | None
+    space: SpaceEntry | None
+    institution: InstitutionEntry | None
+    venue: VenueEntry | None = None
+    stated_on: str = ""
 
 
 @dataclass
@@ -223,11 +245,12 @@ class Index:
     nodes: dict[str, Node]
     schemes: dict[str, SchemeEntry]
     concepts: dict[str, ConceptEntry]
-    districts: list[District]
-    institutions: dict[str, Institution]
-    venues: dict[str, Venue]
-    spaces: dict[str, Space]
-    practices: dict[str, Practice]
+    districts: list[DistrictEntry]
+    institutions: dict[str, InstitutionEntry]
+    venues: dict[str, VenueEntry]
+    spaces: dict[str, SpaceEntry]
+    practices: dict[str, PracticeEntry]
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
@@ -253,7 +276,9 @@ class Index:
 
 def _nodes(store: ox.Store) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
-    for row in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
+    solutions = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT gives solutions
+    for row in solutions:
         subject = row["s"]
         if not isinstance(subject, ox.NamedNode):
             continue  # we publish no blank nodes; ignore any a foreign file brought in
@@ -299,18 +324,18 @@ def build_index(store: ox.Store, base: str) -> Index:
     # Concept IRIs in scheme order, so lists of modes or equipment read as in the vocabulary.
     rank = {c.iri: n for scheme in schemes.values() for n, c in enumerate(scheme.concepts)}
 
-    districts: list[District] = []
+    districts: list[DistrictEntry] = []
     for node in _of_type(nodes, SCHEMA + "AdministrativeArea", base + "district/"):
         tail = node.iri[len(base + "district/") :]
         if tail.isdigit():
-            districts.append(District(node.iri, int(tail), node.texts(SCHEMA + "name")))
+            districts.append(DistrictEntry(node.iri, int(tail), node.texts(SCHEMA + "name")))
     districts.sort(key=lambda d: d.number)
     district_by_iri = {d.iri: d for d in districts}
 
-    institutions: dict[str, Institution] = {}
+    institutions: dict[str, InstitutionEntry] = {}
     for node in _of_type(nodes, SCHEMA + "Organization", base + "institution/"):
         contact = nodes.get(node.ref(SCHEMA + "contactPoint")) or empty
-        institutions[node.iri] = Institution(
+        institutions[node.iri] = InstitutionEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             name=node.text(SCHEMA + "name"),
@@ -325,15 +350,29 @@ def build_index(store: ox.Store, base: str) -> Index:
             contact_phone=contact.text(SCHEMA + "telephone"),
             same_as=node.refs(SCHEMA + "sameAs"),
         )
+        for iri in node.refs(SCHEMA + "contactPoint"):
+            point = nodes.get(iri)
+            if point is not None:
+                institutions[node.iri].contacts.append(
+                    ContactPoint(
+                        iri=iri,
+                        kind=point.text(SCHEMA + "contactType"),
+                        name=point.text(SCHEMA + "name"),
+                        email=point.text(SCHEMA + "email"),
+                        phone=point.text(SCHEMA + "telephone"),
+                        source=point.ref(DCTERMS + "source"),
+                        stated_on=point.text(kfl + "statedOn"),
+                    )
+                )
 
-    venues: dict[str, Venue] = {}
+    venues: dict[str, VenueEntry] = {}
     for node in _of_type(nodes, kfl + "Venue", base + "venue/"):
         address = nodes.get(node.ref(SCHEMA + "address")) or empty
         geo = nodes.get(node.ref(SCHEMA + "geo")) or empty
         district = next(
             (district_by_iri[i] for i in node.refs(SCHEMA + "containedInPlace") if i in district_by_iri), None
         )
-        venues[node.iri] = Venue(
+        venues[node.iri] = VenueEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             name=node.text(SCHEMA + "name"),
@@ -345,7 +384,18 @@ def build_index(store: ox.Store, base: str) -> Index:
             longitude=geo.number(SCHEMA + "longitude"),
             step_free=node.boolean(kfl + "stepFreeAccess"),
             opening_hours=node.text(SCHEMA + "openingHours"),
+            district_method=node.ref(kfl + "districtMethod") if district else "",
+            near_border=bool(node.boolean(kfl + "nearDistrictBorder")),
+            accessibility_note=node.text(kfl + "accessibilityNote"),
+            accessibility_source=node.ref(kfl + "accessibilitySource"),
+            accessibility_date=node.text(kfl + "accessibilityStatedOn"),
+            nearest_stop=node.text(kfl + "nearestStop"),
         )
+        for iri in node.refs(SCHEMA + "amenityFeature"):
+            feature = nodes.get(iri)
+            value = feature.boolean(SCHEMA + "value") if feature else None
+            if feature is not None and value is not None:
+                venues[node.iri].features.append(Feature(iri, feature.texts(SCHEMA + "name"), value))
     for institution in institutions.values():
         for venue_iri in nodes[institution.iri].refs(SCHEMA + "location"):
             venue = venues.get(venue_iri)
@@ -354,13 +404,14 @@ def build_index(store: ox.Store, base: str) -> Index:
                 institution.venues.append(venue)
         institution.venues.sort(key=lambda v: fold(v.name))
 
-    spaces: dict[str, Space] = {}
+    spaces: dict[str, SpaceEntry] = {}
+    lexicon = Lexicon()
     for node in _of_type(nodes, kfl + "Space", base + "space/"):
         venue = venues.get(node.ref(SCHEMA + "containedInPlace"))
         if venue is None:
             continue  # SHACL guarantees a venue; a space without one cannot be shown
         size = nodes.get(node.ref(SCHEMA + "floorSize")) or empty
-        space = Space(
+        space = SpaceEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             name=node.text(SCHEMA + "name"),
@@ -379,17 +430,19 @@ def build_index(store: ox.Store, base: str) -> Index:
             institution=venue.institution,
         )
         space.haystack = _haystack(space, concepts)
+        space.fields = _fields(space, concepts, lexicon)
         spaces[node.iri] = space
         venue.spaces.append(space)
     for venue in venues.values():
         venue.spaces.sort(key=lambda s: fold(s.name))
 
-    practices: dict[str, Practice] = {}
+    practices: dict[str, PracticeEntry] = {}
     for node in _of_type(nodes, SCHEMA + "Event", base + "practice/"):
-        space = spaces.get(node.ref(SCHEMA + "location"))
+        at_space = spaces.get(node.ref(SCHEMA + "location"))
+        place = at_space.venue if at_space else venues.get(node.ref(SCHEMA + "location"))
         organisers = node.refs(SCHEMA + "organizer")
         organisation = next((nodes[o] for o in organisers if o.startswith(node.iri + "#") and o in nodes), empty)
-        practice = Practice(
+        practice = PracticeEntry(
             iri=node.iri,
             id=node.text(SCHEMA + "identifier") or node.iri.rsplit("/", 1)[-1],
             title=node.text(SCHEMA + "name"),
@@ -398,17 +451,19 @@ def build_index(store: ox.Store, base: str) -> Index:
             url=node.ref(SCHEMA + "url"),
             organisation=organisation.text(SCHEMA + "name"),
             illustrative=bool(node.boolean(kfl + "illustrative")),
-            space=space,
+            space=at_space,
             institution=next((institutions[o] for o in organisers if o in institutions), None),
+            venue=place,
+            stated_on=node.text(kfl + "statedOn"),
         )
         practices[node.iri] = practice
-        if space is not None:
-            space.practices.append(practice)
+        if at_space is not None:
+            at_space.practices.append(practice)
 
-    return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices)
+    return Index(base, nodes, schemes, concepts, districts, institutions, venues, spaces, practices, lexicon)
 
 
-def _haystack(space: Space, concepts: dict[str, ConceptEntry]) -> str:
+def _haystack(space: SpaceEntry, concepts: dict[str, ConceptEntry]) -> str:
     venue, institution = space.venue, space.institution
     parts = [space.name, space.description, space.conditions, venue.name, venue.address]
     if venue.district:
@@ -419,3 +474,24 @@ def _haystack(space: Space, concepts: dict[str, ConceptEntry]) -> str:
         if iri in concepts:
             parts += concepts[iri].labels.values()
     return fold(" \n ".join(p for p in parts if p))
+
+
+def _fields(space: SpaceEntry, concepts: dict[str, ConceptEntry], lexicon: Lexicon) -> list[tuple[int, frozenset[str]]]:
+    """The space's searchable texts as folded lemmas, weighted by where they stand."""
+    venue, institution = space.venue, space.institution
+
+    def labels(iris: list[str]) -> list[str]:
+        return [label for iri in iris if iri in concepts for label in concepts[iri].labels.values()]
+
+    groups = {
+        4: [space.name],
+        3: labels([space.type, *space.equipment, *space.modes]),
+        2: [
+            venue.name,
+            venue.street,
+            *(venue.district.labels.values() if venue.district else ()),
+            *((institution.name, institution.short_name) if institution else ()),
+        ],
+        1: [space.description, space.conditions, venue.locality],
+    }
+    return [(weight, frozenset(lexicon.add(" ".join(p for p in texts if p)))) for weight, texts in groups.items()]

@@ -8,31 +8,56 @@ data are embedded as JSON with ``<``, ``>`` and ``&`` escaped.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import mimetypes
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask_compress import Compress
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from .. import names
 from ..namespaces import compact, parse_iri
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
-from .index import Index, Space, Venue, build_index, fold
+from .index import Index, SpaceEntry, VenueEntry, build_index
+from .words import fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
 STATIC = Path(__file__).with_name("static")
-# Map background: OpenStreetMap's tiles in production; the page works without them.
-TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-TILES_ORIGIN = "https://tile.openstreetmap.org"
-ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+# What goes out compressed: our pages, scripts, styles and SVG.
+COMPRESSED = ("text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml")
+# Versioned static files (?v=<hash of the file>) never change: a browser keeps them a year.
+STATIC_FOREVER = "public, max-age=31536000, immutable"
+STATIC_SHORT = "public, max-age=3600"
+# The map background (setting map_tiles, OpenStreetMap's by default) is the only outside origin.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
-    f"img-src 'self' data: {TILES_ORIGIN}; object-src 'none'; base-uri 'none'; "
+    "img-src 'self' data:{tiles}; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def tiles_origin(template: str) -> str:
+    """The origin of a tile URL template, for the CSP ('{s}.' subdomains become '*.').
+
+    >>> tiles_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png"), tiles_origin("")
+    ('https://*.tile.example.org', '')
+    """
+    if not template.startswith(("https://", "http://")):
+        return ""
+    scheme, _, rest = template.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}.", "*.")
+    return f"{scheme}://{host}"
+
+
 COOKIE_AGE = 365 * 24 * 3600
 # The language of the values in the source tables (names, descriptions, conditions).
 SOURCE_LANG = "pl"
@@ -82,7 +107,10 @@ PARAM_LABELS = {
     search.EQUIPMENT: "equipment",
     search.STEP_FREE: "step_free",
     search.HIDE_EXAMPLES: "hide_examples",
+    search.PAGE: "page_param",
 }
+# How many of the largest rooms the home page shows as a start.
+START_ROOMS = 5
 
 
 @bp.record
@@ -92,7 +120,27 @@ def _routes(state) -> None:
     state.add_url_rule(prefix + "/", "search", search_page)
     state.add_url_rule(prefix + "/praktyki", "practices", practices_page)
     state.add_url_rule(prefix + "/o-danych", "about", about_page)
+    state.add_url_rule(prefix + "/deklaracja-dostepnosci", "accessibility", accessibility_page)
     state.add_url_rule(prefix + "/static/<path:filename>", "static_file", static_file)
+    # Pages, scripts and styles go out compressed (brotli where the client accepts it, else gzip);
+    # registered here, not app-wide, so the SPARQL and dump answers keep their own encodings.
+    config = state.app.config
+    config.setdefault("COMPRESS_REGISTER", False)
+    config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED))
+    config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    config.setdefault("COMPRESS_BR_LEVEL", 5)
+    config.setdefault("COMPRESS_LEVEL", 6)
+    config.setdefault("COMPRESS_MIN_SIZE", 500)
+    state.app.extensions["kfl_compress"] = Compress(state.app)
+
+
+@bp.after_app_request
+def _compress(response: Response) -> Response:
+    """Compress our pages, scripts and styles (not other blueprints' answers, which set their own)."""
+    compress = current_app.extensions.get("kfl_compress")
+    if compress is None or response.mimetype not in COMPRESSED or response.is_streamed:
+        return response
+    return compress.after_request(response)
 
 
 class Page:
@@ -122,7 +170,9 @@ class Page:
 
     def url(self, name: str, params: list[tuple[str, str]] | None = None) -> str:
         """A link to one of our pages ('search', 'practices', 'about'), keeping the language."""
-        path = {"search": "", "practices": "praktyki", "about": "o-danych"}[name]
+        path = {"search": "", "practices": "praktyki", "about": "o-danych", "accessibility": "deklaracja-dostepnosci"}[
+            name
+        ]
         return self._keep(self.base_path + path, params)
 
     def link(self, iri: str) -> str:
@@ -146,7 +196,25 @@ class Page:
         return self.base_path + iri[len(self.index.base) :] + extension
 
     def static(self, name: str) -> str:
-        return self.base_path + "static/" + name
+        """The versioned address of a static file (its hash in the query: cached for a year)."""
+        version = static_version(name)
+        return self.base_path + "static/" + name + (f"?v={version}" if version else "")
+
+    @property
+    def tiles(self) -> str:
+        return self.settings.map_tiles
+
+    @property
+    def attribution(self) -> str:
+        """The map's credit as HTML (Leaflet shows it as such): our escaped text and link."""
+        text, url = self.settings.map_tiles_attribution, self.settings.map_tiles_attribution_url
+        if url.startswith(("https://", "http://")):
+            return str(Markup('<a href="{}">{}</a>').format(url, text))
+        return str(escape(text))
+
+    def absolute(self, path: str) -> str:
+        """An absolute address for a path of ours (for meta tags read outside the page)."""
+        return urljoin(self.settings.base, path)
 
     def here(self, lang: str) -> str:
         """The current page in ``lang`` (the language switch)."""
@@ -163,7 +231,7 @@ class Page:
         concept = self.index.concept(iri)
         return concept.definition(self.lang) if concept else ""
 
-    def district_name(self, venue: Venue) -> str:
+    def district_name(self, venue: VenueEntry) -> str:
         return i18n.pick(venue.district.labels, self.lang) if venue.district else ""
 
     def hours(self, value: str) -> str:
@@ -171,12 +239,11 @@ class Page:
 
     def respond(self, template: str, status: int = 200, **values: object) -> Response:
         values.setdefault("points", [])
-        body = render_template(
-            f"pages/{template}", page=self, t=self.t, lang=self.lang, tiles=TILES, attribution=ATTRIBUTION, **values
-        )
+        body = render_template(f"pages/{template}", page=self, t=self.t, lang=self.lang, **values)
         response = make_response(body, status)
         response.headers["Content-Language"] = self.lang
-        response.headers["Content-Security-Policy"] = CSP
+        origin = tiles_origin(self.settings.map_tiles)
+        response.headers["Content-Security-Policy"] = CSP.format(tiles=f" {origin}" if origin else "")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.vary.update(("Accept-Language", "Cookie"))
@@ -214,20 +281,16 @@ def current_index() -> Index:
     return current_release().derived("pages_index", lambda release: build_index(release.store, base))
 
 
-def venue_points(page: Page, venues: list[Venue]) -> list[dict]:
+def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:
     """Map points of venues (those with coordinates), each listing its spaces."""
-    return [
-        {
-            "lat": v.latitude,
-            "lon": v.longitude,
-            "name": v.name,
-            "url": page.link(v.iri),
-            "institution": v.institution.name if v.institution else "",
-            "spaces": [{"name": s.name, "url": page.link(s.iri), "illustrative": s.illustrative} for s in v.spaces],
-        }
-        for v in venues
-        if v.on_map
-    ]
+    points, _ = map_points(page, [space for venue in venues for space in venue.spaces])
+    listed = {v["url"] for point in points for v in point["venues"]}
+    for venue in venues:  # a venue with no rooms listed yet is still on the map
+        if venue.on_map and page.link(venue.iri) not in listed:
+            entry = {"name": venue.name, "url": page.link(venue.iri), "spaces": []}
+            entry["institution"] = venue.institution.name if venue.institution else ""
+            points.append({"lat": venue.latitude, "lon": venue.longitude, "venues": [entry], "example": False})
+    return points
 
 
 def release_version() -> str:
@@ -240,59 +303,152 @@ def release_version() -> str:
 
 def search_page() -> Response:
     page = Page()
-    query, problems = search.parse(request.args, page.index)
-    result = search.run(page.index, query)
-    points, missing = map_points(page, result.spaces)
+    index = page.index
+    query, problems = search.parse(request.args, index)
+    # The home page is a short start; any search parameter (an empty form too) asks for results.
+    searched = any(k in request.args for k in (*search.PARAMS, search.PAGE))
+    result = search.run(index, query)
+    shown = result.page(query.page) if searched else []
+    points, missing = map_points(page, result.spaces if searched else list(index.spaces.values()))
     messages = [page.t(p.key, value=p.value, field=page.t(PARAM_LABELS[p.param])) for p in problems]
     what = ", ".join(page.t(PARAM_LABELS[param]) for param in result.unknown)
     key = "unknown_excluded" if len(result.unknown) == 1 else "unknown_excluded_many"
     unknown = [page.t(key, n=result.unknown_total, what=what)] if result.unknown_total else []
+    start = _start(page) if not searched else {}
     return page.respond(
         "search.html",
         400 if problems else 200,
         query=query,
+        searched=searched,
         result=result,
+        shown_real=[s for s in shown if not s.illustrative],
+        shown_examples=[s for s in shown if s.illustrative],
+        pages=_pager(page, query, result),
+        chips=_chips(page, query),
+        drops=[
+            (page.t(PARAM_LABELS[p]), _value_label(page, p, v), n, _search_url(page, query.without(p, v)))
+            for p, v, n in result.drops[:3]
+        ],
         problems=messages,
         unknown=unknown,
         points=points,
         missing=missing,
-        facets=_facets(page.index),
+        facets=result.facets,
+        start=start,
         P=search,
         results_anchor=RESULTS_ANCHOR,
+        description=page.t("meta_search") if not searched else page.t("meta_results", n=len(result.real)),
     )
 
 
-def _facets(index: Index) -> dict[str, dict]:
-    """How many spaces each district and each space type has (shown in the select lists)."""
-    districts: dict[int, int] = {}
-    types: dict[str, int] = {}
-    for space in index.spaces.values():
+def _search_url(page: Page, query: search.Query) -> str:
+    return page.url("search", query.params() or [(search.Q, "")]) + "#" + RESULTS_ANCHOR
+
+
+def _value_label(page: Page, param: str, value: str) -> str:
+    """A filter's value in words (a district's name, a concept's label, a number of people)."""
+    index = page.index
+    if param == search.DISTRICT:
+        district = next((d for d in index.districts if str(d.number) == value), None)
+        return i18n.pick(district.labels, page.lang) if district else value
+    scheme = {search.TYPE: "space-type", search.MODE: "sharing-mode", search.EQUIPMENT: "equipment"}.get(param)
+    if scheme:
+        concept = next((c for c in index.scheme_concepts(scheme) if c.slug == value), None)
+        return concept.label(page.lang) if concept else value
+    if param == search.PEOPLE:
+        return page.t("people_at_least", n=int(value))
+    if param in (search.FREE, search.STEP_FREE, search.HIDE_EXAMPLES):
+        return ""
+    return value
+
+
+def _chips(page: Page, query: search.Query) -> list[dict[str, str]]:
+    """The active filters, each with a link to the same search without it."""
+    chips = []
+    for param, value in query.active():
+        label = _value_label(page, param, value)
+        name = page.t(PARAM_LABELS[param])
+        chips.append(
+            {
+                "text": f"{name}: {label}" if label else name,
+                "url": _search_url(page, query.without(param, value)),
+                "remove": page.t("chip_remove", what=f"{name}: {label}" if label else name),
+            }
+        )
+    return chips
+
+
+def _pager(page: Page, query: search.Query, result: search.SearchResult) -> list[dict[str, object]]:
+    """Links to every page of the results (few pages: the data are a city's summary)."""
+    total = result.pages()
+    if total <= 1:
+        return []
+    return [
+        {
+            "number": n,
+            "url": _search_url(page, dataclasses.replace(query, page=n)),
+            "current": n == min(query.page, total),
+        }
+        for n in range(1, total + 1)
+    ]
+
+
+def _start(page: Page) -> dict[str, object]:
+    """The home page's short start: rooms per district, the largest rooms, how many there are."""
+    index = page.index
+    real = [s for s in index.spaces.values() if not s.illustrative]
+    per_district: dict[int, int] = {}
+    for space in real:
         if space.venue.district is not None:
-            districts[space.venue.district.number] = districts.get(space.venue.district.number, 0) + 1
-        types[space.type] = types.get(space.type, 0) + 1
-    return {"districts": districts, "types": types}
+            per_district[space.venue.district.number] = per_district.get(space.venue.district.number, 0) + 1
+    districts = [
+        {
+            "name": i18n.pick(d.labels, page.lang),
+            "count": per_district[d.number],
+            "url": _search_url(page, search.Query(district=d.number)),
+        }
+        for d in index.districts
+        if per_district.get(d.number)
+    ]
+    largest = sorted((s for s in real if s.capacity), key=lambda s: (-(s.capacity or 0), fold(s.name), s.id))
+    return {
+        "districts": districts,
+        "largest": largest[:START_ROOMS],
+        "real": len(real),
+        "examples": len(index.spaces) - len(real),
+        "without_district": sum(1 for s in real if s.venue.district is None),
+        "all_url": _search_url(page, search.Query()),
+    }
 
 
-def map_points(page: Page, spaces: list[Space]) -> tuple[list[dict], int]:
-    """The venues of ``spaces`` that have coordinates, with their spaces; and how many spaces have none."""
-    points: dict[str, dict] = {}
+def map_points(page: Page, spaces: list[SpaceEntry]) -> tuple[list[dict], int]:
+    """Map points of the venues of ``spaces`` that have coordinates; and how many spaces have none.
+
+    Venues at the same coordinates share one point (one marker listing them all), so every
+    marker can be clicked; a point whose rooms are all illustrative is marked as such.
+    """
+    points: dict[tuple[float, float], dict] = {}
     missing = 0
     for space in spaces:
         venue = space.venue
-        if not venue.on_map:
+        if venue.latitude is None or venue.longitude is None:
             missing += 1
             continue
-        point = points.get(venue.iri)
+        key = (round(venue.latitude, 6), round(venue.longitude, 6))
+        point = points.get(key)
         if point is None:
-            point = points[venue.iri] = {
-                "lat": venue.latitude,
-                "lon": venue.longitude,
+            point = points[key] = {"lat": venue.latitude, "lon": venue.longitude, "venues": [], "example": True}
+        entry = next((v for v in point["venues"] if v["url"] == page.link(venue.iri)), None)
+        if entry is None:
+            entry = {
                 "name": venue.name,
                 "url": page.link(venue.iri),
                 "institution": space.institution.name if space.institution else "",
                 "spaces": [],
             }
-        point["spaces"].append({"name": space.name, "url": page.link(space.iri), "illustrative": space.illustrative})
+            point["venues"].append(entry)
+        entry["spaces"].append({"name": space.name, "url": page.link(space.iri), "illustrative": space.illustrative})
+        point["example"] = point["example"] and space.illustrative
     return list(points.values()), missing
 
 
@@ -356,6 +512,27 @@ def about_page() -> Response:
     )
 
 
+# What the site's own tests check (tests/browser: axe-core with these rule sets on every kind of page,
+# at phone and desktop widths), stated in the accessibility statement.
+TESTED_RULES = "WCAG 2.0 A, AA; WCAG 2.1 A, AA"
+
+
+def accessibility_page() -> Response:
+    """The accessibility statement (deklaracja dostępności) the Polish act of 4 April 2019 requires."""
+    page = Page()
+    settings = page.settings
+    return page.respond(
+        "accessibility.html",
+        active="accessibility",
+        entity=settings.accessibility_entity or settings.publisher_name,
+        site_url=settings.base,
+        email=settings.accessibility_email or settings.contact_email,
+        tiles_origin=tiles_origin(settings.map_tiles),
+        rules=TESTED_RULES,
+        description=page.t("meta_accessibility"),
+    )
+
+
 def breakable(name: str) -> Markup:
     """A file name that may wrap after '.', '-' or '_' on a narrow screen, and nowhere else.
 
@@ -369,9 +546,42 @@ def _size(n: int) -> str:
     return f"{n} B" if n < 1024 else f"{n / 1024:.0f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
 
 
+def _static_path(filename: str) -> Path | None:
+    path = (STATIC / filename).resolve()
+    if not path.is_relative_to(STATIC.resolve()) or not path.is_file():
+        return None
+    return path
+
+
+@lru_cache(maxsize=256)
+def _file_hash(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def static_version(filename: str) -> str:
+    """A short hash of a static file's bytes ('' if there is no such file)."""
+    path = _static_path(filename)
+    if path is None:
+        return ""
+    return _file_hash(path, path.stat().st_mtime_ns)
+
+
 def static_file(filename: str) -> Response:
-    response = send_from_directory(STATIC, filename, max_age=3600)
+    path = _static_path(filename)
+    if path is None:
+        abort(404)
+    version = _file_hash(path, path.stat().st_mtime_ns)
+    # Read whole (our files are small), so the answer can be compressed and carries a strong ETag.
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if media == "text/javascript":
+        media = "application/javascript"
+    if media.startswith("text/") or media == "application/javascript":
+        media += "; charset=utf-8"
+    response = Response(path.read_bytes(), content_type=media)
+    response.set_etag(version)
+    response.headers["Cache-Control"] = STATIC_FOREVER if request.args.get("v") == version else STATIC_SHORT
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.make_conditional(request)
     return response
 
 
@@ -385,33 +595,35 @@ def render_resource(iri: str) -> Response | None:
     kind, key, _ = parse_iri(iri, index.base)
     values: dict[str, object] = {}
     if kind == "space":
-        thing = index.spaces.get(iri)
-        if thing is None:
+        space = index.spaces.get(iri)
+        if space is None:
             return None
-        template, values = "space.html", {"space": thing, "points": map_points(page, [thing])[0]}
-        lines = _space_lines(page, thing)
-        illustrative = thing.illustrative
+        template, values = "space.html", {"space": space, "points": map_points(page, [space])[0]}
+        values.update(_space_values(page, space))
+        lines = _space_lines(page, space)
+        illustrative = space.illustrative
     elif kind == "venue":
-        thing = index.venues.get(iri)
-        if thing is None:
+        venue = index.venues.get(iri)
+        if venue is None:
             return None
-        template, values = "venue.html", {"venue": thing, "points": venue_points(page, [thing])}
-        lines = [thing.address, thing.institution.name if thing.institution else ""]
+        template, values = "venue.html", {"venue": venue, "points": venue_points(page, [venue])}
+        lines = [venue.address, venue.institution.name if venue.institution else ""]
         illustrative = False
     elif kind == "institution":
-        thing = index.institutions.get(iri)
-        if thing is None:
+        institution = index.institutions.get(iri)
+        if institution is None:
             return None
-        template, values = "institution.html", {"institution": thing, "points": venue_points(page, thing.venues)}
-        lines = [thing.website]
+        template = "institution.html"
+        values = {"institution": institution, "points": venue_points(page, institution.venues)}
+        lines = [institution.website]
         illustrative = False
     elif kind == "practice":
-        thing = index.practices.get(iri)
-        if thing is None:
+        practice = index.practices.get(iri)
+        if practice is None:
             return None
-        template, values = "practice.html", {"practice": thing}
-        lines = [thing.organisation, thing.date, thing.space.name if thing.space else ""]
-        illustrative = thing.illustrative
+        template, values = "practice.html", {"practice": practice}
+        lines = [practice.organisation, practice.date, practice.space.name if practice.space else ""]
+        illustrative = practice.illustrative
     elif iri in index.nodes and "#" not in iri:
         template, lines, illustrative = "thing.html", [], False
         values = _thing_values(page, kind, key, iri)
@@ -433,7 +645,7 @@ def render_resource(iri: str) -> Response | None:
             ("N-Triples", page.document(iri, ".nt")),
         ],
     )
-    return page.respond(template, **values)
+    return page.respond(template, 200, **values)
 
 
 def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object]:
@@ -457,7 +669,85 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
     return values
 
 
-def _space_lines(page: Page, space: Space) -> list[str]:
+def _space_values(page: Page, space: SpaceEntry) -> dict[str, object]:
+    """What the space page needs for acting: the way back, a route link, a request e-mail."""
+    back_url, back_is_results = page.url("search"), False
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == page.base_path and referrer.query:
+        # Rebuilt from the parsed search, never copied: only our own parameters go back into the link.
+        query, _ = search.parse(MultiDict(parse_qsl(referrer.query)), page.index)
+        back_url, back_is_results = _search_url(page, query), True
+    venue = space.venue
+    route = None
+    if venue.on_map:
+        here = f"{venue.latitude},{venue.longitude}"
+        route = {
+            "url": f"https://www.openstreetmap.org/directions?route=%3B{quote(here)}#map=17/{venue.latitude}/{venue.longitude}",
+            "geo": f"geo:{here}?q={quote(here + ' (' + venue.name + ')')}",
+        }
+    elif venue.address:
+        route = {"url": "https://www.openstreetmap.org/search?query=" + quote(venue.address), "geo": ""}
+    email = next((e for e in (space.institution.emails if space.institution else [])), "")
+    request_mail = ""
+    if email and not space.illustrative:
+        t = page.t
+        body = "\r\n".join(
+            [
+                t("request_body_hello"),
+                "",
+                t("request_body_ask", name=space.name, venue=", ".join(p for p in (venue.name, venue.address) if p)),
+                f"{t('request_body_when')}: …",
+                f"{t('request_body_people')}: …",
+                f"{t('request_body_what')}: …",
+                f"{t('request_body_equipment')}: …",
+                f"{t('request_body_mode')}: {', '.join(page.label(m) for m in space.modes) or '…'}",
+                "",
+                t("request_body_bye"),
+                "",
+                page.absolute(page.link(space.iri)),
+            ]
+        )
+        subject = t("request_subject", name=space.name)
+        request_mail = f"{mailto(email)}?subject={quote(subject[:150], safe='')}&body={quote(body, safe='')}"
+    return {
+        "back_url": back_url,
+        "back_is_results": back_is_results,
+        "route": route,
+        "request_mail": request_mail,
+        "request_email": email,
+        "description": page.t(
+            "meta_space",
+            name=space.name,
+            type=page.label(space.type),
+            place=", ".join(p for p in (space.institution.name if space.institution else "", venue.address) if p),
+        ),
+    }
+
+
+def is_old(stated_on: str, today: date | None = None) -> bool:
+    """Whether a source's date (year, year-month or date) is more than a year before ``today``.
+
+    >>> is_old("2019", date(2026, 3, 1)), is_old("2025-11", date(2026, 3, 1)), is_old("2026-02-19", date(2026, 3, 1))
+    (True, False, False)
+    """
+    today = today or date.today()
+    parts = [int(p) for p in stated_on.split("-") if p.isdigit()]
+    if not parts:
+        return False
+    year, month, day = (parts + [12, 28])[:3] if len(parts) == 1 else (parts + [28])[:3]
+    try:
+        stated = date(year, month, min(day, 28))
+    except ValueError:
+        return False
+    return (today - stated).days > 365
+
+
+@bp.app_template_filter("kfl_old")
+def _old_filter(stated_on: str) -> bool:
+    return is_old(stated_on)
+
+
+def _space_lines(page: Page, space: SpaceEntry) -> list[str]:
     t = page.t
     venue = ", ".join(p for p in (space.venue.name, space.venue.address) if p)
     lines = [

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Response, abort, request, send_from_directory
 from rdflib import Graph, Literal, URIRef
@@ -97,7 +97,7 @@ def _conditional(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.add_etag()
     # 304 stands for a 200 the client already has; a 410 or 404 is sent as it is.
-    return response.make_conditional(request) if response.status_code == 200 else response
+    return cast(Response, response.make_conditional(request)) if response.status_code == 200 else response
 
 
 def _wants_json() -> bool:

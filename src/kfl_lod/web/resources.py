@@ -300,7 +300,7 @@ def healthz() -> Response:
     """For load balancers: 200 if the publication is loaded, 503 if not."""
     from flask import jsonify
 
-    code, status = health_status(current_app._get_current_object(), current_release())
+    code, status = health_status(current_app._get_current_object(), current_release())  # type: ignore[attr-defined]
     response = jsonify(status)
     response.status_code = code
     response.headers["Cache-Control"] = "no-store"

@@ -21,7 +21,7 @@ def threads_needed(settings: Settings) -> int:
 
     >>> from kfl_lod.settings import Settings
     >>> threads_needed(Settings())
-    14
+    22
     """
     return settings.query_workers + settings.query_queue + SPARE_THREADS
 

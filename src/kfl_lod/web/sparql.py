@@ -74,7 +74,7 @@ def query_pool() -> QueryPool:
     The processes open the store ``create_app`` was given as ``query_store``, else the
     publication's N-Triples in the default graph and in the named graph ``{base}dataset``.
     """
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
     with _POOL_LOCK:
         entry = app.extensions.get("kfl_query_pool")
         if entry is None or entry[0] != os.getpid():

@@ -1,0 +1,349 @@
+"""The room finder an NGO acts on: word forms, ranking, examples apart, facets, chips, paging,
+the space page's ways to act, the accessibility statement, compression and caching.
+
+Expected answers are computed from the source tables the publication was built from.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import brotli
+import pytest
+
+from kfl_lod.build import build
+from kfl_lod.web import create_app
+from kfl_lod.web.search import PAGE_SIZE
+from support import make_settings
+from test_pages import all_results, dom, fold, institution_of, result_ids, venue_of
+
+
+@pytest.fixture(scope="module")
+def app(published):
+    return create_app(published)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def space(records, space_id):
+    return next(s for s in records.spaces if s.id == space_id)
+
+
+def real_ids(records) -> set[str]:
+    return {s.id for s in records.spaces if not s.illustrative}
+
+
+# --- words in their Polish forms --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["projektor", "projektorem", "projektora", "PROJEKTORY"])
+def test_equipment_is_found_in_any_form(client, records, typed):
+    expected = {s.id for s in records.spaces if "projektor" in s.equipment}
+    assert expected
+    assert expected <= set(all_results(client, {"q": typed}))
+
+
+@pytest.mark.parametrize("typed", ["warsztaty", "warsztatowa", "sali warsztatowej", "warsztatów"])
+def test_workshop_forms_find_workshop_rooms(client, records, typed):
+    expected = {s.id for s in records.spaces if "warsztat" in fold(s.name)}
+    assert expected
+    assert expected <= set(all_results(client, {"q": typed}))
+
+
+def test_words_typed_without_polish_letters_meet_their_forms(client, records):
+    expected = {s.id for s in records.spaces if "spotkań" in s.name.lower()}
+    assert expected and expected <= set(all_results(client, {"q": "spotkan"}))
+
+
+def test_filler_words_are_ignored(client):
+    assert all_results(client, {"q": "szukam sali do spotkań dla naszej grupy"}) == all_results(
+        client, {"q": "spotkań grupy"}
+    )
+    assert all_results(client, {"q": "sala na spotkania"}) == all_results(client, {"q": "spotkania"})
+
+
+def test_number_of_people_in_the_text_is_used_as_the_filter(client, records):
+    page = dom(client.get("/", query_string={"q": "sala na 30 osób"}))
+    assert page.with_class("people-from-text")[0].text == "Z tekstu wyszukiwania: co najmniej 30 osób."
+    assert set(all_results(client, {"q": "sala na 30 osób"})) == set(all_results(client, {"osoby": "30"}))
+
+
+def test_search_covers_streets_institutions_and_types(client, records):
+    venue = next(v for v in records.venues if v.street.startswith("ul. Powroźnicza"))
+    in_street = {s.id for s in records.spaces if s.venue == venue.id}
+    if in_street:
+        assert in_street <= set(all_results(client, {"q": "Powroźniczej"}))
+    institution = next(i for i in records.institutions if i.id == "biblioteka-krakow")
+    mine = {s.id for s in records.spaces if institution_of(records, s).id == institution.id}
+    assert mine <= set(all_results(client, {"q": "biblioteki"}))
+    conference = {s.id for s in records.spaces if s.type == "sala-konferencyjna"}
+    assert conference <= set(all_results(client, {"q": "konferencja"}))
+
+
+def test_name_matches_rank_first(client, records):
+    ids = all_results(client, {"q": "fontany"})
+    assert ids[0] == "bk-pod-gruszka-sala-fontany"
+
+
+# --- example records never pass for real ones -----------------------------------------------------
+
+
+def test_examples_are_not_counted_and_come_apart_without_contacts(client, records):
+    ids = all_results(client, {"q": "sala"})
+    real = [i for i in ids if i in real_ids(records)]
+    examples = [i for i in ids if i not in real_ids(records)]
+    assert real and examples
+    assert ids == real + examples  # real records first
+    page = dom(client.get("/", query_string={"q": "sala"}))
+    heading = page.one("h2", id="results-heading").text
+    assert heading.startswith(f"Znaleziono {len(real)} ")
+    assert page.with_class("examples-count")[0].text.startswith("Wpisy przykładowe nie są tu liczone; pasuje ich")
+    # On the page that lists them, examples sit in their own group, each without contact links.
+    last = dom(client.get("/", query_string={"q": "sala", "strona": str(-(-len(ids) // PAGE_SIZE))}))
+    group = last.one("section", **{"class": "examples-group"})
+    assert group.one("h2").text.startswith("Wpisy przykładowe")
+    for card in group.with_class("card"):
+        assert card.attrs["data-space"] not in real_ids(records)
+        assert not [a for a in card.all("a") if a.attrs["href"].startswith(("mailto:", "tel:"))]
+        assert card.with_class("example-no-contact")
+
+
+def test_results_are_paged(client, records):
+    page = dom(client.get("/?q="))
+    assert len(result_ids(page)) == PAGE_SIZE
+    pager = page.one("nav", **{"class": "pager"})
+    assert len(pager.all("a")) == -(-len(records.spaces) // PAGE_SIZE)
+    assert pager.one("a", **{"aria-current": "page"}).text == "1"
+    assert client.get("/?strona=0").status_code == 400
+
+
+# --- filters: counts, chips, what to drop -------------------------------------------------------------
+
+
+def test_choices_show_how_many_rooms_they_give_and_zero_ones_are_disabled(client, records):
+    page = dom(client.get("/?q="))
+    for option in page.one("select", id="f-type").all("option")[1:]:
+        rooms = [s for s in records.spaces if s.type == option.attrs["value"]]
+        real = sum(not s.illustrative for s in rooms)
+        assert re.search(rf"\({real}\b", option.text), option.text
+        assert ("disabled" in option.attrs) == (not rooms)
+    for box in page.one("form").all("input", type="checkbox", name="wyposazenie"):
+        rooms = [s for s in records.spaces if box.attrs["value"] in s.equipment]
+        assert ("disabled" in box.attrs) == (not rooms)
+    disabled = [o for o in page.one("select", id="f-district").all("option") if "disabled" in o.attrs]
+    with_district = {v.district for v in records.venues if v.district and any(s.venue == v.id for s in records.spaces)}
+    assert len(disabled) == 18 - len(with_district)
+    # Counts follow the search; a choice is disabled only when no room at all has it (the person may be
+    # changing the other fields before searching again).
+    narrow = dom(client.get("/?q=fontany"))
+    types = {o.attrs["value"]: o for o in narrow.one("select", id="f-type").all("option")[1:]}
+    assert "(0" in types["sala-konferencyjna"].text and "disabled" not in types["sala-konferencyjna"].attrs
+
+
+def test_active_filters_are_chips_that_remove_one_filter(client):
+    params = {"q": "sala", "rodzaj": "sala-spotkan", "bezplatnie": "tak"}
+    page = dom(client.get("/", query_string=params))
+    chips = page.one("ul", **{"class": "chips"}).all("a")
+    assert len(chips) == 3
+    for chip in chips:
+        left = parse_qs(urlsplit(chip.attrs["href"]).query)
+        assert len([k for k in params if k in left]) == 2
+        assert chip.text.startswith("Usuń filtr:")  # read out; shown as the filter and ×
+
+
+def test_an_empty_result_names_the_filter_to_drop(client, records):
+    params = {"rodzaj": "sala-kinowa", "osoby": "1000"}
+    page = dom(client.get("/", query_string=params))
+    assert not [i for i in result_ids(page) if i in real_ids(records)]
+    drop = page.one("ul", **{"class": "drops"}).all("a")[0]
+    assert drop.text.startswith("Usuń filtr „Co najmniej tyle osób")
+    after = dom(client.get(drop.attrs["href"]))
+    assert [i for i in result_ids(after) if i in real_ids(records)]
+
+
+# --- the space page, for acting --------------------------------------------------------------------
+
+
+def test_space_page_has_route_request_and_way_back(hostile_client_factory):
+    client, records = hostile_client_factory
+    response = client.get(
+        "/space/bk-pod-gruszka-sala-fontany.html", headers={"Referer": "http://localhost/?q=fontany&x=<b>"}
+    )
+    page = dom(response)
+    back = page.one("p", **{"class": "back"}).one("a")
+    assert back.attrs["href"] == "/?q=fontany#wyniki" and back.text == "← Wróć do wyników"
+    request_link = next(a for a in page.all("a") if a.text.startswith("Napisz prośbę"))
+    parts = urlsplit(request_link.attrs["href"])
+    assert parts.scheme == "mailto" and parts.path == "ngo@example.org"
+    body = parse_qs(parts.query)["body"][0]
+    assert "Sala Fontany" in body and "Liczba osób" in body
+    venue = venue_of(records, space(records, "bk-pod-gruszka-sala-fontany"))
+    route = page.one("p", **{"class": "route"}).all("a")[0].attrs["href"]
+    assert route.startswith("https://www.openstreetmap.org/")
+    if venue.latitude is not None:
+        assert str(venue.latitude) in route
+    # The raw data table sits behind a "details" element, below what one acts on.
+    assert page.one("details", **{"class": "all-data"}).all("table")
+    # A referrer from elsewhere gives the plain way back to the search.
+    other = dom(client.get("/space/bk-pod-gruszka-sala-fontany.html", headers={"Referer": "https://evil.example/?q=x"}))
+    assert other.one("p", **{"class": "back"}).one("a").attrs["href"] == "/"
+
+
+@pytest.fixture(scope="module")
+def hostile_client_factory(hostile):
+    return create_app(hostile[0]).test_client(), hostile[1]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    from test_pages import edit_row
+
+    tmp = tmp_path_factory.mktemp("finder")
+    settings = make_settings(
+        tmp,
+        contact_email="poprawki@example.org",
+        accessibility_coordinator="Jan Dostępny",
+        accessibility_email="dostepnosc@example.org",
+        accessibility_phone="+48 12 000 00 00",
+        site_published="2026-03-02",
+        site_updated="2026-12-01",
+        accessibility_declared="2026-12-01",
+        map_tiles="https://{s}.tiles.example.net/{z}/{x}/{y}.png",
+        map_tiles_operator="Example Tiles",
+    )
+    edit_row(
+        settings.source / "instytucje.csv",
+        "biblioteka-krakow",
+        email="sekretariat@example.org",
+        kontakt_email="ngo@example.org",
+        kontakt_telefon="+48 600-100-200",
+    )
+    assert build(settings, today=date(2026, 3, 2)).report.conforms
+    from kfl_lod.source import read_source
+
+    return settings, read_source(settings.source)
+
+
+# --- the accessibility statement, tiles ---------------------------------------------------------
+
+
+def test_accessibility_statement_has_the_required_parts_from_settings(hostile_client_factory):
+    client, _ = hostile_client_factory
+    page = dom(client.get("/deklaracja-dostepnosci"))
+    ids = {el.attrs.get("id") for el in page.iter()}
+    required = {"a11y-wstep", "a11y-podmiot", "a11y-url", "a11y-data-publikacja", "a11y-data-aktualizacja"}
+    required |= {"a11y-status", "a11y-data-sporzadzenie", "a11y-kontakt", "a11y-osoba", "a11y-email"}
+    required |= {"a11y-telefon", "a11y-procedura", "a11y-architektura", "a11y-aplikacje"}
+    assert required <= ids
+    assert page.one(id="a11y-osoba").text == "Jan Dostępny"
+    assert page.one(id="a11y-email").attrs["href"] == "mailto:dostepnosc@example.org"
+    assert page.one(id="a11y-data-publikacja").one("time").attrs["datetime"] == "2026-03-02"
+    assert "tiles.example.net" in page.text and "Example Tiles" in page.text
+    # Every page links to it (footer) and names it in a meta tag.
+    home = dom(client.get("/"))
+    assert "/deklaracja-dostepnosci" in [a.attrs["href"] for a in home.one("footer").all("a")]
+    meta = next(m for m in home.all("meta") if m.attrs.get("name") == "deklaracja-dostępności")
+    assert meta.attrs["content"].endswith("/deklaracja-dostepnosci")
+
+
+def test_tile_server_is_a_setting_named_in_the_csp_and_the_page(hostile_client_factory):
+    client, _ = hostile_client_factory
+    response = client.get("/?q=")
+    assert "https://*.tiles.example.net" in response.headers["Content-Security-Policy"]
+    assert "tile.openstreetmap.org" not in response.headers["Content-Security-Policy"]
+    page = dom(response)
+    assert page.one("div", id="results-map").attrs["data-tiles"] == "https://{s}.tiles.example.net/{z}/{x}/{y}.png"
+    assert "Example Tiles" in page.with_class("map-third-party")[0].text
+
+
+# --- compression, caching, favicon, meta -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=sala", "/space/krzysztofory-spotka-sala-spotkan.html", "/o-danych"])
+def test_pages_are_compressed_brotli_or_gzip(client, path):
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    br = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert br.headers["Content-Encoding"] == "br" and "Accept-Encoding" in br.headers["Vary"]
+    assert brotli.decompress(br.data) == plain.data
+    gz = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip" and gzip.decompress(gz.data) == plain.data
+    assert len(br.data) < len(plain.data) / 2
+
+
+def test_versioned_static_files_are_cached_for_a_year(client):
+    page = client.get("/").get_data(as_text=True)
+    for url in re.findall(r'(?:href|src)="(/static/[^"]+)"', page):
+        assert "?v=" in url, url
+        response = client.get(url, headers={"Accept-Encoding": "br"})
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+    unversioned = client.get("/static/style.css")
+    assert unversioned.headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/static/../pages.py").status_code == 404
+
+
+def test_favicon_and_a_description_per_page(client):
+    seen = set()
+    for path in (
+        "/",
+        "/?q=sala",
+        "/space/krzysztofory-spotka-sala-spotkan.html",
+        "/o-danych",
+        "/deklaracja-dostepnosci",
+    ):
+        page = dom(client.get(path))
+        icon = next(link for link in page.all("link") if link.attrs.get("rel") == "icon")
+        assert client.get(icon.attrs["href"]).status_code == 200
+        description = next(m for m in page.all("meta") if m.attrs.get("name") == "description").attrs["content"]
+        assert len(description) > 40
+        seen.add(description)
+    assert len(seen) >= 4
+
+
+# --- kfl.xlsx ---------------------------------------------------------------------------------------
+
+
+def test_xlsx_holds_the_csv_rows_for_excel_users(published, tmp_path):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kfl_lod import xlsx
+
+    folder = published.published / "latest"
+    rows = list(csv.reader(io.StringIO((folder / "kfl.csv").read_text(encoding="utf-8"))))
+    book = load_workbook(folder / "kfl.xlsx")
+    sheet = book.active
+    got = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert got[0] == rows[0]
+    numeric = {i for i, h in enumerate(rows[0]) if xlsx.NUMERIC.search(h)}
+    for want, have in zip(rows[1:], got[1:], strict=True):
+        for i, (a, b) in enumerate(zip(want, have, strict=True)):
+            assert (float(a) == float(b)) if (i in numeric and a) else a == b
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    capacity = rows[0].index("liczba_miejsc")
+    assert any(isinstance(r[capacity], int) for r in sheet.iter_rows(min_row=2, values_only=True))
+    # A text that looks like a formula stays text; the same rows give the same bytes.
+    table = b'nazwa,liczba_miejsc\r\n=HYPERLINK("http://x"),12\r\n'
+    again = load_workbook(io.BytesIO(xlsx.from_csv(table)))
+    cell = again.active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=")
+    assert xlsx.from_csv(table) == xlsx.from_csv(table)
+
+
+def test_xlsx_is_served_with_the_dumps(client):
+    response = client.get("/dumps/kfl.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    about = dom(client.get("/o-danych"))
+    assert "/dumps/kfl.xlsx" in [a.attrs["href"] for a in about.all("a")]

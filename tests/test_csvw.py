@@ -45,7 +45,7 @@ def test_every_column_is_described_in_order_with_polish_and_english_titles(metad
     columns = [c for c in metadata["tableSchema"]["columns"] if not c.get("virtual")]
     assert [c["name"] for c in columns] == header == list(CSV_COLUMNS)
     for column in columns:
-        assert set(column["titles"]) == {"pl", "en"} and all(column["titles"].values())
+        assert set(column["titles"]) == {"und", "pl", "en"} and all(column["titles"].values())
         assert column.get("datatype")
     assert metadata["url"] == "kfl.csv"
     assert metadata["tableSchema"]["aboutUrl"] == BASE + "space/{przestrzen_id}"
@@ -55,6 +55,27 @@ def test_every_column_is_described_in_order_with_polish_and_english_titles(metad
 def test_a_csvw_processor_validates_the_published_csv(folder):
     table = CSVW(str(folder / FILE), validate=True)
     assert table.is_valid, [str(w.message) for w in table.warnings]
+
+
+def test_every_header_cell_is_a_title_of_its_column(folder):
+    """CSVW 5.5.1: the embedded header (titles of no language) must match a title of each column.
+
+    The csvw package accepts a column whose *name* equals the cell; the spec (and stricter
+    validators) compare titles, so the cell itself must be among the titles, language "und".
+    """
+    import warnings
+
+    with open(folder / "kfl.csv", encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    table = CSVW(str(folder / FILE), validate=True).tables[0]
+    columns = [c for c in table.tableSchema.columns if not c.virtual]
+    for cell, column in zip(header, columns, strict=True):
+        column.name = None  # compare by titles only, as the spec does
+        assert column.has_title(cell) == "und", (cell, dict(column.titles))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table._validated_csv_header(header, strict=False)
+    assert not [str(w.message) for w in caught]
 
 
 def test_the_processor_finds_the_metadata_next_to_the_csv(folder):

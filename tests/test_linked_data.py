@@ -197,8 +197,11 @@ def test_documents_link_each_other_and_say_the_same(server, session):
         assert r.headers["Content-Type"].split(";")[0] == media_type
         links = requests.utils.parse_header_links(r.headers["Link"])
         alternates = {link["url"]: link.get("type") for link in links if link.get("rel") == "alternate"}
-        expected = {path_of(SPACE) + "." + e: t for e, t in DOC_TYPES.items() if e != ext}
-        assert expected.items() <= alternates.items()
+        # One alternate per document (PyLD 3.x fails on several): the JSON-LD document, which
+        # JSON-LD processors follow; from the JSON-LD document, the page. The thing's IRI
+        # (rel="describes") lists every format on its 303.
+        other = "html" if ext == "jsonld" else "jsonld"
+        assert alternates == {path_of(SPACE) + "." + other: DOC_TYPES[other]}
         if ext != "html":
             assert {"url": SPACE, "rel": "describes"} in links
             graphs[ext] = Graph().parse(data=r.content, format=RDFLIB[ext])

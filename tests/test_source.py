@@ -796,7 +796,9 @@ def test_cell_too_large_for_a_csv_table(tmp_path):
     source = make_source(tmp_path)
     rewrite(source / "przestrzenie.csv", lambda rows: set_cell(rows, 3, "opis", "x" * 200_000))
     [problem] = problems_of(source)
-    assert (Path(problem.file).name, problem.code) == ("przestrzenie.csv", "bad-csv")
+    # Issue 10 item 15: the cell is named by its row and column, with the advice that fits it.
+    assert (Path(problem.file).name, problem.code) == ("przestrzenie.csv", "cell-too-long")
+    assert (problem.row, problem.column) == (3, "opis") and "200,000 characters" in problem.message
 
 
 def test_missing_csv_names_the_file_that_may_be_it(tmp_path):

@@ -17,7 +17,7 @@ from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
 from .jsonld import context_bytes, to_jsonld
 from .mapping import Provenance, map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE, XLSX
-from .publish import Published, plan, publish
+from .publish import Published, check_out, plan, publish_or_fail
 from .records import Records
 from .settings import Settings
 from .source import read_source
@@ -178,6 +178,7 @@ def describe_release(files: dict[str, bytes], settings: Settings, today: date) -
 def build(settings: Settings, today: date | None = None, progress: Progress = lambda step: None) -> BuildResult:
     """Read, map, validate and, if there is no violation, publish."""
     started = time.perf_counter()
+    check_out(settings.published)  # before the work: a bad --out is known at once
     timer = Timer()
     found = checked(settings, progress, timer)
     result = BuildResult(
@@ -190,7 +191,9 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         progress("describing the release")
         files.update(timer("describe", lambda: describe_release(files, settings, day)))
         progress("publishing the release")
-        result.published = timer("publish", lambda: publish(settings.published, files, day, settings.keep_releases))
+        result.published = timer(
+            "publish", lambda: publish_or_fail(settings.published, files, day, settings.keep_releases)
+        )
         # A large release also as a database the server opens in a moment (see store.prepare).
         progress("preparing the store for the server")
         folder = result.published.folder

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .errors import KflError, SourceError
+from .errors import KflError, PublishError, SourceError
 from .namespaces import compact, own_terms, prefixes
 from .settings import Settings, load_settings
 
@@ -36,7 +36,7 @@ def _progress(enabled: bool):
 
 def _fail(error: KflError, as_json: bool) -> None:
     if as_json:
-        problems = [p.as_dict() for p in error.problems] if isinstance(error, SourceError) else []
+        problems = [p.as_dict() for p in getattr(error, "problems", ())]
         click.echo(
             json.dumps({"error": error.code, "message": str(error), "problems": problems}, ensure_ascii=False, indent=1)
         )
@@ -46,6 +46,12 @@ def _fail(error: KflError, as_json: bool) -> None:
             click.echo(
                 "Nothing was published; fix the cells above in the spreadsheet and run the command again.\n"
                 "Nic nie opublikowano; popraw wskazane komórki w arkuszu i uruchom polecenie ponownie.",
+                err=True,
+            )
+        elif isinstance(error, PublishError):
+            click.echo(
+                "Nothing was published; choose another folder with --out (setting: published).\n"
+                "Nic nie opublikowano; wskaż inny folder publikacji opcją --out (ustawienie: published).",
                 err=True,
             )
     sys.exit(EXIT_BAD_INPUT)

@@ -294,9 +294,10 @@ COLUMNS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "institution.phone": (
         "telefon",
         "phone",
-        "Phone for NGOs: the contact person's if given, else the institution's. "
+        "Phone for NGOs: the contact person's if given, else the institution's, as an RFC 3966 tel: URI "
+        "(tel:+48-12-616-78-23), so that no spreadsheet takes it for a formula. "
         "Not converted to RDF (see the RDF dumps for which it is).",
-        {"datatype": "string", "suppressOutput": True},
+        {"datatype": "anyURI", "suppressOutput": True},
     ),
     "institution.email_phone_role": (
         "rodzaj kontaktu",
@@ -343,7 +344,9 @@ def metadata(base: str, licence: str) -> dict[str, Any]:
         title_pl, title_en, description, props = COLUMNS[key]
         column: dict[str, Any] = {
             "name": name,
-            "titles": {"pl": title_pl, "en": title_en},
+            # The header cell kfl.csv really has comes first ("und": a column name, of no
+            # language), so a processor finds the header compatible; then the readable titles.
+            "titles": {"und": name, "pl": title_pl, "en": title_en},
             "dc:description": _expand(description, base),
         }
         for key, value in props.items():

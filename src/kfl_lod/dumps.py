@@ -115,6 +115,22 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("tak" if value else "nie")
 
 
+def tel_uri(phone: str | None) -> str:
+    """A phone number as an RFC 3966 ``tel:`` URI: exact for machines, never a formula in a spreadsheet.
+
+    A number written with ``+48`` would start a cell with ``+``, which Excel and LibreOffice
+    take for a formula; the URI keeps every digit and says the same number. A number without
+    a country code is a Polish one (the city's institutions), so its context is +48.
+
+    >>> tel_uri("+48 12 616 78 23"), tel_uri("12 616-78-23"), tel_uri("(12) 616 78 23"), tel_uri("")
+    ('tel:+48-12-616-78-23', 'tel:12-616-78-23;phone-context=+48', 'tel:(12)-616-78-23;phone-context=+48', '')
+    """
+    if not phone:
+        return ""
+    number = re.sub(r"[\s-]+", "-", phone.strip())
+    return f"tel:{number}" if number.startswith("+") else f"tel:{number};phone-context=+48"
+
+
 def _decimal(value: Decimal | None) -> str:
     """A decimal without the clerk's trailing zeros, so a workbook and a CSV give the same bytes.
 
@@ -174,7 +190,7 @@ def to_csv(records: Records, base: str) -> bytes:
             "institution.name": i.name,
             "institution.website": i.website,
             "institution.email": email,
-            "institution.phone": phone,
+            "institution.phone": tel_uri(phone),
             "institution.email_phone_role": i.email_phone_role if general else "",
             "institution.email_phone_source": i.email_phone_source if general else "",
             "institution.email_phone_date": i.email_phone_date if general else "",

@@ -57,3 +57,14 @@ class SettingsError(KflError):
     """A setting has a value the program cannot use."""
 
     code = "bad-settings"
+
+
+class PublishError(KflError):
+    """The publication folder cannot be written (``--out`` names a file, a path that cannot exist, …)."""
+
+    code = "bad-out"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" + (f"\n    PL: {p.message_pl}" if p.message_pl else "") for p in problems)
+        super().__init__(f"cannot publish — nie można opublikować:\n{lines}")

@@ -314,17 +314,19 @@ def _bind(g: Graph, iris: Iris) -> None:
 
 
 def decimal(value: Decimal) -> Literal:
-    """An xsd:decimal in its canonical form ("45.5", "200.0"), so every format writes it alike.
+    """An xsd:decimal in the canonical form the store keeps ("45.5", "200"), so every format writes it alike.
 
-    Turtle abbreviates a decimal only when its form has a point; "200" would come back
-    from Turtle as "200.0", a different literal.
+    pyoxigraph keeps a decimal as its value and writes it back in XSD 1.1 canonical form
+    (no trailing zeros, no point for whole numbers); written the same way here, the dumps,
+    the resource documents and the SPARQL answers hold one literal for one fact. (Our
+    Turtle writers quote typed literals, so "200"^^xsd:decimal never turns into 200.0.)
 
-    >>> decimal(Decimal("200")), decimal(Decimal("45.50")), decimal(Decimal("5E+1"))
-    (rdflib.term.Literal('200.0', datatype=...decimal')), rdflib.term.Literal('45.5', datatype=...decimal')), rdflib.term.Literal('50.0', datatype=...decimal')))
+    >>> decimal(Decimal("200")), decimal(Decimal("45.50")), decimal(Decimal("5E+1")), decimal(Decimal("-0.0"))
+    (rdflib.term.Literal('200', datatype=...decimal')), rdflib.term.Literal('45.5', datatype=...decimal')), rdflib.term.Literal('50', datatype=...decimal')), rdflib.term.Literal('0', datatype=...decimal')))
     """
     text = format(value.normalize(), "f")
-    if "." not in text:
-        text += ".0"
+    if text.lstrip("-").strip("0.") == "":
+        text = "0"
     return Literal(text, datatype=XSD.decimal)
 
 

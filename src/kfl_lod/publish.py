@@ -10,11 +10,16 @@ Layout of the publication folder::
 A release is written into a hidden temporary folder and renamed into place only when
 complete; ``latest`` is a symlink replaced atomically. A build that fails or is killed
 at any moment leaves the previous publication byte-identical. A build whose content
-equals the latest release makes no new release.
+equals the latest release makes no new release; if only the files describing it change
+(a settings-only rebuild: catalog, change record, checksums), the whole release is written
+anew beside the old one and the two folders are exchanged in one atomic step, so the
+checksums always match the files next to them.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import os
 import shutil
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .errors import Problem, PublishError
 from .names import CATALOG_FILES, CHANGES, LATEST, RELEASES, SUMS
 
 # Files whose bytes describe the release itself (catalog dates and checksums, the change
@@ -109,6 +115,59 @@ def release_hash(folder: Path) -> str:
     return content_hash(read_release(folder))
 
 
+def _out_problem(out: Path, en: str, pl: str, code: str = "bad-out") -> PublishError:
+    where = os.fspath(out).replace("\x00", "\\x00")
+    return PublishError(
+        [
+            Problem(
+                where,
+                None,
+                None,
+                where,
+                f"the publication folder (--out, setting published) {en}; expected a folder that exists or can be "
+                "created, and may be written to (choose another folder with --out)",
+                code,
+                f"folder publikacji (--out, ustawienie published) {pl}; potrzebny jest folder, który istnieje albo "
+                "da się go utworzyć, z prawem zapisu (wskaż inny folder opcją --out)",
+            )
+        ]
+    )
+
+
+def check_out(out: Path) -> None:
+    """Raise PublishError if ``out`` cannot be a publication folder; create nothing."""
+    if "\x00" in os.fspath(out):
+        raise _out_problem(out, "contains a NUL character", "zawiera znak NUL")
+    path = Path(out).absolute()
+    if path.exists() and not path.is_dir():
+        raise _out_problem(out, "names a file, not a folder", "wskazuje plik, a nie folder")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _out_problem(
+            out,
+            f"lies under {existing.name!r}, which is a file",
+            f"leży wewnątrz {existing.name!r}, który jest plikiem",
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _out_problem(out, "cannot be written (no permission)", "nie ma prawa zapisu")
+
+
+def publish_or_fail(out: Path, files: dict[str, bytes], today: date, keep: int = 5) -> Published:
+    """Publish, turning a failure to write (disk full, a path that cannot be made) into PublishError."""
+    check_out(out)
+    try:
+        return publish(out, files, today, keep)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise _out_problem(
+            out,
+            f"could not be written ({reason}); the previous publication is unchanged",
+            f"nie dało się go zapisać ({reason}); poprzednia publikacja jest bez zmian",
+        ) from exc
+
+
 def publish(out: Path, files: dict[str, bytes], today: date, keep: int = 5) -> Published:
     """Publish ``files`` as the latest release in ``out``; return what was done."""
     out = Path(out)
@@ -121,20 +180,15 @@ def publish(out: Path, files: dict[str, bytes], today: date, keep: int = 5) -> P
     current = latest_release(out)
     sizes = {name: len(data) for name, data in files.items()}
     if current is not None and release_hash(current) == digest:
-        _refresh(current, files)
+        _refresh(current, files, digest)
         _link_names(out, files)
         return Published(current.name, current, False, sizes, digest)
     version = f"{today.isoformat()}-{digest[:8]}"
     final = releases / version
     if final.exists():  # the same content was released earlier today, then replaced: bring it back
-        _refresh(final, files)
+        _refresh(final, files, digest)
     else:
-        staging = releases / f".tmp-{version}-{os.getpid()}"
-        staging.mkdir()
-        for name in sorted(files):
-            _write(staging / name, files[name])
-        _write(staging / ".content-hash", digest.encode())
-        _fsync_dir(staging)
+        staging = _stage(releases, version, files, digest)
         os.rename(staging, final)
         _fsync_dir(releases)
     _switch_latest(out, version)
@@ -143,22 +197,73 @@ def publish(out: Path, files: dict[str, bytes], today: date, keep: int = 5) -> P
     return Published(version, final, True, sizes, digest)
 
 
-def _refresh(folder: Path, files: dict[str, bytes]) -> None:
-    """Rewrite the files of a release that describe it (catalog, changes) if they differ.
+def _stage(releases: Path, version: str, files: dict[str, bytes], digest: str, like: Path | None = None) -> Path:
+    """Write every file of a release into a hidden folder; return it.
 
-    Content files are never rewritten: same hash, same bytes. Each file is replaced with an
-    atomic rename, so a reader sees the old or the new bytes, never a mix within a file.
+    Content files equal to those of the release ``like`` are hard-linked rather than copied.
     """
+    staging = releases / f".tmp-{version}-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
     for name in sorted(files):
-        if is_content(name):
+        if like is not None and is_content(name) and _link_same(like / name, staging / name, files[name]):
             continue
-        path = folder / name
-        if path.exists() and path.read_bytes() == files[name]:
-            continue
-        tmp = folder / f".{name}.tmp-{os.getpid()}"
-        _write(tmp, files[name])
-        os.replace(tmp, path)
-    _fsync_dir(folder)
+        _write(staging / name, files[name])
+    _write(staging / ".content-hash", digest.encode())
+    _fsync_dir(staging)
+    return staging
+
+
+def _link_same(old: Path, new: Path, data: bytes) -> bool:
+    """Hard-link ``old`` as ``new`` if it holds ``data``; False if it does not or cannot be linked."""
+    try:
+        if old.is_symlink() or old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, new)
+        return True
+    except OSError:
+        return False
+
+
+def _refresh(folder: Path, files: dict[str, bytes], digest: str) -> None:
+    """Bring a release whose content is unchanged up to date with the files that describe it.
+
+    Nothing is written if every file already has its bytes. Otherwise the whole release is
+    staged anew (content files hard-linked) and exchanged with ``folder`` atomically: a
+    reader, or a build killed at any moment, sees the old release or the new one, whole,
+    with its SHA256SUMS matching the files beside it.
+    """
+    on_disk = {p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+    if on_disk == set(files) and all((folder / name).read_bytes() == data for name, data in files.items()):
+        return
+    staging = _stage(folder.parent, folder.name, files, digest, like=folder)
+    _exchange(staging, folder)
+    _fsync_dir(folder.parent)
+    shutil.rmtree(staging, ignore_errors=True)  # now the old release; a killed build leaves it to _remove_leftovers
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one atomic step (Linux renameat2); elsewhere, two renames in a row."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        renameat2 = None
+    if renameat2 is not None:
+        at_cwd = -100  # AT_FDCWD
+        if renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(b))
+    # Without an atomic exchange, a reader may find ``b`` missing between the two renames.
+    aside = b.with_name(f".tmp-old-{b.name}-{os.getpid()}")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -20,6 +20,10 @@ from typing import Any
 from .errors import SettingsError
 
 SETTINGS_FILE = "kfl-lod.toml"
+# The shapes and example queries ship inside the package (package data), so the installed
+# command works from any folder. In a checkout, src/kfl_lod/shapes and src/kfl_lod/sparql are
+# links to the repository's shapes/ and sparql/, which stay the files to edit.
+PACKAGE_DATA = Path(__file__).parent
 ILLUSTRATIVE_CHOICES = ("separate", "omit")
 VALIDATORS = ("shacl", "pyshacl")
 
@@ -35,13 +39,18 @@ class Settings:
     base: str = _setting("https://kfl.krakow.pl/", "Base IRI under which every published thing is named.")
     source: Path = _setting(Path("source"), "Folder with the source tables (CSV) or a single XLSX/ODS workbook.")
     published: Path = _setting(Path("published"), "Folder the build publishes into and the server serves from.")
-    shapes: Path = _setting(Path("shapes"), "Folder with the SHACL shapes (*.ttl).")
+    shapes: Path = _setting(
+        PACKAGE_DATA / "shapes", "Folder with the SHACL shapes (*.ttl); default: the ones installed with the package."
+    )
     validator: str = _setting(
         "shacl",
         "SHACL engine: shacl (compiled, about 50 times faster; tests/test_validators.py shows it reports exactly "
         "what pySHACL reports) or pyshacl (the reference implementation).",
     )
-    sparql_examples: Path = _setting(Path("sparql"), "Folder with the example SPARQL queries (*.rq).")
+    sparql_examples: Path = _setting(
+        PACKAGE_DATA / "sparql",
+        "Folder with the example SPARQL queries (*.rq); default: the ones installed with the package.",
+    )
     keep_releases: int = _setting(5, "How many releases to keep under published/releases/.")
     illustrative: str = _setting(
         "separate",

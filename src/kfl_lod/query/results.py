@@ -225,10 +225,21 @@ _WRITERS: dict[str, tuple[Callable, Callable, Callable]] = {
 
 
 def write_boolean(value: bool, fmt: str) -> Written:
-    """Write an ASK answer in ``fmt`` (json or xml)."""
+    """Write an ASK answer in ``fmt`` (json, xml, csv or tsv).
+
+    SPARQL 1.1 defines CSV/TSV for SELECT only; for ASK we answer one column ``_askResult``
+    with ``true`` or ``false``, as Jena/Fuseki does, rather than refuse clients that ask.
+
+    >>> write_boolean(False, "csv").body, write_boolean(True, "tsv").body
+    (b'_askResult\\r\\nfalse\\r\\n', b'?_askResult\\ntrue\\n')
+    """
     word = "true" if value else "false"
     if fmt == "json":
         body = '{"head":{},"boolean":' + word + "}\n"
+    elif fmt == "csv":
+        body = f"_askResult\r\n{word}\r\n"
+    elif fmt == "tsv":
+        body = f"?_askResult\n{word}\n"
     else:
         body = (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n'

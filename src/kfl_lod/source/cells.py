@@ -12,11 +12,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..vocab import DISTRICTS, EQUIPMENT, INSTITUTION_TYPES, SHARING_MODES, SPACE_TYPES, Scheme, roman
+from .limits import MAX_ID_CHARS
 
 # Kraków's bounding box with a small margin (reference: 49.97–50.13, 19.79–20.22).
 LAT_RANGE = (Decimal("49.96"), Decimal("50.13"))
@@ -31,6 +32,25 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,18}[0-9]$")
 # Characters that may not appear in an IRI (RFC 3987) are refused, so every dump stays valid.
 URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#][^\s<>\"{}|\\^`\x00-\x1f\x7f]*)?$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible characters that reorder text (bidirectional overrides, isolates, marks) or hide a
+# difference (zero-width spaces and joiners, soft hyphen, BOM): an id, address or name holding
+# one looks like another.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
+# A cell starting with one of these runs as a formula when a spreadsheet opens a CSV holding it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Plausible bounds (docs/source-format.md): a room for more than 100,000 people or larger
+# than 100,000 m² is a typing mistake, and a huge number would be published as it stands.
+MAX_CAPACITY = 100_000
+MAX_AREA_M2 = 100_000
+_CAPACITY_RANGE = (
+    f"expected a whole number from 1 to {MAX_CAPACITY:,}",
+    f"wpisz liczbę całkowitą od 1 do {MAX_CAPACITY:,}".replace(",", "\u00a0"),
+)
+_AREA_RANGE = (
+    f"expected a number of square metres greater than 0 and at most {MAX_AREA_M2:,}, such as 45 or 45,5",
+    f"wpisz liczbę metrów kwadratowych większą od 0 i nie większą niż {MAX_AREA_M2:,}".replace(",", "\u00a0")
+    + ", np. 45 albo 45,5",
+)
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 ROMAN_TO_INT = {roman(n): n for n in DISTRICTS}
 
@@ -67,6 +87,13 @@ def text(value: str) -> str:
 
 
 def slug(value: str) -> str:
+    if len(value) > MAX_ID_CHARS:
+        raise Invalid(
+            f"is {len(value):,} characters long, too long for an id (it becomes part of a web address); "
+            f"expected at most {MAX_ID_CHARS} characters, e.g. 'sala-spotkan-1'",
+            f"ma {len(value):,} znaków, za dużo jak na identyfikator (staje się częścią adresu strony); "
+            f"wpisz najwyżej {MAX_ID_CHARS} znaków, np. 'sala-spotkan-1'",
+        )
     if not SLUG.match(value):
         hint_en = hint_pl = ""
         suggestion = ascii_slug(value)
@@ -92,7 +119,13 @@ def yes_no(value: str) -> bool | None:
 
 def whole_positive(value: str) -> int:
     v = value.replace(" ", "").replace("\u00a0", "")
-    if not re.fullmatch(r"\d+", v) or int(v) <= 0:
+    # ASCII digits only, and few of them: '4²', '٤٠' or 10**5000 are not a number of seats.
+    if re.fullmatch(r"[0-9]+", v) and (len(v) > 15 or int(v) > MAX_CAPACITY):
+        raise Invalid(
+            f"is not a plausible number of places; {_CAPACITY_RANGE[0]}",
+            f"nie jest wiarygodną liczbą miejsc; {_CAPACITY_RANGE[1]}",
+        )
+    if not re.fullmatch(r"[0-9]{1,15}", v) or int(v) <= 0:
         raise Invalid(
             "is not a positive whole number; expected the number alone, e.g. 40 "
             "(words such as 'ok.' or 'do' belong in the column opis)",
@@ -105,6 +138,13 @@ def whole_positive(value: str) -> int:
 def positive_number(value: str) -> Decimal:
     v = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
     try:
+        # Digits, a dot and digits: Decimal alone would take '4_5', '1e309' and 'NaN'.
+        if not re.fullmatch(r"-?(?:[0-9]{1,15}(?:\.[0-9]{1,20})?|\.[0-9]{1,20})", v):
+            if re.fullmatch(r"[0-9.]*[eE][+-]?[0-9]+", v) or re.fullmatch(r"[0-9]{16,}(?:\.[0-9]*)?", v):
+                raise Invalid(
+                    f"is not a plausible area; {_AREA_RANGE[0]}", f"nie jest wiarygodną powierzchnią; {_AREA_RANGE[1]}"
+                )
+            raise InvalidOperation
         number = Decimal(v)
     except InvalidOperation:
         raise Invalid(
@@ -116,6 +156,10 @@ def positive_number(value: str) -> Decimal:
             "is not a positive number; expected a number greater than 0 such as 45 or 45,5",
             "nie jest liczbą większą od zera; wpisz np. 45 albo 45,5",
         )
+    if number > MAX_AREA_M2:
+        raise Invalid(
+            f"is not a plausible area; {_AREA_RANGE[0]}", f"nie jest wiarygodną powierzchnią; {_AREA_RANGE[1]}"
+        )
     return number
 
 
@@ -126,7 +170,11 @@ def coordinate(bounds: tuple[Decimal, Decimal], other: tuple[Decimal, Decimal], 
 
     def parse(value: str) -> Decimal:
         try:
-            number = Decimal(value.replace(",", "."))
+            # Degrees, a dot and decimals, nothing else: Decimal alone would read '5_0.065444' as 50.065444.
+            v = value.replace(",", ".")
+            if not re.fullmatch(r"-?[0-9]{1,3}(?:\.[0-9]{1,20})?", v):
+                raise InvalidOperation
+            number = Decimal(v)
         except InvalidOperation:
             raise Invalid(
                 f"is not a number; expected a {name} in decimal degrees such as {example}",
@@ -153,6 +201,15 @@ def iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         pass
+    serial = re.fullmatch(r"([0-9]{5})(?:\.0+)?", value)
+    if serial and 20_000 <= int(serial[1]) <= 80_000:  # 1954–2119 as a spreadsheet counts days
+        day = (date(1899, 12, 30) + timedelta(days=int(serial[1]))).isoformat()
+        raise Invalid(
+            f"is a date stored as a spreadsheet's day number ({serial[1]} is {day}); expected RRRR-MM-DD: "
+            f"format the column as a date (Format Cells → Date) or write {day}",
+            f"to data zapisana jako numer dnia arkusza ({serial[1]} to {day}); wpisz RRRR-MM-DD: "
+            f"ustaw format kolumny na datę (Formatuj komórki → Data) albo wpisz {day}",
+        )
     meant = None
     written = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*r\.?)?", value)
     if written:  # 19.02.2026, as dates are written in Poland
@@ -262,7 +319,8 @@ def wikidata(value: str) -> str:
 
 def district(value: str) -> int:
     v = value.strip().upper()
-    number = ROMAN_TO_INT.get(v) or (int(v) if v.isdigit() else 0)
+    # ASCII digits only: str.isdigit() is true for '²', which int() cannot read.
+    number = ROMAN_TO_INT.get(v) or (int(v) if re.fullmatch(r"[0-9]{1,2}", v) else 0)
     if number not in DISTRICTS:
         raise Invalid(
             "is not a district of Kraków; expected a number from 1 to 18 (or I–XVIII)",
@@ -336,6 +394,7 @@ class Cell:
     decimal: bool = False  # a decimal number: in a CSV an unquoted decimal comma splits the cell in two
     minimum: int | None = None  # the least value allowed
     min_exclusive: int | None = None  # every value is greater than this
+    maximum: int | None = None  # the greatest value allowed (a plausible bound)
 
     def __call__(self, value: str) -> Any:
         return self.parse(value)
@@ -344,13 +403,15 @@ class Cell:
         """The datatype as CSVW metadata writes it, with the bounds the reader enforces.
 
         >>> WHOLE_POSITIVE.csvw_datatype()
-        {'base': 'integer', 'minimum': 1}
+        {'base': 'integer', 'minimum': 1, 'maximum': 100000}
         """
         datatype: dict[str, Any] = {"base": self.datatype}
         if self.minimum is not None:
             datatype["minimum"] = self.minimum
         if self.min_exclusive is not None:
             datatype["minExclusive"] = self.min_exclusive
+        if self.maximum is not None:
+            datatype["maximum"] = self.maximum
         return datatype
 
 
@@ -358,8 +419,8 @@ TEXT = Cell(text)
 ID = Cell(slug)
 YES_NO = Cell(yes_no, "boolean", YES_NO_SHAPE)
 # "Positive" is said here once: whole numbers from 1, decimals above 0.
-WHOLE_POSITIVE = Cell(whole_positive, "integer", NUMBER_SHAPE, minimum=1)
-POSITIVE_NUMBER = Cell(positive_number, "decimal", NUMBER_SHAPE, decimal=True, min_exclusive=0)
+WHOLE_POSITIVE = Cell(whole_positive, "integer", NUMBER_SHAPE, minimum=1, maximum=MAX_CAPACITY)
+POSITIVE_NUMBER = Cell(positive_number, "decimal", NUMBER_SHAPE, decimal=True, min_exclusive=0, maximum=MAX_AREA_M2)
 LATITUDE = Cell(coordinate(LAT_RANGE, LON_RANGE, "latitude"), "decimal", NUMBER_SHAPE, decimal=True)
 LONGITUDE = Cell(coordinate(LON_RANGE, LAT_RANGE, "longitude"), "decimal", NUMBER_SHAPE, decimal=True)
 DATE = Cell(iso_date, "date")

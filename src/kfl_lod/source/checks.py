@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .cells import CONTROL, Invalid
+from .cells import CONTROL, EMAIL_ADDRESS, FORMULA_START, INVISIBLE, TEXT, Invalid
 from .files import Sheet
 from .problems import Collector, Say
 from .tables import PRACTICES, TABLES, VENUES, Table, header_key
@@ -69,6 +70,24 @@ def check_table(table: Table, sheet: Sheet, problems: Collector) -> Rows | None:
             if control:
                 code = f"U+{ord(control.group()):04X}"
                 problems.add("control-character", sheet.label, row_number, column.header, cell, code=code)
+                continue
+            invisible = INVISIBLE.search(cell)
+            if invisible:
+                char = invisible.group()
+                problems.add(
+                    "invisible-character",
+                    sheet.label,
+                    row_number,
+                    column.header,
+                    cell,
+                    code=f"U+{ord(char):04X}",
+                    name=unicodedata.name(char, "invisible").lower(),
+                    position=invisible.start() + 1,
+                )
+                continue
+            # Free text (and e-mails, whose local part may start so) is published in kfl.csv as written.
+            if column.cell in (TEXT, EMAIL_ADDRESS) and cell.startswith(FORMULA_START):
+                problems.add("formula-text", sheet.label, row_number, column.header, cell, char=cell[0])
                 continue
             try:
                 values[column.field] = column.parse(cell)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
+from .limits import MAX_PROBLEMS
 
 SAVE_AS_UTF8 = (
     "save it from the spreadsheet as 'CSV UTF-8 (comma delimited)' and try again",
@@ -115,6 +116,141 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "column {header!r} is missing; expected columns: {expected}",
         "brakuje kolumny {header!r}; tabela musi mieć kolumny: {expected}",
     ),
+    "unreadable-file": (
+        "the file cannot be read ({error}); expected a readable file: close it in other programs, "
+        "check that you may read it, or copy it into the folder again",
+        "nie da się odczytać pliku ({error}); zamknij go w innych programach, sprawdź uprawnienia do odczytu "
+        "albo skopiuj go do folderu ponownie",
+    ),
+    "outside-source": (
+        "is a link to a file outside the source folder; expected the table itself in the source folder: "
+        "copy the file into the folder instead of linking it",
+        "jest dowiązaniem do pliku spoza folderu z danymi; tabela musi leżeć w tym folderze: "
+        "skopiuj plik do folderu zamiast go dowiązywać",
+    ),
+    "not-utf8:utf16-no-bom": (
+        f"the file is UTF-16 without a byte-order mark (every other byte is zero); expected UTF-8: {SAVE_AS_UTF8[0]}",
+        f"plik jest zapisany w UTF-16 bez znacznika BOM (co drugi bajt jest zerem), a nie w UTF-8; {SAVE_AS_UTF8[1]}",
+    ),
+    "not-utf8:workbook": (
+        "the file is a workbook (XLSX or ODS) with a .csv name, not a CSV text; expected a CSV file: "
+        "save the sheet as 'CSV UTF-8 (comma delimited)', or put the workbook itself in the folder as .xlsx/.ods",
+        "plik jest skoroszytem (XLSX albo ODS) z nazwą .csv, a nie tekstem CSV; zapisz arkusz jako "
+        "'CSV UTF-8 (rozdzielany przecinkami)' albo umieść w folderze sam skoroszyt jako .xlsx/.ods",
+    ),
+    "cut-off-csv": (
+        'the file ends inside a cell that opens with a double quote (") in row {row}: the file is cut off or '
+        "the closing quote is missing; expected every quoted cell to end with a quote: check that row and "
+        "the end of the file, or save the file from the spreadsheet again",
+        'plik kończy się wewnątrz komórki otwartej cudzysłowem (") w wierszu {row}: plik jest ucięty albo '
+        "brakuje cudzysłowu zamykającego; każda komórka w cudzysłowie musi się nim kończyć: sprawdź ten wiersz "
+        "i koniec pliku albo zapisz plik z arkusza ponownie",
+    ),
+    # limits (docs/source-format.md, "Limits")
+    "too-big:file": (
+        "the file is {size}, more than the limit of {limit}; expected the source tables only "
+        "(a few hundred rows take well under 1 MiB): check that this is the right file",
+        "plik ma {size}, więcej niż dopuszczalne {limit}; potrzebne są tylko tabele źródłowe "
+        "(kilkaset wierszy to znacznie mniej niż 1 MiB): sprawdź, czy to właściwy plik",
+    ),
+    "too-big:unpacked": (
+        "the workbook unpacks to {size}, more than the limit of {limit}; expected a workbook holding the "
+        "source tables only: copy the tables into a new workbook, or save each sheet as CSV",
+        "skoroszyt po rozpakowaniu ma {size}, więcej niż dopuszczalne {limit}; potrzebny jest skoroszyt z samymi "
+        "tabelami źródłowymi: skopiuj tabele do nowego skoroszytu albo zapisz każdy arkusz jako CSV",
+    ),
+    "too-big:sheets": (
+        "the workbook has {count} sheets, more than the limit of {limit}; expected one sheet per table: "
+        "delete the other sheets",
+        "skoroszyt ma {count} arkuszy, więcej niż dopuszczalne {limit}; potrzebny jest jeden arkusz na tabelę: "
+        "usuń pozostałe arkusze",
+    ),
+    "too-big:row-number": (
+        "sheet {sheet} has rows beyond row {limit}, the last row a spreadsheet has: the file was not saved by a "
+        "spreadsheet program; expected at most {limit} rows: open it in Excel or LibreOffice and save it again",
+        "arkusz {sheet} ma wiersze za wierszem {limit}, ostatnim, jaki ma arkusz kalkulacyjny: pliku nie zapisał "
+        "program arkusza; dopuszczalne jest {limit} wierszy: otwórz plik w Excelu lub LibreOffice i zapisz ponownie",
+    ),
+    "too-big:column-number": (
+        "sheet {sheet} has cells beyond column {limit}, the last column a spreadsheet has: the file was not saved "
+        "by a spreadsheet program; expected at most {limit} columns: open it in Excel or LibreOffice and save it again",
+        "arkusz {sheet} ma komórki za kolumną {limit}, ostatnią, jaką ma arkusz kalkulacyjny: pliku nie zapisał "
+        "program arkusza; dopuszczalne są {limit} kolumny: otwórz plik w Excelu lub LibreOffice i zapisz ponownie",
+    ),
+    "too-big:rows": (
+        "sheet {sheet} has more than {limit} rows with content; expected at most {limit} records per table: "
+        "delete the rows that are not records (or split the source)",
+        "arkusz {sheet} ma ponad {limit} wypełnionych wierszy; tabela może mieć najwyżej {limit} rekordów: "
+        "usuń wiersze, które nie są rekordami (albo podziel źródło)",
+    ),
+    "too-big:cells": (
+        "sheet {sheet} has more than {limit} cells with content; expected only the columns of the table: "
+        "delete the other columns",
+        "arkusz {sheet} ma ponad {limit} wypełnionych komórek; potrzebne są tylko kolumny tabeli: usuń pozostałe",
+    ),
+    "cell-too-long:quote": (
+        "{value!r}: the cell has {length} characters over {lines} lines, more than the limit of {limit}: most likely a "
+        'double quote (") opens this cell and is never closed, so the rest of the file became one cell; '
+        "expected a closing quote: add it (or delete the opening one)",
+        '{value!r}: komórka ma {length} znaków w {lines} wierszach, więcej niż dopuszczalne {limit}: zapewne cudzysłów (") '
+        "otwiera tę komórkę i nigdzie się nie zamyka, więc reszta pliku stała się jedną komórką; dopisz cudzysłów "
+        "zamykający (albo usuń otwierający)",
+    ),
+    "cell-too-long": (
+        "{value!r}: the cell has {length} characters, more than the limit of {limit} (a spreadsheet's own limit for a cell); "
+        "expected a shorter text: a long text belongs on the institution's web page, linked in the column zrodla",
+        "{value!r}: komórka ma {length} znaków, więcej niż dopuszczalne {limit} (tyle mieści komórka arkusza); wpisz krótszy "
+        "tekst: długi opis umieść na stronie instytucji i podaj jej adres w kolumnie zrodla",
+    ),
+    # workbooks
+    "hidden-sheet": (
+        "the sheet {sheet} is hidden; expected the table on a visible sheet, so that what is published is what "
+        "you see: unhide it (right-click a sheet tab → Unhide) or delete it",
+        "arkusz {sheet} jest ukryty; tabela musi być na widocznym arkuszu, by publikować to, co widać: "
+        "odkryj go (prawy przycisk na karcie arkusza → Odkryj) albo usuń",
+    ),
+    "merged-cells": (
+        "cells {value!r} are merged across columns; expected one value in each cell: unmerge them "
+        "(Excel: Merge & Center → Unmerge Cells; LibreOffice: Format → Merge and Unmerge Cells → Unmerge Cells) "
+        "and fill every cell",
+        "komórki {value!r} są scalone w poprzek kolumn; każda komórka musi mieć własną wartość: rozdziel je "
+        "(Excel: Scal i wyśrodkuj → Rozdziel komórki; LibreOffice: Format → Scal i rozdziel komórki → Rozdziel) "
+        "i wypełnij każdą",
+    ),
+    "formula-without-value": (
+        "the cell holds a formula without a saved result (the file was written by a program that does not "
+        "calculate formulas); expected a value: open the workbook in Excel or LibreOffice and save it again, "
+        "or type the value instead of the formula",
+        "komórka zawiera formułę bez zapisanego wyniku (plik zapisał program, który nie oblicza formuł); "
+        "potrzebna jest wartość: otwórz skoroszyt w Excelu lub LibreOffice i zapisz go ponownie "
+        "albo wpisz wartość zamiast formuły",
+    ),
+    "error-value": (
+        "{value!r} is the error value of a formula; expected a value: correct the formula (or type the value) "
+        "so that the cell shows it, and save the workbook",
+        "{value!r} to błąd formuły; potrzebna jest wartość: popraw formułę (albo wpisz wartość), tak by komórka "
+        "ją pokazywała, i zapisz skoroszyt",
+    ),
+    "too-many-problems": (
+        "and {count} more problems, not listed (only the first {limit} are); expected fewer: fix these first, "
+        "or check that this is the right file",
+        "i jeszcze {count} problemów, których nie wypisano (wypisuje się pierwsze {limit}); popraw najpierw te "
+        "albo sprawdź, czy to właściwy plik",
+    ),
+    # text that would be unsafe once published
+    "formula-text": (
+        "{value!r} starts with {char!r}, which a spreadsheet opening the published CSV takes for the start of a "
+        "formula; expected text that starts with a letter, a digit or a quote mark: remove the {char!r} or start "
+        "with a word",
+        "{value!r} zaczyna się od {char!r}, co arkusz otwierający opublikowany plik CSV uzna za początek formuły; "
+        "tekst musi zaczynać się od litery, cyfry albo cudzysłowu: usuń {char!r} albo zacznij od słowa",
+    ),
+    "invisible-character": (
+        "{value!r} contains the invisible character {code} ({name}) at position {position}, which can show the "
+        "text in another order or hide a difference; expected plain text: retype the cell",
+        "{value!r} zawiera niewidoczny znak {code} ({name}) na pozycji {position}, który może odwrócić kolejność "
+        "tekstu albo ukryć różnicę; wpisz komórkę od nowa",
+    ),
     # cells and rows
     "required": (
         "is empty; this column is required",
@@ -174,6 +310,15 @@ class Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.left_out = 0  # problems beyond MAX_PROBLEMS, counted, not listed
+
+    def listed(self) -> list[Problem]:
+        """The problems to report: the first MAX_PROBLEMS, and one saying how many more there are."""
+        if not self.left_out:
+            return self.problems
+        file = self.problems[-1].file
+        en, pl = message("too-many-problems", count=f"{self.left_out:,}", limit=f"{MAX_PROBLEMS:,}")
+        return [*self.problems, Problem(file, None, None, None, en, "too-many-problems", pl)]
 
     def add(
         self,
@@ -185,5 +330,8 @@ class Collector:
         **facts: Any,
     ) -> None:
         """Record the catalogue problem ``key`` at file, row and column; ``value`` is also a fact."""
+        if len(self.problems) >= MAX_PROBLEMS:  # a hostile file may hold millions: list a bounded number
+            self.left_out += 1
+            return
         en, pl = message(key, value=value, row=row, **facts)
         self.problems.append(Problem(file, row, column, value, en, code_of(key), pl))

@@ -31,7 +31,7 @@ def read_source(source: Path) -> Records:
     source = Path(source)
     sheets, workbook, found = load_sheets(source, problems)
     if not sheets and problems.problems:
-        raise SourceError(problems.problems)
+        raise SourceError(problems.listed())
     parsed: dict[str, Rows] = {}
     ids: dict[str, dict[str, int] | None] = {}
     labels: dict[str, str] = {}
@@ -58,7 +58,7 @@ def read_source(source: Path) -> Records:
     examples = {v["id"] for _, v in parsed[SPACES.name] if v.get("illustrative") and "id" in v}
     real_practices_in_real_spaces(labels[PRACTICES.name], parsed[PRACTICES.name], examples, problems)
     if problems.problems:
-        raise SourceError(problems.problems)
+        raise SourceError(problems.listed())
 
     def origin(table: str, row: int) -> Origin:
         return Origin(labels[table], row)

@@ -52,6 +52,8 @@ _KEEP_ON_304 = {
 def request_key(environ: dict[str, Any]) -> tuple | None:
     """What identifies a request's answer, or None for requests never answered from the cache."""
     method = environ.get("REQUEST_METHOD", "GET")
+    if environ.get("HTTP_RANGE"):
+        return None  # a part of a file (206) is answered by the view, never with a kept whole answer
     if method in ("GET", "HEAD"):
         body = b""
     elif method == "POST":

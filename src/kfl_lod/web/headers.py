@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from datetime import UTC, datetime
 
 from flask import Request, Response
 
 # Headers a browser script may read from our answers (CORS).
 EXPOSED = (
+    "Accept-Ranges",
+    "Content-Disposition",
+    "Content-Encoding",
     "Content-Length",
+    "Content-Range",
     "Content-Location",
     "ETag",
     "Last-Modified",
@@ -40,9 +45,32 @@ def cors(response: Response, request: Request) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match, If-Modified-Since"
+        response.headers["Access-Control-Allow-Headers"] = ", ".join(allowed_headers(request))
         response.headers["Access-Control-Max-Age"] = "86400"
+        response.vary.update(("Access-Control-Request-Headers", "Access-Control-Request-Method"))
     return response
+
+
+# Request headers a browser script may always send to us (a preflight may ask for more).
+ALLOWED = ("Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since", "If-Range", "Range")
+_TOKEN = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")
+
+
+def allowed_headers(request: Request) -> list[str]:
+    """The headers a preflight may be allowed: ours, and those it asks for that are plain header names.
+
+    Nothing we answer depends on other request headers, and the data is public and read-only,
+    so a header a client library adds (``X-Requested-With``, ``Authorization`` is not special
+    without credentials) is allowed rather than failing the browser's request.
+    """
+    names = list(ALLOWED)
+    known = {n.lower() for n in names}
+    asked = request.headers.get("Access-Control-Request-Headers", "")
+    for name in (part.strip() for part in asked.split(",")):
+        if name and _TOKEN.match(name) and name.lower() not in known and len(names) < 32:
+            names.append(name)
+            known.add(name.lower())
+    return names
 
 
 def etag_of(data: bytes) -> str:

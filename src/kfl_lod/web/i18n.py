@@ -238,6 +238,61 @@ TEXTS: dict[str, tuple[str, str]] = {
     "format": ("Format", "Format"),
     "size": ("Rozmiar", "Size"),
     "sparql": ("Zapytania SPARQL", "SPARQL queries"),
+    # The query page (/sparql).
+    "q_intro": (
+        "Punkt dostępowy SPARQL 1.1 (tylko odczyt) do danych o przestrzeniach dla organizacji pozarządowych "
+        "w instytucjach kultury Krakowa. Wybierz przykład albo napisz własne zapytanie.",
+        "A read-only SPARQL 1.1 endpoint for the data on spaces for NGOs in Kraków's cultural institutions. "
+        "Pick an example or write your own query.",
+    ),
+    "q_query": ("Zapytanie", "Query"),
+    "q_format": ("Format wyniku", "Result format"),
+    "q_format_page": ("tabela na tej stronie", "a table on this page"),
+    "q_run": ("Wykonaj", "Run"),
+    "q_limits": (
+        "Limity: {timeout} s na zapytanie, {rows} wierszy wyniku, {result_bytes} bajtów wyniku, {query_bytes} bajtów "
+        "zapytania, bez SERVICE.",
+        "Limits: {timeout} s per query, {rows} result rows, {result_bytes} bytes of result, {query_bytes} bytes of "
+        "query, no SERVICE.",
+    ),
+    "q_prefixes": ("Prefiksy dostępne bez deklaracji", "Prefixes available without declaring them"),
+    "q_examples": ("Przykładowe zapytania", "Example queries"),
+    "q_edit": ("otwórz", "open"),
+    "q_result_link": ("wynik", "result"),
+    "q_error": ("Zapytanie nie zostało wykonane", "The query was not run"),
+    "q_result": ("Wynik", "Result"),
+    "q_rows": ("Wierszy: {n}", "Rows: {n}"),
+    "q_no_rows": ("Brak wyników.", "No results."),
+    "q_true": ("Tak (true)", "Yes (true)"),
+    "q_false": ("Nie (false)", "No (false)"),
+    "q_truncated": (
+        "Wynik jest obcięty: pokazano {n} wierszy, a punkt dostępowy zwraca najwyżej {limit} wierszy i {bytes} bajtów. "
+        "Zawęź zapytanie (FILTER, LIMIT, OFFSET), aby zobaczyć resztę.",
+        "The result is cut: {n} rows are shown, and the endpoint returns at most {limit} rows and {bytes} bytes. "
+        "Narrow the query (FILTER, LIMIT, OFFSET) to see the rest.",
+    ),
+    "q_truncated_js": (
+        "Wynik jest obcięty: pokazano {rows} wierszy, a punkt dostępowy zwraca najwyżej {limit} wierszy i {bytes} "
+        "bajtów. Zawęź zapytanie (FILTER, LIMIT, OFFSET), aby zobaczyć resztę.",
+        "The result is cut: {rows} rows are shown, and the endpoint returns at most {limit} rows and {bytes} bytes. "
+        "Narrow the query (FILTER, LIMIT, OFFSET) to see the rest.",
+    ),
+    "q_rows_js": ("Wierszy wyniku: {rows}.", "Result rows: {rows}."),
+    "q_share": ("Link do tego zapytania", "Link to this query"),
+    "q_share_js": ("Link do zapytania", "Link to the query"),
+    "q_copied": ("Link skopiowano do schowka.", "The link was copied to the clipboard."),
+    "q_download": ("Pobierz wynik", "Download the result"),
+    "q_examples_tab": ("Przykład", "Example"),
+    "q_endpoint": ("Adres punktu dostępowego SPARQL", "Address of the SPARQL endpoint"),
+    "q_page_size": ("Wierszy na stronie", "Rows per page"),
+    "q_filter": ("Filtruj wyniki", "Filter the results"),
+    "q_add_tab": ("Nowe zapytanie", "New query"),
+    "q_tabs": ("Zapytania", "Queries"),
+    "q_new_tab": ("Zapytanie", "Query"),
+    "q_editor_hint": (
+        "Edytor podświetla składnię i podpowiada prefiksy (Ctrl+Spacja). Przykłady są w kartach nad edytorem.",
+        "The editor highlights the syntax and completes prefixes (Ctrl+Space). The examples are in the tabs above it.",
+    ),
     "sparql_text": (
         "Punkt dostępowy SPARQL 1.1 odpowiada na zapytania o te same dane, które widzisz na stronach:",
         "A SPARQL 1.1 endpoint answers queries over the same data that these pages show:",

@@ -26,6 +26,7 @@ from rdflib.namespace import PROV, RDFS, XSD
 
 from ..names import CHANGES, RELEASES, VOID_NTRIPLES, VOID_TURTLE, content_type
 from ..namespaces import RECORD_KINDS
+from ..query import formats
 from ..rdfio import to_jsonld_prefixed, to_rdfxml
 from ..store import release_notes, release_record
 from . import current_release
@@ -45,12 +46,6 @@ def _after(response: Response) -> Response:
 VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$")
 FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DOCUMENT = re.compile(r"\.(html|ttl|nt|jsonld|rdf|json)$")
-RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-}
 
 
 @bp.record
@@ -109,34 +104,46 @@ def _wants_json() -> bool:
 
 
 def void_description() -> Response:
-    """The VoID description, Turtle unless the client asks for another RDF format."""
+    """The VoID description, Turtle unless the client asks for another RDF format.
+
+    Negotiated by ``query.formats.negotiate``, like the endpoint and every IRI (q-values,
+    wildcards, the aliases clients send such as text/plain and text/n3); the RDF/XML answer
+    says bare ``application/rdf+xml``.
+    """
     folder = current_release().folder
     path = folder / VOID_TURTLE
     if not path.is_file():
         abort(404, "No VoID description: the data has not been published yet.")
-    offered = list(RDF_TYPES)
-    best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else "text/turtle"
-    if best is None:
-        return Response("Not acceptable. Available: " + ", ".join(offered) + "\n", 406, mimetype="text/plain")
-    if best == "text/turtle":
+    offers = formats.OFFERS[formats.GRAPH]
+    try:
+        fmt = formats.negotiate(request.headers.get("Accept"), offers)
+    except formats.NotAcceptable:
+        response = Response(
+            "Not acceptable. Available: " + ", ".join(f.media_type for f in offers) + "\n",
+            406,
+            content_type="text/plain; charset=utf-8",
+        )
+        response.vary.add("Accept")
+        return response
+    if fmt is formats.TURTLE:
         data = path.read_bytes()
-    elif best == "application/n-triples" and (folder / VOID_NTRIPLES).is_file():
+    elif fmt is formats.NTRIPLES and (folder / VOID_NTRIPLES).is_file():
         data = (folder / VOID_NTRIPLES).read_bytes()
     else:
-        data = _cached(f"void-{best}", lambda: _convert(path, best))
-    response = Response(data, mimetype=best)
+        data = _cached(f"void-{fmt.name}", lambda: _convert(path, fmt))
+    response = Response(data, content_type=fmt.content_type)
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return _conditional(response)
 
 
-def _convert(path: Path, mimetype: str) -> bytes:
+def _convert(path: Path, fmt: formats.Format) -> bytes:
     g = Graph().parse(path, format="turtle")
-    if mimetype == "application/rdf+xml":
+    if fmt is formats.RDFXML:
         return to_rdfxml(g)
-    if mimetype == "application/ld+json":
+    if fmt is formats.JSONLD:
         return to_jsonld_prefixed(g, {prefix: str(ns) for prefix, ns in g.namespaces() if prefix})
-    return g.serialize(format=RDF_TYPES[mimetype], encoding="utf-8")
+    return g.serialize(format="nt", encoding="utf-8")
 
 
 def changes_index(as_json: bool = False) -> Response:

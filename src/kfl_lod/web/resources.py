@@ -62,6 +62,27 @@ def _after(response: Response) -> Response:
     return cors(response, request)
 
 
+_ENCODED_SLASH = re.compile(r"%2f|%5c", re.IGNORECASE)
+
+
+@bp.before_app_request
+def _raw_path() -> None:
+    """404 for paths that only decode or collapse into one of ours (``/space%2Fx``, ``//space/x``).
+
+    The WSGI path is already percent-decoded, so the check reads the path as the client sent
+    it: an encoded slash is a character of one path segment, not a separator, and an empty
+    segment names nothing (docs/server.md).
+    """
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if not raw:
+        return
+    path = raw.split("?", 1)[0]
+    if "://" in path:  # absolute-form request target: keep the path only
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    if _ENCODED_SLASH.search(path) or "//" in path:
+        abort(404, description="No such path: an encoded slash or an empty path segment names nothing here.")
+
+
 # --- linked data ---------------------------------------------------------------------------
 
 
@@ -113,13 +134,22 @@ def _document_url(iri: str, ext: str) -> str:
 
 
 def _links(iri: str, skip: str = "") -> str:
-    links = [
-        f'<{_document_url(iri, ext)}>; rel="alternate"; type="{fmt.media_type}"'
-        for ext, fmt in DOCUMENTS.items()
-        if ext != skip
-    ]
-    links.append(f'<{iri}>; rel="describes"' if skip else "")
-    return ", ".join(link for link in links if link)
+    """Link header: every document of a thing (on its IRI's 303), or one alternate (on a document).
+
+    A document names exactly one ``rel="alternate"``: JSON-LD processors follow the one of
+    type application/ld+json from a non-JSON answer (JSON-LD 1.1 API, 9.2), and PyLD 3.x
+    fails on a document with several; the JSON-LD document names the HTML page. Every
+    format stays listed on the thing's IRI, which ``rel="describes"`` names.
+    """
+    if not skip:
+        return ", ".join(
+            f'<{_document_url(iri, ext)}>; rel="alternate"; type="{fmt.media_type}"' for ext, fmt in DOCUMENTS.items()
+        )
+    other = "html" if skip == "jsonld" else "jsonld"
+    return (
+        f'<{_document_url(iri, other)}>; rel="alternate"; type="{DOCUMENTS[other].media_type}", '
+        f'<{iri}>; rel="describes"'
+    )
 
 
 def _see_other(iri: str) -> Response:
@@ -213,7 +243,7 @@ def dumps_index() -> Response:
 
 
 def dump(name: str) -> Response:
-    """A published file, with its media type, ETag, Last-Modified, 304 and gzip."""
+    """A published file, with its media type, ETag, Last-Modified, 304, gzip and byte ranges (206)."""
     if not _SAFE_NAME.match(name):
         abort(404, description="No such file.")
     release = current_release()
@@ -232,14 +262,19 @@ def dump(name: str) -> Response:
         etag += "-gzip"
     if not_modified(request, etag, modified):
         response = Response(status=304)
+        response.headers["ETag"] = f'"{etag}"'
+        response.headers["Last-Modified"] = _http_date(modified)
     else:
+        # Ranges count bytes of the representation sent: the gzip bytes when gzip is sent (its
+        # own ETag, so an If-Range from the identity download gets the whole file, not a mix).
         body = _gzip_cached(release, resolved, data) if use_gzip else data
         response = Response(body, 200, content_type=media_type)
         if use_gzip:
             response.headers["Content-Encoding"] = "gzip"
         cacheable()
-    response.headers["ETag"] = f'"{etag}"'
-    response.headers["Last-Modified"] = _http_date(modified)
+        response.headers["ETag"] = f'"{etag}"'
+        response.headers["Last-Modified"] = _http_date(modified)
+        response.make_conditional(request, accept_ranges=True, complete_length=len(body))
     response.headers["Cache-Control"] = "public, max-age=300"
     response.vary.add("Accept-Encoding")
     return response

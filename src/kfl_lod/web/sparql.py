@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import html
 import io
+import json
 import os
 import re
 import threading
-from urllib.parse import unquote_to_bytes, urlencode
+from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -26,7 +26,6 @@ from .. import namespaces
 from ..namespaces import PREFIXES, VOID
 from ..query import formats
 from ..query.engine import Job, Reply, default_prefixes
-from ..query.examples import load_examples
 from ..query.pool import PoolError, QueryPool
 from ..query.results import serialize_graph
 from ..query.text import MAX_NESTING, inspect
@@ -35,6 +34,7 @@ from . import cacheable, client_address, current_release
 from . import settings as current_settings
 from . import store as current_store
 from .headers import cors
+from .query_page import download_name, query_page
 
 bp = Blueprint("sparql", __name__)
 
@@ -114,30 +114,69 @@ def _routes(state) -> None:
     prefix = state.app.config["KFL_SETTINGS"].base_path.rstrip("/")
     for path in ("/sparql", "/sparql/"):
         state.add_url_rule(prefix + path, "endpoint" + path.replace("/", "_"), endpoint, methods=METHODS)
+    state.add_url_rule(prefix + "/sparql/prefixes.json", "prefixes", prefixes)
+
+
+def prefixes() -> Response:
+    """The prefixes a query may use undeclared, as prefix.cc's JSON (the query page completes them offline)."""
+    body = json.dumps(default_prefixes(current_settings().base), ensure_ascii=False, indent=1)
+    response = Response(body, 200, content_type="application/json")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def endpoint() -> Response:
     """Answer a SPARQL protocol request, or describe the service when there is no query."""
+    html_page = _html_wanted(request.args.getlist("format") + request.args.getlist("output"))
     try:
         if request.method in ("PUT", "DELETE", "PATCH"):
             raise ProtocolError(
                 405, f"Method {request.method} is not allowed: query with GET or POST. This endpoint is read-only."
             )
-        query, default_graphs, named_graphs, format_param = _read_request()
+        query, default_graphs, named_graphs, format_params = _read_request()
         if query is None:
-            return _describe_service(format_param)
-        job = _job(query, default_graphs, named_graphs, format_param)
+            return _describe_service(format_params)
+        html_page = _html_wanted(format_params)
+        job = _job(query, default_graphs, named_graphs, format_params, html_page)
     except ProtocolError as exc:
+        if html_page and exc.status not in (405, 413):
+            return query_page(_kept_query(), error=exc.message, status=exc.status)
         return _error(exc.status, exc.message)
     settings = current_settings()
     try:
         reply = query_pool().run(job, settings.query_timeout, client=client_address(request.environ, settings))
     except PoolError as exc:
-        response = _error(exc.status, str(exc))
+        if html_page:
+            response = query_page(job.query, error=str(exc), status=exc.status)
+        else:
+            response = _error(exc.status, str(exc))
         if exc.status in (429, 503):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    if html_page:
+        if reply.status != 200:
+            return query_page(job.query, error=reply.message, status=reply.status)
+        return query_page(job.query, reply=reply)
     return _answer(reply)
+
+
+def _html_wanted(format_params: list[str]) -> bool:
+    """Whether to answer with the query page (an HTML table): format=html, or a browser's Accept."""
+    values = [v.strip().lower() for v in format_params if v.strip()]
+    if values:
+        return all(v in ("html", "text/html") for v in values)
+    return formats.wants_html(request.headers.get("Accept"))
+
+
+def _kept_query() -> str:
+    """The query the client sent, to show again next to an error (empty if it cannot be read)."""
+    try:
+        value = request.values.get("query")
+        if value is None and request.mimetype == "application/sparql-query":
+            value = request.get_data(cache=True).decode("utf-8", "replace")
+        return value or ""
+    except Exception:  # noqa: BLE001 - an unreadable request just shows an empty editor
+        return ""
 
 
 def _error(status: int, message: str) -> Response:
@@ -152,6 +191,10 @@ def _answer(reply: Reply) -> Response:
         return _error(reply.status, reply.message)
     response = Response(reply.body, 200, content_type=reply.content_type)
     cacheable()
+    # A browser saving the answer names the file by its format (not "sparql", without extension).
+    fmt = formats.get(reply.family, reply.format) if reply.family and reply.format else None
+    if fmt is not None:
+        response.headers["Content-Disposition"] = f'inline; filename="{download_name(fmt)}"'
     if reply.family != formats.BOOLEAN:
         settings = current_settings()
         response.headers["X-KFL-Results-Truncated"] = "true" if reply.truncated else "false"
@@ -164,7 +207,7 @@ def _answer(reply: Reply) -> Response:
 # --- reading the request --------------------------------------------------------------------
 
 
-def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
+def _read_request() -> tuple[str | None, list[str], list[str], list[str]]:
     """The query text, protocol dataset and format parameter of a GET or POST request."""
     settings = current_settings()
     args = request.args
@@ -218,20 +261,21 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
         )
     if len(queries) > 1:
         raise ProtocolError(400, f"{len(queries)} queries given: send exactly one 'query' parameter.")
-    if len(set(format_params)) > 1:
-        raise ProtocolError(400, "Several 'format' parameters given: send at most one.")
-    format_param = format_params[0] if format_params else None
-    if format_param and not formats.is_known_format_value(format_param):
-        raise ProtocolError(
-            400, f"Unknown format {format_param!r}; use one of: {', '.join(formats.FORMAT_VALUES)}, or a media type."
-        )
+    # Clients repeat the parameter (SPARQLWrapper: format=rdf+xml&format=application/rdf+xml,
+    # and an empty value); each value is resolved, and only values naming nothing are refused.
+    format_params = [v for v in format_params if v.strip()]
+    for value in format_params:
+        if value.strip().lower() != "html" and not formats.is_known_format_value(value):
+            raise ProtocolError(
+                400, f"Unknown format {value!r}; use one of: {', '.join(formats.FORMAT_VALUES)}, or a media type."
+            )
     for iri in default_graphs + named_graphs:
         if not _IRI.match(iri):
             raise ProtocolError(400, f"Not an absolute IRI in default-graph-uri / named-graph-uri: {iri!r}.")
     if not queries:
         if request.method == "POST":
             raise ProtocolError(400, "Missing query: send it in the 'query' parameter or as the body.")
-        return None, default_graphs, named_graphs, format_param
+        return None, default_graphs, named_graphs, format_params
     query = queries[0]
     size = len(query.encode("utf-8"))
     if size > settings.max_query_bytes:
@@ -241,7 +285,7 @@ def _read_request() -> tuple[str | None, list[str], list[str], str | None]:
         )
     if not query.strip():
         raise ProtocolError(400, "Missing query: the 'query' parameter is empty.")
-    return query, default_graphs, named_graphs, format_param
+    return query, default_graphs, named_graphs, format_params
 
 
 def _buffer_unsized_body(limit: int) -> None:
@@ -285,7 +329,9 @@ def _body_text() -> str:
         raise ProtocolError(400, f"The query body is not valid UTF-8 (byte {exc.start}).") from exc
 
 
-def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_param: str | None) -> Job:
+def _job(
+    query: str, default_graphs: list[str], named_graphs: list[str], format_params: list[str], html_page: bool = False
+) -> Job:
     settings = current_settings()
     release = current_release()
     text = inspect(query)
@@ -307,7 +353,14 @@ def _job(query: str, default_graphs: list[str], named_graphs: list[str], format_
             "SERVICE (federated query) is not allowed: this endpoint makes no outbound "
             "requests. Query the other endpoint yourself and combine the results.",
         )
-    chosen = formats.choose(request.headers.get("Accept"), format_param)
+    if html_page:
+        # The page renders the answer itself: solutions and booleans as SPARQL JSON, graphs as N-Triples.
+        chosen: dict[str, str | None] = {formats.SOLUTIONS: "json", formats.BOOLEAN: "json", formats.GRAPH: "ntriples"}
+    else:
+        try:
+            chosen = formats.choose(request.headers.get("Accept"), format_params)
+        except formats.ConflictingFormats as exc:
+            raise ProtocolError(400, str(exc)) from exc
     if text.form and all(v is None for v in chosen.values()):
         raise ProtocolError(406, _not_acceptable_message())
     dataset = bool(default_graphs or named_graphs)
@@ -335,10 +388,12 @@ def _not_acceptable_message() -> str:
 # --- no query: the service description or the query page ------------------------------------
 
 
-def _describe_service(format_param: str | None) -> Response:
+def _describe_service(format_params: list[str]) -> Response:
     offers = (*formats.OFFERS[formats.GRAPH], formats.HTML)
-    if format_param:
-        fmt = formats.by_name(formats.GRAPH, format_param) or (formats.HTML if format_param == "html" else None)
+    if format_params:
+        fmt = None
+        for value in format_params:
+            fmt = fmt or formats.by_name(formats.GRAPH, value) or (formats.HTML if _html_wanted([value]) else None)
         if fmt is None:
             return _error(
                 406, "The service description is available as " + ", ".join(f.media_type for f in offers) + "."
@@ -354,7 +409,7 @@ def _describe_service(format_param: str | None) -> Response:
                 + ".",
             )
     if fmt is formats.HTML:
-        return _query_page()
+        return query_page(None)
     settings = current_settings()
     # The endpoint's IRI comes from the configured base, never from the Host header.
     endpoint_iri = settings.base + request.path[len(settings.base_path) :]
@@ -423,96 +478,6 @@ def service_description(endpoint: str) -> list[ox.Triple]:
             )
         )
     return triples
-
-
-_PAGE = """<!doctype html>
-<html lang="pl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>SPARQL — kfl-lod</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; line-height: 1.4; }}
-textarea {{ width: 100%; font-family: ui-monospace, monospace; font-size: 0.95rem; }}
-label {{ font-weight: 600; }}
-li {{ margin: 0.3rem 0; }}
-.en {{ color: #444; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Zapytania SPARQL <span class="en" lang="en">/ SPARQL queries</span></h1>
-<p>Punkt dostępowy SPARQL 1.1 (tylko odczyt) do danych o przestrzeniach dla NGO w instytucjach kultury Krakowa.
-<span class="en" lang="en">A read-only SPARQL 1.1 endpoint for the data on spaces for NGOs in Kraków's cultural institutions.</span></p>
-<form method="get" action="{action}">
-<p><label for="query">Zapytanie <span lang="en">/ Query</span></label><br>
-<textarea id="query" name="query" rows="16" cols="80" spellcheck="false">{query}</textarea></p>
-<p><label for="format">Format wyniku <span lang="en">/ Result format</span></label>
-<select id="format" name="format">
-{options}
-</select>
-<button type="submit">Wykonaj <span lang="en">/ Run</span></button></p>
-</form>
-<p>Limity <span lang="en">/ Limits</span>: {timeout:g} s, {max_rows} wierszy <span lang="en">/ rows</span>
-(nagłówek <span lang="en">/ header</span> <code>X-KFL-Results-Truncated</code>), {max_query_bytes} B, bez <span lang="en">/ no</span> <code>SERVICE</code>.
-Prefiksy dostępne bez deklaracji <span lang="en">/ Prefixes available without declaring them</span>: {prefixes}.</p>
-<h2>Przykładowe zapytania <span class="en" lang="en">/ Example queries</span></h2>
-<ul>
-{examples}
-</ul>
-</main>
-</body>
-</html>
-"""
-
-
-def _query_page() -> Response:
-    settings = current_settings()
-    examples = load_examples(settings.sparql_examples)
-    chosen = request.args.get("example", "")
-    query = next((e.text for e in examples if e.name == chosen), "")
-    if not query:
-        query = "PREFIX schema: <https://schema.org/>\n\nSELECT ?space ?name WHERE {\n  ?space a kfl:Space ; schema:name ?name .\n}\nLIMIT 20\n"
-    action = request.script_root + request.path
-    options = "\n".join(
-        f'<option value="{name}">{html.escape(label)}</option>'
-        for name, label in (
-            ("", "auto (Accept)"),
-            ("json", "JSON"),
-            ("xml", "XML"),
-            ("csv", "CSV"),
-            ("tsv", "TSV"),
-            ("turtle", "Turtle"),
-            ("ntriples", "N-Triples"),
-            ("jsonld", "JSON-LD"),
-            ("rdfxml", "RDF/XML"),
-        )
-    )
-    items = []
-    for e in examples:
-        edit = action + "?" + urlencode({"example": e.name})
-        run = action + "?" + urlencode({"query": e.text})
-        items.append(
-            f'<li><a href="{html.escape(edit)}">{html.escape(e.question_pl or e.name)}</a> '
-            f'<span class="en" lang="en">/ {html.escape(e.question_en)}</span> '
-            f'(<code>{html.escape(e.name)}.rq</code>, <a href="{html.escape(run)}">wynik <span lang="en">/ result</span></a>)</li>'
-        )
-    body = _PAGE.format(
-        action=html.escape(action),
-        query=html.escape(query),
-        options=options,
-        examples="\n".join(items),
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-        max_query_bytes=settings.max_query_bytes,
-        prefixes=", ".join(f"<code>{html.escape(p)}:</code>" for p in sorted(default_prefixes(settings.base))),
-    )
-    response = Response(body, 200, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.errorhandler(413)

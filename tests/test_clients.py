@@ -1,0 +1,436 @@
+"""Real client libraries against a real server: what researchers, harvesters and civic developers use.
+
+Every test here drives the client itself (SPARQLWrapper, rdflib, PyLD, curl, wget), never a
+hand-made request, against `kfl-lod serve` (gunicorn) on loopback, one server for the module.
+The client matrix (library x return format x query form x method) prints its table
+(``pytest -s tests/test_clients.py -k matrix``).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import shutil
+import subprocess
+import warnings
+import xml.dom.minidom
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from pyld import jsonld
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import (
+    CSV,
+    GET,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    TSV,
+    TURTLE,
+    URLENCODED,
+    XML,
+    SPARQLWrapper,
+)
+from SPARQLWrapper import RDF as SW_RDF
+
+from support import BASE
+
+pytestmark = pytest.mark.server
+
+KFL = BASE + "def/"
+SPACE_QUERY = f"SELECT ?s WHERE {{ ?s a <{KFL}Space> }}"
+ASK_FALSE = f"ASK {{ ?s a <{KFL}NoSuchClass> }}"
+CONSTRUCT = f"CONSTRUCT {{ ?s a <{KFL}Space> }} WHERE {{ ?s a <{KFL}Space> }}"
+
+
+@pytest.fixture(scope="module")
+def url(published, start_module_server) -> str:
+    return start_module_server(published)
+
+
+@pytest.fixture(scope="module")
+def data(published) -> Graph:
+    return Graph().parse(Path(published.published) / "latest" / "kfl.nt", format="nt")
+
+
+@pytest.fixture(scope="module")
+def spaces(data) -> set[str]:
+    return {str(s) for s in data.subjects(RDF.type, URIRef(KFL + "Space"))}
+
+
+# --- SPARQLWrapper: the matrix -----------------------------------------------------------------
+
+# Every return format SPARQLWrapper 2 offers, and N-Triples the way its docs say to get a
+# format it has no name for (only content negotiation, with our own Accept).
+FORMATS = {
+    "JSON": JSON,
+    "XML": XML,
+    "CSV": CSV,
+    "TSV": TSV,
+    "Turtle": TURTLE,
+    "N3": N3,
+    "RDF": SW_RDF,
+    "RDF/XML": RDFXML,
+    "JSON-LD": JSONLD,
+    "N-Triples": "application/n-triples",
+}
+METHODS = {"GET": (GET, None), "POST form": (POST, URLENCODED), "POST direct": (POST, POSTDIRECTLY)}
+
+
+def _wrapper(url: str, query: str, fmt: str, method: str) -> SPARQLWrapper:
+    sw = SPARQLWrapper(url + "/sparql")
+    sw.setQuery(query)
+    http_method, request_method = METHODS[method]
+    sw.setMethod(http_method)
+    if request_method:
+        sw.setRequestMethod(request_method)
+    if fmt.startswith("application/"):
+        sw.setOnlyConneg(True)
+        sw.addCustomHttpHeader("Accept", fmt)
+    else:
+        sw.setReturnFormat(fmt)
+    return sw
+
+
+def _read(result, content_type: str, form: str):
+    """What the client got, read the way its own convert() reads it: rows, a boolean or a graph."""
+    kind = content_type.split(";")[0]
+    converted = result.convert()
+    if form == "SELECT":
+        if kind == "application/sparql-results+json":
+            return {b["s"]["value"] for b in converted["results"]["bindings"]}
+        if kind == "application/sparql-results+xml":
+            return {e.firstChild.data for e in converted.getElementsByTagName("uri")}
+        text = converted.decode("utf-8")
+        if kind == "text/csv":
+            return {row[0] for row in list(csv.reader(io.StringIO(text)))[1:]}
+        if kind == "text/tab-separated-values":
+            return {line.strip("<>") for line in text.splitlines()[1:]}
+    if form == "ASK":
+        if kind == "application/sparql-results+json":
+            return converted["boolean"]
+        if kind == "application/sparql-results+xml":
+            return converted.getElementsByTagName("boolean")[0].firstChild.data == "true"
+        if kind in ("text/csv", "text/tab-separated-values"):
+            lines = converted.decode("utf-8").splitlines()
+            assert lines[0].lstrip("?") == "_askResult"
+            return {"true": True, "false": False}[lines[1]]
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        if isinstance(converted, Graph):
+            graph = converted
+        else:
+            fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}[kind]
+            graph = Graph().parse(data=converted, format=fmt)
+        return graph
+    raise AssertionError(f"{form} answered as {kind}")
+
+
+def test_sparqlwrapper_matrix_every_format_form_and_method(url, data, spaces):
+    space = sorted(spaces)[0]
+    queries = {
+        "SELECT": SPACE_QUERY,
+        "ASK": ASK_FALSE,
+        "CONSTRUCT": CONSTRUCT,
+        "DESCRIBE": f"DESCRIBE <{space}>",
+    }
+    described = {(p, o) for _, p, o in data.triples((URIRef(space), None, None))}
+    rows, failures = [], []
+    for label, fmt in FORMATS.items():
+        for form, query in queries.items():
+            for method in METHODS:
+                sw = _wrapper(url, query, fmt, method)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    try:
+                        result = sw.query()
+                        content_type = result.info()["content-type"]
+                        got = _read(result, content_type, form)
+                        if form == "SELECT":
+                            ok = got == spaces
+                        elif form == "ASK":
+                            ok = got is False
+                        elif form == "CONSTRUCT":
+                            ok = {str(s) for s in got.subjects()} == spaces
+                        else:
+                            ok = {(p, o) for _, p, o in got.triples((URIRef(space), None, None))} == described
+                        outcome = "ok" if ok else "WRONG ANSWER"
+                    except Exception as exc:  # noqa: BLE001 - every failure is reported in the table
+                        content_type, outcome = "-", f"{type(exc).__name__}: {str(exc)[:60]}"
+                        # Asked by Accept for N-Triples only, a SELECT or ASK has nothing to offer:
+                        # 406 listing the formats is the right answer (SPARQLWrapper has no N-Triples
+                        # name, so it cannot fall back to */* as it does for its own names).
+                        if label == "N-Triples" and form in ("SELECT", "ASK") and "406" in str(exc):
+                            outcome = "ok (406 as asked)"
+                # The client's own warnings (it says so when it asks a SELECT for Turtle) are shown.
+                said = "client warns" if any("unexpected" in str(w.message) for w in caught) else ""
+                rows.append((label, form, method, content_type.split(";")[0], outcome, said))
+                if not outcome.startswith("ok"):
+                    failures.append(rows[-1])
+    widths = [max(len(str(r[i])) for r in rows + [("format", "form", "method", "answer", "", "")]) for i in range(6)]
+    print()
+    print(
+        "  ".join(h.ljust(w) for h, w in zip(("format", "form", "method", "answer", "result", ""), widths, strict=True))
+    )
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"{len(rows)} requests, {len(rows) - len(failures)} ok")
+    assert len(rows) == len(FORMATS) * 4 * 3
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("label", ["RDF/XML", "TSV", "JSON-LD"])
+def test_sparqlwrapper_repeats_the_format_parameter_and_is_answered(url, label):
+    """SPARQLWrapper sends format=rdf+xml&format=application/rdf+xml (and output=, results=)."""
+    sw = _wrapper(url, CONSTRUCT if label != "TSV" else SPACE_QUERY, FORMATS[label], "GET")
+    request = sw._createRequest()
+    assert request.full_url.count("format=") == 2 and "output=" in request.full_url
+    result = sw.query()
+    expected = {"RDF/XML": "application/rdf+xml", "TSV": "text/tab-separated-values", "JSON-LD": "application/ld+json"}
+    assert result.info()["content-type"].split(";")[0] == expected[label]
+
+
+def test_format_parameters_that_disagree_are_refused(url):
+    r = requests.get(
+        url + "/sparql", params=[("query", SPACE_QUERY), ("format", "json"), ("format", "csv")], timeout=30
+    )
+    assert r.status_code == 400 and "csv" in r.text and "json" in r.text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("n3", "text/turtle"),
+        ("text/n3", "text/turtle"),
+        ("text/rdf+n3", "text/turtle"),
+        ("application/turtle", "text/turtle"),
+        ("rdf+xml", "application/rdf+xml"),
+        ("application/rdf+xml", "application/rdf+xml"),  # a '+' sent unencoded arrives as a space
+        ("text/plain", "application/n-triples"),
+        ("application/n-quads", "application/n-triples"),
+    ],
+)
+def test_format_names_clients_send_name_our_formats(url, value, expected):
+    # Unencoded on purpose, as a hand-typed or naive client URL carries it.
+    r = requests.get(f"{url}/sparql?query={requests.utils.quote(CONSTRUCT)}&format={value}", timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].split(";")[0] == expected
+    rdflib_format = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt"}[expected]
+    assert len(Graph().parse(data=r.content, format=rdflib_format)) > 0
+
+
+# --- rdflib ----------------------------------------------------------------------------------
+
+
+def _kinds(data: Graph) -> dict[str, str]:
+    """One IRI of every kind under the base (space/, venue/, def/, vocab/, ...), first in order."""
+    kinds: dict[str, str] = {}
+    for term in sorted({str(t) for triple in data for t in triple if isinstance(t, URIRef)}):
+        if term.startswith(BASE) and "#" not in term and term != BASE:
+            kinds.setdefault(term[len(BASE) :].split("/")[0], term)
+    return kinds
+
+
+@pytest.mark.parametrize("rdflib_format", ["nt", "n3", "turtle", "xml", "json-ld"])
+def test_rdflib_parses_every_kind_of_iri(url, data, published, rdflib_format):
+    kinds = _kinds(data)
+    kinds.pop("sparql", None)
+    assert {"space", "venue", "institution", "def", "vocab", "district"} <= set(kinds)
+    for kind, iri in kinds.items():
+        local = url + "/" + iri[len(BASE) :]
+        g = Graph().parse(local, format=rdflib_format)  # rdflib's own Accept and parser
+        assert (URIRef(iri.rstrip("/") if kind == "def" else iri), None, None) in g, (kind, iri, rdflib_format)
+    for path in ("/sparql", "/.well-known/void"):
+        assert len(Graph().parse(url + path, format=rdflib_format)) > 5, path
+
+
+def test_rdflib_reads_a_false_ask_as_false(url):
+    for fmt in ("json", "xml"):
+        store = SPARQLStore(url + "/sparql", returnFormat=fmt)
+        assert bool(store.query(ASK_FALSE)) is False
+        assert bool(store.query(ASK_FALSE.replace("NoSuchClass", "Space"))) is True
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_ask_is_answered_in_csv_and_tsv(url, fmt):
+    sw = SPARQLWrapper(url + "/sparql", returnFormat={"csv": CSV, "tsv": TSV}[fmt])
+    sw.setQuery(ASK_FALSE)
+    result = sw.query()
+    assert result.info()["content-type"].startswith({"csv": "text/csv", "tsv": "text/tab-separated-values"}[fmt])
+    assert result.convert().decode().splitlines()[1] == "false"
+
+
+# --- PyLD and JSON-LD ----------------------------------------------------------------------------
+
+
+def test_pyld_expands_resource_iris(url, data):
+    kinds = _kinds(data)
+    for kind in ("space", "venue", "institution"):
+        iri = kinds[kind]
+        expanded = jsonld.expand(url + "/" + iri[len(BASE) :])  # 303, then the .jsonld document
+        ids = {node.get("@id") for node in expanded}
+        assert iri in ids, kind
+    # From another format's document PyLD follows its one rel="alternate" JSON-LD link.
+    iri = kinds["space"]
+    expanded = jsonld.expand(url + "/" + iri[len(BASE) :] + ".ttl")
+    assert iri in {node.get("@id") for node in expanded}
+
+
+def test_rdflib_reads_the_same_facts_from_pyld_and_from_the_turtle_document(url, data):
+    iri = _kinds(data)["space"]
+    path = url + "/" + iri[len(BASE) :]
+    nquads = jsonld.to_rdf(jsonld.expand(path), {"format": "application/n-quads"})
+    from_pyld = Graph().parse(data=nquads, format="nt")
+    from_turtle = Graph().parse(path + ".ttl", format="turtle")
+    assert set(from_pyld) == set(from_turtle)
+
+
+# --- one literal form everywhere -------------------------------------------------------------
+
+
+def test_the_dump_and_a_resource_document_give_one_value_per_fact(url, data):
+    iri = _kinds(data)["venue"]
+    both = Graph().parse(url + "/dumps/kfl.nt", format="nt")
+    before = len(both)
+    both.parse(url + "/" + iri[len(BASE) :] + ".ttl", format="turtle")
+    both.parse(url + "/" + iri[len(BASE) :] + ".jsonld", format="json-ld")
+    assert len(both) == before  # nothing new: every literal has the same form
+    decimals = [o for o in data.objects() if isinstance(o, Literal) and str(o.datatype).endswith("#decimal")]
+    assert decimals and all(not str(o).endswith(".0") for o in decimals)
+
+
+def test_a_full_construct_equals_the_dump_and_the_store_keeps_every_literal(url, published):
+    dump = (Path(published.published) / "latest" / "kfl.nt").read_bytes()
+    graph = f"{BASE}dataset"
+    r = requests.get(
+        url + "/sparql",
+        params={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "format": "nt"},
+        timeout=60,
+    )
+    assert r.status_code == 200 and r.headers["X-KFL-Results-Truncated"] == "false", r.text[:300]
+    in_store = set(r.content.decode().splitlines())
+    published_lines = set(dump.decode().splitlines())
+    assert published_lines <= in_store
+    # And pyoxigraph itself writes the dump back byte for byte.
+    store = ox.Store()
+    store.load(dump, format=ox.RdfFormat.N_TRIPLES)
+    assert {f"{q.subject} {q.predicate} {q.object} ." for q in store} == published_lines
+
+
+# --- byte ranges: curl and wget resume a download ---------------------------------------------
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="curl is not installed")
+def test_curl_resumes_a_dump_download(url, published, tmp_path):
+    whole = (Path(published.published) / "latest" / "kfl.ttl").read_bytes()
+    target = tmp_path / "kfl.ttl"
+    target.write_bytes(whole[:10000])  # an interrupted download
+    out = subprocess.run(
+        ["curl", "-sS", "-f", "-C", "-", "-o", str(target), "-D", "-", url + "/dumps/kfl.ttl"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("HTTP/1.1 206"), out.stdout
+    assert f"content-range: bytes 10000-{len(whole) - 1}/{len(whole)}" in out.stdout.lower()
+    assert _digest(target.read_bytes()) == _digest(whole)
+
+
+@pytest.mark.skipif(not shutil.which("wget"), reason="wget is not installed")
+def test_wget_resumes_a_dump_download(url, published, tmp_path):
+    whole = (Path(published.published) / "latest" / "kfl.nt").read_bytes()
+    target = tmp_path / "kfl.nt"
+    target.write_bytes(whole[:12345])
+    out = subprocess.run(
+        ["wget", "-c", "-S", "-O", str(target), url + "/dumps/kfl.nt"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "206 PARTIAL CONTENT" in out.stderr.upper()
+    assert _digest(target.read_bytes()) == _digest(whole)
+
+
+def test_ranges_count_bytes_of_the_gzip_representation_when_gzip_is_sent(url, published):
+    whole = (Path(published.published) / "latest" / "kfl.ttl").read_bytes()
+    session = requests.Session()
+    first = session.get(
+        url + "/dumps/kfl.ttl", headers={"Accept-Encoding": "gzip", "Range": "bytes=0-999"}, stream=True
+    )
+    assert first.status_code == 206 and first.headers["Content-Encoding"] == "gzip"
+    assert first.headers["Accept-Ranges"] == "bytes"
+    total = int(first.headers["Content-Range"].rpartition("/")[2])
+    head = first.raw.read(decode_content=False)
+    etag = first.headers["ETag"]
+    rest = session.get(
+        url + "/dumps/kfl.ttl",
+        headers={"Accept-Encoding": "gzip", "Range": "bytes=1000-", "If-Range": etag},
+        stream=True,
+    )
+    assert rest.status_code == 206
+    assert rest.headers["Content-Range"] == f"bytes 1000-{total - 1}/{total}"
+    assert gzip.decompress(head + rest.raw.read(decode_content=False)) == whole
+    # If-Range with another representation's tag: the whole file, never a mix of the two.
+    identity = session.get(url + "/dumps/kfl.ttl", headers={"Accept-Encoding": "identity"})
+    assert identity.headers["ETag"] != etag
+    mixed = session.get(
+        url + "/dumps/kfl.ttl",
+        headers={"Accept-Encoding": "gzip", "Range": "bytes=1000-", "If-Range": identity.headers["ETag"]},
+        stream=True,
+    )
+    assert mixed.status_code == 200 and "Content-Range" not in mixed.headers
+    beyond = session.get(
+        url + "/dumps/kfl.ttl", headers={"Accept-Encoding": "identity", "Range": f"bytes={len(whole)}-"}
+    )
+    assert beyond.status_code == 416 and beyond.headers["Content-Range"] == f"bytes */{len(whole)}"
+
+
+# --- VoID and routing ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/rdf+xml", "application/rdf+xml"),  # bare, as the docs promise
+        ("text/plain", "application/n-triples"),
+        ("text/n3, */*;q=0.1", "text/turtle; charset=utf-8"),
+        ("application/ld+json;q=0.5, text/turtle;q=0.4", "application/ld+json"),
+        ("*/*", "text/turtle; charset=utf-8"),
+    ],
+)
+def test_void_negotiates_like_every_endpoint(url, accept, expected):
+    r = requests.get(url + "/.well-known/void", headers={"Accept": accept}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == expected
+    assert "Accept" in r.headers["Vary"]
+    if expected == "application/rdf+xml":
+        xml.dom.minidom.parseString(r.content)
+
+
+@pytest.mark.parametrize("path", ["/space%2Fx", "/dumps%2Fkfl.ttl", "//space/x", "/dumps//kfl.ttl", "/space%2fx.ttl"])
+def test_encoded_slashes_and_empty_segments_are_404(url, data, path):
+    # curl sends the path as written (--path-as-is); requests would normalise it.
+    real = _kinds(data)["space"][len(BASE) :]
+    path = path.replace("/x", "/" + real.split("/", 1)[1])
+    out = subprocess.run(
+        ["curl", "-s", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", url + path],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert out.stdout == "404", (path, out.stdout)

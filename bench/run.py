@@ -50,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 KFL = BIN / "kfl-lod"
+SECTIONS = ("build", "validators", "server", "serving")
 BUILD_STAGES = ("read", "map", "validate", "describe", "publish", "prepare store")
 
 
@@ -434,16 +435,33 @@ QUERIES = {
 
 
 def serving_section(rows: list[dict], seconds: int, tmp: Path) -> dict:
-    """The serving benchmark: the one in bench/ if it offers serving_rows, else the minimal one below."""
+    """The serving benchmark: bench/bench_serving.py (helper "serve") on the bundled publication, the
+    five servers of issue 13 side by side; on the larger ones, kfl-lod serve against the native server."""
     sys.path.insert(0, str(ROOT / "bench"))
+    found: dict = {"rows": []}
+    bundled = [r for r in rows if r["label"] == "bundled"]
+    others = [r for r in rows if r["label"] != "bundled"]
     try:
-        import bench_serving  # written by the serving side (issue 13, "serve"): the full comparison
-
-        if hasattr(bench_serving, "serving_rows"):
-            return {"source": "bench/bench_serving.py", "rows": bench_serving.serving_rows(rows, seconds, tmp)}
+        import bench_serving
     except ImportError:
-        pass
-    return {"source": "bench/run.py (minimal)", "rows": minimal_serving(rows, seconds, tmp)}
+        bench_serving = None
+    if bundled and bench_serving is not None and hasattr(bench_serving, "run_all"):
+        from dataclasses import asdict
+
+        before = load()
+        measured = bench_serving.run_all(Path(bundled[0]["published"]), seconds, [1, 10])
+        found["full"] = {
+            "source": "bench/bench_serving.py (run_all)",
+            "publication": "bundled",
+            "rows": [asdict(r) for r in measured],
+            "table": bench_serving.table(measured),
+            "load": [before, load()],
+        }
+    elif bundled:
+        others = bundled + others
+    if others:
+        found["rows"] = minimal_serving(others, seconds, tmp)
+    return found
 
 
 def oxigraph_server(published: Path, tmp: Path, port: int) -> tuple[subprocess.Popen, float] | None:
@@ -552,6 +570,11 @@ def markdown(report: dict) -> str:
         "- " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + (f"; {m['wrk']}" if m["wrk"] else ""),
         f"- commit {m['commit']}, {m['date']}; load average at start {', '.join(f'{x:.1f}' for x in m['load_at_start'])}",
         f"- {m['note']}: CPU seconds are given beside wall seconds, as they move less with the load.",
+        *[
+            f"- sections {', '.join(p['sections'])} run again at {p['date']}, commit {p['commit']}, load average "
+            f"{', '.join(f'{x:.1f}' for x in p['load_at_start'])}"
+            for p in report.get("partial_runs", [])
+        ],
         "",
         "## Build per stage",
         "",
@@ -560,7 +583,7 @@ def markdown(report: dict) -> str:
         "`command` is the whole command with interpreter start.",
         "",
     ]
-    rows = report["build"]
+    rows = report.get("build", [])
     head = ["stage"] + [f"{r['label']}: {r['triples']:,} triples ({r['runs']} runs)" for r in rows]
     lines += ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     stages = list(dict.fromkeys(s for r in rows for s in r["stages"]))
@@ -584,7 +607,7 @@ def markdown(report: dict) -> str:
         + " | ".join(f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f}" for r in rows)
         + " |"
     )
-    if report["exponents"]:
+    if report.get("exponents"):
         lines += [
             "",
             "Exponent of growth k (time ∝ triples^k, CPU seconds; 1 = linear) between consecutive sizes:",
@@ -639,12 +662,26 @@ def markdown(report: dict) -> str:
         if per:
             lines += ["", per]
     serving = report.get("serving")
-    if serving:
+    if serving and serving.get("full"):
+        full = serving["full"]
         lines += [
             "",
-            "## Serving",
+            "## Serving (bundled publication)",
             "",
-            f"From {serving['source']}; `wrk -t1`, {report['serve_seconds']} s per cell.",
+            f"From {full['source']}: `wrk -t1`, {report['serve_seconds']} s per cell; serve = `kfl-lod serve` as a",
+            "newcomer starts it, production = the command of docs/server.md, oxigraph = `oxigraph serve-read-only`",
+            "on the same N-Triples, floor-N = the same HTTP stack answering a constant with N processes; rows",
+            "marked distinct send no two alike (the cache off). Load average "
+            f"{full['load'][0][0]:.1f} → {full['load'][1][0]:.1f}.",
+            "",
+            full["table"],
+        ]
+    if serving and serving.get("rows"):
+        lines += [
+            "",
+            "## Serving at size",
+            "",
+            f"`kfl-lod serve` and `oxigraph serve-read-only` on the same dump; `wrk -t1`, {report['serve_seconds']} s per cell.",
             "",
         ]
         rows_s = [r for r in serving["rows"] if "rps" in r]
@@ -681,6 +718,11 @@ def main() -> None:
     parser.add_argument("--validators", default="bundled,2000", help="graphs to check with both SHACL engines")
     parser.add_argument("--serve-seconds", type=int, default=5, help="seconds per wrk cell (0: no serving section)")
     parser.add_argument("--serve-sizes", default="bundled,10000", help="publications served in the serving section")
+    parser.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help="which sections to run; a partial run keeps the other sections of an existing OUT.json",
+    )
     parser.add_argument("--quick", action="store_true", help="bundled and 2,000 spaces, 2 s per wrk cell")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks", help="writes OUT.md and OUT.json")
     parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
@@ -694,12 +736,18 @@ def main() -> None:
         args.sizes, args.runs, args.bundled_runs, args.serve_seconds = "2000", 1, 2, 2
         args.serve_sizes, args.validators, args.big = "bundled", "bundled", 0
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([args.big] if args.big else [])
+    sections = set(args.sections.split(","))
     report: dict = {"machine": machine(), "serve_seconds": args.serve_seconds}
+    old = args.out.with_suffix(".json")
+    if sections != set(SECTIONS) and old.exists():
+        # A partial run updates its sections of the committed table and keeps the others.
+        report = json.loads(old.read_text(encoding="utf-8")) | {"serve_seconds": args.serve_seconds}
+        report.setdefault("partial_runs", []).append({"sections": sorted(sections), **machine()})
     with tempfile.TemporaryDirectory(prefix="kfl-bench-") as name:
         tmp = Path(name)
         sources = {"bundled": ROOT / "source"}
         for n in sizes:
-            label = f"{n // 1000}k spaces" if n % 1000 == 0 else f"{n} spaces"
+            label = size_label(n)
             sources[label] = tmp / f"source-{n}"
             subprocess.run(
                 [str(KFL), "generate", "--spaces", str(n), "--seed", "1", "--out", str(sources[label])],
@@ -707,54 +755,61 @@ def main() -> None:
                 capture_output=True,
             )
         print("build", file=sys.stderr)
+        served = {s if s == "bundled" else size_label(int(s)) for s in args.serve_sizes.split(",")}
         rows = []
         for label, source in sources.items():
             n = int(label.split("k")[0]) * 1000 if "k spaces" in label else 0
             runs = args.bundled_runs if label == "bundled" else (args.runs if n < 20000 else 1)
+            if "build" not in sections:  # only the publications the other sections need, once each
+                if label not in served and "server" not in sections:
+                    continue
+                runs = 1
             rows.append(measure_build(label, source, runs, tmp))
-        report["build"] = rows
-        report["exponents"] = exponents(rows)
-        print("validators", file=sys.stderr)
-        report["validators"] = []
-        for item in args.validators.split(","):
-            if not item:
-                continue
-            if item == "bundled":
-                report["validators"].append(measure_validators("bundled", ROOT / "source", tmp))
-            else:
-                source = tmp / f"validators-{item}"
-                subprocess.run([str(KFL), "generate", "--spaces", item, "--out", str(source)], check=True)
-                report["validators"].append(measure_validators(f"{int(item):,} spaces", source, tmp))
-        print("server", file=sys.stderr)
-        report["server"] = [measure_server(r, tmp) for r in rows]
-        big = rows[-1]
-        if len(rows) > 1:
-            report["server"].append(measure_server(big, tmp, prepared=False))
-            small = report["server"][0]
-            prepared = report["server"][len(rows) - 1]
-            loaded = report["server"][-1]
-            million = (big["triples"] - small["triples"]) / 1e6
-            report["memory_per_million"] = (
-                f"Memory per million triples (PSS above the bundled publication's, server and query processes "
-                f"together): {(prepared['pss_mib'] - small['pss_mib']) / million:.0f} MiB with the prepared store, "
-                f"{(loaded['pss_mib'] - small['pss_mib']) / million:.0f} MiB loading the N-Triples into each process."
-            )
-        if args.serve_seconds:
+        if "build" in sections:
+            report["build"] = rows
+            report["exponents"] = exponents(rows)
+        if "validators" in sections:
+            print("validators", file=sys.stderr)
+            report["validators"] = []
+            for item in args.validators.split(","):
+                if not item:
+                    continue
+                if item == "bundled":
+                    report["validators"].append(measure_validators("bundled", ROOT / "source", tmp))
+                else:
+                    source = tmp / f"validators-{item}"
+                    subprocess.run([str(KFL), "generate", "--spaces", item, "--out", str(source)], check=True)
+                    report["validators"].append(measure_validators(f"{int(item):,} spaces", source, tmp))
+        if "server" in sections:
+            print("server", file=sys.stderr)
+            report["server"] = [measure_server(r, tmp) for r in rows]
+            big = rows[-1]
+            if len(rows) > 1:
+                report["server"].append(measure_server(big, tmp, prepared=False))
+                small = report["server"][0]
+                prepared = report["server"][len(rows) - 1]
+                loaded = report["server"][-1]
+                million = (big["triples"] - small["triples"]) / 1e6
+                report["memory_per_million"] = (
+                    f"Memory per million triples (PSS above the bundled publication's, server and query processes "
+                    f"together): {(prepared['pss_mib'] - small['pss_mib']) / million:.0f} MiB with the prepared "
+                    f"store, {(loaded['pss_mib'] - small['pss_mib']) / million:.0f} MiB loading the N-Triples into "
+                    "each process."
+                )
+        if "serving" in sections and args.serve_seconds:
             print("serving", file=sys.stderr)
-            wanted = [
-                r
-                for r in rows
-                if r["label"]
-                in {s if s == "bundled" else f"{int(s) // 1000}k spaces" for s in args.serve_sizes.split(",")}
-            ]
-            report["serving"] = serving_section(wanted, args.serve_seconds, tmp)
+            report["serving"] = serving_section([r for r in rows if r["label"] in served], args.serve_seconds, tmp)
         report["load_at_end"] = load()
-    for r in report["build"]:
+    for r in report.get("build", []):
         r.pop("published", None)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     args.out.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
     print(f"wrote {args.out.with_suffix('.md')} and {args.out.with_suffix('.json')}", file=sys.stderr)
+
+
+def size_label(n: int) -> str:
+    return f"{n // 1000}k spaces" if n % 1000 == 0 else f"{n} spaces"
 
 
 if __name__ == "__main__":

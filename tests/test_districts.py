@@ -114,3 +114,20 @@ def test_derive_keeps_stated_districts_and_fills_the_others_from_coordinates():
     assert rynek.district_source == "https://www.openstreetmap.org/relation/2642241"
     assert abs(rynek.district_border_m - 728) < 5
     assert (nowhere.district, nowhere.district_method, nowhere.district_source) == (None, "", "")
+
+
+def test_locate_gives_what_checking_every_border_gives():
+    """locate skips districts by their bounding boxes (for speed at scale); the answer is that of every border."""
+    import random
+
+    from kfl_lod.districts import _border_m, _inside, boundaries
+
+    rng = random.Random(3)
+    for _ in range(300):
+        lat, lon = rng.uniform(49.96, 50.13), rng.uniform(19.78, 20.23)
+        distance = {d.number: _border_m(lon, lat, d.rings) for d in boundaries()}
+        containing = tuple(d.number for d in boundaries() if _inside(lon, lat, d.rings))
+        sign = -1 if containing else 1  # deepest inside, or nearest; then the lower number
+        number = min(containing or distance, key=lambda n, d=distance, s=sign: (s * d[n], n))
+        p = locate(lat, lon)
+        assert (p.number, p.containing, p.border_m) == (number, containing, min(distance.values()))

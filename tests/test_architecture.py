@@ -106,9 +106,8 @@ def all_imports() -> dict[str, set[str]]:
 
 
 def test_every_module_has_a_layer():
-    for module in all_imports():
-        if module:
-            layer_of(module)
+    layers = {module: layer_of(module) for module in all_imports() if module}
+    assert layers and all(isinstance(index, int) for index, _ in layers.values())
 
 
 def test_imports_go_down_the_layers_only():

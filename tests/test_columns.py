@@ -64,4 +64,5 @@ def test_headers_declared_once() -> None:
 
 def test_csvw_metadata_is_json() -> None:
     for body in csvw.render("https://example.org/", "https://creativecommons.org/licenses/by/4.0/").values():
-        json.loads(body)
+        document = json.loads(body)
+        assert document["@context"] and document["url"], document

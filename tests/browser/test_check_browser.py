@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright import sync_api as playwright_api
 
+from browsing import DESKTOP, PHONE, SHOTS, axe_violations
 from kfl_lod import publication_log
 from kfl_lod.build import build
 from kfl_lod.publishers import new_entry
@@ -22,19 +22,6 @@ from support import make_settings
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "tests" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
@@ -57,16 +44,6 @@ def site(tmp_path_factory, start_module_server):
     return settings, start_module_server(settings), token, tmp
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 def open_page(browser, live, viewport=DESKTOP, locale="pl-PL"):
     context = browser.new_context(viewport=viewport, locale=locale)
     page = context.new_page()
@@ -78,16 +55,6 @@ def open_page(browser, live, viewport=DESKTOP, locale="pl-PL"):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG
-    )
-    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]]
 
 
 def no_sideways_scroll(page) -> None:

@@ -16,26 +16,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright import sync_api as playwright_api
 
+from browsing import DESKTOP, PHONE, SHOTS, axe_violations
 from kfl_lod.build import build
 from kfl_lod.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "tests" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
 NARROW = {"width": 320, "height": 640}
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 BASE = "https://kfl.krakow.pl/"
 EVIL_SPACE = "Sala </script><script>alert(1)</script> (przykład)"
@@ -116,16 +103,6 @@ def hostile_live(tmp_path_factory, start_module_server):
     return start_module_server(settings)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 def open_page(browser, live, viewport=DESKTOP, locale="pl-PL", **options):
     """A page whose requests leave 127.0.0.1 never: tiles and anything else are refused."""
     context = browser.new_context(viewport=viewport, locale=locale, **options)
@@ -142,19 +119,6 @@ def shot(page, name: str) -> None:
 
 def result_cards(page):
     return page.locator("li.card[data-space]")
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in result["violations"]
-    ]
 
 
 # --- searching, filtering, opening a space ---------------------------------------------------------

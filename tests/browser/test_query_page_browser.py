@@ -11,27 +11,15 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright import sync_api as playwright_api
 
+from browsing import SHOTS, axe_violations
 from support import BASE, ROOT, make_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-SHOTS = ROOT / "tests" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MAX_ROWS = 5
 
 
@@ -42,16 +30,6 @@ def live(tmp_path_factory, published, start_module_server) -> str:
         tmp_path_factory.mktemp("query-page"), source=published.source, published=published.published, max_rows=MAX_ROWS
     )
     return start_module_server(settings)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, live: str, outside: list[str], **options):
@@ -68,19 +46,6 @@ def open_page(browser, live: str, outside: list[str], **options):
     page.route("**/*", route)
     page.set_default_timeout(15000)
     return page
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in result["violations"]
-    ]
 
 
 def shot(page, name: str) -> None:

@@ -9,12 +9,14 @@ environment variables, as for every other command.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from ..settings import Settings, load_settings
 from . import create_app
 from .answers import keep, lookup
 from .front import Answer, Front
+from .quick_sparql import QuickSparql
 from .serve import threads_needed
 
 
@@ -44,6 +46,7 @@ def make_front(settings: Settings) -> Front:
         fast=fast,
         keep=keep,
         on_start=warm_up,
+        direct=QuickSparql(app) if os.environ.get("KFL_TMP_NOQUICK") != "1" else None,
     )
 
 

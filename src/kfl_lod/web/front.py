@@ -10,6 +10,8 @@ Only complete requests reach the thread pool that runs the Flask app.
 
 ``fast`` (optional) is asked first, on the event loop, with the request's key facts; what
 it returns (an answer from the answer cache) is sent without taking a thread at all.
+``direct`` (optional) is asked next, in a pool thread, before the WSGI app: the common
+SPARQL request is answered there without Flask (``quick_sparql``).
 """
 
 from __future__ import annotations
@@ -55,8 +57,10 @@ class Front:
         fast: Callable[[dict[str, Any]], Answer | None] | None = None,
         keep: Callable[[dict[str, Any], Answer], None] | None = None,
         on_start: Callable[[], None] | None = None,
+        direct: Callable[[dict[str, Any]], Answer | None] | None = None,
     ) -> None:
         self.wsgi_app = wsgi_app
+        self.direct = direct
         self.keep = keep
         self.on_start = on_start
         self.threads = threads
@@ -197,7 +201,14 @@ class Front:
         return environ
 
     def _call(self, environ: dict[str, Any]) -> Answer:
-        """Run the WSGI app on one request (in a pool thread) and collect its whole answer."""
+        """Run the WSGI app on one request (in a pool thread) and collect its whole answer.
+
+        ``direct`` (optional) is asked first, in the same thread: what it returns is the answer.
+        """
+        if self.direct is not None:
+            answer = self.direct(environ)
+            if answer is not None:
+                return answer
         started: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:

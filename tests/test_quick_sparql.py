@@ -104,13 +104,19 @@ def fronts(published):
     quick = QuickSparql(app)
     used: list[bool] = []
 
-    def direct(environ):
-        answer = quick(environ)
+    async def on_loop(environ):
+        answer = await quick.answer(environ)
         used.append(answer is not None)
         return answer
 
     # No answer cache: each request must be answered by its path, not by the other's kept answer.
-    yield Front(app, threads=4, direct=direct), Front(app, threads=4), used
+    yield (
+        {
+            "event loop": Front(app, threads=4, direct=on_loop),
+            "view": Front(app, threads=4),
+        },
+        used,
+    )
     pool = app.extensions.get("kfl_query_pool")
     if pool:
         pool[1].close()
@@ -118,17 +124,17 @@ def fronts(published):
 
 @pytest.mark.parametrize("name", list(ANSWERED) + list(LEFT))
 def test_same_answer_as_the_view(fronts, name):
-    quick_front, view_front, used = fronts
+    front, used = fronts
     request = ANSWERED.get(name) or LEFT[name]
     used.clear()
-    quick = _call(quick_front, *request)
+    quick = _call(front["event loop"], *request)
     assert used == [name in ANSWERED], "the quick path answered" if used == [True] else "the quick path left it"
-    view = _call(view_front, *request)
+    view = _call(front["view"], *request)
     assert quick[0] == view[0]
     assert quick[1] == view[1]
     assert quick[2] == view[2]
     if name in ANSWERED and quick[0] == 200:
-        assert ("x-kfl-release", quick_front.wsgi_app.extensions["kfl_releases"].current().name) in quick[1]
+        assert ("x-kfl-release", front["view"].wsgi_app.extensions["kfl_releases"].current().name) in quick[1]
 
 
 def test_off_for_an_external_engine(published):
@@ -136,3 +142,64 @@ def test_off_for_an_external_engine(published):
     if app is None:
         pytest.skip("no external engine setting in this version")
     assert not QuickSparql(app).enabled
+
+
+# --- the pool's event-loop side (QueryPool.run_async) ----------------------------------------------
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # never ends on this data
+FAST = "ASK { ?s ?p ?o }"
+
+
+def _job(query: str):
+    from kfl_lod.query.engine import Job
+
+    return Job(query, {"boolean": "json", "solutions": "json"}, 10)
+
+
+def test_run_async_waits_times_out_kills_and_refuses_as_run_does(published):
+    from kfl_lod.query.pool import ClientBusy, PoolBusy, QueryPool, QueryTimeout
+    from kfl_lod.store import store_loader
+
+    pool = QueryPool(1, store_loader(published.published, published.base), queue=1, client_limit=1)
+
+    async def scenario():
+        assert (await pool.run_async(_job(FAST), 10, "a")).status == 200
+        heavy = asyncio.ensure_future(pool.run_async(_job(HEAVY), 1.5, "a"))
+        await asyncio.sleep(0.2)
+        waiting = asyncio.ensure_future(pool.run_async(_job(FAST), 0.3, "b"))  # waits for the one process
+        await asyncio.sleep(0.05)
+        with pytest.raises(PoolBusy, match="waiting"):  # queue=1: a second waiter is refused at once
+            await pool.run_async(_job(FAST), 5, "c")
+        with pytest.raises(ClientBusy):  # client_limit=1: client a already has its one query running
+            await pool.run_async(_job(FAST), 5, "a")
+        with pytest.raises(PoolBusy, match="stayed busy"):
+            await waiting
+        with pytest.raises(QueryTimeout):
+            await heavy
+        # The killed process was replaced; a waiter gets the new one once it has started.
+        assert (await pool.run_async(_job(FAST), 30, "b")).status == 200
+
+    try:
+        asyncio.run(scenario())
+        status = pool.status()
+        assert status["restarts"] == 1 and status["waiting"] == 0 and status["clients"] == 0
+    finally:
+        pool.close()
+
+
+def test_run_async_hands_a_freed_process_to_the_oldest_waiter(published):
+    from kfl_lod.query.pool import QueryPool
+    from kfl_lod.store import store_loader
+
+    pool = QueryPool(1, store_loader(published.published, published.base))
+
+    async def scenario():
+        assert (await pool.run_async(_job(FAST), 10)).status == 200
+        replies = await asyncio.gather(*(pool.run_async(_job(FAST), 10, f"client-{i}") for i in range(8)))
+        return [r.status for r in replies]
+
+    try:
+        assert asyncio.run(scenario()) == [200] * 8
+        assert pool.status()["waiting"] == 0 and pool.status()["idle"] == 1
+    finally:
+        pool.close()

@@ -9,7 +9,6 @@ environment variables, as for every other command.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from ..settings import Settings, load_settings
@@ -46,7 +45,7 @@ def make_front(settings: Settings) -> Front:
         fast=fast,
         keep=keep,
         on_start=warm_up,
-        direct=QuickSparql(app) if os.environ.get("KFL_TMP_NOQUICK") != "1" else None,
+        direct=QuickSparql(app).answer,
     )
 
 

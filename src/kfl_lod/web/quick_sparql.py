@@ -4,8 +4,9 @@ Measured (bench/bench_serving.py, docs/benchmarks.md): for a query not in the an
 Flask's request and response objects, routing and hooks cost more than running the query in
 its query process. This module answers the common case itself — GET, or POST of a form or of
 ``application/sparql-query``, with one ``query``, no protocol dataset, a result format the
-client accepts and not the HTML page — from the thread the front runs the app in; the query
-still runs in a killable query process (``query/pool.py``) exactly as the Flask view runs it.
+client accepts and not the HTML page — on the front's event loop, taking no thread: the query
+still runs in a killable query process (``query/pool.py``), as the Flask view runs it, and
+waiting for a process and for the answer happens on the loop (``QueryPool.run_async``).
 
 Everything else returns None before the query runs, and the Flask view answers it: errors
 in the request (their messages are the view's), conditional requests, HEAD, the service
@@ -24,7 +25,7 @@ from flask import Flask
 
 from ..query import formats
 from ..query.engine import Job, Reply, default_prefixes
-from ..query.pool import PoolError
+from ..query.pool import PoolError, QueryPool
 from ..query.text import MAX_NESTING, inspect
 from . import SECURITY_HEADERS, client_address
 from .headers import EXPOSED, etag_of
@@ -37,7 +38,7 @@ _PARAMS = {"query", "update", "default-graph-uri", "named-graph-uri", "format", 
 
 
 class QuickSparql:
-    """``quick(environ)``: the answer to a common SPARQL request, or None to let the Flask view answer."""
+    """``await quick.answer(environ)``: the answer to a common SPARQL request, or None to let the Flask view answer."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -51,26 +52,37 @@ class QuickSparql:
         self.prefixes = default_prefixes(settings.base)
         self._pool = None
 
-    def __call__(self, environ: dict[str, Any]) -> Answer | None:
-        if not self.enabled or environ.get("PATH_INFO") not in self.paths:
-            return None
-        planned = self.plan(environ)
+    async def answer(self, environ: dict[str, Any]) -> Answer | None:
+        """The answer, on the event loop (the query runs in a query process); None: the view answers."""
+        planned = self.plan(environ) if self.wanted(environ) else None
         if planned is None:
             return None
         job, release = planned
-        from .sparql import query_pool
-
         settings = self.settings
         try:
-            entry = self.app.extensions.get("kfl_query_pool")
-            if entry is not None and entry[0] == os.getpid():
-                pool = entry[1]
-            else:
-                with self.app.app_context():
-                    pool = query_pool()
-            reply = pool.run(job, settings.query_timeout, client=client_address(environ, settings))
+            reply = await self.pool().run_async(job, settings.query_timeout, client_address(environ, settings))
         except PoolError as exc:
-            return self._error(release, exc.status, str(exc), exc.retry_after if exc.status in (429, 503) else None)
+            return self._pool_error(release, exc)
+        return self._reply(environ, release, reply)
+
+    def wanted(self, environ: dict[str, Any]) -> bool:
+        """Whether the request is for the endpoint this path may answer."""
+        return self.enabled and environ.get("PATH_INFO") in self.paths
+
+    def pool(self) -> QueryPool:
+        """This process's query pool (the view's), started on first use."""
+        entry = self.app.extensions.get("kfl_query_pool")
+        if entry is not None and entry[0] == os.getpid():
+            return entry[1]
+        from .sparql import query_pool
+
+        with self.app.app_context():
+            return query_pool()
+
+    def _pool_error(self, release, exc: PoolError) -> Answer:
+        return self._error(release, exc.status, str(exc), exc.retry_after if exc.status in (429, 503) else None)
+
+    def _reply(self, environ: dict[str, Any], release, reply: Reply) -> Answer:
         if reply.status != 200:
             return self._error(release, reply.status, reply.message)
         environ["kfl.cacheable"] = True

@@ -136,6 +136,8 @@ class Releases:
     def __init__(self, published: Path, base: str) -> None:
         self.published = Path(published)
         self.base = base
+        self._root = str(self.published)
+        self._link = str(self.published / LATEST)
         self._current: Release | None = None
         self._lock = threading.Lock()
 
@@ -145,16 +147,17 @@ class Releases:
         A settings-only rebuild rewrites the describing files (catalog, VoID) in place,
         without a new release name, so their times count too.
         """
-        link = self.published / LATEST
+        # Asked once per request: plain strings and os calls (pathlib costs more than the calls).
+        link = self._link
         try:
             target = os.readlink(link)
         except OSError:
             target = ""
-        folder = link if target else self.published
+        folder = link if target else self._root
         stamps = []
         for name in STORE_FILES:
             try:
-                stamps.append(str(os.stat(folder / name).st_mtime_ns))
+                stamps.append(str(os.stat(f"{folder}/{name}").st_mtime_ns))
             except OSError:
                 stamps.append("-")
         return f"{target}@{'.'.join(stamps)}"

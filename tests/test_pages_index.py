@@ -127,4 +127,4 @@ def test_prepare_keeps_an_existing_file_and_writes_atomically(publication, tmp_p
     stamp = written.stat().st_mtime_ns
     pages_index.prepare(folder, copy.base)
     assert written.stat().st_mtime_ns == stamp
-    assert not [p for p in folder.iterdir() if ".tmp-" in p.name]
+    assert not [p for p in written.parent.iterdir() if ".tmp-" in p.name]

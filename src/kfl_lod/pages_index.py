@@ -33,7 +33,9 @@ from .vocab import SCHEMES
 from .words import Lexicon, fold
 
 XSD_BOOLEAN = XSD + "boolean"
-FILE = ".pages-index.json"  # in the release folder, beside .store; hidden: not a published file
+# In the release folder, beside .store; in a hidden folder, so it is no file of the release (not
+# in SHA256SUMS, not served, not compared between releases).
+FILE = ".index/pages.json"
 FORMAT = 1  # raised whenever the file's layout changes; another number is read from the store instead
 
 
@@ -810,7 +812,8 @@ def prepare(folder: Path, base: str) -> Path:
     nodes = _nodes(ox.parse(path=str(folder / NTRIPLES), format=ox.RdfFormat.N_TRIPLES))
     data = dump(_build(nodes, base), _fragments(nodes))
     del nodes
-    aside = folder / f".{FILE}.tmp-{os.getpid()}"
+    target.parent.mkdir(exist_ok=True)
+    aside = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     with open(aside, "wb") as fh:
         fh.write(data)
         fh.flush()

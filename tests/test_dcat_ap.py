@@ -171,7 +171,7 @@ def test_the_shapes_catch_one_missing_piece(cat, removed, path, shape_files):
 
 @pytest.mark.parametrize("shape_files", ["split", "combined"])
 def test_the_shapes_catch_a_wrong_datatype(cat, shape_files):
-    # dcat:byteSize as xsd:integer (what the SPARQL store hands out) breaks DCAT-AP 3.0.1:
+    # dcat:byteSize as xsd:integer (what pyoxigraph keeps; store.as_published undoes it) breaks DCAT-AP 3.0.1:
     # the catalog files must keep xsd:nonNegativeInteger.
     broken = _without(cat)
     for s, p, o in list(broken.triples((None, DCAT.byteSize, None))):

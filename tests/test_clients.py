@@ -398,7 +398,7 @@ def test_the_dumps_and_resource_documents_give_one_value_per_fact(url, data):
             both.parse(url + "/" + path + ext, format=fmt)
     assert len(both) == before  # nothing new: every literal has the same form in every document
     sizes = list(both.objects(None, URIRef(BYTE_SIZE)))
-    assert len(sizes) == 5 and {str(s.datatype) for s in sizes} == {XSD_NS + "nonNegativeInteger"}
+    assert len(sizes) == 6 and {str(s.datatype) for s in sizes} == {XSD_NS + "nonNegativeInteger"}
     decimals = [o for o in data.objects() if isinstance(o, Literal) and str(o.datatype).endswith("#decimal")]
     assert decimals and all(not str(o).endswith(".0") for o in decimals)
 

@@ -313,16 +313,16 @@ def test_the_portal_imports_one_dataset_with_every_field(harvested, published):
 def test_the_portal_imports_each_distribution_with_every_field(harvested, published):
     [item] = portal_import(harvested)
     resources = item["resources"]
-    assert len(resources) == 5
+    assert len(resources) == 6
     assert {str(r["link"]) for r in resources} == {
-        f"{published.base}dumps/{n}" for n in ("kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.geojson")
+        f"{published.base}dumps/{n}" for n in ("kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.xlsx", "kfl.geojson")
     }
     for res in resources:
         assert str(res["link"]).startswith("https://")
         assert res["ext_ident"] and len(res["ext_ident"]) <= 36
         assert res["title_pl"] and res["title_en"] and res["description_pl"] and res["description_en"]
         assert res["created"] is not None and res["modified"] is not None
-        assert res["format"] in {"RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "CSV", "GEOJSON"}  # survive lstrip
+        assert res["format"] in {"RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "CSV", "XLSX", "GEOJSON"}  # survive lstrip
         assert res["license"] == "CC BY 4.0"
     # Known portal limit: lstrip eats the leading letters of (lower-case) IANA media types.
     assert {r["file_mimetype"] for r in resources} != {None}
@@ -403,7 +403,7 @@ def test_every_download_url_gives_the_stated_bytes_and_checksum(harvested, serve
         followed += 1
         # Compressed for clients that accept it, and still the same bytes.
         assert requests.get(url, timeout=30).content == response.content
-    assert followed == 5
+    assert followed == 6
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mapping", ("mapping",)),
     ("validation", ("validation",)),
     # Reads a published release (the build prepares the store; the web and queries read it).
-    ("store", ("store", "release_record")),
+    ("store", ("store", "release_record", "remote", "load")),
     (
         "publish",
         (

@@ -296,10 +296,12 @@ def main() -> None:
                     print(f"| {kind} | " + " | ".join(cells) + " |")
                 print()
             if "memory" in only:
-                print("| replica | processes | RSS | PSS |\n|---|---|---|---|")
+                print("| process tree | processes | RSS | PSS |\n|---|---|---|---|")
                 for name, proc in zip("AB", procs, strict=True):
                     count, rss, pss = memory(proc.pid)
                     print(f"| {name} | {count} | {rss:.0f} MB | {pss:.0f} MB |")
+                count, rss, pss = memory(int((tmp / "nginx-2" / "nginx.pid").read_text()))
+                print(f"| nginx (2 workers) | {count} | {rss:.0f} MB | {pss:.0f} MB |")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

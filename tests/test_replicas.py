@@ -13,10 +13,12 @@ from __future__ import annotations
 import csv
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -77,6 +79,10 @@ class Deployment:
     replicas: list[str]  # root URLs of replica A and B
     nginx: str
     token: str  # the test publisher's token
+    processes: list[subprocess.Popen]  # the replicas' processes
+    ports: list[int]
+    stack: ExitStack  # what stops when the module ends
+    folder: Path
 
     @property
     def all(self) -> list[str]:
@@ -97,12 +103,11 @@ def site(tmp_path_factory):
     env = deployment.unit_environment(**_environment(settings))
     ports = [deployment.free_port() for _ in range(3)]
     conf = deployment.nginx_config(tmp / "nginx", settings.published, deployment.static_folder(), ports[:2], ports[2])
-    with (
-        deployment.replica(ports[0], env, tmp / "run"),
-        deployment.replica(ports[1], env, tmp / "run"),
-        deployment.nginx(conf, ports[2]) as front,
-    ):
-        yield Deployment(settings, env, [f"http://127.0.0.1:{p}" for p in ports[:2]], front, token)
+    with ExitStack() as stack:
+        procs = [stack.enter_context(deployment.replica(p, env, tmp / "run")) for p in ports[:2]]
+        front = stack.enter_context(deployment.nginx(conf, ports[2]))
+        urls = [f"http://127.0.0.1:{p}" for p in ports[:2]]
+        yield Deployment(settings, env, urls, front, token, procs, ports[:2], stack, tmp)
 
 
 def _get(url: str, **headers: str) -> requests.Response:
@@ -227,6 +232,39 @@ def test_a_publisher_signed_in_through_one_replica_is_signed_in_on_the_other(sit
         timeout=30,
     )
     assert other.status_code == 200, other.text
+
+
+def test_replicas_restarted_one_at_a_time_lose_no_request(site):
+    """An upgrade: stop replica A (as systemctl stop does), start it again; nginx sends everything to B meanwhile."""
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        session = requests.Session()
+        paths = [f"/space/{SPACE}.html", "/sparql?query=" + quote(QUERY), f"/space/{SPACE}.ttl", "/healthz"]
+        while not stop.is_set():
+            for path in paths:
+                statuses.append(session.get(site.nginx + path, timeout=30).status_code)
+
+    threads = [threading.Thread(target=client) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        old = site.processes[0]
+        old.send_signal(signal.SIGTERM)
+        old.wait(20)
+        during = len(statuses)
+        time.sleep(0.5)
+        assert len(statuses) > during  # answered while A was down
+        site.processes[0] = site.stack.enter_context(deployment.replica(site.ports[0], site.env, site.folder / "run"))
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(40)
+    assert statuses and set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+    assert _release(site.replicas[0]) == _release(site.replicas[1])
 
 
 def _rename(settings: Settings, name: str) -> None:

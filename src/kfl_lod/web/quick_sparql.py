@@ -47,8 +47,8 @@ class QuickSparql:
         prefix = settings.base_path.rstrip("/")
         self.paths = {prefix + "/sparql", prefix + "/sparql/"}
         # An external engine or a custom query store is reached through the view only.
-        self.enabled = not app.extensions.get("kfl_query_store") and not getattr(settings, "store", "")
         self.releases = app.extensions["kfl_releases"]
+        self.enabled = not app.extensions.get("kfl_query_store") and getattr(self.releases, "engine", None) is None
         self.prefixes = default_prefixes(settings.base)
         self._pool = None
 

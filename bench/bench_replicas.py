@@ -1,7 +1,7 @@
 """Replicas behind nginx: the cost of reading ``latest``, how fast a switch reaches them, throughput, memory.
 
 Usage: .venv/bin/python bench/bench_replicas.py [--seconds 3] [--connections 10] [--switches 5]
-                                                [--only pointer,switch,throughput,memory]
+                                                [--only pointer,switch,throughput,memory] [--spaces N]
 
 Runs the deployment of deploy/ on loopback (bench/deployment.py: replicas from the systemd
 unit's ExecStart and environment, nginx from deploy/nginx/kfl-lod.conf with paths and ports
@@ -55,12 +55,31 @@ POINT = f"SELECT ?p ?o WHERE {{ <{BASE}space/{SPACE}> ?p ?o }}"
 CLIENTS = 'local function client()\n  return "10.0.0." .. math.random(1, 10)\nend\n'
 
 
-def build_two_releases(folder: Path) -> tuple[Path, str, str]:
-    """The bundled source built twice (the second time with one space renamed); the folder and both names."""
+def build_two_releases(folder: Path, spaces: int = 0) -> tuple[Path, str, str]:
+    """The bundled source (or ``spaces`` generated ones) built twice, the second time with one space renamed.
+
+    Returns the publication folder and the two release names.
+    """
     from kfl_lod.build import build
     from kfl_lod.settings import load_settings
 
-    shutil.copytree(ROOT / "source", folder / "source")
+    if spaces:
+        import subprocess
+
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("kfl-lod")),
+                "generate",
+                "--spaces",
+                str(spaces),
+                "--out",
+                str(folder / "source"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    else:
+        shutil.copytree(ROOT / "source", folder / "source")
     settings = load_settings(
         environ={},
         cwd=folder,
@@ -74,6 +93,10 @@ def build_two_releases(folder: Path) -> tuple[Path, str, str]:
     path = folder / "source" / "przestrzenie.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    global SPACE, POINT
+    if not any(row["id"] == SPACE for row in rows):
+        SPACE = rows[0]["id"]  # a generated source: its first space
+        POINT = f"SELECT ?p ?o WHERE {{ <{BASE}space/{SPACE}> ?p ?o }}"
     for row in rows:
         if row["id"] == SPACE:
             row["nazwa"] = "Duża sala widowiskowa"
@@ -240,12 +263,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--switches", type=int, default=5)
     parser.add_argument("--only", default="pointer,switch,throughput,memory")
+    parser.add_argument("--spaces", type=int, default=0, help="generated spaces instead of the bundled data")
     args = parser.parse_args()
     only = set(args.only.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="kfl-bench-replicas-"))
     try:
-        published, first, second = build_two_releases(tmp)
-        print(f"# Replicas behind nginx ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})\n")
+        published, first, second = build_two_releases(tmp, args.spaces)
+        data = f"{args.spaces} generated spaces" if args.spaces else "bundled data"
+        print(f"# Replicas behind nginx ({data}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})\n")
         if "pointer" in only:
             print("| per request | cost |\n|---|---|")
             for name, value in pointer_cost(published):

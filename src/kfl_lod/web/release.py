@@ -77,7 +77,8 @@ class Release:
         self.folder = folder  # the release's own folder (resolved), where its files are read
         self.base = base
         self.answers = AnswerCache()
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards _locks
+        self._locks: dict[str, threading.RLock] = {}
         self._values: dict[str, Any] = {}
         try:
             stamp = max((folder / n).stat().st_mtime for n in STORE_FILES if (folder / n).exists())
@@ -92,7 +93,11 @@ class Release:
             return self._values[name]
         except KeyError:
             pass
+        # One lock per value: a slow one (the documents' index of a large release) must not hold
+        # up a quick one (/healthz's count), or every load balancer's check waits out a switch.
         with self._lock:
+            lock = self._locks.setdefault(name, threading.RLock())
+        with lock:
             if name not in self._values:
                 self._values[name] = make(self)
             return self._values[name]

@@ -51,6 +51,7 @@ PAGES = {
     "catalog": "/catalog.html",
     "practices": "/praktyki",
     "about": "/o-danych",
+    "accessibility": "/deklaracja-dostepnosci",
     "results-en": "/?q=sala&osoby=20&lang=en",
     "space-en": "/space/krzysztofory-spotka-sala-spotkan.html?lang=en",
     "not-found": "/space/nie-ma-takiej-sali.html",

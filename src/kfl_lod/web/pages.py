@@ -529,6 +529,15 @@ def accessibility_page() -> Response:
         email=settings.accessibility_email or settings.contact_email,
         tiles_origin=tiles_origin(settings.map_tiles),
         rules=TESTED_RULES,
+        seat_name=settings.accessibility_entity or settings.contact_name or settings.publisher_name,
+        seat_address=", ".join(
+            part
+            for part in (
+                settings.contact_street,
+                " ".join(p for p in (settings.contact_postal_code, settings.contact_locality) if p),
+            )
+            if part
+        ),
         description=page.t("meta_accessibility"),
     )
 

@@ -167,6 +167,33 @@ def test_an_empty_result_names_the_filter_to_drop(client, records):
     assert [i for i in result_ids(after) if i in real_ids(records)]
 
 
+def _district_of(records, space) -> int | None:
+    return next(v.district for v in records.venues if v.id == space.venue)
+
+
+def test_with_no_real_match_the_closest_real_rooms_are_shown_apart_and_not_counted(client, records):
+    """A projector in a district: no real room states one, so the district's real rooms come, said to be closest."""
+    projector = [s for s in records.spaces if "projektor" in s.equipment and _district_of(records, s)]
+    assert not [s for s in projector if not s.illustrative], "a real room states a projector now: rework this test"
+    real_in = {}
+    for s in records.spaces:
+        if not s.illustrative and _district_of(records, s):
+            real_in.setdefault(_district_of(records, s), set()).add(s.id)
+    district = next(_district_of(records, s) for s in projector if _district_of(records, s) in real_in)
+    page = dom(client.get("/", query_string={"q": "projektor", "dzielnica": str(district)}))
+    assert page.one(id="results-heading").text == "Nie znaleziono żadnej sali"
+    group = page.with_class("closest-group")[0]
+    assert group.one("h2").text.startswith("Najbliższe wyniki") and "projektor" in group.one("h2").text
+    closest = [li.attrs["data-space"] for li in group.with_class("card")]
+    assert set(closest) == real_in[district]  # the district's real rooms, none of them claimed to have one
+    examples = [li.attrs["data-space"] for li in page.one(id="examples-heading").parent.with_class("card")]
+    assert {s.id for s in projector if _district_of(records, s) == district} == set(examples)
+    assert not set(closest) & set(result_ids(page))  # shown, never counted as found
+    # With no other filter left, "closest" would be every room: only the filter to drop is offered.
+    alone = dom(client.get("/", query_string={"q": "projektor"}))
+    assert not alone.with_class("closest-group") and alone.with_class("drops")
+
+
 # --- the space page, for acting --------------------------------------------------------------------
 
 

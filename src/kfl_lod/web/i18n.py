@@ -391,6 +391,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drop_filter": ("Usuń filtr „{what}”", "Remove the filter “{what}”"),
     "drop_gives": ("– znajdziesz wtedy {n} {rooms}", "– you will then find {n} rooms"),
     "real_rooms": ("Sale z potwierdzonych źródeł", "Rooms stated by a source"),
+    "closest_heading": (
+        "Najbliższe wyniki: pokazujemy {n} {rooms} bez filtra „{what}”",
+        "Closest results: {n} rooms without the filter “{what}”",
+    ),
+    "closest_note": (
+        "Te sale z potwierdzonych źródeł spełniają pozostałe warunki, ale nie warunek „{what}” (albo ich dane "
+        "nic o nim nie mówią). Nie są liczone jako znalezione; zapytaj instytucję.",
+        "These rooms stated by a source meet the other conditions, but not “{what}” (or their data say nothing "
+        "about it). They are not counted as found; ask the institution.",
+    ),
+    "closest_label": ("Najbliższe wyniki z potwierdzonych źródeł", "Closest results stated by a source"),
+    "closest_all": ("Pokaż wszystkie najbliższe wyniki ({n})", "Show all the closest results ({n})"),
     "examples_heading": (
         "Wpisy przykładowe (to nie są prawdziwe oferty)",
         "Illustrative records (these are not real offers)",

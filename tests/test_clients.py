@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import shutil
 import subprocess
 import warnings
@@ -44,7 +45,7 @@ from SPARQLWrapper import (
 from SPARQLWrapper import RDF as SW_RDF
 
 from kfl_lod.store import PUBLISHED_DATATYPES, as_published
-from support import BASE
+from support import BASE, ROOT
 
 pytestmark = pytest.mark.server
 
@@ -294,6 +295,66 @@ def test_rdflib_reads_the_same_facts_from_pyld_and_from_the_turtle_document(url,
     from_pyld = Graph().parse(data=nquads, format="nt")
     from_turtle = Graph().parse(path + ".ttl", format="turtle")
     assert set(from_pyld) == set(from_turtle)
+
+
+# --- jsonld.js (Node), PyLD and rdflib on the same JSON-LD ----------------------------------------
+
+JSONLD_JS = Path(__file__).resolve().parent / "js" / "jsonld_client.js"
+
+
+def _jsonld_js(*urls: str) -> list[dict]:
+    """Run jsonld.js (npm `jsonld`, its own Node document loader) on each URL: expand, then toRDF."""
+    node = shutil.which("node")
+    if not node or not (ROOT / "node_modules" / "jsonld").is_dir():
+        pytest.fail("jsonld.js needs node and node_modules/jsonld: run `npm ci` (./dev does)")
+    out = subprocess.run([node, str(JSONLD_JS), *urls], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def _read_jsonld(client: str, *urls: str) -> list[Graph]:
+    """The triples ``client`` reads from the JSON-LD at each URL (fetched by the client itself)."""
+    if client == "jsonld.js":  # one Node process for all of them
+        answers = _jsonld_js(*urls)
+        assert not [a for a in answers if "error" in a], answers
+        return [Graph().parse(data=a["nquads"], format="nt") for a in answers]
+    if client == "PyLD":
+        return [
+            Graph().parse(data=jsonld.to_rdf(jsonld.expand(u), {"format": "application/n-quads"}), format="nt")
+            for u in urls
+        ]
+    return [Graph().parse(u, format="json-ld") for u in urls]  # rdflib, with its own Accept
+
+
+@pytest.mark.parametrize("client", ["jsonld.js", "PyLD", "rdflib"])
+@pytest.mark.parametrize(("dump", "same_as"), [("kfl.jsonld", "kfl.nt"), ("catalog.jsonld", "catalog.nt")])
+def test_json_ld_clients_read_the_dump_as_the_n_triples_dump(url, published, client, dump, same_as):
+    (got,) = _read_jsonld(client, f"{url}/dumps/{dump}")
+    expected = Graph().parse(Path(published.published) / "latest" / same_as, format="nt")
+    assert len(got) == len(expected) and isomorphic(got, expected)
+
+
+@pytest.mark.parametrize("client", ["jsonld.js", "PyLD", "rdflib"])
+def test_json_ld_clients_read_every_kind_of_resource_iri(url, data, client):
+    kinds = _kinds(data)
+    paths = [kinds[k][len(BASE) :] for k in ("space", "venue", "institution", "district")]
+    paths += ["dataset", "dataset/distribution/csv"]
+    # The IRI itself (303 to the .jsonld document) and, but for rdflib (which reads what a .ttl
+    # is), the Turtle document, from which a JSON-LD client follows the rel="alternate" Link.
+    asked = [(path, suffix) for path in paths for suffix in (("",) if client == "rdflib" else ("", ".ttl"))]
+    graphs = _read_jsonld(client, *(f"{url}/{path}{suffix}" for path, suffix in asked))
+    for (path, suffix), got in zip(asked, graphs, strict=True):
+        turtle = Graph().parse(f"{url}/{path}.ttl", format="turtle")
+        assert set(got) == set(turtle), (client, path, suffix)
+        assert (URIRef(BASE + path), None, None) in got
+
+
+def test_jsonld_js_expands_a_resource_iri_from_its_303(url, data):
+    iri = _kinds(data)["space"]
+    (got,) = _jsonld_js(url + "/" + iri[len(BASE) :])
+    assert "error" not in got, got
+    assert got["documentUrl"] == url + "/" + iri[len(BASE) :] + ".jsonld"  # followed the 303
+    assert iri in got["ids"]
 
 
 # --- one literal form everywhere -------------------------------------------------------------

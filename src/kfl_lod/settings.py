@@ -58,6 +58,21 @@ class Settings:
         "Illustrative (example) spaces and good practices: 'separate' publishes them marked kfl:illustrative and "
         "shown apart from real ones; 'omit' leaves them out of every published file and of the store.",
     )
+    store: str = _setting(
+        "",
+        "An external SPARQL 1.1 engine the server queries instead of the embedded store (docs/server.md, "
+        "'External SPARQL engine'): an Oxigraph server's root (http://host:7878/) or any engine's query endpoint; "
+        "user:password@ in the URL for HTTP Basic authentication. Empty: the embedded store. Fill it with kfl-lod load.",
+    )
+    store_graphs: str = _setting(
+        "",
+        "The engine's SPARQL 1.1 Graph Store Protocol endpoint kfl-lod load writes to. Empty: {store}store for an "
+        "Oxigraph server's root, else the query endpoint itself (Fuseki's dataset URL serves both).",
+    )
+    store_poll: float = _setting(
+        1.0,
+        "Seconds between two looks at which release the external engine serves (a switch reaches the server within it).",
+    )
     # Server limits.
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
     max_rows: int = _setting(
@@ -320,9 +335,14 @@ def _checked(settings: Settings) -> Settings:
         "check_memory_mb",
         "publish_session_minutes",
         "publish_attempts",
+        "store_poll",
     ):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")
+    if settings.store and not settings.store.startswith(("http://", "https://")):
+        raise SettingsError(f"setting store: {settings.store!r} must be an http(s) URL of a SPARQL endpoint")
+    if settings.store_graphs and not settings.store_graphs.startswith(("http://", "https://")):
+        raise SettingsError(f"setting store_graphs: {settings.store_graphs!r} must be an http(s) URL")
     if settings.illustrative not in ILLUSTRATIVE_CHOICES:
         raise SettingsError(
             f"setting illustrative: {settings.illustrative!r} must be one of {', '.join(ILLUSTRATIVE_CHOICES)}"

@@ -128,6 +128,8 @@ class Nodes:
         self.store = store
         self.fragment_map = fragments
         self._cache: dict[str, Node | None] = {}
+        # Things the index holds an entry for: described, without asking the store (a page links to many).
+        self.known: tuple[dict[str, Any], ...] = ()
 
     def get(self, iri: str, default: Node | None = None) -> Node | None:
         try:
@@ -152,7 +154,18 @@ class Nodes:
         return node
 
     def __contains__(self, iri: object) -> bool:
-        return isinstance(iri, str) and self.get(iri) is not None
+        if not isinstance(iri, str):
+            return False
+        if any(iri in entries for entries in self.known):
+            return True
+        found = self._cache.get(iri, False)
+        if found is not False:
+            return found is not None
+        try:
+            subject = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return next(iter(self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph())), None) is not None
 
     def __getitem__(self, iri: str) -> Node:
         node = self.get(iri)
@@ -343,6 +356,9 @@ class Index:
     practices: dict[str, PracticeEntry]
     lexicon: Lexicon = field(default_factory=Lexicon)
 
+    def __post_init__(self) -> None:
+        self.nodes.known = (self.spaces, self.venues, self.institutions, self.practices, self.concepts)
+
     def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
 
@@ -404,6 +420,7 @@ def build_index(store: ox.Store, base: str) -> Index:
     nodes = _nodes(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     index = _build(nodes, base)
     index.nodes = Nodes(store, _fragments(nodes))
+    index.__post_init__()
     return index
 
 

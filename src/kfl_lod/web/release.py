@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..names import LATEST
+from ..pages_index import triple_count
 from ..remote import Engine, Watch
 from ..store import STORE_FILES, open_release, publication_folder, release_record
 
@@ -83,7 +84,8 @@ class Release:
         self.folder = folder  # the release's own folder (resolved), where its files are read
         self.base = base
         self.answers = AnswerCache()
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards _locks
+        self._locks: dict[str, threading.RLock] = {}
         self._values: dict[str, Any] = {}
         try:
             stamp = max((folder / n).stat().st_mtime for n in STORE_FILES if (folder / n).exists())
@@ -98,7 +100,11 @@ class Release:
             return self._values[name]
         except KeyError:
             pass
+        # One lock per value: a slow one (the documents' index of a large release) must not hold
+        # up a quick one (/healthz's count), or every load balancer's check waits out a switch.
         with self._lock:
+            lock = self._locks.setdefault(name, threading.RLock())
+        with lock:
             if name not in self._values:
                 self._values[name] = make(self)
             return self._values[name]
@@ -115,7 +121,13 @@ class Release:
 
     @property
     def triples(self) -> int:
-        return self.derived("triples", lambda r: len(r.store))
+        """The statements the store answers from (its default graph), counted once and cheaply.
+
+        Opens the store (healthy means it can be queried), then counts the published files it
+        loads (see pages_index.triple_count), not the store: a prepared store holds the data
+        twice (default and dataset graph), and counting it reads all of it.
+        """
+        return self.derived("triples", _count)
 
     @property
     def record(self) -> dict[str, Any] | None:
@@ -134,6 +146,12 @@ class Release:
     def etag(self, digest: str) -> str:
         """A strong ETag naming this release and the bytes (``"2026-03-02-1a2b3c4d.<digest>"``)."""
         return f'"{self.name or "none"}.{digest}"'
+
+
+def _count(release: Release) -> int:
+    store = release.store
+    counted = triple_count(release.folder)
+    return len(store) if counted is None else counted
 
 
 class Releases:

@@ -434,9 +434,9 @@ QUERIES = {
 }
 
 
-def serving_section(rows: list[dict], seconds: int, tmp: Path) -> dict:
-    """The serving benchmark: bench/bench_serving.py (helper "serve") on the bundled publication, the
-    five servers of issue 13 side by side; on the larger ones, kfl-lod serve against the native server."""
+def serving_section(rows: list[dict], seconds: int, tmp: Path, repeat: int = 3) -> dict:
+    """The serving benchmark: bench/bench_serving.py's ``serving_rows`` — on the bundled publication the
+    five servers of issue 13 side by side, on the larger ones kfl-lod against the native server."""
     sys.path.insert(0, str(ROOT / "bench"))
     found: dict = {"rows": []}
     bundled = [r for r in rows if r["label"] == "bundled"]
@@ -445,19 +445,17 @@ def serving_section(rows: list[dict], seconds: int, tmp: Path) -> dict:
         import bench_serving
     except ImportError:
         bench_serving = None
-    if bundled and bench_serving is not None and hasattr(bench_serving, "run_all"):
-        from dataclasses import asdict
-
+    if bundled and bench_serving is not None and hasattr(bench_serving, "serving_rows"):
         before = load()
-        measured = bench_serving.run_all(Path(bundled[0]["published"]), seconds, [1, 10])
+        big = [(r["label"], Path(r["published"])) for r in others]
         found["full"] = {
-            "source": "bench/bench_serving.py (run_all)",
-            "publication": "bundled",
-            "rows": [asdict(r) for r in measured],
-            "table": bench_serving.table(measured),
+            "source": "bench/bench_serving.py (serving_rows)",
+            "publication": "bundled" + "".join(f", {label}" for label, _ in big),
+            **bench_serving.serving_rows(Path(bundled[0]["published"]), seconds, (1, 10), repeat, big),
             "load": [before, load()],
         }
-    elif bundled:
+        return found
+    if bundled:
         others = bundled + others
     if others:
         found["rows"] = minimal_serving(others, seconds, tmp)
@@ -666,13 +664,23 @@ def markdown(report: dict) -> str:
         full = serving["full"]
         lines += [
             "",
-            "## Serving (bundled publication)",
+            "## Serving",
             "",
-            f"From {full['source']}: `wrk -t1`, {report['serve_seconds']} s per cell; serve = `kfl-lod serve` as a",
-            "newcomer starts it, production = the command of docs/server.md, oxigraph = `oxigraph serve-read-only`",
-            "on the same N-Triples, floor-N = the same HTTP stack answering a constant with N processes; rows",
-            "marked distinct send no two alike (the cache off). Load average "
-            f"{full['load'][0][0]:.1f} → {full['load'][1][0]:.1f}.",
+            f"From {full['source']}: `wrk -t1`, {full.get('seconds', report['serve_seconds'])} s per cell, "
+            f"{full.get('repeat', 1)} runs per cell (each server started anew per run; median requests/s, min–max "
+            "over the runs). (a) serve = `kfl-lod serve` as a newcomer starts it (one process), (b) production = the "
+            "Granian command of README.md (two processes), (c) oxigraph = `oxigraph serve-read-only` on the same "
+            "N-Triples, (d) rdflib-endpoint on the same N-Triples (uvicorn, one process, one run), floor-N = the same "
+            "HTTP stack as ours (Granian + the kfl-lod front + an app in its threads) answering a constant with N "
+            "processes; (a) is compared with floor-1, (b) with floor-2. *repeated*: the same request again and again "
+            "(our answer cache answers); *distinct*: a counter in a trailing comment (SPARQL) or an unused parameter "
+            "(pages) makes every request new (the cache off; the native server has no cache, so its two columns "
+            "differ only by noise). wrk's connections come as distinct clients (X-Forwarded-For from a trusted "
+            "proxy). Load average per server run: "
+            + ", ".join(f"{x['server']} {x['load'][0]:.1f}" for x in full.get("loads", []) if x.get("run") == 1)
+            + ".",
+            "",
+            *(f"- {note}" for note in full.get("notes", [])),
             "",
             full["table"],
         ]
@@ -718,6 +726,7 @@ def main() -> None:
     parser.add_argument("--validators", default="bundled,2000", help="graphs to check with both SHACL engines")
     parser.add_argument("--serve-seconds", type=int, default=5, help="seconds per wrk cell (0: no serving section)")
     parser.add_argument("--serve-sizes", default="bundled,10000", help="publications served in the serving section")
+    parser.add_argument("--serve-repeat", type=int, default=3, help="runs of every serving cell (median, spread)")
     parser.add_argument(
         "--sections",
         default=",".join(SECTIONS),
@@ -733,7 +742,7 @@ def main() -> None:
     if args.child_validators:
         return child_validators(args.child_validators)
     if args.quick:
-        args.sizes, args.runs, args.bundled_runs, args.serve_seconds = "2000", 1, 2, 2
+        args.sizes, args.runs, args.bundled_runs, args.serve_seconds, args.serve_repeat = "2000", 1, 2, 1, 1
         args.serve_sizes, args.validators, args.big = "bundled", "bundled", 0
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([args.big] if args.big else [])
     sections = set(args.sections.split(","))
@@ -798,7 +807,9 @@ def main() -> None:
                 )
         if "serving" in sections and args.serve_seconds:
             print("serving", file=sys.stderr)
-            report["serving"] = serving_section([r for r in rows if r["label"] in served], args.serve_seconds, tmp)
+            report["serving"] = serving_section(
+                [r for r in rows if r["label"] in served], args.serve_seconds, tmp, args.serve_repeat
+            )
         report["load_at_end"] = load()
     for r in report.get("build", []):
         r.pop("published", None)

@@ -64,6 +64,7 @@ POINT = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 SPACE = "space/ckp-ruczaj-sala-widowiskowa"
 PLAN = ("floor-1", "floor-2", "oxigraph", "rdflib-endpoint", "serve", "production")
 OURS = ("serve", "production")
+REVALIDATED = ("point lookup", "space page (HTML)", "dump kfl.ttl")  # also asked with If-None-Match
 FLOOR_OF = {"serve": "floor-1", "production": "floor-2"}
 # At size: what the issue names (filtering, grouping, text search), each a real query on the generated data.
 BIG_QUERIES = {
@@ -300,7 +301,13 @@ end
 
 
 def wrk(
-    url: str, path: str, connections: int, seconds: float, distinct: str = "", statuses: bool = False
+    url: str,
+    path: str,
+    connections: int,
+    seconds: float,
+    distinct: str = "",
+    statuses: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> tuple[float, float, float, int, int] | dict[str, int]:
     """requests/s, p50 ms, p99 ms, non-2xx/3xx, socket errors: ``wrk -t1 -cN`` for ``seconds``.
 
@@ -314,6 +321,8 @@ def wrk(
     elif distinct == "param":
         suffix = f' .. "{"&" if "?" in path else "?"}bench=" .. counter .. "-" .. math.random(1e9)'
     script = _LUA.format(path=json.dumps(path), suffix=suffix)
+    for name, value in (headers or {}).items():
+        script = f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n" + script
     if statuses:
         script += _STATUSES
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
@@ -372,6 +381,12 @@ end
 """
 
 
+def _etag(url: str) -> str:
+    import requests
+
+    return requests.get(url, headers={"X-Forwarded-For": "10.0.0.1"}, timeout=20).headers.get("ETag", "")
+
+
 def _probe(url: str) -> int:
     import requests
 
@@ -397,6 +412,7 @@ def _cells(server: str, sparql: dict[str, str], pages: dict[str, str]) -> list[t
     out = [(k, p, "") for k, p in {**sparql, **pages}.items()]
     out += [(k, p, "comment") for k, p in sparql.items()]
     out += [(k, p, "param") for k, p in pages.items() if k != "/healthz"]
+    out += [(k, p, "etag") for k, p in {**sparql, **pages}.items() if k in REVALIDATED]
     return out
 
 
@@ -436,6 +452,11 @@ def measure_servers(
                 proc, url = _start(server, published, work)
                 try:
                     for name, path, distinct in cells[server]:
+                        extra = None
+                        if distinct == "etag":  # a conditional request with the current ETag: 304
+                            extra = {"If-None-Match": _etag(url + path)}
+                            distinct = ""
+                            name = name + ", If-None-Match (304)"
                         if run == 0 and not distinct:
                             status[(server, name)] = _probe(url + path)  # also fills the answer cache
                         elif not distinct:
@@ -444,10 +465,10 @@ def measure_servers(
                             key = (server, name, "distinct" if distinct else "repeated", c)
                             # rdflib-endpoint answers some queries in seconds: long enough cells to see them.
                             cell = max(seconds, 5) if server == "rdflib-endpoint" else seconds
-                            result = wrk(url, path, c, cell, distinct)
+                            result = wrk(url, path, c, cell, distinct, headers=extra)
                             runs.setdefault(key, []).append(result)
                             if result[3] and key not in bad_statuses:  # say which non-2xx they were
-                                bad_statuses[key] = wrk(url, path, c, 1, distinct, statuses=True)
+                                bad_statuses[key] = wrk(url, path, c, 1, distinct, statuses=True, headers=extra)
                 finally:
                     stop(proc)
                 loads.append(

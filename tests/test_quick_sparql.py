@@ -42,6 +42,11 @@ ANSWERED = {
         {"content-type": "application/x-www-form-urlencoded"},
     ),
     "POST sparql-query": ("POST", "", POINT.encode(), {"content-type": "application/sparql-query"}),
+    "If-None-Match not matching": (*_get(POINT)[:3], {"if-none-match": '"x"'}),
+    "If-Modified-Since (no date on SPARQL answers: 200)": (
+        *_get(POINT)[:3],
+        {"if-modified-since": "Tue, 01 Dec 2099 00:00:00 GMT"},
+    ),
     "POST sparql-query utf-8": (
         "POST",
         "",
@@ -61,7 +66,6 @@ LEFT = {
     "unknown format": _get(POINT, format="png"),
     "nothing acceptable": (*_get(POINT)[:3], {"accept": "image/png"}),
     "not UTF-8": ("GET", "query=ASK%7B%22%FF%22%7D", b"", {}),
-    "conditional": (*_get(POINT)[:3], {"if-none-match": '"x"'}),
     "HEAD": ("HEAD", _get(POINT)[1], b"", {}),
     "POST without a type": ("POST", "", POINT.encode(), {}),
     "empty query": _get("   "),
@@ -135,6 +139,20 @@ def test_same_answer_as_the_view(fronts, name):
     assert quick[2] == view[2]
     if name in ANSWERED and quick[0] == 200:
         assert ("x-kfl-release", front["view"].wsgi_app.extensions["kfl_releases"].current().name) in quick[1]
+
+
+def test_revalidation_is_answered_304_as_the_view_does_and_fills_the_cache(fronts):
+    front, used = fronts
+    query = _get(POINT + " # revalidated")
+    etag = dict(_call(front["view"], *query)[1])["etag"]
+    conditional = (*query[:3], {"if-none-match": f'W/"x", {etag}'})
+    quick = _call(front["event loop"], *conditional)
+    view = _call(front["view"], *conditional)
+    assert set(quick[1]) ^ set(view[1]) == set()
+    assert quick == view and quick[0] == 304 and quick[2] == b""
+    release = front["view"].wsgi_app.extensions["kfl_releases"].current()
+    kept = [answer for key, answer in release.answers._items.items() if "revalidated" in key[2]]
+    assert [a[0] for a in kept] == [200]  # the 200 behind the 304, for the next request
 
 
 def test_off_for_an_external_engine(published):

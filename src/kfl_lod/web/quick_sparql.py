@@ -9,7 +9,7 @@ still runs in a killable query process (``query/pool.py``), as the Flask view ru
 waiting for a process and for the answer happens on the loop (``QueryPool.run_async``).
 
 Everything else returns None before the query runs, and the Flask view answers it: errors
-in the request (their messages are the view's), conditional requests, HEAD, the service
+in the request (their messages are the view's), ranges, HEAD, the service
 description, the query page, an external engine (setting ``store``). The answers are the
 view's, header for header (tests/test_quick_sparql.py compares them).
 """
@@ -22,12 +22,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Flask
+from werkzeug.http import remove_entity_headers
 
 from ..query import formats
 from ..query.engine import Job, Reply, default_prefixes
 from ..query.pool import PoolError, QueryPool
 from ..query.text import MAX_NESTING, inspect
 from . import SECURITY_HEADERS, client_address
+from .answers import _matches, keep
 from .headers import EXPOSED, etag_of
 from .query_page import download_name
 
@@ -86,14 +88,25 @@ class QuickSparql:
         if reply.status != 200:
             return self._error(release, reply.status, reply.message)
         environ["kfl.cacheable"] = True
-        return self._ok(release, reply)
+        answer = self._ok(release, reply)
+        wanted = environ.get("HTTP_IF_NONE_MATCH")
+        if wanted and environ.get("REQUEST_METHOD") == "GET":
+            # Revalidation (a cache in front) of an answer not kept yet: keep the 200, so the
+            # next one is answered from the cache; answer 304 as the view does (If-None-Match
+            # only: the view gives SPARQL answers no date to compare If-Modified-Since with).
+            keep(environ, answer)
+            if _matches(wanted, answer[1]):
+                headers = list(answer[1])
+                remove_entity_headers(headers)  # as Werkzeug sends a 304 of the view
+                return 304, headers, b""
+        return answer
 
     def plan(self, environ: dict[str, Any]) -> tuple[Job, Any] | None:
         """The job for a common request, with its release; None for anything the view must answer."""
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "POST"):
             return None
-        if any(environ.get(h) for h in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE")):
+        if environ.get("HTTP_RANGE") or (method == "POST" and environ.get("HTTP_IF_NONE_MATCH")):
             return None
         raw = environ.get("RAW_URI") or ""
         if raw.partition("?")[0] != environ["PATH_INFO"]:

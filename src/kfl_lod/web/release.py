@@ -167,6 +167,8 @@ class Releases:
     ) -> None:
         self.published = Path(published)
         self.base = base
+        self._root = str(self.published)
+        self._link = str(self.published / LATEST)
         self._current: Release | None = None
         self._lock = threading.Lock()
         self.engine = Engine.at(store, store_graphs) if store else None
@@ -192,12 +194,13 @@ class Releases:
         A settings-only rebuild rewrites the describing files (catalog, VoID) in place,
         without a new release name, so their times count too.
         """
-        link = self.published / LATEST
+        # Asked once per request: plain strings and os calls (pathlib costs more than the calls).
+        link = self._link
         try:
             target = os.readlink(link)
         except OSError:
             target = ""
-        folder = link if target else self.published
+        folder = link if target else self._root
         engine = self._engine_choice()
         if engine is not None:
             target, folder, graph = engine
@@ -206,7 +209,7 @@ class Releases:
         stamps = []
         for name in STORE_FILES:
             try:
-                stamps.append(str(os.stat(folder / name).st_mtime_ns))
+                stamps.append(str(os.stat(f"{folder}/{name}").st_mtime_ns))
             except OSError:
                 stamps.append("-")
         return f"{target}@{'.'.join(stamps)}" + (f"@{graph}" if self.engine is not None else "")

@@ -369,7 +369,8 @@ def test_a_release_switch_reaches_both_replicas_and_no_answer_mixes_releases(sit
             first = releases.index(new)
             back = [s[0] - mine[first][0] for s in mine[first:] if s[2] == old]
             if site.store and name == "N" and kinds != ("dump",):
-                assert all(b <= site.settings.store_poll + 1.0 for b in back), (name, kinds, back)
+                # (+2 s: a look at the engine and the first load, on a busy shared machine)
+                assert all(b <= site.settings.store_poll + 2.0 for b in back), (name, kinds, back)
             else:
                 assert not back, (name, kinds, back)
         first_new = next(s[0] for s in answers if s[2] == new and s[1] != "dump")

@@ -14,6 +14,7 @@ import csv
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -277,6 +278,32 @@ def test_replicas_restarted_one_at_a_time_lose_no_request(site):
             t.join(40)
     assert statuses and set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
     assert _release(site.replicas[0]) == _release(site.replicas[1])
+
+
+def test_nginx_limits_one_clients_sparql_requests_over_all_replicas(site):
+    """Four SPARQL requests of one client at once, wherever they go; the fifth is 429 and pages still answer."""
+    port = int(site.nginx.rsplit(":", 1)[1])
+    held = []
+    try:
+        for _ in range(4):
+            # A POST whose body never comes: nginx holds it (and counts it) while it waits.
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 100\r\n\r\nASK"
+            )
+            held.append(s)
+        time.sleep(0.3)
+        refused = _get(site.nginx + "/sparql?query=" + quote("ASK {}"))
+        assert refused.status_code == 429, refused.status_code
+        assert _get(site.nginx + f"/space/{SPACE}.html").status_code == 200
+    finally:
+        for s in held:
+            s.close()
+    deadline = time.monotonic() + 10
+    while _get(site.nginx + "/sparql?query=" + quote("ASK {}")).status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
 
 
 def _rename(settings: Settings, name: str) -> None:

@@ -214,6 +214,11 @@ class Settings:
     site_updated: str = _setting("", "Date of the website's last significant update (YYYY-MM-DD).")
     accessibility_declared: str = _setting("", "Date the accessibility statement was drawn up (YYYY-MM-DD).")
     accessibility_reviewed: str = _setting("", "Date the accessibility statement was last reviewed (YYYY-MM-DD).")
+    export_sparql: str = _setting(
+        "",
+        "URL of a live SPARQL endpoint a static export (kfl-lod export-site) links to and sends queries to. "
+        "Empty: the export says it has no SPARQL endpoint.",
+    )
 
     @property
     def base_path(self) -> str:

@@ -24,13 +24,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "jsonld",
             "publishers",
             "publication_log",
+            "words",
         ),
     ),
     ("source", ("source",)),
     ("mapping", ("mapping",)),
     ("validation", ("validation",)),
     # Reads a published release (the build prepares the store; the web and queries read it).
-    ("store", ("store", "release_record")),
+    ("store", ("store", "release_record", "pages_index")),
     (
         "publish",
         (

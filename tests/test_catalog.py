@@ -84,7 +84,7 @@ def test_one_catalog_one_dataset_a_distribution_per_dump_and_the_sparql_service(
     assert list(cat.objects(catalogs[0], DCAT.dataset)) == datasets
     urls = {str(only(cat, d, DCAT.downloadURL)) for d in cat.objects(datasets[0], DCAT.distribution)}
     assert urls == {f"{BASE}dumps/{d.file}" for d in catalog.DUMPS}
-    assert {d.file for d in catalog.DUMPS} == {"kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.geojson"}
+    assert {d.file for d in catalog.DUMPS} == {"kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.xlsx", "kfl.geojson"}
     service = only(cat, catalogs[0], DCAT.service)
     assert (service, RDF.type, DCAT.DataService) in cat
     assert only(cat, service, DCAT.endpointURL) == URIRef(BASE + "sparql")
@@ -95,7 +95,7 @@ def test_each_distribution_states_size_checksum_types_licence_and_dates_of_the_f
     files = read_release(latest(published))
     dataset = URIRef(BASE + "dataset")
     dists = list(cat.objects(dataset, DCAT.distribution))
-    assert len(dists) == 5
+    assert len(dists) == 6
     for dist in dists:
         url = str(only(cat, dist, DCAT.downloadURL))
         assert url.startswith("https://") and only(cat, dist, DCAT.accessURL) == URIRef(url)

@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import shutil
 import subprocess
 import warnings
@@ -23,6 +24,7 @@ import pytest
 import requests
 from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import (
@@ -42,11 +44,13 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper import RDF as SW_RDF
 
-from support import BASE
+from kfl_lod.store import PUBLISHED_DATATYPES, as_published
+from support import BASE, ROOT
 
 pytestmark = pytest.mark.server
 
 KFL = BASE + "def/"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 SPACE_QUERY = f"SELECT ?s WHERE {{ ?s a <{KFL}Space> }}"
 ASK_FALSE = f"ASK {{ ?s a <{KFL}NoSuchClass> }}"
 CONSTRUCT = f"CONSTRUCT {{ ?s a <{KFL}Space> }} WHERE {{ ?s a <{KFL}Space> }}"
@@ -293,36 +297,158 @@ def test_rdflib_reads_the_same_facts_from_pyld_and_from_the_turtle_document(url,
     assert set(from_pyld) == set(from_turtle)
 
 
+# --- jsonld.js (Node), PyLD and rdflib on the same JSON-LD ----------------------------------------
+
+JSONLD_JS = Path(__file__).resolve().parent / "js" / "jsonld_client.js"
+
+
+def _jsonld_js(*urls: str) -> list[dict]:
+    """Run jsonld.js (npm `jsonld`, its own Node document loader) on each URL: expand, then toRDF."""
+    node = shutil.which("node")
+    if not node or not (ROOT / "node_modules" / "jsonld").is_dir():
+        pytest.fail("jsonld.js needs node and node_modules/jsonld: run `npm ci` (./dev does)")
+    out = subprocess.run([node, str(JSONLD_JS), *urls], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def _read_jsonld(client: str, *urls: str) -> list[Graph]:
+    """The triples ``client`` reads from the JSON-LD at each URL (fetched by the client itself)."""
+    if client == "jsonld.js":  # one Node process for all of them
+        answers = _jsonld_js(*urls)
+        assert not [a for a in answers if "error" in a], answers
+        return [Graph().parse(data=a["nquads"], format="nt") for a in answers]
+    if client == "PyLD":
+        return [
+            Graph().parse(data=jsonld.to_rdf(jsonld.expand(u), {"format": "application/n-quads"}), format="nt")
+            for u in urls
+        ]
+    return [Graph().parse(u, format="json-ld") for u in urls]  # rdflib, with its own Accept
+
+
+@pytest.mark.parametrize("client", ["jsonld.js", "PyLD", "rdflib"])
+@pytest.mark.parametrize(("dump", "same_as"), [("kfl.jsonld", "kfl.nt"), ("catalog.jsonld", "catalog.nt")])
+def test_json_ld_clients_read_the_dump_as_the_n_triples_dump(url, published, client, dump, same_as):
+    (got,) = _read_jsonld(client, f"{url}/dumps/{dump}")
+    expected = Graph().parse(Path(published.published) / "latest" / same_as, format="nt")
+    assert len(got) == len(expected) and isomorphic(got, expected)
+
+
+@pytest.mark.parametrize("client", ["jsonld.js", "PyLD", "rdflib"])
+def test_json_ld_clients_read_every_kind_of_resource_iri(url, data, client):
+    kinds = _kinds(data)
+    paths = [kinds[k][len(BASE) :] for k in ("space", "venue", "institution", "district")]
+    paths += ["dataset", "dataset/distribution/csv"]
+    # The IRI itself (303 to the .jsonld document) and, but for rdflib (which reads what a .ttl
+    # is), the Turtle document, from which a JSON-LD client follows the rel="alternate" Link.
+    asked = [(path, suffix) for path in paths for suffix in (("",) if client == "rdflib" else ("", ".ttl"))]
+    graphs = _read_jsonld(client, *(f"{url}/{path}{suffix}" for path, suffix in asked))
+    for (path, suffix), got in zip(asked, graphs, strict=True):
+        turtle = Graph().parse(f"{url}/{path}.ttl", format="turtle")
+        assert set(got) == set(turtle), (client, path, suffix)
+        assert (URIRef(BASE + path), None, None) in got
+
+
+def test_jsonld_js_expands_a_resource_iri_from_its_303(url, data):
+    iri = _kinds(data)["space"]
+    (got,) = _jsonld_js(url + "/" + iri[len(BASE) :])
+    assert "error" not in got, got
+    assert got["documentUrl"] == url + "/" + iri[len(BASE) :] + ".jsonld"  # followed the 303
+    assert iri in got["ids"]
+
+
 # --- one literal form everywhere -------------------------------------------------------------
 
 
-def test_the_dump_and_a_resource_document_give_one_value_per_fact(url, data):
-    iri = _kinds(data)["venue"]
-    both = Graph().parse(url + "/dumps/kfl.nt", format="nt")
+DUMPS = ("kfl.nt", "catalog.nt", "void.nt")  # what the store holds (names.STORE_FILES)
+BYTE_SIZE = "http://www.w3.org/ns/dcat#byteSize"
+
+
+def _dump_lines(published) -> set[str]:
+    folder = Path(published.published) / "latest"
+    return {line for name in DUMPS for line in (folder / name).read_text("utf-8").splitlines() if line}
+
+
+def test_the_store_folds_integer_subtypes_and_the_table_gives_them_back(published):
+    """pyoxigraph 0.5.13 alone: what it changes in our files, and that store.as_published undoes exactly that."""
+    lines = _dump_lines(published)
+    store = ox.Store()
+    for name in DUMPS:
+        store.load(path=str(Path(published.published) / "latest" / name), format=ox.RdfFormat.N_TRIPLES)
+    raw = {f"{q.subject} {q.predicate} {q.object} ." for q in store}
+    changed = lines - raw
+    # Only dcat:byteSize (xsd:nonNegativeInteger -> xsd:integer, same digits); every other literal we
+    # publish (decimals, dates, booleans, hexBinary checksums, wktLiteral) comes back as written.
+    assert changed and {line.split(" ")[1] for line in changed} == {f"<{BYTE_SIZE}>"}
+    assert {line.replace(f"<{XSD_NS}nonNegativeInteger>", f"<{XSD_NS}integer>") for line in changed} == raw - lines
+    assert set(PUBLISHED_DATATYPES) == {BYTE_SIZE}
+    restored = {f"{as_published(ox.Triple(q.subject, q.predicate, q.object))} ." for q in store}
+    assert restored == lines
+
+
+def test_the_dumps_and_resource_documents_give_one_value_per_fact(url, data):
+    both = Graph()
+    for name in DUMPS:
+        both.parse(url + "/dumps/" + name, format="nt")
     before = len(both)
-    both.parse(url + "/" + iri[len(BASE) :] + ".ttl", format="turtle")
-    both.parse(url + "/" + iri[len(BASE) :] + ".jsonld", format="json-ld")
-    assert len(both) == before  # nothing new: every literal has the same form
+    assert before == len(set().union(*(set(Graph().parse(url + "/dumps/" + n, format="nt")) for n in DUMPS)))
+    venue = _kinds(data)["venue"][len(BASE) :]
+    for path in (venue, "dataset", "dataset/distribution/csv", "dataset/distribution/ttl", "catalog"):
+        for ext, fmt in ((".ttl", "turtle"), (".jsonld", "json-ld"), (".nt", "nt")):
+            both.parse(url + "/" + path + ext, format=fmt)
+    assert len(both) == before  # nothing new: every literal has the same form in every document
+    sizes = list(both.objects(None, URIRef(BYTE_SIZE)))
+    assert len(sizes) == 6 and {str(s.datatype) for s in sizes} == {XSD_NS + "nonNegativeInteger"}
     decimals = [o for o in data.objects() if isinstance(o, Literal) and str(o.datatype).endswith("#decimal")]
     assert decimals and all(not str(o).endswith(".0") for o in decimals)
 
 
-def test_a_full_construct_equals_the_dump_and_the_store_keeps_every_literal(url, published):
-    dump = (Path(published.published) / "latest" / "kfl.nt").read_bytes()
-    graph = f"{BASE}dataset"
+@pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld", "xml"])
+def test_a_full_construct_is_isomorphic_to_the_dumps(url, published, fmt):
     r = requests.get(
-        url + "/sparql",
-        params={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "format": "nt"},
-        timeout=60,
+        url + "/sparql", params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "format": fmt}, timeout=60
     )
     assert r.status_code == 200 and r.headers["X-KFL-Results-Truncated"] == "false", r.text[:300]
-    in_store = set(r.content.decode().splitlines())
-    published_lines = set(dump.decode().splitlines())
-    assert published_lines <= in_store
-    # And pyoxigraph itself writes the dump back byte for byte.
-    store = ox.Store()
-    store.load(dump, format=ox.RdfFormat.N_TRIPLES)
-    assert {f"{q.subject} {q.predicate} {q.object} ." for q in store} == published_lines
+    answer = Graph().parse(data=r.content, format={"ttl": "turtle", "jsonld": "json-ld"}.get(fmt, fmt))
+    dumps = Graph()
+    for name in DUMPS:
+        dumps.parse(Path(published.published) / "latest" / name, format="nt")
+    assert len(answer) == len(dumps) and isomorphic(answer, dumps)
+    if fmt == "nt":  # and line for line
+        assert set(r.content.decode().splitlines()) == _dump_lines(published)
+
+
+def test_a_full_construct_of_the_dataset_graph_equals_kfl_nt(url, published):
+    dump = (Path(published.published) / "latest" / "kfl.nt").read_bytes()
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}dataset> {{ ?s ?p ?o }} }}"
+    r = requests.get(url + "/sparql", params={"query": query, "format": "nt"}, timeout=60)
+    assert r.status_code == 200 and r.headers["X-KFL-Results-Truncated"] == "false", r.text[:300]
+    assert set(dump.decode().splitlines()) <= set(r.content.decode().splitlines())
+
+
+def test_byte_size_through_sparql_clients(url, published):
+    dist = f"{BASE}dataset/distribution/csv"
+    size = (Path(published.published) / "latest" / "kfl.csv").stat().st_size
+    # DESCRIBE and CONSTRUCT (SPARQLWrapper, rdflib's SPARQLStore): the catalog's own datatype.
+    sw = SPARQLWrapper(url + "/sparql", returnFormat=TURTLE)
+    sw.setQuery(f"DESCRIBE <{dist}>")
+    described = sw.query().convert()
+    graph = Graph().parse(data=described, format="turtle") if isinstance(described, bytes) else described
+    assert graph.value(URIRef(dist), URIRef(BYTE_SIZE)) == Literal(
+        str(size), datatype=URIRef(XSD_NS + "nonNegativeInteger")
+    )
+    store = SPARQLStore(url + "/sparql", returnFormat="application/rdf+xml")
+    constructed = store.query(f"CONSTRUCT WHERE {{ <{dist}> <{BYTE_SIZE}> ?n }}").graph
+    assert {(o, o.datatype) for o in constructed.objects()} == {
+        (Literal(str(size), datatype=URIRef(XSD_NS + "nonNegativeInteger")), URIRef(XSD_NS + "nonNegativeInteger"))
+    }
+    # SELECT has no predicate to go by: the binding is the store's xsd:integer, the same value,
+    # and a pattern written with the catalog's datatype still matches (docs/server.md).
+    store = SPARQLStore(url + "/sparql", returnFormat="json")
+    (row,) = list(store.query(f"SELECT ?n WHERE {{ <{dist}> <{BYTE_SIZE}> ?n }}"))
+    assert int(row[0]) == size and row[0].datatype == URIRef(XSD_NS + "integer")
+    typed = f'"{size}"^^<{XSD_NS}nonNegativeInteger>'
+    assert bool(store.query(f"ASK {{ <{dist}> <{BYTE_SIZE}> {typed} }}")) is True
 
 
 # --- byte ranges: curl and wget resume a download ---------------------------------------------

@@ -313,16 +313,16 @@ def test_the_portal_imports_one_dataset_with_every_field(harvested, published):
 def test_the_portal_imports_each_distribution_with_every_field(harvested, published):
     [item] = portal_import(harvested)
     resources = item["resources"]
-    assert len(resources) == 5
+    assert len(resources) == 6
     assert {str(r["link"]) for r in resources} == {
-        f"{published.base}dumps/{n}" for n in ("kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.geojson")
+        f"{published.base}dumps/{n}" for n in ("kfl.ttl", "kfl.nt", "kfl.jsonld", "kfl.csv", "kfl.xlsx", "kfl.geojson")
     }
     for res in resources:
         assert str(res["link"]).startswith("https://")
         assert res["ext_ident"] and len(res["ext_ident"]) <= 36
         assert res["title_pl"] and res["title_en"] and res["description_pl"] and res["description_en"]
         assert res["created"] is not None and res["modified"] is not None
-        assert res["format"] in {"RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "CSV", "GEOJSON"}  # survive lstrip
+        assert res["format"] in {"RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "CSV", "XLSX", "GEOJSON"}  # survive lstrip
         assert res["license"] == "CC BY 4.0"
     # Known portal limit: lstrip eats the leading letters of (lower-case) IANA media types.
     assert {r["file_mimetype"] for r in resources} != {None}
@@ -377,14 +377,13 @@ def test_a_naive_query_for_everything_still_finds_one_dataset(server, published)
     assert list(g.subjects(RDF.type, DCAT.Dataset)) == [URIRef(published.base + "dataset")]
 
 
-def test_byte_size_through_sparql_is_the_file_size_typed_as_the_store_keeps_it(harvested, published):
-    # pyoxigraph stores integer subtypes as xsd:integer, so through SPARQL dcat:byteSize comes
-    # back as xsd:integer (the catalog files keep xsd:nonNegativeInteger). Same value; the
-    # portal does not read byteSize (docs/publication.md, "Harvesting by dane.gov.pl").
+def test_byte_size_through_sparql_is_the_file_size_typed_as_the_catalog_says(harvested, published):
+    # pyoxigraph stores integer subtypes as xsd:integer; the server gives CONSTRUCT answers the
+    # catalog's xsd:nonNegativeInteger back (store.as_published), as DCAT-AP 3.0.1 demands.
     files = {p.name: p.stat().st_size for p in (published.published / "latest").iterdir()}
     for dist in harvested.subjects(RDF.type, DCAT.Distribution):
         size = harvested.value(dist, DCAT.byteSize)
-        assert size.datatype in (XSD.integer, XSD.nonNegativeInteger)
+        assert size.datatype == XSD.nonNegativeInteger
         assert int(size) == files[str(harvested.value(dist, DCAT.downloadURL)).rsplit("/", 1)[1]]
 
 
@@ -404,7 +403,7 @@ def test_every_download_url_gives_the_stated_bytes_and_checksum(harvested, serve
         followed += 1
         # Compressed for clients that accept it, and still the same bytes.
         assert requests.get(url, timeout=30).content == response.content
-    assert followed == 5
+    assert followed == 6
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from rdflib import Graph
 
-from . import catalog, changes, csvw, release_record, void, xlsx
+from . import catalog, changes, csvw, pages_index, release_record, void, xlsx
 from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
 from .jsonld import context_bytes, to_jsonld
 from .mapping import Provenance, map_records
@@ -198,6 +198,9 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         progress("preparing the store for the server")
         folder = result.published.folder
         timer("prepare store", lambda: prepare(folder, dataset_graph(settings.base)))
+        # And what the pages and the search show, so no web process reads every triple itself.
+        progress("preparing the pages' index")
+        timer("prepare index", lambda: pages_index.prepare(folder, settings.base))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -44,6 +44,7 @@ from .names import (
     JSONLD,
     NTRIPLES,
     TURTLE,
+    XLSX,
     media_type,
 )
 from .rdfio import to_jsonld_prefixed, to_rdfxml
@@ -118,6 +119,16 @@ DUMPS = (
         "CSV table of spaces (kfl.csv)",
         "Wiersz na przestrzeń, z jej lokalizacją i instytucją; kolumny opisuje kfl.csv-metadata.json (CSVW).",
         "A row per space, with its venue and institution; the columns are described by kfl.csv-metadata.json (CSVW).",
+    ),
+    Dump(
+        "xlsx",
+        XLSX,
+        "XLSX",
+        media_type(XLSX),
+        "Tabela przestrzeni dla Excela (kfl.xlsx)",
+        "Table of spaces for Excel (kfl.xlsx)",
+        "Te same wiersze co kfl.csv, w arkuszu: liczby jako liczby, nagłówek zablokowany, z filtrami.",
+        "The same rows as kfl.csv, in a workbook: numbers as numbers, header frozen, with filters.",
     ),
     Dump(
         "geojson",

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from . import release_record as records_file
 from .names import LATEST, STORE_FILES
-from .namespaces import DCTERMS, RDFS, SCHEMA, SKOS
+from .namespaces import DCAT, DCTERMS, RDFS, SCHEMA, SKOS, XSD
 
 
 def publication_folder(published: Path) -> Path:
@@ -102,6 +102,36 @@ def store_loader(published: Path, base: str):
     return functools.partial(open_store, Path(published), dataset_graph(base))
 
 
+# pyoxigraph (0.5.13) stores every literal of a type derived from xsd:integer as xsd:integer:
+# "5"^^xsd:nonNegativeInteger goes in and "5"^^xsd:integer comes out of every query. The published
+# files keep the datatype the vocabulary gives (DCAT 3 and DCAT-AP 3.0.1: dcat:byteSize is
+# xsd:nonNegativeInteger), so every triple read out of the store gets it back here (CONSTRUCT,
+# DESCRIBE, resource documents): a client then finds one value per fact, whatever it loads.
+# SELECT bindings have no predicate to go by and stay xsd:integer (docs/server.md, "Known limits").
+PUBLISHED_DATATYPES: dict[str, str] = {DCAT + "byteSize": XSD + "nonNegativeInteger"}
+_XSD_INTEGER = XSD + "integer"
+_NATURAL = frozenset("0123456789")
+
+
+def as_published(triple: ox.Triple) -> ox.Triple:
+    """The triple with the datatype the published files give its literal, where the store folded it.
+
+    >>> t = ox.Triple(ox.NamedNode("http://e/d"), ox.NamedNode(DCAT + "byteSize"), ox.Literal(5))
+    >>> as_published(t).object.datatype.value
+    'http://www.w3.org/2001/XMLSchema#nonNegativeInteger'
+    """
+    datatype = PUBLISHED_DATATYPES.get(triple.predicate.value)
+    obj = triple.object
+    if (
+        datatype is None
+        or not isinstance(obj, ox.Literal)
+        or obj.datatype.value != _XSD_INTEGER
+        or not (obj.value and set(obj.value) <= _NATURAL)  # only values that datatype can hold
+    ):
+        return triple
+    return ox.Triple(triple.subject, triple.predicate, ox.Literal(obj.value, datatype=ox.NamedNode(datatype)))
+
+
 def triples_about(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[str] = ()) -> list[ox.Triple]:
     """Every triple about ``iri`` and its ``#fragment`` parts, plus names of what they link to.
 
@@ -115,7 +145,7 @@ def triples_about(store: ox.Store, iri: str, fragments: tuple[str, ...] | list[s
     subjects = [iri, *fragments]
     for subject in subjects:
         for quad in store.quads_for_pattern(ox.NamedNode(subject), None, None, ox.DefaultGraph()):
-            triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+            triples.append(as_published(ox.Triple(quad.subject, quad.predicate, quad.object)))
     own = set(subjects)
     linked = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode) and t.object.value not in own}
     for target in sorted(linked):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ..store import as_published
 from . import formats
 from .results import PREFIXES, Written, write_boolean, write_graph, write_solutions
 
@@ -113,4 +114,5 @@ def _write(result, family: str, name: str, max_rows: int, prefixes: dict[str, st
         return write_boolean(bool(result), name)
     if family == formats.SOLUTIONS:
         return write_solutions(result, name, max_rows, max_bytes)
-    return write_graph(result, name, max_rows, prefixes or None, max_bytes)
+    # Triples get back the datatypes the store folded (store.as_published): a CONSTRUCT says what the files say.
+    return write_graph(map(as_published, result), name, max_rows, prefixes or None, max_bytes)

@@ -33,8 +33,8 @@ from ..namespaces import (
     XSD,
     compact,
 )
+from ..pages_index import Index, Node
 from .i18n import text
-from .index import Index, Node
 
 # Labels of the properties from other vocabularies that our data uses (ours come from the store).
 PROPERTY_LABELS: dict[str, tuple[str, str]] = {
@@ -201,7 +201,7 @@ def property_label(index: Index, predicate: str, lang: str) -> str:
 def sections(index: Index, iri: str, lang: str, link: Callable[[str], str]) -> list[Section]:
     """Every fact the store holds about ``iri`` and its ``#fragment`` parts, labelled."""
     out = []
-    parts = [iri] + sorted(i for i in index.nodes if i.startswith(iri + "#"))
+    parts = [iri, *index.nodes.fragments(iri)]
     holders = _holders(index, parts)
     for part in parts:
         node = index.nodes.get(part)
@@ -271,7 +271,7 @@ def jsonld(index: Index, iri: str) -> str:
     ``<``, ``>`` and ``&`` are written as JSON escapes, so no value can close the element.
     """
     graph = Graph(bind_namespaces="none")
-    for part in [iri] + [i for i in index.nodes if i.startswith(iri + "#")]:
+    for part in [iri, *index.nodes.fragments(iri)]:
         node = index.nodes.get(part)
         if node is None:
             continue

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from flask import Request
 
+from ..pages_index import pick  # noqa: F401  (the pages' and the index's one rule; imported from here by the web)
+
 LANGUAGES = ("pl", "en")
 COOKIE = "lang"
 
@@ -35,18 +37,6 @@ def choose(request: Request, default: str) -> Choice:
     if cookie in LANGUAGES:
         return Choice(cookie, cookie != negotiated, False)
     return Choice(negotiated, False, False)
-
-
-def pick(values: dict[str, str], lang: str) -> str:
-    """The value in ``lang``, else Polish, else English, else any; '' when there is none.
-
-    >>> pick({"pl": "sala", "en": "room"}, "en"), pick({"pl": "sala"}, "en"), pick({}, "pl")
-    ('room', 'sala', '')
-    """
-    for key in (lang, "pl", "en", ""):
-        if values.get(key):
-            return values[key]
-    return next(iter(values.values()), "")
 
 
 # Interface texts: key -> (Polish, English).

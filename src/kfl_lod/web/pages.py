@@ -24,10 +24,10 @@ from werkzeug.exceptions import HTTPException
 
 from .. import names
 from ..namespaces import compact, parse_iri
+from ..pages_index import Index, SpaceEntry, VenueEntry, open_index
+from ..words import fold
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
-from .index import Index, SpaceEntry, VenueEntry, build_index
-from .words import fold
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -278,7 +278,7 @@ def page_url() -> str:
 def current_index() -> Index:
     """The index of the release the app serves now (rebuilt when a new release is switched in)."""
     base = current_settings().base
-    return current_release().derived("pages_index", lambda release: build_index(release.store, base))
+    return current_release().derived("pages_index", lambda release: open_index(release.folder, release.store, base))
 
 
 def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:

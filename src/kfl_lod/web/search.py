@@ -12,9 +12,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from . import words as lexis
-from .index import Index, SpaceEntry
-from .words import fold
+from .. import words as lexis
+from ..pages_index import Index, SpaceEntry
+from ..words import fold
 
 # Parameter names (Polish, since the links are shared among Polish users).
 Q, DISTRICT, TYPE, PEOPLE, FREE, MODE, EQUIPMENT, STEP_FREE, HIDE_EXAMPLES, PAGE = (

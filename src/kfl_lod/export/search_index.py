@@ -23,9 +23,9 @@ from typing import Any
 import morfeusz2
 from flask import render_template_string
 
+from .. import words as lexis
 from ..web import i18n
 from ..web import search as server_search
-from ..web import words as lexis
 from ..web.index import Index, SpaceEntry
 from ..web.pages import RESULTS_ANCHOR, Page
 

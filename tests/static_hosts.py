@@ -132,3 +132,57 @@ http {{
 def export_of(settings: Settings, out: Path, sparql: str = "") -> Path:
     export_site(settings, out, sparql=sparql)
     return out
+
+
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+APACHE_MODULES = "/usr/lib/apache2/modules"
+
+
+@contextmanager
+def apache_server(export: Path, tmp: Path) -> Iterator[str]:
+    """Debian's Apache 2.4 on loopback serving the export's site/ with its generated .htaccess."""
+    if not Path(APACHE).exists():
+        pytest.fail(f"{APACHE} is missing: install Debian's apache2-bin (./dev test installs it)")
+    tmp.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    modules = ["mpm_event", "authz_core", "mime", "rewrite", "headers", "dir", "env"]
+    loads = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules)
+    # Apache started by root serves as an unprivileged user: the export must be readable by others
+    # (export-site makes its folders 0755; the test puts it under a folder anyone may enter).
+    user = "User nobody\nGroup nogroup\n" if os.geteuid() == 0 else ""
+    conf = tmp / "apache.conf"
+    conf.write_text(
+        f"""{loads}
+ServerRoot {tmp}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {tmp}/apache.pid
+ErrorLog {tmp}/error.log
+LogLevel warn
+Mutex file:{tmp}
+{user}TypesConfig /dev/null
+DocumentRoot {export}/site
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {export}/site>
+    AllowOverride All
+    Require all granted
+</Directory>
+""",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, APACHE_RUN_DIR=str(tmp), APACHE_LOCK_DIR=str(tmp), APACHE_LOG_DIR=str(tmp))
+    check = subprocess.run([APACHE, "-t", "-f", str(conf)], capture_output=True, text=True, env=env)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen(
+        [APACHE, "-f", str(conf), "-DFOREGROUND"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/", proc, "apache2")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -9,10 +9,14 @@ configuration, and compared with a real `kfl-lod serve` of the same publication.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -23,7 +27,7 @@ from kfl_lod.export.hosting import agreement, static_choice
 from kfl_lod.export.site import MANIFEST, MARKER, SEARCH_INDEX, SEARCH_SCRIPT
 from kfl_lod.web import create_app, search
 from kfl_lod.web.pages import current_index
-from static_hosts import export_of, nginx_server, plain_static_server, withdrawn_publication
+from static_hosts import apache_server, export_of, nginx_server, plain_static_server, withdrawn_publication
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTS = ("text/html", "text/turtle", "application/ld+json", "application/n-triples")
@@ -359,3 +363,47 @@ def test_nginx_with_the_generated_configuration_answers_as_the_server(publicatio
         assert style.headers["X-Content-Type-Options"] == "nosniff"
     assert {200, 303, 404, 410} <= statuses
     print(f"\nnginx = kfl-lod serve for {len(rows)} answers + the 303s; statuses {sorted(statuses)}")
+
+
+@pytest.fixture(scope="module")
+def exported_for_apache(publication):
+    """The export in a folder Apache's unprivileged user may read (pytest's own tmp folders are private)."""
+    settings, _ = publication
+    folder = Path(tempfile.mkdtemp(prefix="kfl-apache-"))
+    os.chmod(folder, 0o755)
+    try:
+        yield export_of(settings, folder / "export")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_apache_with_the_generated_htaccess_answers_as_the_server(publication, exported_for_apache, live, tmp_path):
+    """The same sample through Apache 2.4 and site/.htaccess: statuses, 303 targets, media types, bodies."""
+    _, gone_id = publication
+    manifest = json.loads((exported_for_apache / MANIFEST).read_text(encoding="utf-8"))
+    compared = 0
+    statuses = set()
+    with (
+        apache_server(exported_for_apache, tmp_path / "apache") as static,
+        requests.Session() as a,
+        requests.Session() as b,
+    ):
+        for url in sample_urls(manifest, gone_id):
+            for accept in ACCEPTS:
+                want = a.get(live + url, headers={"Accept": accept}, allow_redirects=False)
+                have = b.get(static + url, headers={"Accept": accept}, allow_redirects=False)
+                where = f"{url} (Accept: {accept})"
+                assert have.status_code == want.status_code, where
+                statuses.add(want.status_code)
+                if want.status_code == 303:
+                    # Apache writes Location as an absolute URL; the server, as a path: the same target.
+                    assert urlsplit(have.headers["Location"]).path == want.headers["Location"], where
+                    continue
+                if want.status_code in (200, 410):
+                    assert have.headers.get("Content-Type") == want.headers.get("Content-Type"), where
+                    body = server_body(have.content) if url == "/" else have.content
+                    assert body == want.content, where
+                compared += 1
+    assert {200, 303, 404, 406, 410} <= statuses
+    print(f"\nApache = kfl-lod serve for {compared} answers + the 303s; statuses {sorted(statuses)}")

@@ -21,7 +21,7 @@ from kfl_lod.build import build
 from kfl_lod.mapping import to_graph
 from kfl_lod.settings import Settings
 from kfl_lod.source import read_source
-from support import BASE, REFERENCE, ROOT, make_settings  # noqa: F401 - re-exported to the tests
+from support import BASE, DEPLOYMENTS, REFERENCE, ROOT, make_settings  # noqa: F401 - re-exported to the tests
 
 # Query processes are fresh interpreters that unpickle their store loader: let them import
 # the tests' helpers (support.open_graphs) as this process does.
@@ -141,9 +141,94 @@ def live_server(settings: Settings, workers: int = 1, threads: int = 8, start_ti
 
 
 @pytest.fixture(scope="session")
-def server(published) -> Iterator[str]:
-    """Root URL of a real server (gunicorn via `kfl-lod serve`) on the shared publication."""
+def embedded_server(published) -> Iterator[str]:
+    """Root URL of a real server (Granian via `kfl-lod serve`) on the shared publication, embedded store."""
     with live_server(published) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def server(embedded_server) -> str:
+    """Root URL of the shared server (embedded store); modules that run against both deployments override it."""
+    return embedded_server
+
+
+# --- an external SPARQL engine (issue 14) -------------------------------------------------------
+# A real `oxigraph serve` (PyPI package oxigraph, a test extra) on a free loopback port, filled
+# with `kfl-lod load`; `engine_server` is `kfl-lod serve --store URL` in front of it. Modules
+# whose tests run against both deployments override `server` with DEPLOYMENTS (test ids end
+# in [embedded] or [engine]): test_sparql_protocol, test_linked_data, parts of test_limits.
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` command installed with the test extra (next to this Python), else on PATH."""
+    here = Path(sys.executable).parent / "oxigraph"
+    found = str(here) if here.exists() else shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the oxigraph command is missing: install the test extra (pip install -e .[test])")
+    return found
+
+
+@contextmanager
+def oxigraph_server(timeout_s: float | None = None, start_timeout: float = 20.0) -> Iterator[str]:
+    """Run `oxigraph serve` (in memory) on loopback until the block ends; yield its root URL."""
+    import requests
+
+    port = free_port()
+    command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"]
+    if timeout_s is not None:
+        command += ["--timeout-s", str(timeout_s)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited ({proc.returncode})")
+            try:
+                if requests.get(url + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"oxigraph serve not answering within {start_timeout} s")
+            time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def kfl_load(settings: Settings, store: str, *options: str) -> subprocess.CompletedProcess:
+    """Run `kfl-lod load --store STORE` on ``settings``' publication, as an operator would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")}
+    env.update(settings_env(settings))
+    return subprocess.run(
+        [sys.executable, "-m", "kfl_lod.cli", "load", "--store", store, *options],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def engine_store(published) -> Iterator[str]:
+    """Root URL of a real Oxigraph server holding the shared publication, loaded by `kfl-lod load`."""
+    with oxigraph_server() as url:
+        done = kfl_load(published, url)
+        assert done.returncode == 0, done.stderr
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine_server(published, engine_store) -> Iterator[str]:
+    """Root URL of `kfl-lod serve --store URL` on the shared publication, querying the engine."""
+    with live_server(published.replace(store=engine_store)) as url:
         yield url
 
 
@@ -167,7 +252,15 @@ def start_module_server():
 # under tests/browser -> browser; using a real HTTP server fixture -> server. Tests that start a
 # server on their own, or take seconds, carry @pytest.mark.server / @pytest.mark.slow themselves.
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
-SERVER_FIXTURES = {"server", "start_server", "start_module_server", "w3c_server"}
+SERVER_FIXTURES = {
+    "server",
+    "start_server",
+    "start_module_server",
+    "w3c_server",
+    "engine_store",
+    "engine_server",
+    "embedded_server",
+}
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "reference"
 BASE = "https://kfl.krakow.pl/"
 
+# The two deployments a module can run its tests against (conftest: embedded_server, engine_server).
+DEPLOYMENTS = ("embedded", "engine")
+
 
 def make_settings(tmp: Path, **changes) -> Settings:
     """Settings pointing at the repo's shapes and a copy of the bundled source under tmp."""

@@ -16,6 +16,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kfl_lod.build import build
+from support import DEPLOYMENTS
+
+
+@pytest.fixture(scope="module", params=DEPLOYMENTS)
+def server(request) -> str:
+    """Each test here runs against both deployments: the embedded store and an external engine."""
+    return request.getfixturevalue(f"{request.param}_server")
+
 
 BASE = "https://kfl.krakow.pl/"
 SPACE = BASE + "space/ckp-ruczaj-sala-widowiskowa"

@@ -22,7 +22,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from htmldoc import El, dom
-from support import open_graphs
+from support import DEPLOYMENTS, open_graphs
+
+
+@pytest.fixture(scope="module", params=DEPLOYMENTS)
+def server(request) -> str:
+    """Each test here runs against both deployments: the embedded store and an external engine."""
+    return request.getfixturevalue(f"{request.param}_server")
+
 
 ROOT = Path(__file__).resolve().parent.parent
 W3C = ROOT / "reference" / "w3c-sparql11-protocol"

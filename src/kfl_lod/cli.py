@@ -241,17 +241,35 @@ def _ensure_published(ctx: Context, settings: Settings) -> None:
     help="Threads per server process (raised to query_workers + query_queue + 4 if lower).",
 )
 @click.option("--access-log", is_flag=True, help="Log every request to standard output.")
+@click.option(
+    "--store",
+    help="An external SPARQL 1.1 engine to query instead of the embedded store: an Oxigraph server's root or "
+    "a query endpoint, filled with kfl-lod load (setting: store).",
+)
 @click.pass_obj
 def serve(
-    ctx: Context, host: str, port: int, published: Path | None, workers: int, threads: int, access_log: bool
+    ctx: Context,
+    host: str,
+    port: int,
+    published: Path | None,
+    workers: int,
+    threads: int,
+    access_log: bool,
+    store: str | None,
 ) -> None:
     """Serve the SPARQL endpoint, the linked data and the pages (builds first if needed)."""
     from .web.serve import serve as run_server
 
-    settings = _with(ctx, published=published)
+    settings = _with(ctx, published=published, store=store)
     _ensure_published(ctx, settings)
+    engine = ""
+    if settings.store:
+        from .remote import Engine
+
+        engine = f"; SPARQL engine: {Engine.at(settings.store, settings.store_graphs).query_url}"
     click.echo(
-        f"Serving {settings.published} on http://{host}:{port}/ (SPARQL: http://{host}:{port}{settings.base_path}sparql)",
+        f"Serving {settings.published} on http://{host}:{port}/ (SPARQL: http://{host}:{port}{settings.base_path}sparql"
+        f"{engine})",
         err=True,
     )
     run_server(settings, host, port, workers=workers, threads=threads, access_log=access_log)
@@ -297,6 +315,69 @@ def export_site(ctx: Context, out: Path, published: Path | None, sparql: str | N
         f"Document root: {result.out}/site; nginx: {result.out}/nginx/; Apache: {result.out}/site/.htaccess; "
         f"Netlify/Cloudflare Pages: {result.out}/site/_redirects (docs/static-export.md)."
     )
+
+
+@main.command()
+@click.option(
+    "--store", help="The SPARQL engine: an Oxigraph server's root or a query endpoint (setting: store; required)."
+)
+@click.option(
+    "--graph-store",
+    "graphs",
+    help="Its Graph Store Protocol endpoint (setting: store_graphs; default: {store}store for an Oxigraph "
+    "root, else the query endpoint).",
+)
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--graph", help="IRI of the named graph to load into (default: {base}dataset/{release}).")
+@click.option(
+    "--keep",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Previous graphs kept in the engine (queries under way finish on them; rollback is one switch).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be loaded, switched and dropped; change nothing.")
+@click.option("--timeout", default=600.0, show_default=True, type=float, help="Seconds the upload may take.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def load(
+    ctx: Context,
+    store: str | None,
+    graphs: str | None,
+    published: Path | None,
+    graph: str | None,
+    keep: int,
+    dry_run: bool,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Load the published release into an external SPARQL engine (Graph Store Protocol), then switch to it."""
+    from .load import load as run_load
+
+    as_json = as_json or ctx.as_json
+    try:
+        settings = _with(ctx, published=published, store=store, store_graphs=graphs)
+        if not settings.store:
+            raise click.UsageError("give the engine with --store URL (or the setting store)")
+        report = run_load(
+            settings.published,
+            settings.base,
+            settings.store,
+            settings.store_graphs,
+            graph=graph,
+            keep=keep,
+            dry_run=dry_run,
+            timeout=timeout,
+            grace=2 * settings.store_poll + settings.query_timeout,
+        )
+    except KflError as exc:
+        _fail(exc, as_json)
+        return
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for line in report.lines():
+            click.echo(line)
 
 
 @main.command()

@@ -14,6 +14,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,21 @@ class Settings:
         "separate",
         "Illustrative (example) spaces and good practices: 'separate' publishes them marked kfl:illustrative and "
         "shown apart from real ones; 'omit' leaves them out of every published file and of the store.",
+    )
+    store: str = _setting(
+        "",
+        "An external SPARQL 1.1 engine the server queries instead of the embedded store (docs/server.md, "
+        "'External SPARQL engine'): an Oxigraph server's root (http://host:7878/) or any engine's query endpoint; "
+        "user:password@ in the URL for HTTP Basic authentication. Empty: the embedded store. Fill it with kfl-lod load.",
+    )
+    store_graphs: str = _setting(
+        "",
+        "The engine's SPARQL 1.1 Graph Store Protocol endpoint kfl-lod load writes to. Empty: {store}store for an "
+        "Oxigraph server's root, else the query endpoint itself (Fuseki's dataset URL serves both).",
+    )
+    store_poll: float = _setting(
+        1.0,
+        "Seconds between two looks at which release the external engine serves (a switch reaches the server within it).",
     )
     # Server limits.
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
@@ -214,6 +230,17 @@ class Settings:
     site_updated: str = _setting("", "Date of the website's last significant update (YYYY-MM-DD).")
     accessibility_declared: str = _setting("", "Date the accessibility statement was drawn up (YYYY-MM-DD).")
     accessibility_reviewed: str = _setting("", "Date the accessibility statement was last reviewed (YYYY-MM-DD).")
+    accessibility_building: str = _setting(
+        "",
+        "Architectural accessibility of the public body's seat for the accessibility statement (entrances, lifts, "
+        "toilets, parking, induction loop, assistance dogs), as the body states it. Empty: marked as not given.",
+    )
+    accessibility_building_url: str = _setting("", "Web page describing the seat's architectural accessibility.")
+    accessibility_communication: str = _setting(
+        "",
+        "Communication accessibility for the accessibility statement (e.g. contact by SMS or e-mail, an online "
+        "Polish sign language interpreter or not), as the body states it. Empty: marked as not given.",
+    )
     export_sparql: str = _setting(
         "",
         "URL of a live SPARQL endpoint a static export (kfl-lod export-site) links to and sends queries to. "
@@ -313,14 +340,44 @@ def _checked(settings: Settings) -> Settings:
         "check_memory_mb",
         "publish_session_minutes",
         "publish_attempts",
+        "store_poll",
     ):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be greater than 0")
+    if settings.store and not settings.store.startswith(("http://", "https://")):
+        raise SettingsError(f"setting store: {settings.store!r} must be an http(s) URL of a SPARQL endpoint")
+    if settings.store_graphs and not settings.store_graphs.startswith(("http://", "https://")):
+        raise SettingsError(f"setting store_graphs: {settings.store_graphs!r} must be an http(s) URL")
     if settings.illustrative not in ILLUSTRATIVE_CHOICES:
         raise SettingsError(
             f"setting illustrative: {settings.illustrative!r} must be one of {', '.join(ILLUSTRATIVE_CHOICES)}"
         )
+    url = settings.accessibility_building_url
+    if url and not url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"setting accessibility_building_url: {url!r} must be an http(s) address "
+            "(ustawienie accessibility_building_url: oczekiwano adresu http(s))"
+        )
+    for name in ("site_published", "site_updated", "accessibility_declared", "accessibility_reviewed"):
+        value = getattr(settings, name)
+        if value and not _iso_date(value):
+            raise SettingsError(
+                f"setting {name}: {value!r} is not a date; expected YYYY-MM-DD, e.g. 2026-03-02 "
+                f"(ustawienie {name}: to nie jest data; oczekiwano RRRR-MM-DD)"
+            )
     for name in ("query_queue", "query_memory_mb", "query_reserved", "http_threads"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be 0 or more")
     return settings
+
+
+def _iso_date(value: str) -> bool:
+    """Whether ``value`` is a calendar date written YYYY-MM-DD.
+
+    >>> _iso_date("2026-03-02"), _iso_date("2026-02-30"), _iso_date("2.3.2026")
+    (True, False, False)
+    """
+    try:
+        return len(value) == 10 and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False

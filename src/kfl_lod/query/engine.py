@@ -30,6 +30,8 @@ class Job:
     folder: str = ""  # the folder of that release's files ("" : the loader's own data)
     prefixes: dict[str, str] = field(default_factory=dict)  # default prefixes, overridable by PREFIX
     max_bytes: int | None = None  # cut the answer before it grows past this many bytes
+    graph: str = ""  # an external engine (setting store): the named graph holding the release
+    engine_note: str = ""  # an external engine: why no graph can be asked now, if none
 
 
 @dataclass(frozen=True)

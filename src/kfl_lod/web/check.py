@@ -38,7 +38,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import publication_log, publishers
 from ..names import LATEST
 from ..settings import Settings, to_environ
-from . import sessions
+from . import client_address, sessions
 from . import settings as current_settings
 from .i18n import text
 from .pages import Page
@@ -387,9 +387,11 @@ def _same_origin() -> None:
     """Refuse a form posted from another site (the CSRF token is checked too; this is belt and braces)."""
     origin = request.headers.get("Origin")
     if origin and origin != "null":
-        here = urlsplit(request.host_url)
         there = urlsplit(origin)
-        if (there.scheme, there.netloc) != (here.scheme, here.netloc):
+        # Our origin is the base IRI's (behind a proxy ending TLS the replica itself is
+        # reached over plain http), or the address the server was reached at (a local serve).
+        ours = {(urlsplit(url).scheme, urlsplit(url).netloc) for url in (current_settings().base, request.host_url)}
+        if (there.scheme, there.netloc) not in ours:
             abort(403)
 
 
@@ -421,7 +423,8 @@ def sign_in() -> BaseResponse:
     request.max_content_length = 10_000
     name = request.form.get("name", "").strip()[:64]
     token = request.form.get("token", "")[:200]
-    keys = [f"addr:{request.remote_addr}", f"name:{name.lower()}"]
+    # The client's address, not the proxy's: behind nginx every sign-in comes from 127.0.0.1.
+    keys = [f"addr:{client_address(request.environ, settings)}", f"name:{name.lower()}"]
     wait = sessions.blocked(settings.publish_log, keys, settings.publish_attempts)
     if wait:
         return _refuse(page, Refusal(429, "publish_attempts", seconds=wait))

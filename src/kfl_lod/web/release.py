@@ -8,8 +8,12 @@ When ``published/latest`` is switched, the next request gets a new Release; requ
 running finish on the old one, which goes away with them. Everything derived from a
 release is computed lazily, once, and dies with it, so no cache can outlive its release.
 
-The store is reached only through ``Release.store`` (issue 14 may put another store behind
-the same attribute).
+The store is reached only through ``Release.store``. With an external SPARQL engine
+(setting ``store``), the engine's control graph says which release is served (``kfl-lod
+load`` switches it): Releases follows it, looked at by a thread every ``store_poll``
+seconds, and the release's ``graph`` is the named graph its SPARQL answers come from. The
+pages, documents and search still read the release's own files (``published/releases/
+{name}/``, the same N-Triples that were loaded), so they need no round trip to the engine.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ..names import LATEST
+from ..pages_index import triple_count
+from ..remote import Engine, Watch
 from ..store import STORE_FILES, open_release, publication_folder, release_record
 
 
@@ -70,8 +76,9 @@ class AnswerCache:
 class Release:
     """One release as the web serves it (see module doc)."""
 
-    def __init__(self, published: Path, key: str, name: str, folder: Path, base: str) -> None:
+    def __init__(self, published: Path, key: str, name: str, folder: Path, base: str, graph: str = "") -> None:
         self.published = Path(published)
+        self.graph = graph  # external engine: the named graph its SPARQL answers come from ("" : none)
         self.key = key  # changes whenever anything the answers depend on changes
         self.name = name  # e.g. 2026-03-02-1a2b3c4d; "" for a publication without releases
         self.folder = folder  # the release's own folder (resolved), where its files are read
@@ -109,7 +116,13 @@ class Release:
 
     @property
     def triples(self) -> int:
-        return self.derived("triples", lambda r: len(r.store))
+        """The statements the store answers from (its default graph), counted once and cheaply.
+
+        Opens the store (healthy means it can be queried), then counts the published files it
+        loads (see pages_index.triple_count), not the store: a prepared store holds the data
+        twice (default and dataset graph), and counting it reads all of it.
+        """
+        return self.derived("triples", _count)
 
     @property
     def record(self) -> dict[str, Any] | None:
@@ -130,14 +143,43 @@ class Release:
         return f'"{self.name or "none"}.{digest}"'
 
 
-class Releases:
-    """The release being served now; a new Release when ``published/latest`` moves."""
+def _count(release: Release) -> int:
+    store = release.store
+    counted = triple_count(release.folder)
+    return len(store) if counted is None else counted
 
-    def __init__(self, published: Path, base: str) -> None:
+
+class Releases:
+    """The release being served now; a new Release when ``published/latest`` moves.
+
+    With ``store`` (an external engine), the release the engine's control graph names, once
+    this server has its files; until the engine has been read (or when it names none), the
+    published latest, without a graph (SPARQL then answers 503 saying why).
+    """
+
+    def __init__(
+        self, published: Path, base: str, store: str = "", store_graphs: str = "", store_poll: float = 1.0
+    ) -> None:
         self.published = Path(published)
         self.base = base
         self._current: Release | None = None
         self._lock = threading.Lock()
+        self.engine = Engine.at(store, store_graphs) if store else None
+        self._poll = store_poll
+        self._watch: Watch | None = None
+        self._watch_pid = 0
+
+    @property
+    def watch(self) -> Watch | None:
+        """What the external engine serves (a thread per server process looks), or None without one."""
+        if self.engine is None:
+            return None
+        if self._watch is None or self._watch_pid != os.getpid():  # a forked worker starts its own
+            with self._lock:
+                if self._watch is None or self._watch_pid != os.getpid():
+                    self._watch = Watch(self.engine, self.base, self._poll)
+                    self._watch_pid = os.getpid()
+        return self._watch
 
     def key(self) -> str:
         """What identifies the served data: the release, and the times its store files were written.
@@ -151,13 +193,35 @@ class Releases:
         except OSError:
             target = ""
         folder = link if target else self.published
+        engine = self._engine_choice()
+        if engine is not None:
+            target, folder, graph = engine
+        else:
+            graph = ""
         stamps = []
         for name in STORE_FILES:
             try:
                 stamps.append(str(os.stat(folder / name).st_mtime_ns))
             except OSError:
                 stamps.append("-")
-        return f"{target}@{'.'.join(stamps)}"
+        return f"{target}@{'.'.join(stamps)}" + (f"@{graph}" if self.engine is not None else "")
+
+    def _engine_choice(self) -> tuple[str, Path, str] | None:
+        """The release the engine serves (its folder under releases/, and graph), if this server can serve it."""
+        watch = self.watch
+        served = watch.served if watch is not None else None
+        if served is None or served.current is None:
+            return None
+        loaded = served.current
+        folder = self.published / "releases" / loaded.release if loaded.release else self.published
+        if loaded.release and not folder.is_dir():
+            # The engine serves a release whose files have not reached this server yet: stay on
+            # ours while the engine still holds its graph (kfl-lod load keeps the previous one).
+            release = self._current
+            if release is not None and release.graph in served.graphs:
+                return f"releases/{release.name}", release.folder, release.graph
+            return None
+        return (f"releases/{loaded.release}" if loaded.release else ""), folder, loaded.graph
 
     def current(self) -> Release:
         """The release requests starting now must be answered from."""
@@ -172,11 +236,29 @@ class Releases:
             return release
 
     def _open(self, key: str) -> Release:
-        target = key.partition("@")[0]
+        target, _, rest = key.partition("@")
+        graph = rest.partition("@")[2] if self.engine is not None else ""
         name = target.rstrip("/").rpartition("/")[2]
-        folder = publication_folder(self.published)
+        folder = self.published / target if graph else publication_folder(self.published)
         try:
             folder = folder.resolve(strict=True)
         except OSError:
             pass
-        return Release(self.published, key, name, folder, self.base)
+        return Release(self.published, key, name, folder, self.base, graph)
+
+    def engine_note(self) -> str:
+        """Why the served release has no graph in the engine (for SPARQL's 503), or ""."""
+        watch = self.watch
+        if watch is None:
+            return ""
+        if watch.served is None:
+            return "The SPARQL engine cannot be reached right now; try again in a moment."
+        if watch.served.current is None:
+            return (
+                "The SPARQL engine holds no release of this publication yet (an operator loads one with "
+                "kfl-lod load); the pages and dumps are served meanwhile."
+            )
+        return (
+            f"The SPARQL engine serves release {watch.served.current.release}, which this server does not have "
+            "yet; try again in a moment."
+        )

@@ -79,9 +79,21 @@ def query_pool() -> QueryPool:
         entry = app.extensions.get("kfl_query_pool")
         if entry is None or entry[0] != os.getpid():
             settings = app.config["KFL_SETTINGS"]
+            releases = app.extensions["kfl_releases"]
+            if releases.engine is not None:
+                from ..query.external import EnginePool
+
+                pool: QueryPool = EnginePool(
+                    settings.query_workers,
+                    releases.engine,
+                    queue=settings.query_queue,
+                    client_limit=settings.query_client_limit,
+                    reserved=settings.query_reserved,
+                )
+                entry = app.extensions["kfl_query_pool"] = (os.getpid(), pool)
+                return pool
             custom = app.extensions.get("kfl_query_store")
             loader = custom or store_loader(settings.published, settings.base)
-            releases = app.extensions["kfl_releases"]
 
             def release() -> tuple[str, str]:
                 current = releases.current()
@@ -375,6 +387,8 @@ def _job(
         folder="" if current_app.extensions.get("kfl_query_store") else str(release.folder),
         prefixes=default_prefixes(settings.base),
         max_bytes=settings.max_result_bytes,
+        graph=release.graph,
+        engine_note="" if release.graph else current_app.extensions["kfl_releases"].engine_note(),
     )
 
 

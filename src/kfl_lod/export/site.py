@@ -36,6 +36,7 @@ from ..errors import KflError
 from ..names import RELEASES
 from ..namespaces import RECORD_KINDS
 from ..settings import Settings
+from ..store import things as described_things
 from ..web import create_app, current_release
 from ..web.pages import DIRECT, STATIC, Page, current_index
 from ..web.resources import DOCUMENTS, _index
@@ -236,7 +237,7 @@ def site_urls(app: Flask, settings: Settings) -> Iterator[tuple[str, str, str]]:
         index = _index()
         record = release.record or {}
         folder = release.folder
-        things = _described(index.things, settings.base)
+        things = _described(index, settings.base)
     for name in ("", "praktyki", "o-danych", "deklaracja-dostepnosci", "changes"):
         yield bp + name, HTML, page_file(bp + name, bp)
     yield bp + "changes.json", "", (bp + "changes.json").lstrip("/")
@@ -269,11 +270,12 @@ def site_urls(app: Flask, settings: Settings) -> Iterator[tuple[str, str, str]]:
             yield f"{bp}{rest}.{ext}", "", f"{bp}{rest}.{ext}".lstrip("/")
 
 
-def _described(things, base: str) -> list[str]:
+def _described(index, base: str) -> list[str]:
     """The things whose IRIs the resources blueprint answers (not those other routes serve: /changes/...)."""
+    candidates = described_things(index.store, base)
     # The base IRI itself is the home page (the search), a page of its own.
     return sorted(
-        iri for iri in things if iri.startswith(base) and iri != base and not iri[len(base) :].startswith(DIRECT)
+        iri for iri in candidates if iri in index.things and iri != base and not iri[len(base) :].startswith(DIRECT)
     )
 
 
@@ -299,8 +301,8 @@ def _render(app: Flask, settings: Settings, root: Path, result: ExportResult, sp
         result.answers.append(Answer(url, rel, response.status_code, response.headers.get("Content-Type", ""), accept))
     with app.test_request_context(bp):
         index = _index()
-        things = _described(index.things, settings.base)
-        namespaces = sorted(index.namespaces)
+        things = _described(index, settings.base)
+        namespaces = sorted(iri + "/" for iri in things if iri + "/" in index.namespaces)
         withdrawn = dict(current_release().withdrawn)
     for iri in things:
         # Only things whose every document was written get a 303 (a node with no HTML page gets none).

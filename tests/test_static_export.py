@@ -407,3 +407,36 @@ def test_apache_with_the_generated_htaccess_answers_as_the_server(publication, e
                 compared += 1
     assert {200, 303, 404, 406, 410} <= statuses
     print(f"\nApache = kfl-lod serve for {compared} answers + the 303s; statuses {sorted(statuses)}")
+
+
+def test_the_redirects_file_sends_every_thing_to_its_page(exported, manifest):
+    lines = [
+        line.split()
+        for line in (exported / "site" / "_redirects").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert {source for source, _, _ in lines} == set(manifest["things"])
+    for source, target, status in lines:
+        assert status == "303" and target == source.rstrip("/") + ".html"
+        assert (exported / "site" / target.lstrip("/")).is_file()
+    assert len(lines) <= 2000  # Cloudflare Pages' limit of static redirects
+
+
+@pytest.mark.slow
+def test_a_failed_export_leaves_the_previous_one_as_it_was(publication, tmp_path, monkeypatch):
+    from kfl_lod.export import hosting
+
+    settings, _ = publication
+    out = tmp_path / "export"
+    export_site(settings, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hosting, "write_hosting", broken)
+    with pytest.raises(OSError, match="No space left"):
+        export_site(settings, out, sparql="https://sparql.example.org/sparql")
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]

@@ -295,6 +295,13 @@ def export_site(ctx: Context, out: Path, published: Path | None, sparql: str | N
     except KflError as exc:
         _fail(exc, ctx.as_json)
         sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:
+        click.echo(
+            f"Error: the export could not be written ({exc}); {out} is as it was.\n"
+            f"Błąd: nie udało się zapisać eksportu ({exc}); {out} pozostał bez zmian.",
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
     summary = {
         "out": str(result.out),
         "release": result.release,

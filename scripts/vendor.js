@@ -19,6 +19,11 @@ const copies = {
     ["node_modules/@triply/yasgui/build/yasgui.min.js.LICENSE.txt", "yasgui.min.js.LICENSE.txt"],
     ["node_modules/@triply/yasgui/LICENSE.txt", "LICENSE.txt"],
   ],
+  // Chart.js for the query page's chart view (YASR plugin in static/sparql-chart.js).
+  chartjs: [
+    ["node_modules/chart.js/dist/chart.umd.min.js", "chart.umd.min.js"],
+    ["node_modules/chart.js/LICENSE.md", "LICENSE.md"],
+  ],
 };
 for (const [name, files] of Object.entries(copies)) {
   const dir = path.join(vendor, name);

@@ -9,8 +9,10 @@ Screenshots go to tests/screenshots/.
 
 from __future__ import annotations
 
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -106,6 +108,87 @@ def test_an_example_tab_and_prefix_completion_from_our_own_list(browser, live):
     hints = page.locator(".CodeMirror-hints li").all_inner_texts()
     assert f"kfl: <{BASE}def/>" in hints
     assert outside == []  # prefix.cc and LOV are never asked
+
+
+def _lexical(cell: str) -> str:
+    """The value in a YASR table cell, which shows literals as "text"@lang or "text"^^type."""
+    found = re.fullmatch(r'"(.*)"(?:@[\w-]+|\^\^\S+)?', cell.strip(), re.S)
+    return found.group(1) if found else cell.strip()
+
+
+def _run_tab(page, index: int) -> None:
+    page.locator(".yasgui .tabsList .tab").nth(index).click()
+    page.locator(".yasqe_queryButton:visible").click()
+    page.wait_for_selector(".yasr:visible table.dataTable tbody tr")
+
+
+def test_a_group_by_example_renders_a_chart_offline_and_downloads_name_their_files(browser, live):
+    outside: list[str] = []
+    errors: list[str] = []
+    page = open_page(browser, live, outside)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(live + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    examples = sorted(p.stem for p in (ROOT / "sparql").glob("*.rq"))
+    _run_tab(page, 1 + examples.index("count-per-district"))  # SELECT ... (COUNT(?space) AS ?spaces) GROUP BY
+    yasr = page.locator(".yasr:visible")
+    table = [
+        [_lexical(c) for c in row.split("\t")] for row in yasr.locator("table.dataTable tbody tr").all_inner_texts()
+    ]
+    assert len(table) == MAX_ROWS
+    chart_button = yasr.locator(".yasr_btn.select_chart")
+    assert chart_button.inner_text().strip() == "Wykres" and "disabled" not in chart_button.get_attribute("class")
+    chart_button.click()
+    canvas = yasr.locator(".kfl-chart canvas")
+    canvas.wait_for()
+    drawn = canvas.evaluate(
+        """c => { const chart = Chart.getChart(c); const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+                  let coloured = 0; for (let i = 0; i < px.length; i += 4) if (px[i] < 100 && px[i + 2] > 120) coloured++;
+                  return {labels: chart.data.labels, values: chart.data.datasets.map(d => d.data), type: chart.config.type,
+                          coloured: coloured, label: c.getAttribute("aria-label")}; }"""
+    )
+    # One bar per row: the place names and the counts of the table (columns place, placeName, spaces).
+    assert drawn["type"] == "bar" and drawn["labels"] == [row[2] for row in table]
+    assert drawn["values"] == [[int(row[3]) for row in table]]
+    assert drawn["coloured"] > 1000  # the bars are painted (blue pixels), not just an empty canvas
+    assert drawn["label"] == f"Wykres słupkowy: spaces według placeName, słupków: {MAX_ROWS}."
+    shot(page, "sparql-yasgui-chart")
+    assert axe_violations(page) == []
+    # Downloads carry a file name with its extension: the chart as PNG, the table as CSV.
+    with page.expect_download() as got:
+        yasr.locator(".yasr_downloadIcon").click()
+    assert got.value.suggested_filename == "kfl-sparql-ile-sal-jest-w-kazdej-dzielnicy.png"
+    assert Path(got.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    yasr.locator(".yasr_btn.select_table").click()
+    with page.expect_download() as got:
+        yasr.locator(".yasr_downloadIcon").click()
+    assert got.value.suggested_filename == "kfl-sparql-ile-sal-jest-w-kazdej-dzielnicy.csv"
+    assert Path(got.value.path()).read_text(encoding="utf-8").splitlines()[0] == '"place","placeName","spaces"'
+    assert outside == [] and errors == []
+
+
+def test_the_chart_is_offered_only_where_it_fits(browser, live):
+    outside: list[str] = []
+    page = open_page(browser, live, outside)
+    page.goto(live + "/sparql")  # the default query lists spaces: no number column
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.locator(".yasqe_queryButton:visible").click()
+    page.wait_for_selector(".yasr:visible table.dataTable tbody tr")
+    assert "disabled" in page.locator(".yasr:visible .yasr_btn.select_chart").get_attribute("class")
+    page.wait_for_selector(".yasr:visible .yasr_btn.select_chart[aria-disabled=true]")  # said, not only greyed
+    # A graph answer: the response view, downloaded as Turtle with its extension.
+    examples = sorted(p.stem for p in (ROOT / "sparql").glob("*.rq"))
+    page.locator(".yasgui .tabsList .tab").nth(1 + examples.index("institution-graph")).click()
+    page.locator(".yasqe_queryButton:visible").click()
+    page.wait_for_selector(".yasr:visible table.dataTable tbody tr")  # subject, predicate, object
+    assert "disabled" in page.locator(".yasr:visible .yasr_btn.select_chart").get_attribute("class")
+    page.locator(".yasr:visible .yasr_btn.select_response").click()
+    page.wait_for_selector(".yasr:visible .yasr_results .CodeMirror")
+    with page.expect_download() as got:
+        page.locator(".yasr:visible .yasr_downloadIcon").click()
+    assert got.value.suggested_filename.startswith("kfl-sparql-wszystko-o-jednej-instytucji")
+    assert got.value.suggested_filename.endswith(".ttl")
+    assert outside == []
 
 
 def test_without_javascript_the_form_posts_and_the_answer_is_a_table(browser, live):

@@ -279,6 +279,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_add_tab": ("Nowe zapytanie", "New query"),
     "q_tabs": ("Zapytania", "Queries"),
     "q_new_tab": ("Zapytanie", "Query"),
+    "q_chart": ("Wykres", "Chart"),
+    "q_chart_label": (
+        "Wykres słupkowy: {values} według {label}, słupków: {n}.",
+        "Bar chart: {values} by {label}, {n} bars.",
+    ),
+    "q_chart_hint": ("Liczby są w widoku Tabela.", "The numbers are in the Table view."),
+    "q_chart_download": ("Pobierz wykres (PNG)", "Download the chart (PNG)"),
+    "q_table": ("Tabela", "Table"),
+    "q_response": ("Odpowiedź", "Response"),
+    "q_show_view": ("Pokaż widok: {name}", "Show the view: {name}"),
     "q_editor_hint": (
         "Edytor podświetla składnię i podpowiada prefiksy (Ctrl+Spacja). Przykłady są w kartach nad edytorem.",
         "The editor highlights the syntax and completes prefixes (Ctrl+Space). The examples are in the tabs above it.",

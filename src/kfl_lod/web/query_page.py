@@ -105,6 +105,14 @@ def query_page(
                 "q_filter",
                 "q_add_tab",
                 "q_tabs",
+                "q_chart",
+                "q_chart_label",
+                "q_chart_hint",
+                "q_chart_download",
+                "q_table",
+                "q_response",
+                "q_show_view",
+                "q_download",
             )
         },
     }

@@ -21,7 +21,21 @@
   Yasgui.Yasqe.defaults.prefixCcApi = cfg.endpoint + "/prefixes.json";
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
   Yasgui.Yasr.defaults.prefixes = cfg.prefixes;
-  Yasgui.Yasr.defaults.getDownloadFileName = function () { return "kfl-sparql"; };
+  // Downloads are named kfl-sparql-<the tab's name>.<extension> (wire() sets it per tab), as the
+  // server names its answers kfl-sparql.<extension>.
+  function fileName(tab) {
+    var slug = (tab.getName() || "")
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/ł/g, "l")
+      .replace(/Ł/g, "L")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60)
+      .replace(/-+$/, "");
+    return slug ? "kfl-sparql-" + slug : "kfl-sparql";
+  }
   Yasgui.Yasqe.defaults.createShareableLink = function (yasqe) {
     // A link that works with and without JavaScript: the page runs ?query= itself.
     return location.origin + cfg.endpoint + "?" + new URLSearchParams({ query: yasqe.getValue() }).toString();
@@ -92,6 +106,7 @@
     }
     var yasr = tab.getYasr();
     if (yasr) {
+      yasr.config.getDownloadFileName = function () { return fileName(tab); };
       yasr.on("drawn", function () {
         var links = yasr.resultsEl ? yasr.resultsEl.querySelectorAll("a[href]") : [];
         for (var i = 0; i < links.length; i++) {
@@ -131,6 +146,30 @@
         lists[i].parentNode.insertBefore(buttons[j], lists[i].nextSibling);
       }
     }
+    // YASR names its views and its download button in English only.
+    var views = { table: cfg.texts.q_table, response: cfg.texts.q_response, chart: cfg.texts.q_chart };
+    Object.keys(views).forEach(function (name) {
+      var buttons = host.querySelectorAll(".yasr_btn.select_" + name);
+      for (var b = 0; b < buttons.length; b++) {
+        var spans = buttons[b].querySelectorAll("span:not(.plugin_icon)");
+        var word = spans.length ? spans[spans.length - 1] : null;
+        if (word && word.textContent !== views[name]) word.textContent = views[name];
+        // YASR greys out a view that cannot show the answer by a class only: say it too.
+        var off = buttons[b].classList.contains("disabled") ? "true" : "false";
+        if (buttons[b].getAttribute("aria-disabled") !== off) buttons[b].setAttribute("aria-disabled", off);
+        var said = fill(cfg.texts.q_show_view, { name: views[name] });
+        if (buttons[b].getAttribute("aria-label") !== said) {
+          buttons[b].setAttribute("aria-label", said);
+          buttons[b].title = said;
+        }
+      }
+    });
+    var downloads = host.querySelectorAll(".yasr_downloadIcon");
+    for (var d = 0; d < downloads.length; d++) {
+      if (downloads[d].getAttribute("aria-label") !== cfg.texts.q_download) {
+        downloads[d].setAttribute("aria-label", cfg.texts.q_download);
+      }
+    }
     // Only the shown tab's panel exists: point aria-controls at panels that do.
     var tabs = host.querySelectorAll("[role=tab][aria-controls]");
     for (var k = 0; k < tabs.length; k++) {
@@ -142,7 +181,7 @@
     if (pending) return;
     pending = true;
     window.requestAnimationFrame(function () { pending = false; accessible(); });
-  }).observe(host, { childList: true, subtree: true });
+  }).observe(host, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
   accessible();
 
   yasgui.on("tabSelect", function () { setTimeout(function () { wire(yasgui.getTab()); }, 0); });

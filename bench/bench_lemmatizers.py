@@ -48,7 +48,7 @@ JOIN = [
     ("muzyki", "muzyczna"),
 ]
 # Pairs that must stay apart.
-APART = [("sala", "salon"), ("muzeum", "muzyczna"), ("kino", "kinga"), ("scena", "scenariusz"), ("park", "parkiet")]
+APART = [("sala", "salon"), ("muzeum", "muzyczna"), ("kino", "kinga"), ("scena", "scenariusz"), ("park", "parkiet"), ("projekt", "projektor")]
 
 
 def _related(a: set[str], b: set[str]) -> bool:

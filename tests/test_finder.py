@@ -167,6 +167,33 @@ def test_an_empty_result_names_the_filter_to_drop(client, records):
     assert [i for i in result_ids(after) if i in real_ids(records)]
 
 
+def _district_of(records, space) -> int | None:
+    return next(v.district for v in records.venues if v.id == space.venue)
+
+
+def test_with_no_real_match_the_closest_real_rooms_are_shown_apart_and_not_counted(client, records):
+    """A projector in a district: no real room states one, so the district's real rooms come, said to be closest."""
+    projector = [s for s in records.spaces if "projektor" in s.equipment and _district_of(records, s)]
+    assert not [s for s in projector if not s.illustrative], "a real room states a projector now: rework this test"
+    real_in = {}
+    for s in records.spaces:
+        if not s.illustrative and _district_of(records, s):
+            real_in.setdefault(_district_of(records, s), set()).add(s.id)
+    district = next(_district_of(records, s) for s in projector if _district_of(records, s) in real_in)
+    page = dom(client.get("/", query_string={"q": "projektor", "dzielnica": str(district)}))
+    assert page.one(id="results-heading").text == "Nie znaleziono żadnej sali"
+    group = page.with_class("closest-group")[0]
+    assert group.one("h2").text.startswith("Najbliższe wyniki") and "projektor" in group.one("h2").text
+    closest = [li.attrs["data-space"] for li in group.with_class("card")]
+    assert set(closest) == real_in[district]  # the district's real rooms, none of them claimed to have one
+    examples = [li.attrs["data-space"] for li in page.one(id="examples-heading").parent.with_class("card")]
+    assert {s.id for s in projector if _district_of(records, s) == district} == set(examples)
+    assert not set(closest) & set(result_ids(page))  # shown, never counted as found
+    # With no other filter left, "closest" would be every room: only the filter to drop is offered.
+    alone = dom(client.get("/", query_string={"q": "projektor"}))
+    assert not alone.with_class("closest-group") and alone.with_class("drops")
+
+
 # --- the space page, for acting --------------------------------------------------------------------
 
 
@@ -233,23 +260,104 @@ def hostile(tmp_path_factory):
 # --- the accessibility statement, tiles ---------------------------------------------------------
 
 
-def test_accessibility_statement_has_the_required_parts_from_settings(hostile_client_factory):
+# The parts of a "deklaracja dostępności" the act of 4 April 2019 (art. 10) and the ministry's
+# "Warunki techniczne publikacji oraz struktura dokumentu elektronicznego deklaracji dostępności"
+# (v2.0, 31 July 2024) require: section heading -> the ids that must be inside it or next to it.
+REQUIRED_SECTIONS = {
+    "Deklaracja dostępności": {"a11y-wstep", "a11y-podmiot", "a11y-zakres", "a11y-url"},
+    "Stan dostępności cyfrowej": {"a11y-status"},
+    "Przygotowanie deklaracji dostępności i jej aktualizacja": {"a11y-data-sporzadzenie"},
+    "Skróty klawiszowe": set(),
+    "Informacje zwrotne i dane kontaktowe": {"a11y-kontakt", "a11y-osoba", "a11y-email", "a11y-telefon"},
+    "Obsługa wniosków i skarg związanych z dostępnością": {"a11y-procedura"},
+    "Pozostałe informacje": {"a11y-aplikacje", "a11y-architektura", "a11y-komunikacja"},
+}
+DATES = {"a11y-data-publikacja", "a11y-data-aktualizacja", "a11y-data-sporzadzenie"}
+STATUSES = ("jest zgodna z ustawą", "jest częściowo zgodna z ustawą", "jest niezgodna z ustawą")
+
+
+def _sections(page) -> dict[str, set[str]]:
+    """Each h1/h2 heading's text -> the ids found from it up to the next h2."""
+    sections: dict[str, set[str]] = {}
+    current = None
+    for el in page.iter():
+        if el.tag in ("h1", "h2"):
+            current = " ".join(el.text.split())
+            sections[current] = set()
+        if current is not None and el.attrs.get("id"):
+            sections[current].add(el.attrs["id"])
+    return sections
+
+
+def test_accessibility_statement_has_every_required_section_filled_from_settings(hostile_client_factory):
     client, _ = hostile_client_factory
     page = dom(client.get("/deklaracja-dostepnosci"))
-    ids = {el.attrs.get("id") for el in page.iter()}
-    required = {"a11y-wstep", "a11y-podmiot", "a11y-url", "a11y-data-publikacja", "a11y-data-aktualizacja"}
-    required |= {"a11y-status", "a11y-data-sporzadzenie", "a11y-kontakt", "a11y-osoba", "a11y-email"}
-    required |= {"a11y-telefon", "a11y-procedura", "a11y-architektura", "a11y-aplikacje"}
-    assert required <= ids
+    sections = _sections(page)
+    for heading, ids in REQUIRED_SECTIONS.items():
+        assert heading in sections, f"no section {heading!r}: {list(sections)}"
+        assert ids <= sections[heading], (heading, ids - sections[heading])
+    ids = [el.attrs["id"] for el in page.iter() if el.attrs.get("id", "").startswith("a11y-")]
+    assert len(ids) == len(set(ids)), "an a11y id is used twice"
+    assert page.one("h1").attrs["id"] == "a11y-deklaracja"
+    # Dates from the settings, each as <time datetime>; the review date appears only once there was one.
+    for id_ in DATES:
+        assert page.one(id=id_).tag == "time" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.one(id=id_).attrs["datetime"])
+    assert page.one(id="a11y-data-publikacja").attrs["datetime"] == "2026-03-02"
+    assert page.one(id="a11y-data-sporzadzenie").attrs["datetime"] == "2026-12-01"
+    assert "a11y-data-przeglad" not in ids
+    # Status: one of the template's three sentences; partial, with the non-accessible content listed.
+    status = page.one(id="a11y-status").text
+    assert sum(s in status for s in STATUSES) == 1 and "częściowo zgodna" in status
+    assert "Niedostępne treści" in page.text
+    assert "tiles.example.net" in page.one(id="a11y-wylaczenia").text
+    assert "Example Tiles" in page.one(id="a11y-wylaczenia").text
+    assert "samooceny" in page.one(id="a11y-metoda").text
+    # Feedback and contact, from the settings, as links.
     assert page.one(id="a11y-osoba").text == "Jan Dostępny"
     assert page.one(id="a11y-email").attrs["href"] == "mailto:dostepnosc@example.org"
-    assert page.one(id="a11y-data-publikacja").one("time").attrs["datetime"] == "2026-03-02"
-    assert "tiles.example.net" in page.text and "Example Tiles" in page.text
+    assert page.one(id="a11y-telefon").attrs["href"] == "tel:+48120000000"
+    # The procedure: request (żądanie), 7 days, 2 months, complaint (skarga), the Ombudsman with a link.
+    procedure = page.one(id="a11y-procedura")
+    for words in ("żądaniem zapewnienia dostępności", "7 dni", "2 miesiące", "skargę", "Rzecznika Praw Obywatelskich"):
+        assert words in procedure.text, words
+    assert any("brpo.gov.pl" in a.attrs["href"] for a in procedure.all("a"))
+    # Architecture: the seat from the settings; what the settings do not give is marked, not invented.
+    building = page.one(id="a11y-architektura")
+    assert "ul. Wielopole 17a, 31-072 Kraków" in building.text
+    assert building.with_class("not-given") and "accessibility_building" in building.text
+    assert page.one(id="a11y-komunikacja").with_class("not-given")
     # Every page links to it (footer) and names it in a meta tag.
     home = dom(client.get("/"))
     assert "/deklaracja-dostepnosci" in [a.attrs["href"] for a in home.one("footer").all("a")]
     meta = next(m for m in home.all("meta") if m.attrs.get("name") == "deklaracja-dostępności")
     assert meta.attrs["content"].endswith("/deklaracja-dostepnosci")
+
+
+def test_accessibility_statement_marks_what_the_settings_do_not_give(client):
+    """Without the coordinator, phone and dates, the required ids stay, each saying what is missing."""
+    page = dom(client.get("/deklaracja-dostepnosci"))
+    for id_ in ("a11y-osoba", "a11y-telefon", "a11y-data-publikacja", "a11y-data-sporzadzenie"):
+        element = page.one(id=id_)
+        assert "not-given" in element.attrs.get("class", ""), id_
+        assert "nie podano" in element.text and "ustawieniach" in element.text
+    english = dom(client.get("/deklaracja-dostepnosci?lang=en"))
+    assert {"a11y-status", "a11y-procedura", "a11y-architektura"} <= {e.attrs.get("id") for e in english.iter()}
+    assert "not given" in english.one(id="a11y-osoba").text
+
+
+def test_accessibility_settings_are_checked(tmp_path):
+    from kfl_lod.errors import SettingsError
+
+    with pytest.raises(SettingsError, match=r"site_published: '2\.3\.2026' is not a date; expected YYYY-MM-DD"):
+        make_settings(tmp_path, site_published="2.3.2026")
+    with pytest.raises(SettingsError, match="accessibility_building_url"):
+        make_settings(tmp_path, accessibility_building_url="javascript:alert(1)")
+    building = "Wejście od ul. Przykładowej bez progów (tekst z ustawień)."
+    settings = make_settings(tmp_path, accessibility_building=building, accessibility_reviewed="2027-03-31")
+    page = dom(create_app(settings).test_client().get("/deklaracja-dostepnosci"))
+    assert building in page.one(id="a11y-architektura").text
+    assert not page.one(id="a11y-architektura").with_class("not-given")
+    assert page.one(id="a11y-data-przeglad").attrs["datetime"] == "2027-03-31"
 
 
 def test_tile_server_is_a_setting_named_in_the_csp_and_the_page(hostile_client_factory):

@@ -36,7 +36,13 @@ def fold(value: str) -> str:
 
 
 def result_ids(page: El) -> list[str]:
-    return [li.attrs["data-space"] for li in page.with_class("card") if "data-space" in li.attrs]
+    """The rooms found (the closest results shown when none is, are not among them)."""
+    closest = {
+        li.attrs.get("data-space") for group in page.with_class("closest-group") for li in group.with_class("card")
+    }
+    return [
+        li.attrs["data-space"] for li in page.with_class("card") if li.attrs.get("data-space") not in closest | {None}
+    ]
 
 
 def all_results(client, params=None, path: str = "/") -> list[str]:

@@ -75,7 +75,7 @@ def test_settings_file_named_by_the_environment(tmp_path):
         ("base = \n", "not a valid TOML file"),
         (
             'bsae = "https://example.org/"\n',
-            "unknown setting 'bsae'; known: accessibility_coordinator, accessibility_declared",
+            "unknown setting 'bsae'; known: accessibility_building, accessibility_building_url",
         ),
         ('keep_releases = "many"\n', "setting keep_releases: 'many' is not a valid int"),
         ('query_timeout = "soon"\n', "setting query_timeout: 'soon' is not a valid float"),

@@ -14,6 +14,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +230,17 @@ class Settings:
     site_updated: str = _setting("", "Date of the website's last significant update (YYYY-MM-DD).")
     accessibility_declared: str = _setting("", "Date the accessibility statement was drawn up (YYYY-MM-DD).")
     accessibility_reviewed: str = _setting("", "Date the accessibility statement was last reviewed (YYYY-MM-DD).")
+    accessibility_building: str = _setting(
+        "",
+        "Architectural accessibility of the public body's seat for the accessibility statement (entrances, lifts, "
+        "toilets, parking, induction loop, assistance dogs), as the body states it. Empty: marked as not given.",
+    )
+    accessibility_building_url: str = _setting("", "Web page describing the seat's architectural accessibility.")
+    accessibility_communication: str = _setting(
+        "",
+        "Communication accessibility for the accessibility statement (e.g. contact by SMS or e-mail, an online "
+        "Polish sign language interpreter or not), as the body states it. Empty: marked as not given.",
+    )
 
     @property
     def base_path(self) -> str:
@@ -335,7 +347,32 @@ def _checked(settings: Settings) -> Settings:
         raise SettingsError(
             f"setting illustrative: {settings.illustrative!r} must be one of {', '.join(ILLUSTRATIVE_CHOICES)}"
         )
+    url = settings.accessibility_building_url
+    if url and not url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"setting accessibility_building_url: {url!r} must be an http(s) address "
+            "(ustawienie accessibility_building_url: oczekiwano adresu http(s))"
+        )
+    for name in ("site_published", "site_updated", "accessibility_declared", "accessibility_reviewed"):
+        value = getattr(settings, name)
+        if value and not _iso_date(value):
+            raise SettingsError(
+                f"setting {name}: {value!r} is not a date; expected YYYY-MM-DD, e.g. 2026-03-02 "
+                f"(ustawienie {name}: to nie jest data; oczekiwano RRRR-MM-DD)"
+            )
     for name in ("query_queue", "query_memory_mb", "query_reserved", "http_threads"):
         if getattr(settings, name) < 0:
             raise SettingsError(f"setting {name}: {getattr(settings, name)!r} must be 0 or more")
     return settings
+
+
+def _iso_date(value: str) -> bool:
+    """Whether ``value`` is a calendar date written YYYY-MM-DD.
+
+    >>> _iso_date("2026-03-02"), _iso_date("2026-02-30"), _iso_date("2.3.2026")
+    (True, False, False)
+    """
+    try:
+        return len(value) == 10 and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False

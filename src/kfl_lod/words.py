@@ -88,6 +88,8 @@ PEOPLE_LEMMAS = frozenset({"osoba", "czlowiek", "uczestnik", "miejsce", "os"})
 MIN_STEM = 5
 # ... and at most this many letters shorter than the shorter lemma (warsztat/warsztatowy).
 MAX_TAIL = 2
+# ... and the longer one ends as a Polish adjective or plural noun lemma does.
+_DERIVED_ENDINGS = ("y", "i")
 
 _lock = threading.RLock()
 _analyser: morfeusz2.Morfeusz | None = None
@@ -170,12 +172,19 @@ def related(a: str, b: str) -> bool:
     >>> related("warsztat", "warsztatowy"), related("teatr", "teatralny"), related("dziecko", "dzieciecy")
     (True, True, True)
     >>> related("sala", "salon"), related("muzeum", "muzyczny"), related("projekt", "projektor")
-    (False, False, True)
+    (False, False, False)
+
+    The longer lemma must read as an adjective or a plural noun (ending in -y or -i:
+    warsztatowy, warsztaty): a noun made from a noun names another thing ("projektor" is
+    not a "projekt"), and a room described as made "w projekcie" must not answer "projektor".
     """
     if a == b:
         return True
     shorter = min(len(a), len(b))
     if shorter < MIN_STEM:
+        return False
+    longer = a if len(a) > len(b) else b
+    if not (longer.endswith(_DERIVED_ENDINGS) or (len(a) == len(b) and a.endswith(_DERIVED_ENDINGS))):
         return False
     return common_prefix(a, b) >= max(MIN_STEM, shorter - MAX_TAIL)
 

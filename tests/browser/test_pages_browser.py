@@ -51,6 +51,7 @@ PAGES = {
     "catalog": "/catalog.html",
     "practices": "/praktyki",
     "about": "/o-danych",
+    "accessibility": "/deklaracja-dostepnosci",
     "results-en": "/?q=sala&osoby=20&lang=en",
     "space-en": "/space/krzysztofory-spotka-sala-spotkan.html?lang=en",
     "not-found": "/space/nie-ma-takiej-sali.html",
@@ -118,7 +119,8 @@ def shot(page, name: str) -> None:
 
 
 def result_cards(page):
-    return page.locator("li.card[data-space]")
+    """The rooms found (not the closest ones shown when no real room is found)."""
+    return page.locator("ol.cards:not(.closest) > li.card[data-space]")
 
 
 # --- searching, filtering, opening a space ---------------------------------------------------------
@@ -344,15 +346,56 @@ def test_no_content_security_policy_errors(browser, live):
     page.context.close()
 
 
-STEPS: dict[str, int] = {}  # phone scenario -> taps and entries it took (written to tests/screenshots/)
+class Steps:
+    """The taps and entries of one phone scenario, in words: printed, and kept in tests/screenshots/phone-steps.json."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.done: list[str] = []
+
+    def __call__(self, what: str) -> None:
+        self.done.append(what)
+
+    def record(self, page, records) -> str:
+        """Note where the scenario ended (a real record or an example) and write the steps down."""
+        space_id = page.url.rsplit("/", 1)[-1].removesuffix(".html")
+        space = next(s for s in records.spaces if s.id == space_id)
+        ends = f"{space.name} ({space_id}, {'example' if space.illustrative else 'real record'})"
+        lines = [f"{self.name}: {len(self.done)} steps"] + [f"  {i}. {s}" for i, s in enumerate(self.done, 1)]
+        print("\n".join([*lines, f"  ends on: {ends}"]))
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / "phone-steps.json"
+        known = json.loads(path.read_text()) if path.exists() else {}
+        known[self.name] = {
+            "steps": len(self.done),
+            "path": self.done,
+            "ends_on": space_id,
+            "real": not space.illustrative,
+        }
+        path.write_text(json.dumps(known, indent=1, ensure_ascii=False))
+        return space_id
 
 
-def _record_steps(name: str, steps: int) -> None:
-    STEPS[name] = steps
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / "phone-steps.json"
-    known = json.loads(path.read_text()) if path.exists() else {}
-    path.write_text(json.dumps({**known, **STEPS}, indent=1, ensure_ascii=False))
+ROMAN = (
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+    "XVIII",
+)
 
 
 def _real(records) -> set[str]:
@@ -364,39 +407,52 @@ def _results_on_first_screen(page) -> None:
     assert box and -1 <= box["y"] < PHONE["height"] / 2, "the results are not on the first screen after searching"
 
 
-def _open_first_real(page, records) -> str:
-    """Tap the first result; real records come first, so it is a real one whenever any is found."""
-    first = result_cards(page).first
-    space_id = first.get_attribute("data-space")
-    assert space_id in _real(records), f"{space_id} is an illustrative record, yet listed first"
-    first.locator("h3 a").click()
+def _open(page, card, records) -> str:
+    """Tap a result's name; it must be a real record."""
+    space_id = card.get_attribute("data-space")
+    assert space_id in _real(records), f"{space_id} is an illustrative record, yet offered before the real ones"
+    card.locator("h3 a").click()
     page.wait_for_url(f"**/space/{space_id}.html")
     return space_id
 
 
-def _contact_is_actionable(page) -> None:
+def _contact_is_actionable(page, phone: bool = False) -> None:
     """On the space page: a phone or e-mail link (or the website when the data have neither), on screen."""
     section = page.locator("section[aria-labelledby='ask-heading']")
     links = section.locator("ul.contact a")
     if links.count():
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
         assert any(h.startswith(("tel:", "mailto:", "http")) for h in hrefs)
+        if phone:
+            call = section.locator("ul.contact a[href^='tel:']").first
+            call.scroll_into_view_if_needed()
+            assert call.is_visible()
         links.first.scroll_into_view_if_needed()
         assert links.first.is_visible()
     else:  # the data hold no contact for this institution: the page says so, inventing nothing
         assert section.locator(".contact-missing").is_visible()
     assert page.get_by_role("link", name=re.compile("Wróć do wyników")).is_visible()
+    assert page.locator(".notice-example").count() == 0  # a real record, not an example
+
+
+def _institution_has_phone(records, space_id: str) -> bool:
+    space = next(s for s in records.spaces if s.id == space_id)
+    venue = next(v for v in records.venues if v.id == space.venue)
+    institution = next(i for i in records.institutions if i.id == venue.institution)
+    return bool(institution.phone or institution.contact_phone)
 
 
 def test_phone_free_room_for_30_people_and_whom_to_call(browser, live, records):
     """The issue's person: on a phone, a free room for 30 people and whom to call, ending on a real room."""
+    steps = Steps("a free room for 30 people, and whom to call")
     page = open_page(browser, live, viewport=PHONE)
     page.goto(live + "/")
-    steps = 0
     page.get_by_label("Co najmniej tyle osób").fill("30")
+    steps("type 30 in „Co najmniej tyle osób”")
     page.get_by_label("Bezpłatnie").check()
+    steps("tick „Bezpłatnie”")
     page.get_by_role("button", name="Szukaj").click()
-    steps += 3
+    steps("tap „Szukaj”")
     page.wait_for_url("**osoby=30*#wyniki")
     _results_on_first_screen(page)
     real = [s for s in records.spaces if not s.illustrative]
@@ -404,76 +460,105 @@ def test_phone_free_room_for_30_people_and_whom_to_call(browser, live, records):
     heading = page.locator("#results-heading").inner_text()
     if fits:
         assert re.fullmatch(rf"Znaleziono {len(fits)} (salę|sale|sal)", heading)
+        cards = page.locator("ol.cards[aria-label='Sale z potwierdzonych źródeł'] > li.card")
     else:
-        # No real room states both: the page says so and offers, in one tap, the filter to drop.
+        # No real room states both: the page says so, and shows at once the closest real rooms
+        # (30 people or more, free of charge not stated), apart, not counted as found.
         assert heading == "Nie znaleziono żadnej sali"
-        drop = page.locator("ul.drops a").first
-        assert drop.is_visible()
-        drop.click()
-        steps += 1
-        page.wait_for_url("**#wyniki")
-    # Examples are never among the rooms counted: the first list holds real records only.
+        closest = page.locator("#closest-heading")
+        assert closest.inner_text().startswith("Najbliższe wyniki") and "Bezpłatnie" in closest.inner_text()
+        cards = page.locator("ol.cards.closest > li.card")
+        expected = {s.id for s in real if (s.capacity or 0) >= 30}
+        assert {cards.nth(i).get_attribute("data-space") for i in range(cards.count())} == expected
+    # Examples are never among the rooms counted or the closest ones.
     assert page.locator("ol.cards[aria-label] .card-example").count() == 0
-    _open_first_real(page, records)
-    steps += 1
-    _contact_is_actionable(page)
+    # Whom to call: the first room whose card shows a phone number.
+    card = next((c for c in cards.all() if c.locator("a[href^='tel:']").count()), None)
+    assert card is not None, "no real room of the answer has a phone number to call"
+    name = card.locator("h3 a").inner_text()
+    _open(page, card, records)
+    steps(f"tap „{name}”, the first room whose card shows a phone number")
+    assert _institution_has_phone(records, page.url.rsplit("/", 1)[-1].removesuffix(".html"))
+    _contact_is_actionable(page, phone=True)
     shot(page, "free30-phone")
-    _record_steps("free room for 30 people, whom to call", steps)
+    steps.record(page, records)
     page.context.close()
 
 
 def test_phone_projector_in_a_district(browser, live, records):
-    """A projector in a district that has one: the district list offers it, and the search ends on such a room."""
+    """A projector in a district that has one: a real room if any states one, else the honest closest ones."""
     venues = {v.id: v for v in records.venues}
     with_projector = [s for s in records.spaces if "projektor" in s.equipment and venues[s.venue].district]
-    if not with_projector:
-        pytest.skip("no room with a projector has a district in this data")
+    assert with_projector, "no room with a projector has a district in this data"
     real = [s for s in with_projector if not s.illustrative]
-    target = (real or with_projector)[0]
+    districts_with_real = {venues[s.venue].district for s in records.spaces if not s.illustrative}
+    # The district: one with a real projector room; else one where an example has a projector and real rooms exist.
+    target = real[0] if real else next(s for s in with_projector if venues[s.venue].district in districts_with_real)
     district = venues[target.venue].district
+    label = ROMAN[district - 1]
+    steps = Steps(f"a projector in district {label}")
     page = open_page(browser, live, viewport=PHONE)
     page.goto(live + "/")
-    steps = 0
     page.get_by_label("Szukaj w nazwach i opisach").fill("projektor")
-    page.get_by_label("Dzielnica").select_option(str(district))
+    steps("type „projektor” in „Szukaj w nazwach i opisach”")
+    choice = page.get_by_label("Dzielnica")
+    option = choice.locator(f"option[value='{district}']").inner_text()
+    choice.select_option(str(district))
+    steps(f"choose „{option.split(' (')[0]}” in „Dzielnica”")
     page.get_by_role("button", name="Szukaj").click()
-    steps += 3
+    steps("tap „Szukaj”")
     page.wait_for_url("**dzielnica=*#wyniki")
     _results_on_first_screen(page)
-    first = result_cards(page).first
+    heading = page.locator("#results-heading").inner_text()
     if real:
-        _open_first_real(page, records)
-        _contact_is_actionable(page)
+        assert heading.startswith("Znaleziono")
+        card = result_cards(page).first
     else:
-        first.locator("h3 a").click()
-        page.wait_for_url("**/space/*.html")
-        assert page.locator(".notice-example").is_visible()  # an example, and says so
-    steps += 1
-    assert "projektor" in page.locator(".key-facts").inner_text()
+        # The honest outcome: no real room states a projector; the district's real rooms are the
+        # closest results, apart and not counted; the examples that have one are apart too, marked.
+        assert heading == "Nie znaleziono żadnej sali"
+        assert "projektor" in page.locator("#closest-heading").inner_text()
+        examples = page.locator(".examples-group li.card")
+        assert examples.count() and all("przyklad" in c.get_attribute("data-space") for c in examples.all())
+        card = page.locator("ol.cards.closest > li.card").first
+    name = card.locator("h3 a").inner_text()
+    space_id = _open(page, card, records)
+    steps(f"tap „{name}”, the first {'room found' if real else 'of the closest real rooms'}")
+    space = next(s for s in records.spaces if s.id == space_id)
+    assert venues[space.venue].district == district
+    facts = page.locator(".key-facts").inner_text()
+    if real:
+        assert "projektor" in facts
+    else:
+        assert "projektor" not in facts  # the page claims nothing the source does not state
+    _contact_is_actionable(page)
     shot(page, "projector-phone")
-    _record_steps(f"projector in district {district}", steps)
+    steps.record(page, records)
     page.context.close()
 
 
 def test_phone_workshop_room_for_children(browser, live, records):
     """A workshop room for children, typed as a person would: ends on a real workshop room."""
+    steps = Steps("a workshop room for children")
     page = open_page(browser, live, viewport=PHONE)
     page.goto(live + "/")
-    steps = 0
     page.get_by_label("Szukaj w nazwach i opisach").fill("sala warsztatowa dla dzieci")
+    steps("type „sala warsztatowa dla dzieci” in „Szukaj w nazwach i opisach”")
     page.get_by_role("button", name="Szukaj").click()
-    steps += 2
+    steps("tap „Szukaj”")
     page.wait_for_url("**q=sala+warsztatowa+dla+dzieci*#wyniki")
     _results_on_first_screen(page)
     workshops = [s for s in records.spaces if not s.illustrative and "warsztat" in (s.name + s.type).lower()]
     assert workshops, "the data should hold a real workshop room"
-    space_id = _open_first_real(page, records)
-    steps += 1
+    card = result_cards(page).first
+    name = card.locator("h3 a").inner_text()
+    space_id = _open(page, card, records)
+    steps(f"tap „{name}”, the first result")
     space = next(s for s in records.spaces if s.id == space_id)
     assert "warsztat" in (space.name + space.type + space.description).lower()
     _contact_is_actionable(page)
     shot(page, "workshop-children-phone")
-    _record_steps("workshop room for children", steps)
+    steps.record(page, records)
     page.context.close()
 
 

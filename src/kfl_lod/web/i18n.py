@@ -391,6 +391,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drop_filter": ("Usuń filtr „{what}”", "Remove the filter “{what}”"),
     "drop_gives": ("– znajdziesz wtedy {n} {rooms}", "– you will then find {n} rooms"),
     "real_rooms": ("Sale z potwierdzonych źródeł", "Rooms stated by a source"),
+    "closest_heading": (
+        "Najbliższe wyniki: pokazujemy {n} {rooms} bez filtra „{what}”",
+        "Closest results: {n} rooms without the filter “{what}”",
+    ),
+    "closest_note": (
+        "Te sale z potwierdzonych źródeł spełniają pozostałe warunki, ale nie warunek „{what}” (albo ich dane "
+        "nic o nim nie mówią). Nie są liczone jako znalezione; zapytaj instytucję.",
+        "These rooms stated by a source meet the other conditions, but not “{what}” (or their data say nothing "
+        "about it). They are not counted as found; ask the institution.",
+    ),
+    "closest_label": ("Najbliższe wyniki z potwierdzonych źródeł", "Closest results stated by a source"),
+    "closest_all": ("Pokaż wszystkie najbliższe wyniki ({n})", "Show all the closest results ({n})"),
     "examples_heading": (
         "Wpisy przykładowe (to nie są prawdziwe oferty)",
         "Illustrative records (these are not real offers)",
@@ -445,41 +457,62 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Accessibility statement of the website of rooms for NGOs in Kraków.",
     ),
     "a11y_title": ("Deklaracja dostępności", "Accessibility statement"),
-    "a11y_intro": (
-        "zobowiązuje się zapewnić dostępność swojej strony internetowej zgodnie z ustawą z dnia 4 kwietnia 2019 r. "
-        "o dostępności cyfrowej stron internetowych i aplikacji mobilnych podmiotów publicznych. "
-        "Deklaracja dostępności dotyczy strony internetowej",
-        "undertakes to make its website accessible in accordance with the Polish act of 4 April 2019 on the "
-        "digital accessibility of the websites and mobile applications of public bodies. "
-        "This statement applies to the website",
+    "a11y_intro_1": ("zobowiązuje się zapewnić dostępność", "undertakes to make"),
+    "a11y_scope": ("swojej strony internetowej", "its website"),
+    "a11y_intro_2": (
+        "zgodnie z ustawą z dnia 4 kwietnia 2019 r. o dostępności cyfrowej stron internetowych i aplikacji "
+        "mobilnych podmiotów publicznych. Deklaracja dostępności dotyczy strony internetowej",
+        "accessible in accordance with the Polish act of 4 April 2019 on the digital accessibility of the "
+        "websites and mobile applications of public bodies. This accessibility statement applies to the website",
+    ),
+    "a11y_not_given": (
+        "nie podano – do uzupełnienia w ustawieniach serwisu ({setting})",
+        "not given – to be entered in the site's settings ({setting})",
     ),
     "a11y_published": ("Data publikacji strony internetowej", "Date the website was published"),
     "a11y_updated": ("Data ostatniej istotnej aktualizacji", "Date of the last significant update"),
     "a11y_status_heading": ("Stan dostępności cyfrowej", "Compliance status"),
     "a11y_status": (
-        "Strona internetowa jest częściowo zgodna z ustawą o dostępności cyfrowej stron internetowych i aplikacji "
-        "mobilnych podmiotów publicznych z powodu niezgodności wymienionych poniżej.",
-        "The website is partially compliant with the act on digital accessibility because of the non-compliances "
+        "Strona internetowa jest częściowo zgodna z ustawą z dnia 4 kwietnia 2019 r. o dostępności cyfrowej "
+        "stron internetowych i aplikacji mobilnych podmiotów publicznych z powodu niezgodności lub wyłączeń "
+        "wymienionych poniżej.",
+        "The website is partially compliant with the act of 4 April 2019 on the digital accessibility of the "
+        "websites and mobile applications of public bodies because of the non-compliances or exemptions "
         "listed below.",
     ),
-    "a11y_unavailable_heading": ("Treści niedostępne", "Non-accessible content"),
+    "a11y_unavailable_heading": ("Niedostępne treści", "Non-accessible content"),
+    "a11y_noncompliance_heading": ("Niezgodność z załącznikiem", "Non-compliance with the annex"),
+    "a11y_noncompliance": (
+        "Testy automatyczne opisane niżej nie znajdują naruszeń wymagań WCAG 2.1 na poziomie AA. Nie "
+        "przeprowadzono badania eksperckiego ani badania z udziałem osób z niepełnosprawnościami, więc zgodności "
+        "ze wszystkimi wymaganiami załącznika nie stwierdzono.",
+        "The automated tests described below find no violation of the WCAG 2.1 level AA requirements. No expert "
+        "audit and no testing with disabled people has been done, so compliance with every requirement of the "
+        "annex has not been established.",
+    ),
+    "a11y_excluded_heading": ("Treści nieobjęte przepisami", "Content outside the scope of the act"),
     "a11y_map_tiles": (
-        "Podkład map (obrazy z serwera {origin}, prowadzonego przez {operator}) nie ma tekstu alternatywnego. "
-        "Te same informacje – nazwy, adresy i dzielnice sal – są na liście wyników i na stronie każdej sali. "
-        "Przeglądarka pobiera podkład z tego serwera, więc widzi on adres IP odwiedzającego.",
-        "The map background (images from {origin}, run by {operator}) has no text alternative. The same facts – "
-        "names, addresses and districts of the rooms – are in the list of results and on every room's page. "
-        "The browser fetches the background from that server, which therefore sees the visitor's IP address.",
+        "Mapy (art. 3 ust. 2 ustawy): podkład map (obrazy z serwera {origin}, prowadzonego przez {operator}) nie "
+        "ma tekstu alternatywnego. Te same informacje – nazwy, adresy i dzielnice sal – są na liście wyników i "
+        "na stronie każdej sali. Przeglądarka pobiera podkład z tego serwera, więc widzi on adres IP "
+        "odwiedzającego.",
+        "Maps (art. 3(2) of the act): the map background (images from {origin}, run by {operator}) has no text "
+        "alternative. The same facts – names, addresses and districts of the rooms – are in the list of results "
+        "and on every room's page. The browser fetches the background from that server, which therefore sees "
+        "the visitor's IP address.",
     ),
     "a11y_external": (
-        "Strony i dokumenty instytucji oraz źródła, do których prowadzą linki, nie są częścią tego serwisu; "
-        "ich dostępność zależy od ich wydawców.",
-        "The institutions' websites and documents and the linked sources are not part of this website; their "
-        "accessibility depends on their publishers.",
+        "Treści osób trzecich (art. 3 ust. 2 ustawy): strony i dokumenty instytucji oraz źródła, do których "
+        "prowadzą linki, nie są częścią tego serwisu; ich dostępność zależy od ich wydawców.",
+        "Third-party content (art. 3(2) of the act): the institutions' websites and documents and the linked "
+        "sources are not part of this website; their accessibility depends on their publishers.",
     ),
-    "a11y_prepared_heading": ("Przygotowanie deklaracji dostępności", "Preparation of this statement"),
-    "a11y_declared": ("Deklarację sporządzono dnia", "Statement drawn up on"),
-    "a11y_reviewed": ("Deklarację ostatnio poddano przeglądowi dnia", "Statement last reviewed on"),
+    "a11y_prepared_heading": (
+        "Przygotowanie deklaracji dostępności i jej aktualizacja",
+        "Preparation and update of this statement",
+    ),
+    "a11y_declared": ("Data sporządzenia deklaracji", "Statement drawn up on"),
+    "a11y_reviewed": ("Data ostatniego przeglądu deklaracji", "Statement last reviewed on"),
     "a11y_self_assessment": (
         "Deklarację sporządzono na podstawie samooceny przeprowadzonej przez podmiot publiczny. Każda zmiana "
         "strony jest sprawdzana automatycznie w przeglądarce (axe-core, reguły {rules}) na każdym rodzaju strony, "
@@ -490,28 +523,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the tests require zero violations. Keyboard use, visible focus, reading from 320 px width and working "
         "without JavaScript are checked by separate tests.",
     ),
-    "a11y_keyboard_heading": ("Obsługa klawiaturą", "Keyboard"),
+    "a11y_keyboard_heading": ("Skróty klawiszowe", "Keyboard shortcuts"),
     "a11y_keyboard": (
-        "Na początku każdej strony jest link „Przejdź do treści”. Znaczniki na mapie obsłużysz klawiszem Tab i "
-        "Enter; klawisz Escape zamyka okienko znacznika. Mapa jest dodatkiem: lista wyników jest pełna bez niej.",
-        "Every page starts with a “Skip to content” link. Map markers work with Tab and Enter; Escape closes a "
-        "marker's popup. The map is an extra: the list of results is complete without it.",
+        "Strona nie ma własnych skrótów klawiszowych; działają standardowe skróty przeglądarki. Na początku "
+        "każdej strony jest link „Przejdź do treści”. Znaczniki na mapie obsłużysz klawiszem Tab i Enter; "
+        "klawisz Escape zamyka okienko znacznika. Mapa jest dodatkiem: lista wyników jest pełna bez niej.",
+        "The website has no shortcuts of its own; the browser's usual shortcuts work. Every page starts with a "
+        "“Skip to content” link. Map markers work with Tab and Enter; Escape closes a marker's popup. The map is "
+        "an extra: the list of results is complete without it.",
     ),
     "a11y_contact_heading": ("Informacje zwrotne i dane kontaktowe", "Feedback and contact information"),
     "a11y_contact_intro": (
-        "W sprawach dostępności cyfrowej tej strony (zgłoszenia problemów, żądania zapewnienia dostępności, "
-        "prośby o informację w innej formie) skontaktuj się z:",
-        "For the digital accessibility of this website (reporting problems, requests for accessibility, asking "
-        "for information in another form) contact:",
+        "W przypadku problemów z dostępnością strony internetowej skontaktuj się z osobą odpowiedzialną za "
+        "dostępność cyfrową:",
+        "If you meet a problem with the accessibility of this website, contact the person responsible for "
+        "digital accessibility:",
     ),
     "a11y_person": ("Osoba odpowiedzialna", "Person responsible"),
-    "a11y_contact_missing": (
-        "Dane osoby odpowiedzialnej za dostępność nie zostały jeszcze wpisane w ustawieniach serwisu "
-        "(accessibility_coordinator, accessibility_email, accessibility_phone).",
-        "The contact of the person responsible for accessibility has not been entered in the site's settings "
-        "yet (accessibility_coordinator, accessibility_email, accessibility_phone).",
+    "a11y_contact_same_way": (
+        "Tą samą drogą można zgłaszać uwagi, składać żądania zapewnienia dostępności cyfrowej, wnioski o "
+        "udostępnienie informacji niedostępnej w innej formie oraz skargi.",
+        "The same way you can send remarks, requests that something be made accessible, requests for "
+        "inaccessible information in another form, and complaints.",
     ),
-    "a11y_procedure_heading": ("Procedura wnioskowo-skargowa", "Requests and complaints"),
+    "a11y_procedure_heading": (
+        "Obsługa wniosków i skarg związanych z dostępnością",
+        "Handling of requests and complaints about accessibility",
+    ),
     "a11y_procedure_1": (
         "Każdy ma prawo wystąpić z żądaniem zapewnienia dostępności cyfrowej strony internetowej lub jej elementu "
         "albo zapewnienia dostępu alternatywnego. Żądanie zawiera dane kontaktowe osoby żądającej, wskazanie "
@@ -529,20 +567,47 @@ TEXTS: dict[str, tuple[str, str]] = {
         "it says so and names a date no later than 2 months away; if accessibility cannot be provided, it may "
         "offer an alternative means of access.",
     ),
+    "a11y_procedure_complaint": (
+        "Jeżeli podmiot publiczny odmówi realizacji żądania zapewnienia dostępności lub dostępu alternatywnego, "
+        "osoba żądająca może złożyć skargę w sprawie zapewnienia dostępności cyfrowej strony internetowej lub "
+        "jej elementu (tymi samymi danymi kontaktowymi).",
+        "If the public body refuses a request for accessibility or for alternative access, the requester may "
+        "lodge a complaint about the digital accessibility of the website or an element of it (through the same "
+        "contact details).",
+    ),
     "a11y_procedure_3": (
         "Po wyczerpaniu tej procedury można złożyć wniosek do Rzecznika Praw Obywatelskich:",
         "Once this procedure is exhausted, an application may be made to the Commissioner for Human Rights:",
     ),
     "a11y_rpo": ("Rzecznik Praw Obywatelskich", "Commissioner for Human Rights (Rzecznik Praw Obywatelskich)"),
+    "a11y_other_heading": ("Pozostałe informacje", "Other information"),
     "a11y_building_heading": ("Dostępność architektoniczna", "Architectural accessibility"),
-    "a11y_building": (
-        "Siedziba podmiotu: {street}, {town}. Opis dostępności budynków instytucji kultury, w których są sale, "
-        "znajdziesz na stronie każdej sali, w takim zakresie, w jakim podają go źródła.",
-        "Address of the public body: {street}, {town}. The accessibility of the cultural institutions' buildings "
-        "with rooms is on each room's page, as far as the sources state it.",
+    "a11y_seat": ("Siedziba: {name}, {address}.", "Seat: {name}, {address}."),
+    "a11y_building_missing": (
+        "Opisu dostępności architektonicznej siedziby nie podano – do uzupełnienia w ustawieniach serwisu "
+        "(accessibility_building) na podstawie informacji podmiotu.",
+        "No description of the seat's architectural accessibility has been given – to be entered in the site's "
+        "settings (accessibility_building) from the public body's own information.",
+    ),
+    "a11y_building_link": (
+        "Opis dostępności architektonicznej siedziby",
+        "Description of the seat's architectural accessibility",
+    ),
+    "a11y_rooms_buildings": (
+        "Dostępność budynków instytucji kultury, w których są sale, podaje strona każdej sali – tylko tyle, ile "
+        "podają źródła, z datą źródła.",
+        "The accessibility of the cultural institutions' buildings with rooms is on each room's page – only as "
+        "far as the sources state it, with the source's date.",
+    ),
+    "a11y_communication_heading": ("Dostępność komunikacyjno-informacyjna", "Communication accessibility"),
+    "a11y_communication_missing": (
+        "Informacji o dostępności komunikacyjno-informacyjnej (np. kontakt SMS, tłumacz polskiego języka "
+        "migowego online) nie podano – do uzupełnienia w ustawieniach serwisu (accessibility_communication).",
+        "No information on communication accessibility (e.g. contact by text message, an online Polish sign "
+        "language interpreter) has been given – to be entered in the site's settings (accessibility_communication).",
     ),
     "a11y_apps_heading": ("Aplikacje mobilne", "Mobile applications"),
-    "a11y_apps": ("Serwis nie ma aplikacji mobilnej.", "The website has no mobile application."),
+    "a11y_apps": ("Ten serwis nie ma aplikacji mobilnej.", "This website has no mobile application."),
     "map_third_party": (
         "Podkład mapy pochodzi z serwera {origin} ({operator}); przeglądarka łączy się z nim, więc widzi on Twój "
         "adres IP.",

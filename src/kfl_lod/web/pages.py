@@ -28,6 +28,7 @@ from ..pages_index import Index, SpaceEntry, VenueEntry, open_index
 from ..words import fold
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
+from .release import Release
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -277,8 +278,12 @@ def page_url() -> str:
 
 def current_index() -> Index:
     """The index of the release the app serves now (rebuilt when a new release is switched in)."""
-    base = current_settings().base
-    return current_release().derived("pages_index", lambda release: open_index(release.folder, release.store, base))
+    return release_index(current_release(), current_settings().base)
+
+
+def release_index(release: Release, base: str) -> Index:
+    """The pages' index of ``release``: read once from its prepared file (or its store), kept by the release."""
+    return release.derived("pages_index", lambda r: open_index(r.folder, r.store, base))
 
 
 def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:
@@ -309,7 +314,9 @@ def search_page() -> Response:
     searched = any(k in request.args for k in (*search.PARAMS, search.PAGE))
     result = search.run(index, query)
     shown = result.page(query.page) if searched else []
-    points, missing = map_points(page, result.spaces if searched else list(index.spaces.values()))
+    closest = result.closest[: search.PAGE_SIZE] if searched else []
+    on_map = [*result.spaces, *result.closest] if searched else list(index.spaces.values())
+    points, missing = map_points(page, on_map)
     messages = [page.t(p.key, value=p.value, field=page.t(PARAM_LABELS[p.param])) for p in problems]
     what = ", ".join(page.t(PARAM_LABELS[param]) for param in result.unknown)
     key = "unknown_excluded" if len(result.unknown) == 1 else "unknown_excluded_many"
@@ -329,6 +336,8 @@ def search_page() -> Response:
             (page.t(PARAM_LABELS[p]), _value_label(page, p, v), n, _search_url(page, query.without(p, v)))
             for p, v, n in result.drops[:3]
         ],
+        closest=closest,
+        closest_without=_closest_without(page, query, result),
         problems=messages,
         unknown=unknown,
         points=points,
@@ -339,6 +348,20 @@ def search_page() -> Response:
         results_anchor=RESULTS_ANCHOR,
         description=page.t("meta_search") if not searched else page.t("meta_results", n=len(result.real)),
     )
+
+
+def _closest_without(page: Page, query: search.Query, result: search.SearchResult) -> dict[str, object] | None:
+    """The filter the closest results leave out: its words, and the link to that search."""
+    if result.closest_without is None:
+        return None
+    param, value = result.closest_without
+    label = _value_label(page, param, value)
+    name = page.t(PARAM_LABELS[param])
+    return {
+        "what": f"{name}: {label}" if label else name,
+        "n": len(result.closest),
+        "url": _search_url(page, query.without(param, value)),
+    }
 
 
 def _search_url(page: Page, query: search.Query) -> str:
@@ -529,6 +552,15 @@ def accessibility_page() -> Response:
         email=settings.accessibility_email or settings.contact_email,
         tiles_origin=tiles_origin(settings.map_tiles),
         rules=TESTED_RULES,
+        seat_name=settings.accessibility_entity or settings.contact_name or settings.publisher_name,
+        seat_address=", ".join(
+            part
+            for part in (
+                settings.contact_street,
+                " ".join(p for p in (settings.contact_postal_code, settings.contact_locality) if p),
+            )
+            if part
+        ),
         description=page.t("meta_accessibility"),
     )
 

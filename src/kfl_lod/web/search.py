@@ -207,6 +207,10 @@ class SearchResult:
     # search only stays choosable, since the person may be changing the other fields too).
     everywhere: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     drops: list[tuple[str, str, int]] = field(default_factory=list)  # (param, value, real rooms) if dropped
+    # No real room meets every filter: the real rooms found without the filter whose removal finds
+    # the most (the closest results, shown at once and not counted as found), and that filter.
+    closest: list[SpaceEntry] = field(default_factory=list)
+    closest_without: tuple[str, str] | None = None
 
     @property
     def real(self) -> list[SpaceEntry]:
@@ -315,7 +319,12 @@ def run(index: Index, query: Query, with_facets: bool = True) -> SearchResult:
         result.facets = _facets(index, query, ctx, candidates)
         result.everywhere = everywhere(index)
         if not result.real:
-            result.drops = _drops(index, query)
+            dropped = _drops(index, query)
+            result.drops = [(param, value, len(real)) for param, value, real in dropped]
+            # Closest only while another filter still narrows them: without one it is every room.
+            if dropped and any(p != HIDE_EXAMPLES for p, _ in query.without(*dropped[0][:2]).active()):
+                param, value, result.closest = dropped[0]
+                result.closest_without = (param, value)
     return result
 
 
@@ -370,14 +379,14 @@ def everywhere(index: Index) -> dict[str, dict[str, list[int]]]:
     return cached
 
 
-def _drops(index: Index, query: Query) -> list[tuple[str, str, int]]:
-    """For a search that found no real room: each filter whose removal finds some, most rooms first."""
+def _drops(index: Index, query: Query) -> list[tuple[str, str, list[SpaceEntry]]]:
+    """For a search that found no real room: each filter whose removal finds some (and those rooms), most first."""
     drops = []
     for param, value in query.active():
         if param == HIDE_EXAMPLES:
             continue
-        found = len(run(index, query.without(param, value), with_facets=False).real)
+        found = run(index, query.without(param, value), with_facets=False).real
         if found:
             drops.append((param, value, found))
-    drops.sort(key=lambda d: -d[2])
+    drops.sort(key=lambda d: -len(d[2]))  # stable: ties keep the order of the form
     return drops

@@ -167,8 +167,9 @@ def behind(published, breaker, start_module_server):
 def test_an_engine_answer_cut_or_broken_is_never_passed_on(behind, breaker, mode, query):
     whole = sparql(behind, query, "text/csv" if query is SPACES else "application/n-triples")
     assert whole.status_code == 200 and whole.text.count("\n") > 20
+    breaker.seen.clear()
     r = sparql(behind, query + f"\n# break:{mode}\n", "text/csv" if query is SPACES else "application/n-triples")
-    assert breaker.seen[-1] == mode
+    assert mode in breaker.seen  # (the server's look at the control graph passes through too)
     assert r.status_code == 502, r.text
     assert r.headers["Content-Type"].startswith("text/plain")
     assert "cut off or malformed" in r.text and "no part of it is sent" in r.text

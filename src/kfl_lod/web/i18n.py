@@ -669,6 +669,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "wyliczona ze współrzędnych i granic dzielnic z OpenStreetMap",
         "derived from the coordinates and OpenStreetMap district boundaries",
     ),
+    "district_derived_short": ("wyliczona z OpenStreetMap", "derived from OpenStreetMap"),
+    "osm_credit": ("© autorzy OpenStreetMap, licencja ODbL", "© OpenStreetMap contributors, ODbL"),
+    "district_credit": (
+        "Dzielnice oznaczone „wyliczona z OpenStreetMap” wyliczono ze współrzędnych lokalizacji i granic "
+        "dzielnic z OpenStreetMap:",
+        "Districts marked “derived from OpenStreetMap” were derived from the venues' coordinates and the "
+        "district boundaries of OpenStreetMap:",
+    ),
+    "stated_undated": (
+        "źródło nie podaje daty; sprawdź na stronie instytucji",
+        "the source gives no date; check the institution's website",
+    ),
     "district_near_border": ("blisko granicy dzielnicy", "close to a district border"),
     "as_stated_by": ("Tak podaje", "As stated by"),
     "source": ("źródło", "source"),

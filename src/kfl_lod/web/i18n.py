@@ -129,6 +129,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "map": ("Mapa wyników", "Map of the results"),
     "map_small": ("Mapa", "Map"),
+    # Names the map's own region apart from the section around it (axe: landmark-unique).
+    "map_region": ("– mapa interaktywna", "– interactive map"),
     "map_needs_js": (
         "Mapa wymaga JavaScriptu. Lista wyników jest pełna i działa bez mapy.",
         "The map needs JavaScript. The list of results is complete and works without it.",

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from kfl_lod import pages_index
 from kfl_lod.build import build
 from kfl_lod.generate import generate
-from kfl_lod.pages_index import FILE, build_index, dump, open_index
+from kfl_lod.pages_index import COUNTS, FILE, build_index, dump, open_index, triple_count
 from kfl_lod.settings import Settings
-from kfl_lod.store import open_release
+from kfl_lod.store import PREPARED, dataset_graph, open_release, prepare
 from kfl_lod.web import create_app, search
 from support import make_settings
 
@@ -128,3 +130,36 @@ def test_prepare_keeps_an_existing_file_and_writes_atomically(publication, tmp_p
     pages_index.prepare(folder, copy.base)
     assert written.stat().st_mtime_ns == stamp
     assert not [p for p in written.parent.iterdir() if ".tmp-" in p.name]
+
+
+def default_graph_size(store: ox.Store) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def test_healthz_counts_statements_not_quads_of_a_prepared_store(generated, tmp_path):
+    copy = without_file(generated, tmp_path)
+    folder = (copy.published / "latest").resolve()
+    assert prepare(folder, dataset_graph(copy.base), min_bytes=0) == folder / PREPARED
+    store = open_release(folder)
+    assert len(store) == 2 * default_graph_size(store)  # the data twice: default and dataset graph
+    health = create_app(copy).test_client().get("/healthz").get_json()
+    assert health["status"] == "ok" and health["triples"] == default_graph_size(store)
+
+
+def test_triple_count_reads_the_counts_the_build_wrote_and_counts_a_changed_file(publication, tmp_path):
+    copy = without_file(publication, tmp_path)
+    folder = (copy.published / "latest").resolve()
+    expected = default_graph_size(open_release(folder))
+    assert triple_count(folder) == expected
+    counts = folder / COUNTS
+    written = json.loads(counts.read_bytes())
+    assert sum(lines for _, lines in written.values()) == expected
+    # the recorded counts are used as they are ...
+    counts.write_text(json.dumps({name: [size, 1] for name, (size, _) in written.items()}))
+    assert triple_count(folder) == len(written)
+    # ... unless a file's size is not the recorded one (a settings-only rebuild rewrote the catalog)
+    counts.write_text(json.dumps({name: [size + 1, 1] for name, (size, _) in written.items()}))
+    assert triple_count(folder) == expected
+    counts.unlink()
+    assert triple_count(folder) == expected
+    assert triple_count(tmp_path / "empty") is None

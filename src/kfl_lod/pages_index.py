@@ -36,6 +36,7 @@ XSD_BOOLEAN = XSD + "boolean"
 # In the release folder, beside .store; in a hidden folder, so it is no file of the release (not
 # in SHA256SUMS, not served, not compared between releases).
 FILE = ".index/pages.json"
+COUNTS = ".index/triples.json"  # the statements in each file the store loads: {name: [bytes, lines]}
 FORMAT = 1  # raised whenever the file's layout changes; another number is read from the store instead
 
 
@@ -127,6 +128,8 @@ class Nodes:
         self.store = store
         self.fragment_map = fragments
         self._cache: dict[str, Node | None] = {}
+        # Things the index holds an entry for: described, without asking the store (a page links to many).
+        self.known: tuple[dict[str, Any], ...] = ()
 
     def get(self, iri: str, default: Node | None = None) -> Node | None:
         try:
@@ -151,7 +154,18 @@ class Nodes:
         return node
 
     def __contains__(self, iri: object) -> bool:
-        return isinstance(iri, str) and self.get(iri) is not None
+        if not isinstance(iri, str):
+            return False
+        if any(iri in entries for entries in self.known):
+            return True
+        found = self._cache.get(iri, False)
+        if found is not False:
+            return found is not None
+        try:
+            subject = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return next(iter(self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph())), None) is not None
 
     def __getitem__(self, iri: str) -> Node:
         node = self.get(iri)
@@ -342,6 +356,9 @@ class Index:
     practices: dict[str, PracticeEntry]
     lexicon: Lexicon = field(default_factory=Lexicon)
 
+    def __post_init__(self) -> None:
+        self.nodes.known = (self.spaces, self.venues, self.institutions, self.practices, self.concepts)
+
     def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
 
@@ -403,6 +420,7 @@ def build_index(store: ox.Store, base: str) -> Index:
     nodes = _nodes(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     index = _build(nodes, base)
     index.nodes = Nodes(store, _fragments(nodes))
+    index.__post_init__()
     return index
 
 
@@ -813,13 +831,57 @@ def prepare(folder: Path, base: str) -> Path:
     data = dump(_build(nodes, base), _fragments(nodes))
     del nodes
     target.parent.mkdir(exist_ok=True)
+    counts = {name: [(folder / name).stat().st_size, _lines(folder / name)] for name in _store_files(folder)}
+    _write_aside(folder / COUNTS, json.dumps(counts, sort_keys=True).encode())
+    _write_aside(target, data)
+    return target
+
+
+def _write_aside(target: Path, data: bytes) -> None:
     aside = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     with open(aside, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(aside, target)
-    return target
+
+
+def _store_files(folder: Path) -> list[str]:
+    return [name for name in STORE_FILES if (folder / name).exists()]
+
+
+def _lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 24):
+            count += chunk.count(b"\n")
+    return count
+
+
+def triple_count(folder: Path) -> int | None:
+    """How many statements the release's store holds (its default graph), without reading the store.
+
+    The files the store loads are N-Triples, one statement a line, no statement in two of
+    them; the build wrote each file's count beside it (:data:`COUNTS`), and a file of another
+    size is counted here. None if the release has none of those files.
+    """
+    folder = Path(folder)
+    names = _store_files(folder)
+    if not names:
+        return None
+    try:
+        known = json.loads((folder / COUNTS).read_bytes())
+    except (OSError, ValueError):
+        known = {}
+    total = 0
+    for name in names:
+        size = (folder / name).stat().st_size
+        entry = known.get(name) if isinstance(known, dict) else None
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == size and isinstance(entry[1], int):
+            total += entry[1]
+        else:
+            total += _lines(folder / name)
+    return total
 
 
 def open_index(folder: Path, store: ox.Store, base: str) -> Index:

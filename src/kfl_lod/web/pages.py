@@ -28,6 +28,7 @@ from ..pages_index import Index, SpaceEntry, VenueEntry, open_index
 from ..words import fold
 from . import cacheable, current_release, describe, i18n, search
 from . import settings as current_settings
+from .release import Release
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -277,8 +278,12 @@ def page_url() -> str:
 
 def current_index() -> Index:
     """The index of the release the app serves now (rebuilt when a new release is switched in)."""
-    base = current_settings().base
-    return current_release().derived("pages_index", lambda release: open_index(release.folder, release.store, base))
+    return release_index(current_release(), current_settings().base)
+
+
+def release_index(release: Release, base: str) -> Index:
+    """The pages' index of ``release``: read once from its prepared file (or its store), kept by the release."""
+    return release.derived("pages_index", lambda r: open_index(r.folder, r.store, base))
 
 
 def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:

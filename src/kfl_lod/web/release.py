@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..names import LATEST
+from ..pages_index import triple_count
 from ..remote import Engine, Watch
 from ..store import STORE_FILES, open_release, publication_folder, release_record
 
@@ -83,7 +84,8 @@ class Release:
         self.folder = folder  # the release's own folder (resolved), where its files are read
         self.base = base
         self.answers = AnswerCache()
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards _locks
+        self._locks: dict[str, threading.RLock] = {}
         self._values: dict[str, Any] = {}
         try:
             stamp = max((folder / n).stat().st_mtime for n in STORE_FILES if (folder / n).exists())
@@ -98,7 +100,11 @@ class Release:
             return self._values[name]
         except KeyError:
             pass
+        # One lock per value: a slow one (the documents' index of a large release) must not hold
+        # up a quick one (/healthz's count), or every load balancer's check waits out a switch.
         with self._lock:
+            lock = self._locks.setdefault(name, threading.RLock())
+        with lock:
             if name not in self._values:
                 self._values[name] = make(self)
             return self._values[name]
@@ -115,7 +121,13 @@ class Release:
 
     @property
     def triples(self) -> int:
-        return self.derived("triples", lambda r: len(r.store))
+        """The statements the store answers from (its default graph), counted once and cheaply.
+
+        Opens the store (healthy means it can be queried), then counts the published files it
+        loads (see pages_index.triple_count), not the store: a prepared store holds the data
+        twice (default and dataset graph), and counting it reads all of it.
+        """
+        return self.derived("triples", _count)
 
     @property
     def record(self) -> dict[str, Any] | None:
@@ -136,6 +148,12 @@ class Release:
         return f'"{self.name or "none"}.{digest}"'
 
 
+def _count(release: Release) -> int:
+    store = release.store
+    counted = triple_count(release.folder)
+    return len(store) if counted is None else counted
+
+
 class Releases:
     """The release being served now; a new Release when ``published/latest`` moves.
 
@@ -149,6 +167,8 @@ class Releases:
     ) -> None:
         self.published = Path(published)
         self.base = base
+        self._root = str(self.published)
+        self._link = str(self.published / LATEST)
         self._current: Release | None = None
         self._lock = threading.Lock()
         self.engine = Engine.at(store, store_graphs) if store else None
@@ -174,12 +194,13 @@ class Releases:
         A settings-only rebuild rewrites the describing files (catalog, VoID) in place,
         without a new release name, so their times count too.
         """
-        link = self.published / LATEST
+        # Asked once per request: plain strings and os calls (pathlib costs more than the calls).
+        link = self._link
         try:
             target = os.readlink(link)
         except OSError:
             target = ""
-        folder = link if target else self.published
+        folder = link if target else self._root
         engine = self._engine_choice()
         if engine is not None:
             target, folder, graph = engine
@@ -188,7 +209,7 @@ class Releases:
         stamps = []
         for name in STORE_FILES:
             try:
-                stamps.append(str(os.stat(folder / name).st_mtime_ns))
+                stamps.append(str(os.stat(f"{folder}/{name}").st_mtime_ns))
             except OSError:
                 stamps.append("-")
         return f"{target}@{'.'.join(stamps)}" + (f"@{graph}" if self.engine is not None else "")

@@ -23,14 +23,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
 from ..names import content_type
+from ..pages_index import Nodes
 from ..query import formats
 from ..query.engine import default_prefixes
 from ..query.results import serialize_graph
-from ..store import fragment_index, things, triples_about
+from ..store import triples_about
 from . import cacheable, current_release
 from . import settings as current_settings
 from .headers import accepts_gzip, cors, etag_of, gzipped, not_modified
-from .pages import render_resource
+from .pages import release_index, render_resource
 from .release import Release
 
 bp = Blueprint("resources", __name__)
@@ -89,25 +90,51 @@ def _raw_path() -> None:
 class _Index:
     """What a release describes: its things and their fragment parts (kept by the Release)."""
 
-    def __init__(self, store: ox.Store, base: str) -> None:
+    def __init__(self, store: ox.Store, base: str, nodes: Nodes) -> None:
+        # Asked of the store subject by subject (and of the pages' index for #fragments), never by
+        # reading every statement: a large release answers its first dereference at once.
         self.store = store
-        self.things = things(store, base)
-        self.fragments = fragment_index(store)
-        # Namespace IRIs the data uses (def/, named by void:vocabulary): they name their parent.
-        self.namespaces = {
-            quad.object.value
-            for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-            if isinstance(quad.object, ox.NamedNode)
-            and quad.object.value.startswith(base)
-            and quad.object.value.endswith("/")
-            and quad.object.value[:-1] in self.things
-        }
+        self.fragments = nodes.fragment_map
+        self.things = _Things(base, nodes)
+        self.namespaces = _Namespaces(store, self.things)
         self.documents: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
+
+
+class _Things:
+    """The IRIs under the base that are described (as a subject, or by #fragment subjects): they dereference."""
+
+    def __init__(self, base: str, nodes: Nodes) -> None:
+        self.base = base
+        self.nodes = nodes
+
+    def __contains__(self, iri: object) -> bool:
+        return (
+            isinstance(iri, str)
+            and iri.startswith(self.base)
+            and "#" not in iri
+            and (iri in self.nodes or bool(self.nodes.fragments(iri)))
+        )
+
+
+class _Namespaces:
+    """Namespace IRIs the data uses (def/, named by void:vocabulary): they name their parent."""
+
+    def __init__(self, store: ox.Store, things: _Things) -> None:
+        self.store = store
+        self.things = things
+
+    def __contains__(self, iri: object) -> bool:
+        if not (isinstance(iri, str) and iri.endswith("/") and iri[:-1] in self.things):
+            return False
+        used = self.store.quads_for_pattern(None, None, ox.NamedNode(iri), ox.DefaultGraph())
+        return next(iter(used), None) is not None
 
 
 def _index() -> _Index:
     base = current_settings().base
-    return current_release().derived("resources_index", lambda release: _Index(release.store, base))
+    return current_release().derived(
+        "resources_index", lambda release: _Index(release.store, base, release_index(release, base).nodes)
+    )
 
 
 def resource(rest: str) -> Response:

@@ -36,10 +36,11 @@
       .replace(/-+$/, "");
     return slug ? "kfl-sparql-" + slug : "kfl-sparql";
   }
-  Yasgui.Yasqe.defaults.createShareableLink = function (yasqe) {
-    // A link that works with and without JavaScript: the page runs ?query= itself.
+  // A link that works with and without JavaScript: the page runs ?query= itself. (YASGUI's own
+  // link keeps the query after "#", which only a YASGUI that reads its URL understands.)
+  function shareableLink(yasqe) {
     return location.origin + cfg.endpoint + "?" + new URLSearchParams({ query: yasqe.getValue() }).toString();
-  };
+  }
 
   host.hidden = false;
   document.getElementById("yasgui-hint").hidden = false;
@@ -102,6 +103,8 @@
     tab.__kflWired = true;
     var yasqe = tab.getYasqe();
     if (yasqe) {
+      // Each tab sets its own createShareableLink (to YASGUI's #-link); ours replaces it.
+      yasqe.config.createShareableLink = shareableLink;
       yasqe.on("queryResponse", function (_yasqe, response) { showLimits(tab, response); });
     }
     var yasr = tab.getYasr();

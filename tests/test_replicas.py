@@ -214,6 +214,22 @@ def test_a_publisher_signed_in_through_one_replica_is_signed_in_on_the_other(sit
         timeout=30,
     )
     assert signed.status_code == 200, signed.text
+    # nginx ending TLS says so (X-Forwarded-Proto from a trusted proxy): the cookie is Secure.
+    secure = requests.post(
+        a + "/sprawdz/zaloguj",
+        data={"name": "urzednik", "token": site.token},
+        headers={"Accept": "application/json", "Origin": origin, "X-Forwarded-Proto": "https"},
+        timeout=30,
+    )
+    assert "; Secure" in secure.headers["Set-Cookie"] and "; Secure" not in signed.headers["Set-Cookie"]
+    through_nginx = requests.post(
+        site.nginx + "/sprawdz/zaloguj",
+        data={"name": "urzednik", "token": site.token},
+        headers={"Accept": "application/json", "Origin": origin, "X-Forwarded-Proto": "https"},
+        timeout=30,
+    )
+    # nginx (plain http here) replaces what the client claims with its own scheme.
+    assert through_nginx.status_code == 200 and "; Secure" not in through_nginx.headers["Set-Cookie"]
     cookie = {"kfl_publisher": signed.cookies["kfl_publisher"]}
     csrf = signed.json()["csrf"]
     page = requests.get(b + "/sprawdz", cookies=cookie, timeout=30)

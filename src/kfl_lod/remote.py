@@ -307,6 +307,8 @@ class Answer(io.RawIOBase):
         self.status = response.status
         self.content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         self.failure: EngineError | None = None
+        # Neither Content-Length nor chunked: the body ends when the connection closes, cut or not.
+        self.unframed = not response.chunked and response.length is None
         self.bytes = 0
         self.tail = b""
 

@@ -50,6 +50,8 @@ log = logging.getLogger("kfl_lod.engine")
 
 NOWHERE = "urn:kfl-lod:no-such-graph"  # stands for graphs the embedded store would not have: empty
 _TIMEOUT_WORDS = ("cancel", "timeout", "timed out", "time limit")
+# Formats with no end of their own: only the HTTP framing can say such an answer is whole.
+_NO_END_MARK = ("application/n-triples", "text/plain", "text/turtle", "text/tab-separated-values")
 
 
 class EngineDown(PoolError):
@@ -160,8 +162,13 @@ def answer(link: Link, job: Job, timeout: float) -> Reply:
         detail = " ".join(exc.detail.split())[:1000]
         if exc.status == 400:
             return Reply.error(400, f"Malformed query (the SPARQL engine says): {detail}")
-        if exc.status in (408, 503, 504) or any(w in detail.lower() for w in _TIMEOUT_WORDS):
+        if exc.status in (408, 504) or any(w in detail.lower() for w in _TIMEOUT_WORDS):
             raise _timeout(timeout, engine=True) from exc
+        if exc.status in (429, 503):
+            log.warning("%s", exc.en)
+            raise EngineDown(
+                f"The SPARQL engine is busy or unavailable right now (HTTP {exc.status}); try again in a moment."
+            ) from exc
         log.warning("%s", exc.en)
         return Reply.error(502, f"The SPARQL engine failed on this query (HTTP {exc.status}): {detail}")
     except EngineAnswerCut as exc:
@@ -200,6 +207,13 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
     else:
         stream.finish()
         raise EngineAnswerCut(stream.url, f"it came as {kind or 'no content type'}, which is no SPARQL result format")
+    if stream.unframed and kind in _NO_END_MARK:
+        stream.finish()
+        raise EngineAnswerCut(
+            stream.url,
+            f"it came as {kind} without Content-Length or chunked encoding, so an answer cut at a line's end "
+            "could not be told from a whole one",
+        )
     try:
         if family is None:
             result = ox.parse_query_results(stream, parse_format)

@@ -132,6 +132,20 @@ def client_address(environ: dict, settings: Settings) -> str:
     return peer
 
 
+def forwarded_https(environ: dict, settings: Settings) -> bool:
+    """Whether a trusted proxy says the client reached it over HTTPS (X-Forwarded-Proto, nearest hop).
+
+    Behind a proxy that ends TLS the app itself is reached over plain HTTP; what must know the
+    client's scheme (a cookie's Secure flag) asks here. From anyone else the header is ignored.
+    """
+    if environ.get("wsgi.url_scheme") == "https":
+        return True
+    if not settings.trusted_proxy or environ.get("REMOTE_ADDR", "") not in settings.trusted_proxy:
+        return False
+    proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
+    return proto == "https"
+
+
 def store():
     """The store of the release the current request is answered from."""
     return current_release().store

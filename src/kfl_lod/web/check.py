@@ -38,7 +38,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import publication_log, publishers
 from ..names import LATEST
 from ..settings import Settings, to_environ
-from . import client_address, sessions
+from . import client_address, forwarded_https, sessions
 from . import settings as current_settings
 from .i18n import text
 from .pages import Page
@@ -442,7 +442,8 @@ def sign_in() -> BaseResponse:
         sid,
         max_age=settings.publish_session_minutes * 60,
         path=settings.base_path + "sprawdz",
-        secure=request.is_secure,
+        # Behind nginx ending TLS the replica is reached over http: the proxy says https.
+        secure=forwarded_https(request.environ, settings),
         httponly=True,
         samesite="Strict",
     )

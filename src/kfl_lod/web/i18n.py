@@ -326,6 +326,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "not_found_search": ("Szukaj sali", "Find a room"),
     "not_found_detail": ("Odpowiedź serwera", "Server message"),
+    "export_sparql_title": ("Zapytania SPARQL", "SPARQL queries"),
+    "export_sparql_live": (
+        "Ta kopia strony składa się z samych plików. Zapytania SPARQL przyjmuje punkt dostępowy pod adresem:",
+        "This copy of the site is files only. SPARQL queries are answered by the endpoint at:",
+    ),
+    "export_sparql_none": (
+        "Ta kopia strony składa się z samych plików i nie ma punktu dostępowego SPARQL.",
+        "This copy of the site is files only and has no SPARQL endpoint.",
+    ),
+    "export_sparql_dumps": (
+        "Wszystkie dane można pobrać (Turtle, N-Triples, JSON-LD, CSV) i odpytać u siebie:",
+        "All the data can be downloaded (Turtle, N-Triples, JSON-LD, CSV) and queried locally:",
+    ),
+    "export_search_note": (
+        "Wyniki z wyszukiwarki w przeglądarce (kopia strony bez serwera).",
+        "Results of the search in your browser (a copy of the site without a server).",
+    ),
     "kind_space": ("Sala", "Room"),
     "kind_venue": ("Lokalizacja", "Venue"),
     "kind_institution": ("Instytucja kultury", "Cultural institution"),

@@ -216,7 +216,7 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
         )
     try:
         if family is None:
-            result = ox.parse_query_results(stream, parse_format)
+            result = ox.parse_query_results(stream, parse_format)  # type: ignore[arg-type]  # a binary stream
             family = formats.BOOLEAN if isinstance(result, ox.QueryBoolean) else formats.SOLUTIONS
         name = job.formats.get(family)
         if name is None:
@@ -235,7 +235,7 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
             if not written.truncated:
                 _read_to_end(stream)
         else:
-            triples = _triples(ox.parse(stream, GRAPH_FORMATS[kind]), graph, dataset_iri)
+            triples = _triples(ox.parse(stream, GRAPH_FORMATS[kind]), graph, dataset_iri)  # type: ignore[arg-type]
             written = write_graph(triples, name, job.max_rows, job.prefixes or None, job.max_bytes)
             if not written.truncated:
                 _read_to_end(stream)

@@ -249,7 +249,7 @@ def test_publish_after_a_clean_check_then_undo(publishing):
     )
     assert "Sala Fontany (nowa)" in name.text and name.headers["X-KFL-Release"] == release
     if settings.store:  # with an external engine: loaded there too, and served from there
-        assert entry["engine"] == {"loaded": True, "graph": f"{BASE}dataset/{release}"}
+        assert entry["engine"] == {"loaded": True, "graph": f"{BASE}dataset/graph/{release}"}
     # The same upload cannot be published twice.
     assert s.post(url + "/sprawdz/opublikuj", data={"pending": pending, "csrf": csrf}, timeout=30).status_code == 409
 

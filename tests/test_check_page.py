@@ -21,6 +21,7 @@ import requests
 from kfl_lod import publication_log
 from kfl_lod.build import build
 from kfl_lod.publishers import new_entry
+from kfl_lod.remote import release_graph
 from kfl_lod.template import as_bytes, source_rows
 from kfl_lod.web import create_app
 from support import BASE, DEPLOYMENTS, kfl_load, make_settings, oxigraph_server
@@ -249,7 +250,7 @@ def test_publish_after_a_clean_check_then_undo(publishing):
     )
     assert "Sala Fontany (nowa)" in name.text and name.headers["X-KFL-Release"] == release
     if settings.store:  # with an external engine: loaded there too, and served from there
-        assert entry["engine"] == {"loaded": True, "graph": f"{BASE}dataset/graph/{release}"}
+        assert entry["engine"] == {"loaded": True, "graph": release_graph(BASE, release)}
     # The same upload cannot be published twice.
     assert s.post(url + "/sprawdz/opublikuj", data={"pending": pending, "csrf": csrf}, timeout=30).status_code == 409
 

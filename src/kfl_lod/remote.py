@@ -320,7 +320,7 @@ class Answer(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         left = self.deadline - time.monotonic()
         try:
             if left <= 0:
@@ -517,7 +517,8 @@ def count_triples(link: Link, graph: str, timeout: float) -> int:
     )
     body = answer.drain()
     try:
-        rows = list(ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON)))
+        result = ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON))
+        rows = list(result) if isinstance(result, ox.QuerySolutions) else []
         return int(rows[0]["n"].value)
     except (SyntaxError, ValueError, IndexError, TypeError, AttributeError) as exc:
         raise EngineAnswerCut(link.engine.query_url, f"the count of <{graph}> does not read ({exc})") from exc

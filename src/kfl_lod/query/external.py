@@ -217,7 +217,7 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
         )
     try:
         if family is None:
-            result = ox.parse_query_results(stream, parse_format)
+            result = ox.parse_query_results(stream, parse_format)  # type: ignore[arg-type]  # a binary stream
             family = formats.BOOLEAN if isinstance(result, ox.QueryBoolean) else formats.SOLUTIONS
         name = job.formats.get(family)
         if name is None:
@@ -237,7 +237,7 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
                 _read_to_end(stream)
         else:
             # The engine folds integer subtypes too (Oxigraph does): give the files' datatypes back.
-            triples = map(as_published, _triples(ox.parse(stream, GRAPH_FORMATS[kind]), graph, dataset_iri))
+            triples = map(as_published, _triples(ox.parse(stream, GRAPH_FORMATS[kind]), graph, dataset_iri))  # type: ignore[arg-type]
             written = write_graph(triples, name, job.max_rows, job.prefixes or None, job.max_bytes)
             if not written.truncated:
                 _read_to_end(stream)

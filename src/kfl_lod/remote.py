@@ -37,6 +37,10 @@ QUERY_ACCEPT = (
     "application/sparql-results+json, application/n-triples;q=0.9, application/sparql-results+xml;q=0.8, "
     "text/turtle;q=0.7, application/rdf+xml;q=0.6"
 )
+# By the query's form, where it is known: an engine offered both may answer a CONSTRUCT as
+# SPARQL JSON (Virtuoso 7 does), so a graph query asks for graph formats only.
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.7, application/rdf+xml;q=0.6"
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
@@ -320,7 +324,7 @@ class Answer(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         left = self.deadline - time.monotonic()
         try:
             if left <= 0:
@@ -517,7 +521,8 @@ def count_triples(link: Link, graph: str, timeout: float) -> int:
     )
     body = answer.drain()
     try:
-        rows = list(ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON)))
+        result = ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON))
+        rows = list(result) if isinstance(result, ox.QuerySolutions) else []
         return int(rows[0]["n"].value)
     except (SyntaxError, ValueError, IndexError, TypeError, AttributeError) as exc:
         raise EngineAnswerCut(link.engine.query_url, f"the count of <{graph}> does not read ({exc})") from exc

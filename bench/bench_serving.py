@@ -12,7 +12,9 @@ publication (the bundled source, built here, or --published):
 - ``rdflib-endpoint``: PyPI ``rdflib-endpoint`` on the same N-Triples, under uvicorn
   (``pip install rdflib-endpoint uvicorn``, the ``bench`` extra; skipped if missing);
 - ``floor-1`` / ``floor-2``: the same HTTP stack as ours (Granian + the kfl-lod front, an app
-  in its threads) answering a constant, with 1 and 2 processes (bench/stacks_app.py).
+  in its threads) answering a constant, with 1 and 2 processes (bench/stacks_app.py);
+- ``engine`` (issue 14, only with --only): `kfl-lod serve --store` in front of `oxigraph serve`
+  filled by `kfl-lod load` (rows in the full list, not in the side-by-side table).
 
 Requests: every example in sparql/ and a point lookup (GET, with PREFIX and BASE spelled
 out so every server reads them), /healthz, the home page, a search page, a space page in
@@ -262,6 +264,23 @@ def start_rdflib_endpoint(published: Path) -> tuple:
     return proc, url
 
 
+def start_engine(published: Path, store: Path) -> tuple:
+    """`kfl-lod serve --store` in front of `oxigraph serve` filled by `kfl-lod load`; (server, engine, root URL)."""
+    port = free_port()
+    engine = subprocess.Popen(
+        [str(BIN / "oxigraph"), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_listening(port)
+    store_url = f"http://127.0.0.1:{port}"
+    subprocess.run(
+        [str(BIN / "kfl-lod"), "load", "--store", store_url], env=_env(published), check=True, capture_output=True
+    )
+    proc, url = start_kfl(published, False, {"KFL_TRUSTED_PROXY": "127.0.0.1", "KFL_STORE": store_url})
+    return proc, engine, url
+
+
 def start_floor(workers: int) -> tuple:
     """The same HTTP stack answering a constant: Granian + the kfl-lod front, ``workers`` processes."""
     port = free_port()
@@ -417,6 +436,14 @@ def _cells(server: str, sparql: dict[str, str], pages: dict[str, str]) -> list[t
 
 
 def _start(server: str, published: Path, work: Path) -> tuple:
+    """(process, root URL, other processes to stop) for one server of the plan."""
+    if server == "engine":
+        proc, engine, url = start_engine(published, work / f"engine-{published.parent.name}")
+        return proc, url, [engine]
+    return (*_start_one(server, published, work), [])
+
+
+def _start_one(server: str, published: Path, work: Path) -> tuple:
     if server.startswith("floor"):
         return start_floor(int(server[-1]))
     if server == "oxigraph":
@@ -449,7 +476,7 @@ def measure_servers(
                     continue  # 10-100 times slower than the others: one run says enough, and saves minutes
                 before = load()
                 started = time.monotonic()
-                proc, url = _start(server, published, work)
+                proc, url, others = _start(server, published, work)
                 try:
                     for name, path, distinct in cells[server]:
                         extra = None
@@ -471,6 +498,8 @@ def measure_servers(
                                 bad_statuses[key] = wrk(url, path, c, 1, distinct, statuses=True, headers=extra)
                 finally:
                     stop(proc)
+                    for other in others:
+                        stop(other)
                 loads.append(
                     {"section": section, "run": run + 1, "server": server, "load": [before, load()],
                      "seconds": round(time.monotonic() - started, 1)}
@@ -494,7 +523,7 @@ def run_all(
     published: Path, seconds: float, connections: list[int], only: set[str] | None = None, repeat: int = 1
 ) -> list[Row]:
     """Every server of the plan on the bundled requests; the rows of the table."""
-    servers = [s for s in PLAN if (not only or s in only)]
+    servers = [s for s in (*PLAN, "engine") if (s in only if only else s in PLAN)]
     if "rdflib-endpoint" in servers and not have_rdflib_endpoint():
         servers.remove("rdflib-endpoint")
     sparql, pages = sparql_requests(), page_requests()
@@ -512,7 +541,7 @@ def serving_rows(
 ) -> dict:
     """The serving section for bench/run.py: rows (as dicts), the Markdown table, loads, notes."""
     loads: list[dict] = []
-    servers = [s for s in PLAN if (not only or s in only)]
+    servers = [s for s in (*PLAN, "engine") if (s in only if only else s in PLAN)]
     notes = []
     if "rdflib-endpoint" in servers and not have_rdflib_endpoint():
         servers.remove("rdflib-endpoint")

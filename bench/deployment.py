@@ -213,11 +213,14 @@ http {{
 def nginx(conf: Path, port: int, timeout: float = 10.0) -> Iterator[str]:
     """Run nginx on ``conf`` (listening on ``port``) until the block ends; yield its root URL."""
     folder = conf.parent
-    check = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(conf)], capture_output=True, text=True)
+    # -e: nginx opens its error log before reading the configuration; as a plain user the
+    # compiled-in /var/log/nginx/error.log is not writable.
+    options = ["-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
+    check = subprocess.run([NGINX, "-t", *options], capture_output=True, text=True)
     if check.returncode:
         raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
     proc = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-c", str(conf)],
+        [NGINX, *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,

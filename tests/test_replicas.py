@@ -14,6 +14,7 @@ import csv
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -57,6 +58,8 @@ PATHS = [
     "/dumps/",
     "/o-danych",
     "/space/no-such-space",
+    "/szablon.xlsx",  # made by each replica itself: the same bytes all the same
+    "/szablon.ods",
 ]
 RELEASE = re.compile(r"^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$")
 NGINX_ETAG = re.compile(r'^"[0-9a-f]+-[0-9a-f]+"$')
@@ -213,6 +216,22 @@ def test_a_publisher_signed_in_through_one_replica_is_signed_in_on_the_other(sit
         timeout=30,
     )
     assert signed.status_code == 200, signed.text
+    # nginx ending TLS says so (X-Forwarded-Proto from a trusted proxy): the cookie is Secure.
+    secure = requests.post(
+        a + "/sprawdz/zaloguj",
+        data={"name": "urzednik", "token": site.token},
+        headers={"Accept": "application/json", "Origin": origin, "X-Forwarded-Proto": "https"},
+        timeout=30,
+    )
+    assert "; Secure" in secure.headers["Set-Cookie"] and "; Secure" not in signed.headers["Set-Cookie"]
+    through_nginx = requests.post(
+        site.nginx + "/sprawdz/zaloguj",
+        data={"name": "urzednik", "token": site.token},
+        headers={"Accept": "application/json", "Origin": origin, "X-Forwarded-Proto": "https"},
+        timeout=30,
+    )
+    # nginx (plain http here) replaces what the client claims with its own scheme.
+    assert through_nginx.status_code == 200 and "; Secure" not in through_nginx.headers["Set-Cookie"]
     cookie = {"kfl_publisher": signed.cookies["kfl_publisher"]}
     csrf = signed.json()["csrf"]
     page = requests.get(b + "/sprawdz", cookies=cookie, timeout=30)
@@ -277,6 +296,32 @@ def test_replicas_restarted_one_at_a_time_lose_no_request(site):
             t.join(40)
     assert statuses and set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
     assert _release(site.replicas[0]) == _release(site.replicas[1])
+
+
+def test_nginx_limits_one_clients_sparql_requests_over_all_replicas(site):
+    """Four SPARQL requests of one client at once, wherever they go; the fifth is 429 and pages still answer."""
+    port = int(site.nginx.rsplit(":", 1)[1])
+    held = []
+    try:
+        for _ in range(4):
+            # A POST whose body never comes: nginx holds it (and counts it) while it waits.
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 100\r\n\r\nASK"
+            )
+            held.append(s)
+        time.sleep(0.3)
+        refused = _get(site.nginx + "/sparql?query=" + quote("ASK {}"))
+        assert refused.status_code == 429, refused.status_code
+        assert _get(site.nginx + f"/space/{SPACE}.html").status_code == 200
+    finally:
+        for s in held:
+            s.close()
+    deadline = time.monotonic() + 10
+    while _get(site.nginx + "/sparql?query=" + quote("ASK {}")).status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
 
 
 def _rename(settings: Settings, name: str) -> None:
@@ -369,7 +414,8 @@ def test_a_release_switch_reaches_both_replicas_and_no_answer_mixes_releases(sit
             first = releases.index(new)
             back = [s[0] - mine[first][0] for s in mine[first:] if s[2] == old]
             if site.store and name == "N" and kinds != ("dump",):
-                assert all(b <= site.settings.store_poll + 1.0 for b in back), (name, kinds, back)
+                # (+2 s: a look at the engine and the first load, on a busy shared machine)
+                assert all(b <= site.settings.store_poll + 2.0 for b in back), (name, kinds, back)
             else:
                 assert not back, (name, kinds, back)
         first_new = next(s[0] for s in answers if s[2] == new and s[1] != "dump")

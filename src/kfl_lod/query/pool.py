@@ -402,6 +402,7 @@ class QueryPool:
             self._async_waiters.append(waiter)
             self._waiting += 1
             counts[1] += 1
+        busy = f"All {self.size} query processes stayed busy for {timeout:g} s; try again in a moment."
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         except BaseException as exc:
@@ -412,12 +413,14 @@ class QueryPool:
                     counts[1] -= 1
                     self._forget(client)
                     if isinstance(exc, TimeoutError):
-                        raise PoolBusy(
-                            f"All {self.size} query processes stayed busy for {timeout:g} s; try again in a moment."
-                        ) from None
+                        raise PoolBusy(busy) from None
                     raise
-            # Handed a process just as the wait ended: give it back.
+            # Handed a process just as the wait ended: use it if it arrived, else give it back.
+            if isinstance(exc, TimeoutError) and future.done() and not future.cancelled():
+                return future.result()
             future.add_done_callback(lambda f: f.cancelled() or self._release(f.result(), client))
+            if isinstance(exc, TimeoutError):
+                raise PoolBusy(busy) from None
             raise
 
     def _hand_off(self) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import traceback
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -65,6 +66,9 @@ class QuickSparql:
             reply = await self.pool().run_async(job, settings.query_timeout, client_address(environ, settings))
         except PoolError as exc:
             return self._pool_error(release, exc)
+        except Exception as exc:  # noqa: BLE001 - a bug here must still give an answer with our headers
+            traceback.print_exc()
+            return self._error(release, 500, f"The query could not be run ({type(exc).__name__}: {exc}).")
         return self._reply(environ, release, reply)
 
     def wanted(self, environ: dict[str, Any]) -> bool:

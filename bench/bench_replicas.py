@@ -1,7 +1,7 @@
 """Replicas behind nginx: the cost of reading ``latest``, how fast a switch reaches them, throughput, memory.
 
 Usage: .venv/bin/python bench/bench_replicas.py [--seconds 3] [--connections 10] [--switches 5]
-                                                [--only pointer,switch,throughput,memory]
+                                                [--only pointer,switch,throughput,memory] [--spaces N] [--engine]
 
 Runs the deployment of deploy/ on loopback (bench/deployment.py: replicas from the systemd
 unit's ExecStart and environment, nginx from deploy/nginx/kfl-lod.conf with paths and ports
@@ -17,7 +17,10 @@ renames one space), and prints Markdown tables:
   replicas, and straight to one replica: a space page and a SPARQL point lookup (repeated:
   answer cache), the point lookup with every request new (cache off), a dump (nginx's own);
 - memory: RSS and PSS of each replica's processes (the Granian process, its worker and the
-  query processes), after the throughput runs.
+  query processes), of nginx and of the engine, after the throughput runs.
+
+With --engine both replicas query one ``oxigraph serve`` (deploy/systemd/kfl-lod-engine.service)
+filled by ``kfl-lod load``; a switch is then ``latest`` moved and the other release loaded.
 
 wrk's connections stand for ten clients: they send X-Forwarded-For 10.0.0.1-10, which this
 benchmark's nginx believes (``set_real_ip_from 127.0.0.1``, as behind a CDN) so that the
@@ -55,12 +58,31 @@ POINT = f"SELECT ?p ?o WHERE {{ <{BASE}space/{SPACE}> ?p ?o }}"
 CLIENTS = 'local function client()\n  return "10.0.0." .. math.random(1, 10)\nend\n'
 
 
-def build_two_releases(folder: Path) -> tuple[Path, str, str]:
-    """The bundled source built twice (the second time with one space renamed); the folder and both names."""
+def build_two_releases(folder: Path, spaces: int = 0) -> tuple[Path, str, str]:
+    """The bundled source (or ``spaces`` generated ones) built twice, the second time with one space renamed.
+
+    Returns the publication folder and the two release names.
+    """
     from kfl_lod.build import build
     from kfl_lod.settings import load_settings
 
-    shutil.copytree(ROOT / "source", folder / "source")
+    if spaces:
+        import subprocess
+
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("kfl-lod")),
+                "generate",
+                "--spaces",
+                str(spaces),
+                "--out",
+                str(folder / "source"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    else:
+        shutil.copytree(ROOT / "source", folder / "source")
     settings = load_settings(
         environ={},
         cwd=folder,
@@ -74,6 +96,10 @@ def build_two_releases(folder: Path) -> tuple[Path, str, str]:
     path = folder / "source" / "przestrzenie.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    global SPACE, POINT
+    if not any(row["id"] == SPACE for row in rows):
+        SPACE = rows[0]["id"]  # a generated source: its first space
+        POINT = f"SELECT ?p ?o WHERE {{ <{BASE}space/{SPACE}> ?p ?o }}"
     for row in rows:
         if row["id"] == SPACE:
             row["nazwa"] = "Duża sala widowiskowa"
@@ -121,8 +147,12 @@ def pointer_cost(published: Path) -> list[tuple[str, str]]:
 # --- switch ---------------------------------------------------------------------------------------
 
 
-def switch_times(published: Path, versions: tuple[str, str], replicas: list[str], front: str, switches: int):
-    """For each switch and each (where, what): seconds from the switch to the first answer naming the new release."""
+def switch_times(published: Path, versions: tuple[str, str], replicas: list[str], front: str, switches: int, load=None):
+    """For each switch and each (where, what): seconds from the switch to the first answer naming the new release.
+
+    With ``load`` (an engine), a switch is ``latest`` moved and then ``load()`` (kfl-lod load),
+    and times count from when the load returned.
+    """
     import requests
 
     probes = {}
@@ -156,8 +186,13 @@ def switch_times(published: Path, versions: tuple[str, str], replicas: list[str]
         for t in threads:
             t.start()
         time.sleep(0.3)
-        started.append(time.monotonic())
-        switch(published, target)
+        if load is None:
+            started.append(time.monotonic())
+            switch(published, target)
+        else:
+            switch(published, target)
+            load()
+            started.append(time.monotonic())
         go.set()
         for t in threads:
             t.join(40)
@@ -226,6 +261,17 @@ def memory(pid: int) -> tuple[int, float, float]:
     return len(pids), rss / 1024, pss / 1024
 
 
+def find_process(text: str) -> int:
+    """The process whose command line holds ``text`` (0 if none)."""
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in path.read_bytes():
+                return int(path.parent.name)
+        except OSError:
+            continue  # ended meanwhile
+    return 0
+
+
 def bench_config(conf: Path) -> None:
     """This benchmark's changes to the generated nginx.conf: both cores, clients named by wrk."""
     text = conf.read_text()
@@ -240,12 +286,16 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--switches", type=int, default=5)
     parser.add_argument("--only", default="pointer,switch,throughput,memory")
+    parser.add_argument("--spaces", type=int, default=0, help="generated spaces instead of the bundled data")
+    parser.add_argument("--engine", action="store_true", help="both replicas on one oxigraph serve (kfl-lod-engine)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="kfl-bench-replicas-"))
     try:
-        published, first, second = build_two_releases(tmp)
-        print(f"# Replicas behind nginx ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})\n")
+        published, first, second = build_two_releases(tmp, args.spaces)
+        data = f"{args.spaces} generated spaces" if args.spaces else "bundled data"
+        data += ", replicas on one engine" if args.engine else ", embedded store"
+        print(f"# Replicas behind nginx ({data}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})\n")
         if "pointer" in only:
             print("| per request | cost |\n|---|---|")
             for name, value in pointer_cost(published):
@@ -260,6 +310,20 @@ def main() -> None:
         )
         ports = [deployment.free_port() for _ in range(2)]
         with ExitStack() as stack:
+            load = None
+            engine_pid = 0
+            if args.engine:
+                import subprocess
+
+                store = stack.enter_context(deployment.engine(deployment.free_port(), tmp / "engine"))
+                command = deployment.publish_commands(published, tmp / "source", store)[-1]
+
+                def load() -> None:
+                    subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
+
+                load()
+                env["KFL_STORE"] = store
+                engine_pid = find_process(str(tmp / "engine"))
             procs = [stack.enter_context(deployment.replica(p, env, tmp / "run")) for p in ports]
             urls = [f"http://127.0.0.1:{p}" for p in ports]
             fronts = {}
@@ -271,9 +335,10 @@ def main() -> None:
                 bench_config(conf)
                 fronts[n] = stack.enter_context(deployment.nginx(conf, port))
             if "switch" in only:
-                results = switch_times(published, (first, second), urls, fronts[2], args.switches)
+                results = switch_times(published, (first, second), urls, fronts[2], args.switches, load)
+                after = "`kfl-lod load` returned" if args.engine else "`latest` moved"
                 print(
-                    f"| first answer from the new release after `latest` moved ({args.switches} switches) "
+                    f"| first answer from the new release after {after} ({args.switches} switches) "
                     "| median | max |\n|---|---|---|"
                 )
                 for name, times in results.items():
@@ -300,6 +365,9 @@ def main() -> None:
                 for name, proc in zip("AB", procs, strict=True):
                     count, rss, pss = memory(proc.pid)
                     print(f"| {name} | {count} | {rss:.0f} MB | {pss:.0f} MB |")
+                if engine_pid:
+                    count, rss, pss = memory(engine_pid)
+                    print(f"| engine (oxigraph serve) | {count} | {rss:.0f} MB | {pss:.0f} MB |")
                 count, rss, pss = memory(int((tmp / "nginx-2" / "nginx.pid").read_text()))
                 print(f"| nginx (2 workers) | {count} | {rss:.0f} MB | {pss:.0f} MB |")
     finally:

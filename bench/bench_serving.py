@@ -9,6 +9,7 @@ Builds the bundled source (or serves --published), then starts one at a time, on
 - ``serve``: `kfl-lod serve` as a newcomer starts it (1 process);
 - ``production``: the Granian command of docs/server.md (2 processes);
 - ``oxigraph``: `oxigraph serve-read-only` (PyPI package ``oxigraph``) on the same N-Triples;
+- ``engine``: `kfl-lod serve --store` in front of `oxigraph serve` filled by `kfl-lod load`;
 - ``floor-1`` / ``floor-2``: the same HTTP stack (Granian + the kfl-lod front) answering a
   constant, with 1 and 2 processes (bench/stacks_app.py).
 
@@ -173,6 +174,23 @@ def start_oxigraph(published: Path, store: Path) -> tuple:
     return proc, url
 
 
+def start_engine(published: Path, store: Path) -> tuple:
+    """`kfl-lod serve --store` in front of `oxigraph serve` filled by `kfl-lod load`; (server, engine, root URL)."""
+    port = free_port()
+    engine = subprocess.Popen(
+        [str(BIN / "oxigraph"), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_listening(port)
+    store_url = f"http://127.0.0.1:{port}"
+    subprocess.run(
+        [str(BIN / "kfl-lod"), "load", "--store", store_url], env=_env(published), check=True, capture_output=True
+    )
+    proc, url = start_kfl(published, False, {"KFL_TRUSTED_PROXY": "127.0.0.1", "KFL_STORE": store_url})
+    return proc, engine, url
+
+
 def start_floor(workers: int) -> tuple:
     """The same HTTP stack answering a constant: Granian + the kfl-lod front, ``workers`` processes."""
     port = free_port()
@@ -237,11 +255,15 @@ def run_all(published: Path, seconds: float, connections: list[int], only: set[s
     pages = page_requests()
     rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="kfl-bench-oxigraph-"))
-    plan = ["floor-1", "floor-2", "oxigraph", "serve", "production"]
+    plan = ["floor-1", "floor-2", "oxigraph", "serve", "production", "engine"]
     for server in plan:
         if only and server not in only:
             continue
-        if server.startswith("floor"):
+        engine = None  # "engine": kfl-lod serve --store in front of oxigraph serve (issue 14)
+        if server == "engine":
+            proc, engine, url = start_engine(published, work / "engine")
+            todo = {**sparql, **pages}
+        elif server.startswith("floor"):
             proc, url = start_floor(int(server[-1]))
             todo = {"constant": "/"}
         elif server == "oxigraph":
@@ -253,13 +275,15 @@ def run_all(published: Path, seconds: float, connections: list[int], only: set[s
             todo = {**sparql, **pages}
         try:
             rows += measure(server, url, todo, connections, seconds)
-            if server in ("serve", "production", "oxigraph"):
+            if server in ("serve", "production", "oxigraph", "engine"):
                 distinct = {k: v for k, v in todo.items() if k in sparql or k.startswith(("point", "count"))}
                 if server == "oxigraph":
                     distinct = {k: v for k, v in todo.items()}
                 rows += measure_distinct(server, url, dict(list(distinct.items())[:6]), connections, seconds)
         finally:
             stop(proc)
+            if engine is not None:
+                stop(engine)
     shutil.rmtree(work, ignore_errors=True)
     return rows
 

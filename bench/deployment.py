@@ -27,6 +27,8 @@ SITE = DEPLOY / "nginx" / "kfl-lod.conf"
 PROXY = DEPLOY / "nginx" / "kfl-lod-proxy.conf"
 UNIT = DEPLOY / "systemd" / "kfl-lod@.service"
 ENV_FILE = DEPLOY / "systemd" / "kfl-lod.env"
+ENGINE_UNIT = DEPLOY / "systemd" / "kfl-lod-engine.service"
+PUBLISH_UNIT = DEPLOY / "systemd" / "kfl-lod-publish.service"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -58,12 +60,64 @@ def wait_healthy(url: str, timeout: float = 60.0, proc: subprocess.Popen | None 
 # --- replicas -----------------------------------------------------------------------------------
 
 
+def exec_lines(unit: Path, **replace: str) -> list[list[str]]:
+    """A unit's ExecStart lines, in order, with ``replace``'s texts replaced and our virtual environment's commands."""
+    found = []
+    for line in unit.read_text(encoding="utf-8").splitlines():
+        if line.startswith("ExecStart="):
+            line = line.removeprefix("ExecStart=")
+            for old, new in replace.items():
+                line = line.replace(old, new)
+            args = shlex.split(line)
+            args[0] = str(Path(sys.executable).with_name(Path(args[0]).name))
+            found.append(args)
+    return found
+
+
 def unit_command(port: int) -> list[str]:
-    """The unit's ExecStart for instance ``port``, with the virtual environment this Python runs in."""
-    line = next(x for x in UNIT.read_text(encoding="utf-8").splitlines() if x.startswith("ExecStart="))
-    args = shlex.split(line.removeprefix("ExecStart=").replace("%i", str(port)))
-    args[0] = str(Path(sys.executable).with_name(Path(args[0]).name))
-    return args
+    """The replica unit's ExecStart for instance ``port``, with the virtual environment this Python runs in."""
+    return exec_lines(UNIT, **{"%i": str(port)})[0]
+
+
+def publish_commands(published: Path, source: Path, store: str = "") -> list[list[str]]:
+    """kfl-lod-publish.service's commands for this publication (the load only with ``store``)."""
+    lines = exec_lines(
+        PUBLISH_UNIT,
+        **{"/srv/kfl-lod/published": str(published), "/srv/kfl-lod/source": str(source)},
+        **({"http://127.0.0.1:7878/": store} if store else {}),
+    )
+    return [args for args in lines if store or args[1] != "load"]
+
+
+@contextmanager
+def engine(port: int, location: Path, timeout: float = 30.0) -> Iterator[str]:
+    """Run the SPARQL engine as kfl-lod-engine.service does, on ``port``; yield its root URL (with a slash)."""
+    import requests
+
+    args = exec_lines(ENGINE_UNIT, **{"/srv/kfl-lod/engine": str(location), "127.0.0.1:7878": f"127.0.0.1:{port}"})[0]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the engine exited ({proc.returncode})")
+            try:
+                if requests.get(url + "query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the engine is not answering within {timeout} s")
+            time.sleep(0.05)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 def unit_environment(**settings: str) -> dict[str, str]:
@@ -159,11 +213,14 @@ http {{
 def nginx(conf: Path, port: int, timeout: float = 10.0) -> Iterator[str]:
     """Run nginx on ``conf`` (listening on ``port``) until the block ends; yield its root URL."""
     folder = conf.parent
-    check = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(conf)], capture_output=True, text=True)
+    # -e: nginx opens its error log before reading the configuration; as a plain user the
+    # compiled-in /var/log/nginx/error.log is not writable.
+    options = ["-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
+    check = subprocess.run([NGINX, "-t", *options], capture_output=True, text=True)
     if check.returncode:
         raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
     proc = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-c", str(conf)],
+        [NGINX, *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +19,17 @@ from kfl_lod.build import build
 from kfl_lod.mapping import to_graph
 from kfl_lod.settings import Settings
 from kfl_lod.source import read_source
-from support import BASE, DEPLOYMENTS, REFERENCE, ROOT, make_settings  # noqa: F401 - re-exported to the tests
+from support import (  # noqa: F401 - re-exported to the tests
+    BASE,
+    DEPLOYMENTS,
+    REFERENCE,
+    ROOT,
+    free_port,
+    kfl_load,
+    make_settings,
+    oxigraph_server,
+    settings_env,
+)
 
 # Query processes are fresh interpreters that unpickle their store loader: let them import
 # the tests' helpers (support.open_graphs) as this process does.
@@ -61,24 +69,6 @@ def published(tmp_path_factory) -> Settings:
 # `start_server(settings, **options)` starts one with other settings (e.g. a 1 s query
 # timeout) and stops it when the test ends. Both give the root URL, e.g.
 # "http://127.0.0.1:41234"; things are under settings.base_path ("/" by default).
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The KFL_* environment variables that give another process these settings."""
-    env = {}
-    for f in fields(Settings):
-        value = getattr(settings, f.name)
-        if value == f.default:
-            continue
-        env[f"KFL_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
-    return env
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -160,65 +150,20 @@ def server(embedded_server) -> str:
 # in [embedded] or [engine]): test_sparql_protocol, test_linked_data, parts of test_limits.
 
 
-def oxigraph_binary() -> str:
-    """The `oxigraph` command installed with the test extra (next to this Python), else on PATH."""
-    here = Path(sys.executable).parent / "oxigraph"
-    found = str(here) if here.exists() else shutil.which("oxigraph")
-    if not found:
-        raise RuntimeError("the oxigraph command is missing: install the test extra (pip install -e .[test])")
-    return found
-
-
-@contextmanager
-def oxigraph_server(timeout_s: float | None = None, start_timeout: float = 20.0) -> Iterator[str]:
-    """Run `oxigraph serve` (in memory) on loopback until the block ends; yield its root URL."""
-    import requests
-
-    port = free_port()
-    command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"]
-    if timeout_s is not None:
-        command += ["--timeout-s", str(timeout_s)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + start_timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited ({proc.returncode})")
-            try:
-                if requests.get(url + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"oxigraph serve not answering within {start_timeout} s")
-            time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
-def kfl_load(settings: Settings, store: str, *options: str) -> subprocess.CompletedProcess:
-    """Run `kfl-lod load --store STORE` on ``settings``' publication, as an operator would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")}
-    env.update(settings_env(settings))
-    return subprocess.run(
-        [sys.executable, "-m", "kfl_lod.cli", "load", "--store", store, *options],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.fixture(scope="session")
 def engine_store(published) -> Iterator[str]:
-    """Root URL of a real Oxigraph server holding the shared publication, loaded by `kfl-lod load`."""
+    """Root URL of a real Oxigraph server holding the shared publication, loaded by `kfl-lod load`.
+
+    KFL_TEST_STORE (and KFL_TEST_STORE_GRAPHS, its Graph Store Protocol endpoint) run the
+    [engine] tests against another engine already running instead (docs/server.md).
+    """
+    other = os.environ.get("KFL_TEST_STORE")
+    if other:
+        graphs = os.environ.get("KFL_TEST_STORE_GRAPHS")
+        done = kfl_load(published, other, *(["--graph-store", graphs] if graphs else []))
+        assert done.returncode == 0, done.stderr
+        yield other
+        return
     with oxigraph_server() as url:
         done = kfl_load(published, url)
         assert done.returncode == 0, done.stderr

@@ -53,6 +53,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("query", ("query",)),
     ("web", ("web",)),
+    # The static export drives the web app (its test client) and writes files; only the CLI uses it.
+    ("export", ("export",)),
     ("cli", ("cli", "__main__", "limited")),
 )
 # Modules that import nothing of ours, so every layer can use them.

@@ -3,7 +3,7 @@
 Every test here drives the client itself (SPARQLWrapper, rdflib, PyLD, curl, wget), never a
 hand-made request, against `kfl-lod serve` (gunicorn) on loopback, one server for the module.
 The client matrix (library x return format x query form x method) prints its table
-(``pytest -s tests/test_clients.py -k matrix``).
+whenever it runs (``pytest tests/test_clients.py -k matrix``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import subprocess
 import warnings
 import xml.dom.minidom
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -61,6 +62,12 @@ def url(published, start_module_server) -> str:
     return start_module_server(published)
 
 
+@pytest.fixture(params=["embedded store", "external engine"])
+def endpoint(request, url) -> str:
+    """The server on its own pyoxigraph store, and `kfl-lod serve --store` on a real `oxigraph serve`."""
+    return url if request.param == "embedded store" else request.getfixturevalue("engine_server")
+
+
 @pytest.fixture(scope="module")
 def data(published) -> Graph:
     return Graph().parse(Path(published.published) / "latest" / "kfl.nt", format="nt")
@@ -71,7 +78,7 @@ def spaces(data) -> set[str]:
     return {str(s) for s in data.subjects(RDF.type, URIRef(KFL + "Space"))}
 
 
-# --- SPARQLWrapper: the matrix -----------------------------------------------------------------
+# --- the client matrix: SPARQLWrapper, rdflib, PyLD, jsonld.js -----------------------------------------------------------------
 
 # Every return format SPARQLWrapper 2 offers, and N-Triples the way its docs say to get a
 # format it has no name for (only content negotiation, with our own Accept).
@@ -138,18 +145,33 @@ def _read(result, content_type: str, form: str):
     raise AssertionError(f"{form} answered as {kind}")
 
 
-def test_sparqlwrapper_matrix_every_format_form_and_method(url, data, spaces):
+# rdflib's SPARQLStore: every returnFormat it has a result parser for, by its three methods.
+RDFLIB_FORMATS = ("json", "xml", "csv", "tsv", "application/rdf+xml")
+RDFLIB_METHODS = {"GET": "GET", "POST form": "POST_FORM", "POST direct": "POST"}
+HEADER = ("library", "format", "form", "method", "answer", "result")
+
+
+def _queries(spaces: set[str]) -> dict[str, str]:
     space = sorted(spaces)[0]
-    queries = {
-        "SELECT": SPACE_QUERY,
-        "ASK": ASK_FALSE,
-        "CONSTRUCT": CONSTRUCT,
-        "DESCRIBE": f"DESCRIBE <{space}>",
-    }
-    described = {(p, o) for _, p, o in data.triples((URIRef(space), None, None))}
-    rows, failures = [], []
+    return {"SELECT": SPACE_QUERY, "ASK": ASK_FALSE, "CONSTRUCT": CONSTRUCT, "DESCRIBE": f"DESCRIBE <{space}>"}
+
+
+def _judge(form: str, got, spaces: set[str], space: str, described: set) -> str:
+    """Compare what a client read with the published data: ok or WRONG ANSWER."""
+    if form == "SELECT":
+        ok = {str(s) for s in got} == spaces
+    elif form == "ASK":
+        ok = got is False
+    elif form == "CONSTRUCT":
+        ok = {str(s) for s in got.subjects()} == spaces
+    else:
+        ok = {(p, o) for _, p, o in got.triples((URIRef(space), None, None))} == described
+    return "ok" if ok else "WRONG ANSWER"
+
+
+def _sparqlwrapper_cells(url, spaces, space, described):
     for label, fmt in FORMATS.items():
-        for form, query in queries.items():
+        for form, query in _queries(spaces).items():
             for method in METHODS:
                 sw = _wrapper(url, query, fmt, method)
                 with warnings.catch_warnings(record=True) as caught:
@@ -157,38 +179,107 @@ def test_sparqlwrapper_matrix_every_format_form_and_method(url, data, spaces):
                     try:
                         result = sw.query()
                         content_type = result.info()["content-type"]
-                        got = _read(result, content_type, form)
-                        if form == "SELECT":
-                            ok = got == spaces
-                        elif form == "ASK":
-                            ok = got is False
-                        elif form == "CONSTRUCT":
-                            ok = {str(s) for s in got.subjects()} == spaces
-                        else:
-                            ok = {(p, o) for _, p, o in got.triples((URIRef(space), None, None))} == described
-                        outcome = "ok" if ok else "WRONG ANSWER"
+                        outcome = _judge(form, _read(result, content_type, form), spaces, space, described)
                     except Exception as exc:  # noqa: BLE001 - every failure is reported in the table
                         content_type, outcome = "-", f"{type(exc).__name__}: {str(exc)[:60]}"
                         # Asked by Accept for N-Triples only, a SELECT or ASK has nothing to offer:
                         # 406 listing the formats is the right answer (SPARQLWrapper has no N-Triples
                         # name, so it cannot fall back to */* as it does for its own names).
                         if label == "N-Triples" and form in ("SELECT", "ASK") and "406" in str(exc):
-                            outcome = "ok (406 as asked)"
+                            content_type, outcome = "406", "ok (406 as asked)"
                 # The client's own warnings (it says so when it asks a SELECT for Turtle) are shown.
-                said = "client warns" if any("unexpected" in str(w.message) for w in caught) else ""
-                rows.append((label, form, method, content_type.split(";")[0], outcome, said))
-                if not outcome.startswith("ok"):
-                    failures.append(rows[-1])
-    widths = [max(len(str(r[i])) for r in rows + [("format", "form", "method", "answer", "", "")]) for i in range(6)]
-    print()
-    print(
-        "  ".join(h.ljust(w) for h, w in zip(("format", "form", "method", "answer", "result", ""), widths, strict=True))
-    )
-    for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"{len(rows)} requests, {len(rows) - len(failures)} ok")
-    assert len(rows) == len(FORMATS) * 4 * 3
+                if outcome == "ok" and any("unexpected" in str(w.message) for w in caught):
+                    outcome = "ok (client warns)"
+                yield ("SPARQLWrapper", label, form, method, content_type.split(";")[0], outcome)
+
+
+def _rdflib_cells(url, spaces, space, described):
+    for fmt in RDFLIB_FORMATS:
+        for form, query in _queries(spaces).items():
+            for method, rdflib_method in RDFLIB_METHODS.items():
+                store = SPARQLStore(url + "/sparql", returnFormat=fmt, method=rdflib_method)
+                accept = store.response_mime_types()
+                # What the server answered that Accept (rdflib hides the status: GET turns any HTTP
+                # error into "You did something wrong", POST returns a tuple instead of a result).
+                probe = requests.get(url + "/sparql", params={"query": query}, headers={"Accept": accept}, timeout=30)
+                status = probe.status_code
+                answer = probe.headers["Content-Type"].split(";")[0] if status == 200 else str(status)
+                try:
+                    result = store.query(query)
+                    if form == "SELECT":
+                        got = {str(row[0]) for row in result}
+                    elif form == "ASK":
+                        got = result.askAnswer
+                    else:
+                        got = result.graph
+                    outcome = _judge(form, got, spaces, space, described)
+                except Exception as exc:  # noqa: BLE001 - every failure is reported in the table
+                    outcome = f"{type(exc).__name__}: {str(exc)[:60]}"
+                graph_form = form in ("CONSTRUCT", "DESCRIBE")
+                if status == 406 and graph_form != ("rdf+xml" in accept):
+                    # It asked only for formats this form has not (e.g. a CONSTRUCT as JSON results).
+                    outcome = "ok (406 as asked)"
+                elif form == "ASK" and fmt in ("csv", "tsv") and status == 200 and outcome == "WRONG ANSWER":
+                    # rdflib reads every CSV/TSV as SELECT rows, so any ASK is true (its parser).
+                    outcome = "client limit: reads a CSV/TSV ASK as rows"
+                yield ("rdflib SPARQLStore", fmt, form, method, answer, outcome)
+
+
+def _json_ld_cells(url, spaces, space, described):
+    """PyLD and jsonld.js load a CONSTRUCT or DESCRIBE URL as a JSON-LD document (GET, their own Accept)."""
+    queries = {form: q for form, q in _queries(spaces).items() if form in ("CONSTRUCT", "DESCRIBE")}
+    urls = {form: url + "/sparql?" + urlencode({"query": q}) for form, q in queries.items()}
+    node = dict(zip(urls, _jsonld_js(*urls.values()), strict=True))
+    for form, address in urls.items():
+        for library in ("PyLD", "jsonld.js"):
+            content_type = "-"
+            try:
+                if library == "PyLD":
+                    content_type = jsonld.get_document_loader()(address, {})["contentType"]
+                    nquads = jsonld.to_rdf(jsonld.expand(address), {"format": "application/n-quads"})
+                else:
+                    assert "error" not in node[form], node[form]["error"]
+                    content_type, nquads = node[form]["contentType"], node[form]["nquads"]
+                outcome = _judge(form, Graph().parse(data=nquads, format="nt"), spaces, space, described)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported in the table
+                outcome = f"{type(exc).__name__}: {str(exc)[:60]}"
+            yield (library, "JSON-LD", form, "GET", content_type, outcome)
+
+
+def _table(rows: list[tuple], deployment: str) -> str:
+    widths = [max(len(str(r[i])) for r in [HEADER, *rows]) for i in range(len(HEADER))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in [HEADER, *rows]]
+    libraries = sorted({r[0] for r in rows})
+    totals = [
+        f"{lib}: {sum(1 for r in rows if r[0] == lib)} requests, "
+        f"{sum(1 for r in rows if r[0] == lib and r[5].startswith('ok'))} ok, "
+        f"{sum(1 for r in rows if r[0] == lib and r[5].startswith('client limit'))} client limits"
+        for lib in libraries
+    ]
+    title = f"Client matrix (library x return format x query form x method), {deployment}:"
+    return "\n".join(["", title, *lines, *totals])
+
+
+def test_client_matrix_every_library_format_form_and_method(endpoint, request, data, spaces, capsys):
+    """SPARQLWrapper, rdflib, PyLD and jsonld.js against the endpoint; the table is always printed."""
+    url = endpoint
+    space = sorted(spaces)[0]
+    described = {(p, o) for _, p, o in data.triples((URIRef(space), None, None))}
+    rows = [
+        *_sparqlwrapper_cells(url, spaces, space, described),
+        *_rdflib_cells(url, spaces, space, described),
+        *_json_ld_cells(url, spaces, space, described),
+    ]
+    with capsys.disabled():  # printed without -s: the table is the test's report
+        print(_table(rows, request.node.callspec.params["endpoint"]))
+    assert sum(1 for r in rows if r[0] == "SPARQLWrapper") == len(FORMATS) * 4 * len(METHODS)
+    assert sum(1 for r in rows if r[0] == "rdflib SPARQLStore") == len(RDFLIB_FORMATS) * 4 * len(RDFLIB_METHODS)
+    failures = [r for r in rows if not (r[5].startswith("ok") or r[5].startswith("client limit"))]
     assert not failures, failures
+    # The only client limit is rdflib's reading of CSV/TSV ASK answers (docs/server.md, "Clients tried").
+    assert {(r[0], r[1], r[2]) for r in rows if r[5].startswith("client limit")} <= {
+        ("rdflib SPARQLStore", fmt, "ASK") for fmt in ("csv", "tsv")
+    }
 
 
 @pytest.mark.parametrize("label", ["RDF/XML", "TSV", "JSON-LD"])
@@ -386,7 +477,8 @@ def test_the_store_folds_integer_subtypes_and_the_table_gives_them_back(publishe
     assert restored == lines
 
 
-def test_the_dumps_and_resource_documents_give_one_value_per_fact(url, data):
+def test_the_dumps_and_resource_documents_give_one_value_per_fact(endpoint, data):
+    url = endpoint
     both = Graph()
     for name in DUMPS:
         both.parse(url + "/dumps/" + name, format="nt")
@@ -404,7 +496,8 @@ def test_the_dumps_and_resource_documents_give_one_value_per_fact(url, data):
 
 
 @pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld", "xml"])
-def test_a_full_construct_is_isomorphic_to_the_dumps(url, published, fmt):
+def test_a_full_construct_is_isomorphic_to_the_dumps(endpoint, published, fmt):
+    url = endpoint
     r = requests.get(
         url + "/sparql", params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "format": fmt}, timeout=60
     )
@@ -426,7 +519,8 @@ def test_a_full_construct_of_the_dataset_graph_equals_kfl_nt(url, published):
     assert set(dump.decode().splitlines()) <= set(r.content.decode().splitlines())
 
 
-def test_byte_size_through_sparql_clients(url, published):
+def test_byte_size_through_sparql_clients(endpoint, published):
+    url = endpoint
     dist = f"{BASE}dataset/distribution/csv"
     size = (Path(published.published) / "latest" / "kfl.csv").stat().st_size
     # DESCRIBE and CONSTRUCT (SPARQLWrapper, rdflib's SPARQLStore): the catalog's own datatype.

@@ -30,7 +30,7 @@ from kfl_lod.build import build
 from kfl_lod.query.engine import Job
 from kfl_lod.query.pool import PoolBusy, QueryCrashed, QueryPool, QueryTimeout
 from kfl_lod.store import store_loader
-from support import open_graphs
+from support import DEPLOYMENTS, open_graphs
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~6e10 rows: never ends
 FAST = "ASK { ?s ?p ?o }"
@@ -95,9 +95,11 @@ def get(url: str, query: str, accept: str | None = None, timeout: float = 60) ->
 # --- row cap -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def capped(published, start_module_server):
-    return start_module_server(published.replace(max_rows=5))
+@pytest.fixture(scope="module", params=DEPLOYMENTS)
+def capped(request, published, start_module_server):
+    """A server cutting at 5 rows: embedded, or in front of an external engine (test ids [engine])."""
+    store = request.getfixturevalue("engine_store") if request.param == "engine" else ""
+    return start_module_server(published.replace(max_rows=5, store=store))
 
 
 @pytest.mark.parametrize(
@@ -320,9 +322,11 @@ def test_a_query_needing_more_memory_than_allowed_is_stopped_with_a_clear_503(pu
     assert health["status"] == "ok" and health["query_processes"]["restarts"] == 1
 
 
-@pytest.fixture(scope="module")
-def byte_capped(published, start_module_server):
-    return start_module_server(published.replace(max_result_bytes=20000))
+@pytest.fixture(scope="module", params=DEPLOYMENTS)
+def byte_capped(request, published, start_module_server):
+    """A server cutting answers at 20 kB: embedded, or in front of an external engine (test ids [engine])."""
+    store = request.getfixturevalue("engine_store") if request.param == "engine" else ""
+    return start_module_server(published.replace(max_result_bytes=20000, store=store))
 
 
 # Every row carries a copy of all the published names joined: a few rows fill 20 kB.

@@ -332,3 +332,32 @@ def test_void_and_change_records_can_be_read_by_pages_elsewhere(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_slow_value_of_a_release_does_not_hold_up_a_quick_one(tmp_path):
+    """While one thread builds a large index, /healthz's count (another value) is answered (replicas, issue 14)."""
+    import threading
+
+    from kfl_lod.web.release import Release
+
+    release = Release(tmp_path, "key", "", tmp_path, "https://kfl.krakow.pl/")
+    started, go = threading.Event(), threading.Event()
+
+    def slow(_: Release) -> str:
+        started.set()
+        go.wait(10)
+        return "index"
+
+    worker = threading.Thread(target=release.derived, args=("index", slow))
+    worker.start()
+    try:
+        assert started.wait(10)
+        answered = []
+        quick = threading.Thread(target=lambda: answered.append(release.derived("count", lambda _: 42)))
+        quick.start()
+        quick.join(5)
+        assert answered == [42]
+    finally:
+        go.set()
+        worker.join(10)
+    assert release.derived("index", slow) == "index"

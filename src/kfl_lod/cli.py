@@ -275,6 +275,55 @@ def serve(
     run_server(settings, host, port, workers=workers, threads=threads, access_log=access_log)
 
 
+@main.command("export-site")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--sparql", help="A live SPARQL endpoint the export links to (default: the setting export_sparql).")
+@click.pass_obj
+def export_site(ctx: Context, out: Path, published: Path | None, sparql: str | None) -> None:
+    """Write the whole read-only site as files into OUT, with nginx, Apache and _redirects rules."""
+    from .export import export_site as run_export
+
+    settings = _with(ctx, published=published)
+    if sparql is None:
+        sparql = settings.export_sparql
+    if sparql and not sparql.startswith(("https://", "http://")):
+        raise click.UsageError(f"--sparql must be an http(s) URL, not {sparql!r}")
+    _ensure_published(ctx, settings)
+    try:
+        result = run_export(settings, out, sparql=sparql)
+    except KflError as exc:
+        _fail(exc, ctx.as_json)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:
+        click.echo(
+            f"Error: the export could not be written ({exc}); {out} is as it was.\n"
+            f"Błąd: nie udało się zapisać eksportu ({exc}); {out} pozostał bez zmian.",
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    summary = {
+        "out": str(result.out),
+        "release": result.release,
+        "urls": len(result.answers),
+        "files": result.files,
+        "things": len(result.things),
+        "withdrawn": len(result.gone),
+        "bytes": result.bytes,
+        "seconds": result.seconds,
+    }
+    if ctx.as_json:
+        click.echo(json.dumps(summary, indent=1))
+        return
+    click.echo(
+        f"Exported release {result.release}: {summary['urls']} URLs in {result.files} files "
+        f"({result.bytes / 1024 / 1024:.1f} MiB; {len(result.things)} things, {len(result.gone)} withdrawn) "
+        f"to {result.out} in {result.seconds} s.\n"
+        f"Document root: {result.out}/site; nginx: {result.out}/nginx/; Apache: {result.out}/site/.htaccess; "
+        f"Netlify/Cloudflare Pages: {result.out}/site/_redirects (docs/static-export.md)."
+    )
+
+
 @main.command()
 @click.option(
     "--store", help="The SPARQL engine: an Oxigraph server's root or a query endpoint (setting: store; required)."
@@ -286,7 +335,7 @@ def serve(
     "root, else the query endpoint).",
 )
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
-@click.option("--graph", help="IRI of the named graph to load into (default: {base}dataset/{release}).")
+@click.option("--graph", help="IRI of the named graph to load into (default: {base}dataset/graph/{release}).")
 @click.option(
     "--keep",
     default=1,
@@ -355,12 +404,15 @@ def load(
     "turtle (default), ntriples, jsonld or rdfxml for CONSTRUCT/DESCRIBE.",
 )
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--store", help="Ask this external SPARQL engine, as `kfl-lod serve --store` does (setting: store).")
 @click.pass_obj
-def query(ctx: Context, text: str | None, path: Path | None, fmt: str | None, published: Path | None) -> None:
+def query(
+    ctx: Context, text: str | None, path: Path | None, fmt: str | None, published: Path | None, store: str | None
+) -> None:
     """Run a SPARQL query with the server's engine and limits; print the results ('-' reads stdin)."""
     from .query.shell import run_query
 
-    settings = _with(ctx, published=published)
+    settings = _with(ctx, published=published, store=store)
     if path is not None:
         text = path.read_text(encoding="utf-8")
     elif text == "-" or text is None:

@@ -3,8 +3,9 @@
 The server can query an engine built for large data (Oxigraph server, Fuseki, ...) instead
 of its embedded store (setting ``store``); ``kfl-lod load`` fills it. In the engine:
 
-- each release is one named graph, ``{base}dataset/{release}`` (the IRI the catalog gives
-  that release), written whole before anyone reads it;
+- each release is one named graph, ``{base}dataset/graph/{release}`` (not the IRI the
+  catalog gives that release, whose facts answers would rename), written whole before
+  anyone reads it;
 - one small *control graph*, ``{base}dataset/served``, says which graph is served now and
   which graphs are complete (``kfl:release``, ``kfl:loaded``, ``void:triples``). Switching
   releases is one write of this graph; servers look at it every ``store_poll`` seconds and
@@ -36,6 +37,10 @@ QUERY_ACCEPT = (
     "application/sparql-results+json, application/n-triples;q=0.9, application/sparql-results+xml;q=0.8, "
     "text/turtle;q=0.7, application/rdf+xml;q=0.6"
 )
+# By the query's form, where it is known: an engine offered both may answer a CONSTRUCT as
+# SPARQL JSON (Virtuoso 7 does), so a graph query asks for graph formats only.
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.7, application/rdf+xml;q=0.6"
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
@@ -60,12 +65,16 @@ def control_graph(base: str) -> str:
 
 
 def release_graph(base: str, release: str) -> str:
-    """The named graph a release is loaded into: the release's own IRI in the catalog.
+    """The named graph a release is loaded into.
+
+    Not the release's own IRI (``{base}dataset/{release}``, a ``prov:Entity`` in the catalog):
+    answers name the graph ``{base}dataset`` again, and facts about the release would be
+    renamed with it.
 
     >>> release_graph("https://kfl.krakow.pl/", "2026-03-02-1a2b3c4d")
-    'https://kfl.krakow.pl/dataset/2026-03-02-1a2b3c4d'
+    'https://kfl.krakow.pl/dataset/graph/2026-03-02-1a2b3c4d'
     """
-    return f"{base}dataset/{release}"
+    return f"{base}dataset/graph/{release}"
 
 
 def _kfl(base: str, name: str) -> ox.NamedNode:
@@ -307,13 +316,15 @@ class Answer(io.RawIOBase):
         self.status = response.status
         self.content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         self.failure: EngineError | None = None
+        # Neither Content-Length nor chunked: the body ends when the connection closes, cut or not.
+        self.unframed = not response.chunked and response.length is None
         self.bytes = 0
         self.tail = b""
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         left = self.deadline - time.monotonic()
         try:
             if left <= 0:
@@ -510,7 +521,8 @@ def count_triples(link: Link, graph: str, timeout: float) -> int:
     )
     body = answer.drain()
     try:
-        rows = list(ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON)))
+        result = ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON))
+        rows = list(result) if isinstance(result, ox.QuerySolutions) else []
         return int(rows[0]["n"].value)
     except (SyntaxError, ValueError, IndexError, TypeError, AttributeError) as exc:
         raise EngineAnswerCut(link.engine.query_url, f"the count of <{graph}> does not read ({exc})") from exc

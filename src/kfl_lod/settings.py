@@ -241,6 +241,11 @@ class Settings:
         "Communication accessibility for the accessibility statement (e.g. contact by SMS or e-mail, an online "
         "Polish sign language interpreter or not), as the body states it. Empty: marked as not given.",
     )
+    export_sparql: str = _setting(
+        "",
+        "URL of a live SPARQL endpoint a static export (kfl-lod export-site) links to and sends queries to. "
+        "Empty: the export says it has no SPARQL endpoint.",
+    )
 
     @property
     def base_path(self) -> str:

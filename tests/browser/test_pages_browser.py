@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import DESKTOP, PHONE, SHOTS, axe_violations
+from browsing import DESKTOP, PHONE, SHOTS, WCAG, axe_violations
 from kfl_lod.build import build
 from kfl_lod.settings import load_settings
 
@@ -324,7 +324,8 @@ def test_axe_finds_no_violation(browser, live, kind):
     assert response.status == STATUS.get(kind, 200), f"{PAGES[kind]} answered {response.status}"
     if page.locator(".map").count():
         page.locator(".leaflet-marker-icon").first.wait_for()
-    assert axe_violations(page) == []
+    # Best practices too: unique landmark names (the map's region apart from its section), one main, ...
+    assert axe_violations(page, [*WCAG, "best-practice"]) == []
     page.context.close()
 
 
@@ -486,7 +487,12 @@ def test_phone_free_room_for_30_people_and_whom_to_call(browser, live, records):
 
 
 def test_phone_projector_in_a_district(browser, live, records):
-    """A projector in a district that has one: a real room if any states one, else the honest closest ones."""
+    """A projector in a district that has one: a real room if any states one, else the honest closest ones.
+
+    In the reference files the only room said to have a projector is MOWiS's training room
+    (reference/krakow-institutions.md), a city office rather than a cultural institution, so not
+    in this summary: today only example rooms have one, and the page must say so.
+    """
     venues = {v.id: v for v in records.venues}
     with_projector = [s for s in records.spaces if "projektor" in s.equipment and venues[s.venue].district]
     assert with_projector, "no room with a projector has a district in this data"

@@ -35,7 +35,7 @@ def live(tmp_path_factory, published, start_module_server) -> str:
 
 
 def open_page(browser, live: str, outside: list[str], **options):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="pl-PL", **options)
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, "locale": "pl-PL", **options})
     page = context.new_page()
 
     def route(r):
@@ -136,6 +136,7 @@ def test_a_group_by_example_renders_a_chart_offline_and_downloads_name_their_fil
         [_lexical(c) for c in row.split("\t")] for row in yasr.locator("table.dataTable tbody tr").all_inner_texts()
     ]
     assert len(table) == MAX_ROWS
+    assert re.fullmatch(rf"Wierszy: {MAX_ROWS}, odpowiedź w [\d,]+ s", yasr.locator(".yasr_response_chip").inner_text())
     chart_button = yasr.locator(".yasr_btn.select_chart")
     assert chart_button.inner_text().strip() == "Wykres" and "disabled" not in chart_button.get_attribute("class")
     chart_button.click()
@@ -188,6 +189,40 @@ def test_the_chart_is_offered_only_where_it_fits(browser, live):
         page.locator(".yasr:visible .yasr_downloadIcon").click()
     assert got.value.suggested_filename.startswith("kfl-sparql-wszystko-o-jednej-instytucji")
     assert got.value.suggested_filename.endswith(".ttl")
+    assert outside == []
+
+
+def test_in_english_the_tabs_views_and_a_shared_link_work(browser, live):
+    outside: list[str] = []
+    page = open_page(browser, live, outside, locale="en-GB")
+    page.goto(live + "/sparql?lang=en")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    # The example tabs carry the English question of each sparql/*.rq (its "# EN:" line).
+    examples = sorted((ROOT / "sparql").glob("*.rq"))
+    index = [p.stem for p in examples].index("count-per-district")
+    first = examples[index].read_text(encoding="utf-8")
+    question = next(line[len("# EN:") :].strip() for line in first.splitlines() if line.startswith("# EN:"))
+    title = page.locator(".yasgui .tabsList .tab").nth(1 + index).inner_text().strip().splitlines()[0]  # then ✖
+    assert title.rstrip("…") and question.startswith(title.rstrip("…").rstrip())
+    _run_tab(page, 1 + index)
+    assert page.locator(".yasr:visible .yasr_btn.select_table").inner_text().strip() == "Table"
+    assert page.locator(".yasr:visible .yasr_btn.select_chart").inner_text().strip() == "Chart"
+    assert re.fullmatch(r"\d+ rows in [\d.]+ s", page.locator(".yasr:visible .yasr_response_chip").inner_text())
+    # The share button gives /sparql?query=…, which runs the query with or without JavaScript.
+    page.locator(".yasqe_share:visible").click()
+    link = page.locator(".yasqe_sharePopup input").input_value()
+    assert link.startswith(live + "/sparql?query=")
+    shared = page.context.new_page()
+    shared.goto(link)
+    shared.wait_for_selector(".yasr:visible table.dataTable tbody tr")
+    editor = shared.evaluate("() => document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()")
+    assert editor == first
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    plain = context.new_page()
+    plain.goto(link)
+    assert plain.locator("table.results tbody tr").count() > 0
+    assert plain.locator("textarea#query").input_value() == first
+    context.close()
     assert outside == []
 
 

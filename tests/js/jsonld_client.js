@@ -2,17 +2,20 @@
 // loader fetches each URL (Accept: application/ld+json, follows redirects and the
 // rel="alternate" JSON-LD Link), then expand() and toRDF(). Used by tests/test_clients.py.
 // Usage: node tests/js/jsonld_client.js URL...  -> one JSON object per URL on stdout:
-//   {"url": ..., "ids": [@id of every expanded node], "nquads": "...", "documentUrl": ...}
+//   {"url": ..., "ids": [@id of every expanded node], "nquads": "...", "documentUrl": ..., "contentType": ...}
 // or {"url": ..., "error": "..."} when jsonld.js fails on it.
 "use strict";
 const jsonld = require("jsonld");
 
 async function one(url) {
   const node = jsonld.documentLoaders.node();
-  let documentUrl = null; // where the loader ended up for the URL itself (after 303 and Link)
+  // Where the loader ended up for the URL itself (after 303 and Link), and the media type it got
+  // (jsonld.js 9's node loader does not pass the type on; it refuses a non-JSON answer itself).
+  let documentUrl = null;
+  let contentType = null;
   const loader = async (asked, options) => {
     const remote = await node(asked, options);
-    if (asked === url) documentUrl = remote.documentUrl;
+    if (asked === url) ({ documentUrl, contentType } = remote);
     return remote;
   };
   try {
@@ -21,6 +24,7 @@ async function one(url) {
     return {
       url,
       documentUrl,
+      contentType: contentType || "(not given by jsonld.js)",
       ids: expanded.map((node) => node["@id"]).filter(Boolean),
       nquads,
     };

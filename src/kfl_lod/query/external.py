@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import pyoxigraph as ox
 
 from ..remote import (
+    GRAPH_ACCEPT,
     GRAPH_FORMATS,
     QUERY_ACCEPT,
     RESULT_FORMATS,
+    RESULTS_ACCEPT,
     Answer,
     Engine,
     EngineAnswerCut,
@@ -40,16 +43,19 @@ from ..remote import (
     EngineUnreachable,
     Link,
 )
+from ..store import as_published
 from . import formats
 from .engine import Job, Reply
 from .pool import PoolError, QueryPool, QueryTimeout
 from .results import write_boolean, write_graph, write_solutions
-from .text import _TOKEN, _unescape
+from .text import _TOKEN, _unescape, inspect
 
 log = logging.getLogger("kfl_lod.engine")
 
 NOWHERE = "urn:kfl-lod:no-such-graph"  # stands for graphs the embedded store would not have: empty
 _TIMEOUT_WORDS = ("cancel", "timeout", "timed out", "time limit")
+# Formats with no end of their own: only the HTTP framing can say such an answer is whole.
+_NO_END_MARK = ("application/n-triples", "text/plain", "text/turtle", "text/tab-separated-values")
 
 
 class EngineDown(PoolError):
@@ -128,6 +134,7 @@ def answer(link: Link, job: Job, timeout: float) -> Reply:
             or "The SPARQL engine holds no release of this publication yet (an operator loads one with "
             "kfl-lod load); the pages and dumps are served meanwhile. Try again later."
         )
+    form = inspect(job.query).form
     text, from_default, from_named = rewrite(job.query, dataset_iri, job.graph, job.prefixes, job.base_iri or "")
     if job.default_graphs is not None or job.named_graphs is not None:
         default, named = list(job.default_graphs or ()), list(job.named_graphs or ())
@@ -144,10 +151,10 @@ def answer(link: Link, job: Job, timeout: float) -> Reply:
             "POST",
             url,
             urlencode(fields).encode("utf-8"),
-            {"Content-Type": "application/x-www-form-urlencoded", "Accept": QUERY_ACCEPT},
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT.get(form or "", QUERY_ACCEPT)},
             timeout,
         )
-        return _write(stream, job, job.graph, dataset_iri)
+        return _write(stream, job, job.graph, dataset_iri, form)
     except EngineTimeout as exc:
         raise _timeout(timeout) from exc
     except EngineUnreachable as exc:
@@ -160,8 +167,13 @@ def answer(link: Link, job: Job, timeout: float) -> Reply:
         detail = " ".join(exc.detail.split())[:1000]
         if exc.status == 400:
             return Reply.error(400, f"Malformed query (the SPARQL engine says): {detail}")
-        if exc.status in (408, 503, 504) or any(w in detail.lower() for w in _TIMEOUT_WORDS):
+        if exc.status in (408, 504) or any(w in detail.lower() for w in _TIMEOUT_WORDS):
             raise _timeout(timeout, engine=True) from exc
+        if exc.status in (429, 503):
+            log.warning("%s", exc.en)
+            raise EngineDown(
+                f"The SPARQL engine is busy or unavailable right now (HTTP {exc.status}); try again in a moment."
+            ) from exc
         log.warning("%s", exc.en)
         return Reply.error(502, f"The SPARQL engine failed on this query (HTTP {exc.status}): {detail}")
     except EngineAnswerCut as exc:
@@ -189,7 +201,10 @@ def _graph(iri: str, dataset_iri: str, graph: str) -> str:
     return graph if iri == dataset_iri else NOWHERE
 
 
-def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
+_ACCEPT = {"SELECT": RESULTS_ACCEPT, "ASK": RESULTS_ACCEPT, "CONSTRUCT": GRAPH_ACCEPT, "DESCRIBE": GRAPH_ACCEPT}
+
+
+def _write(stream: Answer, job: Job, graph: str, dataset_iri: str, form: str | None = None) -> Reply:
     """Parse the engine's answer as it streams in and write it as the job asks; cut or malformed: raise."""
     kind = stream.content_type
     if kind in RESULT_FORMATS:
@@ -200,10 +215,23 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
     else:
         stream.finish()
         raise EngineAnswerCut(stream.url, f"it came as {kind or 'no content type'}, which is no SPARQL result format")
+    if stream.unframed and kind in _NO_END_MARK:
+        stream.finish()
+        raise EngineAnswerCut(
+            stream.url,
+            f"it came as {kind} without Content-Length or chunked encoding, so an answer cut at a line's end "
+            "could not be told from a whole one",
+        )
     try:
         if family is None:
-            result = ox.parse_query_results(stream, parse_format)
+            result: Any = ox.parse_query_results(stream, parse_format)  # type: ignore[arg-type]  # a binary stream
             family = formats.BOOLEAN if isinstance(result, ox.QueryBoolean) else formats.SOLUTIONS
+            if form == "ASK" and family == formats.SOLUTIONS:
+                # Virtuoso 7 answers ASK as one row of one variable (__ASK_RETVAL, 1 or 0).
+                rows = list(result)
+                values = [row[v] for row in rows[:1] for v in result.variables]
+                result = bool(values) and values[0] is not None and values[0].value not in ("0", "false")
+                family = formats.BOOLEAN
         name = job.formats.get(family)
         if name is None:
             stream.finish()
@@ -221,7 +249,8 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
             if not written.truncated:
                 _read_to_end(stream)
         else:
-            triples = _triples(ox.parse(stream, GRAPH_FORMATS[kind]), graph, dataset_iri)
+            # The engine folds integer subtypes too (Oxigraph does): give the files' datatypes back.
+            triples = map(as_published, _triples(ox.parse(stream, GRAPH_FORMATS[kind]), graph, dataset_iri))  # type: ignore[arg-type]
             written = write_graph(triples, name, job.max_rows, job.prefixes or None, job.max_bytes)
             if not written.truncated:
                 _read_to_end(stream)

@@ -25,6 +25,7 @@ import ctypes
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -132,6 +133,10 @@ def _serve(conn) -> None:
         conn.send(reply)
 
 
+_TIMEOUT = (
+    "The query ran longer than {timeout:g} s (setting query_timeout) and was stopped. "
+    "Narrow it down, e.g. with LIMIT or more specific patterns."
+)
 _OUT_OF_MEMORY = (
     "The query needed more than {mb} MB of memory (setting query_memory_mb) and was stopped. "
     "Narrow it down, e.g. with LIMIT, fewer variables or more specific patterns."
@@ -185,6 +190,7 @@ class _Process:
         self.conn.send((loader, version, folder, memory_mb))
         self.ready = False
         self.isolated = False
+        self._async_socket: socket.socket | None = None
 
     @property
     def exitcode(self) -> int | None:
@@ -207,10 +213,7 @@ class _Process:
         try:
             self.conn.send(job)
             if not self.conn.poll(timeout):
-                raise QueryTimeout(
-                    f"The query ran longer than {timeout:g} s (setting query_timeout) and was stopped. "
-                    "Narrow it down, e.g. with LIMIT or more specific patterns."
-                )
+                raise QueryTimeout(_TIMEOUT.format(timeout=timeout))
             return self.conn.recv()
         except (EOFError, OSError) as exc:
             try:
@@ -219,6 +222,12 @@ class _Process:
                 pass
             self._drain.join(0.5)  # let the last words arrive
             raise self.crash() from exc
+
+    def async_socket(self) -> socket.socket:
+        """A socket object on this process's descriptor, for ``QueryPool.run_async`` (made once)."""
+        if self._async_socket is None:
+            self._async_socket = socket.socket(fileno=os.dup(self.conn.fileno()))
+        return self._async_socket
 
     def crash(self) -> QueryCrashed:
         """The error for a process that died running a query, saying why where it can."""
@@ -246,6 +255,8 @@ class _Process:
         except (OSError, subprocess.TimeoutExpired):
             pass
         self.conn.close()
+        if self._async_socket is not None:
+            self._async_socket.close()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -304,6 +315,7 @@ class QueryPool:
         self._start_timeout = start_timeout
         self._cond = threading.Condition()
         self._idle: list[_Process] = []
+        self._async_waiters: list[tuple] = []  # (event loop, future, client), oldest first
         self._all: set[_Process] = set()
         self._closed = False
         self.restarts = 0
@@ -317,6 +329,142 @@ class QueryPool:
         proc = _Process(self._loader, key, folder, self._memory_mb)
         self._all.add(proc)
         self._idle.append(proc)
+
+    async def run_async(self, job: Job, timeout: float, client: str = "") -> Reply:
+        """``run`` for callers on an event loop: waiting for a process and for the answer takes no thread.
+
+        Same limits and outcomes as ``run``: ClientBusy, PoolBusy (queue full, or no process
+        free within ``timeout``), QueryTimeout (the process is killed and replaced),
+        QueryCrashed; the blocking parts (killing, reaping, starting) run in a thread.
+        """
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        proc = await self._acquire_async(loop, timeout, client)
+        try:
+            if not proc.ready:
+                await loop.run_in_executor(None, proc.wait_ready, self._start_timeout)
+        except BaseException:
+            await loop.run_in_executor(None, self._replace, proc, client)
+            raise
+        sock = proc.async_socket()
+        try:
+            sock.setblocking(False)
+            data = _dumps(job)
+            await loop.sock_sendall(sock, struct.pack("!i", len(data)) + data)
+            try:
+                reply = await asyncio.wait_for(_read_message(loop, sock), timeout)
+            except TimeoutError:
+                await loop.run_in_executor(None, self._replace, proc, client)
+                raise QueryTimeout(_TIMEOUT.format(timeout=timeout)) from None
+        except (EOFError, OSError):
+            # Reap it and read its last words (blocking), then answer as ``run`` does.
+            return await loop.run_in_executor(None, self._crashed_async, proc, job, timeout, client)
+        except BaseException:
+            if proc in self._all:
+                await loop.run_in_executor(None, self._replace, proc, client)
+            raise
+        sock.setblocking(True)
+        self._release(proc, client)
+        return reply
+
+    async def _acquire_async(self, loop, timeout: float, client: str) -> _Process:
+        """A process for ``client``: a free one at once, else the first one freed for it (see ``_hand_off``)."""
+        import asyncio
+
+        with self._cond:
+            if self._closed:
+                raise PoolBusy("The query service is shutting down.")
+            counts = self._clients.setdefault(client, [0, 0])
+            if self.client_limit is not None and client and sum(counts) >= self.client_limit:
+                self._forget(client)
+                raise ClientBusy(
+                    f"You already have {counts[0]} queries running and {counts[1]} waiting; one client may have "
+                    f"{self.client_limit} at once (setting query_client_limit). Wait for them, then try again."
+                )
+            # An idle process is never left while a waiter could take it (``_hand_off``): waiters
+            # still queued now are held by their per-client share, and may be passed.
+            if not (client and counts[0] >= self.per_client):
+                while self._idle:
+                    proc = self._idle.pop()
+                    if proc.alive():
+                        counts[0] += 1
+                        return proc
+                    self._dead(proc)
+            if self.queue is not None and self._waiting >= self.queue:
+                self._forget(client)
+                raise PoolBusy(
+                    f"All {self.size} query processes are busy and {self._waiting} more queries "
+                    "are waiting (setting query_queue); try again in a moment."
+                )
+            future = loop.create_future()
+            waiter = (loop, future, client)
+            self._async_waiters.append(waiter)
+            self._waiting += 1
+            counts[1] += 1
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except BaseException as exc:
+            with self._cond:
+                if waiter in self._async_waiters:  # never handed a process
+                    self._async_waiters.remove(waiter)
+                    self._waiting -= 1
+                    counts[1] -= 1
+                    self._forget(client)
+                    if isinstance(exc, TimeoutError):
+                        raise PoolBusy(
+                            f"All {self.size} query processes stayed busy for {timeout:g} s; try again in a moment."
+                        ) from None
+                    raise
+            # Handed a process just as the wait ended: give it back.
+            future.add_done_callback(lambda f: f.cancelled() or self._release(f.result(), client))
+            raise
+
+    def _hand_off(self) -> None:
+        """Give idle processes to waiters on event loops, oldest first (called holding the lock)."""
+        i = 0
+        while self._idle and i < len(self._async_waiters):
+            loop, future, client = self._async_waiters[i]
+            counts = self._clients[client]
+            if client and counts[0] >= self.per_client:
+                i += 1
+                continue
+            proc = self._idle.pop()
+            if not proc.alive():
+                self._dead(proc)
+                continue
+            del self._async_waiters[i]
+            self._waiting -= 1
+            counts[1] -= 1
+            counts[0] += 1
+            loop.call_soon_threadsafe(self._deliver, future, proc, client)
+
+    def _deliver(self, future, proc: _Process, client: str) -> None:
+        if future.done():  # its request went away meanwhile
+            self._release(proc, client)
+        else:
+            future.set_result(proc)
+
+    def _dead(self, proc: _Process) -> None:
+        """Replace a process found dead while idle (killed from outside); called holding the lock."""
+        self._all.discard(proc)
+        proc.kill()
+        self.restarts += 1
+        if not self._closed:
+            self._add()
+
+    def _crashed_async(self, proc: _Process, job: Job, timeout: float, client: str) -> Reply:
+        try:
+            proc.process.wait(0.5)
+        except subprocess.TimeoutExpired:
+            pass
+        proc._drain.join(0.5)
+        error = proc.crash()
+        killed = proc.exitcode == -signal.SIGKILL
+        self._replace(proc, client)
+        if killed:  # killed from outside, not by the query: once more, as ``run`` does
+            return self.run(job, timeout, client)
+        raise error
 
     def run(self, job: Job, timeout: float, client: str = "") -> Reply:
         """Run a job in a free process within ``timeout`` seconds of work.
@@ -415,6 +563,7 @@ class QueryPool:
             self._done(client)
             if proc in self._all:
                 self._idle.append(proc)
+            self._hand_off()
             self._cond.notify_all()  # waiters differ in what they may take: let each look
 
     def _replace(self, proc: _Process, client: str = "") -> None:
@@ -425,6 +574,7 @@ class QueryPool:
             self.restarts += 1
             if not self._closed:
                 self._add()
+                self._hand_off()
             self._cond.notify_all()
 
     def status(self) -> dict:
@@ -451,12 +601,47 @@ class QueryPool:
             procs = list(self._all)
             self._all.clear()
             self._idle.clear()
+            waiters, self._async_waiters = self._async_waiters, []
             self._cond.notify_all()
+        for loop, future, _ in waiters:
+            loop.call_soon_threadsafe(
+                lambda f=future: f.done() or f.set_exception(PoolBusy("The query service is shutting down."))
+            )
         for proc in procs:
             proc.kill()
 
 
 _POOLS: weakref.WeakSet[QueryPool] = weakref.WeakSet()
+
+
+def _dumps(obj) -> bytes:
+    """What ``Connection.send`` writes for ``obj``, less its length header."""
+    from multiprocessing.reduction import ForkingPickler
+
+    return bytes(ForkingPickler.dumps(obj))
+
+
+async def _read_message(loop, sock: socket.socket):
+    """Read one ``Connection.send`` message from a non-blocking socket on the event loop."""
+    import pickle
+
+    head = await _read_exactly(loop, sock, 4)
+    (size,) = struct.unpack("!i", head)
+    if size == -1:
+        (size,) = struct.unpack("!Q", await _read_exactly(loop, sock, 8))
+    return pickle.loads(await _read_exactly(loop, sock, size))
+
+
+async def _read_exactly(loop, sock: socket.socket, size: int) -> bytes:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        n = await loop.sock_recv_into(sock, view[got:])
+        if n == 0:
+            raise EOFError("the query process closed its socket")
+        got += n
+    return bytes(buffer)
 
 
 @atexit.register

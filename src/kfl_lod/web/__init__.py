@@ -31,9 +31,9 @@ def create_app(settings: Settings | None = None, query_store: Loader | None = No
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     if isinstance(app.json, DefaultJSONProvider):
         app.json.ensure_ascii = False  # Polish letters as they are in JSON answers
-    releases = Releases(settings.published, settings.base, settings.store, settings.store_graphs, settings.store_poll)
-    releases.watch  # noqa: B018 - with an external engine: read what it serves before the first request
-    app.extensions["kfl_releases"] = releases
+    served = Releases(settings.published, settings.base, settings.store, settings.store_graphs, settings.store_poll)
+    served.watch  # noqa: B018 - with an external engine: read what it serves before the first request
+    app.extensions["kfl_releases"] = served
     app.before_request(_bind_release)
     app.after_request(_finish)
     if query_store is not None:
@@ -130,6 +130,20 @@ def client_address(environ: dict, settings: Settings) -> str:
         if hop not in trusted:
             return hop
     return peer
+
+
+def forwarded_https(environ: dict, settings: Settings) -> bool:
+    """Whether a trusted proxy says the client reached it over HTTPS (X-Forwarded-Proto, nearest hop).
+
+    Behind a proxy that ends TLS the app itself is reached over plain HTTP; what must know the
+    client's scheme (a cookie's Secure flag) asks here. From anyone else the header is ignored.
+    """
+    if environ.get("wsgi.url_scheme") == "https":
+        return True
+    if not settings.trusted_proxy or environ.get("REMOTE_ADDR", "") not in settings.trusted_proxy:
+        return False
+    proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
+    return proto == "https"
 
 
 def store():

@@ -15,6 +15,7 @@ from ..settings import Settings, load_settings
 from . import create_app
 from .answers import keep, lookup
 from .front import Answer, Front
+from .quick_sparql import QuickSparql
 from .serve import threads_needed
 
 
@@ -44,6 +45,7 @@ def make_front(settings: Settings) -> Front:
         fast=fast,
         keep=keep,
         on_start=warm_up,
+        direct=QuickSparql(app).answer,
     )
 
 

@@ -10,6 +10,8 @@ Only complete requests reach the thread pool that runs the Flask app.
 
 ``fast`` (optional) is asked first, on the event loop, with the request's key facts; what
 it returns (an answer from the answer cache) is sent without taking a thread at all.
+``direct`` (optional) is awaited next, on the event loop, before the WSGI app: the common
+SPARQL request is answered there without Flask and without a thread (``quick_sparql``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -55,8 +57,10 @@ class Front:
         fast: Callable[[dict[str, Any]], Answer | None] | None = None,
         keep: Callable[[dict[str, Any], Answer], None] | None = None,
         on_start: Callable[[], None] | None = None,
+        direct: Callable[[dict[str, Any]], Awaitable[Answer | None]] | None = None,
     ) -> None:
         self.wsgi_app = wsgi_app
+        self.direct = direct
         self.keep = keep
         self.on_start = on_start
         self.threads = threads
@@ -107,9 +111,10 @@ class Front:
         environ = self._environ(scope, body)
         answer = self.fast(environ) if self.fast is not None else None
         if answer is None:
-            if self.pool is None:
-                self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="kfl-lod-http")
-            answer = await asyncio.get_running_loop().run_in_executor(self.pool, self._call, environ)
+            if self.direct is not None:
+                answer = await self.direct(environ)
+            if answer is None:
+                answer = await self._in_thread(self._call, environ)
             if self.keep is not None:
                 self.keep(environ, answer)
         status, out_headers, data = answer
@@ -122,6 +127,12 @@ class Front:
         )
         await send({"type": "http.response.body", "body": data})
         return None
+
+    def _in_thread(self, function: Callable[[dict[str, Any]], Any], environ: dict[str, Any]) -> Any:
+        """Run ``function(environ)`` in the app's threads; awaitable."""
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="kfl-lod-http")
+        return asyncio.get_running_loop().run_in_executor(self.pool, function, environ)
 
     async def _start(self) -> None:
         """Load the data and start the query processes before the first request (in a thread)."""

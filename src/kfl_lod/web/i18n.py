@@ -129,6 +129,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "map": ("Mapa wyników", "Map of the results"),
     "map_small": ("Mapa", "Map"),
+    # Names the map's own region apart from the section around it (axe: landmark-unique).
+    "map_region": ("– mapa interaktywna", "– interactive map"),
     "map_needs_js": (
         "Mapa wymaga JavaScriptu. Lista wyników jest pełna i działa bez mapy.",
         "The map needs JavaScript. The list of results is complete and works without it.",
@@ -280,6 +282,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_tabs": ("Zapytania", "Queries"),
     "q_new_tab": ("Zapytanie", "Query"),
     "q_chart": ("Wykres", "Chart"),
+    "q_response_rows": ("Wierszy: {n}, odpowiedź w {s} s", "{n} rows in {s} s"),
+    "q_response_time": ("Odpowiedź w {s} s", "Answered in {s} s"),
     "q_chart_label": (
         "Wykres słupkowy: {values} według {label}, słupków: {n}.",
         "Bar chart: {values} by {label}, {n} bars.",
@@ -324,6 +328,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "not_found_search": ("Szukaj sali", "Find a room"),
     "not_found_detail": ("Odpowiedź serwera", "Server message"),
+    "export_sparql_title": ("Zapytania SPARQL", "SPARQL queries"),
+    "export_sparql_live": (
+        "Ta kopia strony składa się z samych plików. Zapytania SPARQL przyjmuje punkt dostępowy pod adresem:",
+        "This copy of the site is files only. SPARQL queries are answered by the endpoint at:",
+    ),
+    "export_sparql_none": (
+        "Ta kopia strony składa się z samych plików i nie ma punktu dostępowego SPARQL.",
+        "This copy of the site is files only and has no SPARQL endpoint.",
+    ),
+    "export_sparql_dumps": (
+        "Wszystkie dane można pobrać (Turtle, N-Triples, JSON-LD, CSV) i odpytać u siebie:",
+        "All the data can be downloaded (Turtle, N-Triples, JSON-LD, CSV) and queried locally:",
+    ),
+    "export_search_note": (
+        "Wyniki z wyszukiwarki w przeglądarce (kopia strony bez serwera).",
+        "Results of the search in your browser (a copy of the site without a server).",
+    ),
     "kind_space": ("Sala", "Room"),
     "kind_venue": ("Lokalizacja", "Venue"),
     "kind_institution": ("Instytucja kultury", "Cultural institution"),
@@ -668,6 +689,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "district_derived": (
         "wyliczona ze współrzędnych i granic dzielnic z OpenStreetMap",
         "derived from the coordinates and OpenStreetMap district boundaries",
+    ),
+    "district_derived_short": ("wyliczona z OpenStreetMap", "derived from OpenStreetMap"),
+    "osm_credit": ("© autorzy OpenStreetMap, licencja ODbL", "© OpenStreetMap contributors, ODbL"),
+    "district_credit": (
+        "Dzielnice oznaczone „wyliczona z OpenStreetMap” wyliczono ze współrzędnych lokalizacji i granic "
+        "dzielnic z OpenStreetMap:",
+        "Districts marked “derived from OpenStreetMap” were derived from the venues' coordinates and the "
+        "district boundaries of OpenStreetMap:",
+    ),
+    "stated_undated": (
+        "źródło nie podaje daty; sprawdź na stronie instytucji",
+        "the source gives no date; check the institution's website",
     ),
     "district_near_border": ("blisko granicy dzielnicy", "close to a district border"),
     "as_stated_by": ("Tak podaje", "As stated by"),

@@ -84,7 +84,8 @@ class Release:
         self.folder = folder  # the release's own folder (resolved), where its files are read
         self.base = base
         self.answers = AnswerCache()
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards _locks
+        self._locks: dict[str, threading.RLock] = {}
         self._values: dict[str, Any] = {}
         try:
             stamp = max((folder / n).stat().st_mtime for n in STORE_FILES if (folder / n).exists())
@@ -99,7 +100,11 @@ class Release:
             return self._values[name]
         except KeyError:
             pass
+        # One lock per value: a slow one (the documents' index of a large release) must not hold
+        # up a quick one (/healthz's count), or every load balancer's check waits out a switch.
         with self._lock:
+            lock = self._locks.setdefault(name, threading.RLock())
+        with lock:
             if name not in self._values:
                 self._values[name] = make(self)
             return self._values[name]
@@ -162,6 +167,8 @@ class Releases:
     ) -> None:
         self.published = Path(published)
         self.base = base
+        self._root = str(self.published)
+        self._link = str(self.published / LATEST)
         self._current: Release | None = None
         self._lock = threading.Lock()
         self.engine = Engine.at(store, store_graphs) if store else None
@@ -187,12 +194,13 @@ class Releases:
         A settings-only rebuild rewrites the describing files (catalog, VoID) in place,
         without a new release name, so their times count too.
         """
-        link = self.published / LATEST
+        # Asked once per request: plain strings and os calls (pathlib costs more than the calls).
+        link = self._link
         try:
             target = os.readlink(link)
         except OSError:
             target = ""
-        folder = link if target else self.published
+        folder = link if target else self._root
         engine = self._engine_choice()
         if engine is not None:
             target, folder, graph = engine
@@ -201,27 +209,29 @@ class Releases:
         stamps = []
         for name in STORE_FILES:
             try:
-                stamps.append(str(os.stat(folder / name).st_mtime_ns))
+                stamps.append(str(os.stat(f"{folder}/{name}").st_mtime_ns))
             except OSError:
                 stamps.append("-")
         return f"{target}@{'.'.join(stamps)}" + (f"@{graph}" if self.engine is not None else "")
 
-    def _engine_choice(self) -> tuple[str, Path, str] | None:
+    def _engine_choice(self) -> tuple[str, str, str] | None:
         """The release the engine serves (its folder under releases/, and graph), if this server can serve it."""
         watch = self.watch
         served = watch.served if watch is not None else None
         if served is None or served.current is None:
             return None
         loaded = served.current
-        folder = self.published / "releases" / loaded.release if loaded.release else self.published
-        if loaded.release and not folder.is_dir():
+        if not loaded.release:
+            return "", self._root, loaded.graph
+        folder = f"{self._root}/releases/{loaded.release}"
+        if not os.path.isdir(folder):
             # The engine serves a release whose files have not reached this server yet: stay on
             # ours while the engine still holds its graph (kfl-lod load keeps the previous one).
             release = self._current
             if release is not None and release.graph in served.graphs:
-                return f"releases/{release.name}", release.folder, release.graph
+                return f"releases/{release.name}", str(release.folder), release.graph
             return None
-        return (f"releases/{loaded.release}" if loaded.release else ""), folder, loaded.graph
+        return f"releases/{loaded.release}", folder, loaded.graph
 
     def current(self) -> Release:
         """The release requests starting now must be answered from."""

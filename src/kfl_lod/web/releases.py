@@ -199,6 +199,8 @@ def release_file(version: str, name: str) -> Response:
     response = send_from_directory(
         folder, name, mimetype=content_type(name), conditional=True, etag=True, max_age=86400
     )
+    # send_from_directory adds its own charset to text types: say it once, as /dumps/ does.
+    response.headers["Content-Type"] = content_type(name)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -242,7 +244,10 @@ def gone(iri: str, info: dict[str, Any]) -> Response:
             g.add((thing, RDFS.label, Literal(info["name"], lang="pl")))
         g.add((thing, RDFS.seeAlso, URIRef(f"{current_settings().base}changes/{info['version']}")))
         fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld"}[best]
-        response = Response(g.serialize(format=fmt, encoding="utf-8"), 410, mimetype=best)
+        data = g.serialize(format=fmt, encoding="utf-8")
+        if fmt == "nt":  # rdflib writes N-Triples in hash order: sorted, every process sends the same bytes
+            data = b"".join(sorted(data.splitlines(keepends=True)))
+        response = Response(data, 410, mimetype=best)
     response.vary.add("Accept")
     return _conditional(response)
 

@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
@@ -351,11 +352,34 @@ def health_status(app, release: Release) -> tuple[int, dict]:
         triples = release.triples
     except Exception as exc:  # noqa: BLE001 - any failure to load means unhealthy
         return 503, {"status": "unavailable", "error": f"{type(exc).__name__}: {exc}"}
-    status = {"status": "ok" if triples else "empty", "release": release.name, "triples": triples}
+    status: dict[str, Any] = {"status": "ok" if triples else "empty", "release": release.name, "triples": triples}
     entry = app.extensions.get("kfl_query_pool")
     if entry is not None:
         status["query_processes"] = entry[1].status()
+    releases = app.extensions["kfl_releases"]
+    if releases.engine is not None:
+        # Pages, documents and dumps still answer without the engine: 200, "degraded" while SPARQL cannot.
+        status["engine"] = engine = engine_status(releases, release)
+        if triples and engine.get("error"):
+            status["status"] = "degraded"
     return (200 if triples else 503), status
+
+
+def engine_status(releases, release: Release) -> dict:
+    """What /healthz says about the external engine: where, which graph, when last looked at, any error."""
+    watch = releases.watch
+    out: dict = {"url": releases.engine.query_url, "graph": release.graph or None}
+    if watch is None:
+        return out
+    out["checked"] = datetime.fromtimestamp(watch.checked, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    served = watch.served
+    if served is not None and served.current is not None:
+        out["serves"] = served.current.release
+    if watch.error is not None:
+        out["error"] = watch.error.en
+    elif not release.graph:
+        out["error"] = releases.engine_note()
+    return out
 
 
 def healthz() -> Response:

@@ -36,10 +36,11 @@
       .replace(/-+$/, "");
     return slug ? "kfl-sparql-" + slug : "kfl-sparql";
   }
-  Yasgui.Yasqe.defaults.createShareableLink = function (yasqe) {
-    // A link that works with and without JavaScript: the page runs ?query= itself.
+  // A link that works with and without JavaScript: the page runs ?query= itself. (YASGUI's own
+  // link keeps the query after "#", which only a YASGUI that reads its URL understands.)
+  function shareableLink(yasqe) {
     return location.origin + cfg.endpoint + "?" + new URLSearchParams({ query: yasqe.getValue() }).toString();
-  };
+  }
 
   host.hidden = false;
   document.getElementById("yasgui-hint").hidden = false;
@@ -97,17 +98,35 @@
     }
   }
 
+  // YASR's "7 results in 0.019 seconds", in the page's language.
+  function responseInfo(yasr) {
+    var chip = yasr.dataElement;
+    var results = yasr.results;
+    if (!chip || !results) return;
+    var bindings = results.getBindings && results.getBindings();
+    var ms = results.getResponseTime && results.getResponseTime();
+    var seconds = ms ? (ms / 1000).toLocaleString(cfg.lang === "en" ? "en-GB" : "pl-PL") : "";
+    var text = bindings
+      ? fill(cfg.texts.q_response_rows, { n: bindings.length, s: seconds })
+      : fill(cfg.texts.q_response_time, { s: seconds });
+    if (!ms) text = bindings ? fill(cfg.texts.q_rows_js, { rows: bindings.length }) : "";
+    chip.textContent = text;
+  }
+
   function wire(tab) {
     if (!tab || tab.__kflWired) return;
     tab.__kflWired = true;
     var yasqe = tab.getYasqe();
     if (yasqe) {
+      // Each tab sets its own createShareableLink (to YASGUI's #-link); ours replaces it.
+      yasqe.config.createShareableLink = shareableLink;
       yasqe.on("queryResponse", function (_yasqe, response) { showLimits(tab, response); });
     }
     var yasr = tab.getYasr();
     if (yasr) {
       yasr.config.getDownloadFileName = function () { return fileName(tab); };
       yasr.on("drawn", function () {
+        responseInfo(yasr);
         var links = yasr.resultsEl ? yasr.resultsEl.querySelectorAll("a[href]") : [];
         for (var i = 0; i < links.length; i++) {
           var local = localLink(links[i].getAttribute("href"));

@@ -440,3 +440,37 @@ def test_a_failed_export_leaves_the_previous_one_as_it_was(publication, tmp_path
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+@pytest.mark.slow
+def test_a_site_under_a_path_is_exported_and_served_under_it(tmp_path, start_server):
+    """base = https://example.org/kfl/: every page, IRI and file under /kfl/, VoID also at the root."""
+    from datetime import date
+
+    from kfl_lod.build import build
+    from support import make_settings
+
+    settings = make_settings(tmp_path / "pub", base="https://example.org/kfl/")
+    build(settings, today=date(2026, 3, 2))
+    out = export_of(settings, tmp_path / "export")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert all(a["url"].startswith(("/kfl/", "/.well-known/")) for a in manifest["answers"] if a["status"] != 404)
+    space = next(p for p in manifest["things"] if p.startswith("/kfl/space/"))
+    urls = ["/kfl/", "/kfl/praktyki", space, space + ".ttl", "/kfl/def/", "/kfl/catalog", "/kfl/dumps/kfl.nt"]
+    urls += ["/.well-known/void", "/kfl/.well-known/void", "/kfl/changes", "/kfl/nie-ma", "/kfl/" + SEARCH_INDEX]
+    live = start_server(settings)
+    with nginx_server(out, tmp_path / "nginx") as static, requests.Session() as a, requests.Session() as b:
+        for url in urls:
+            for accept in ("text/html", "text/turtle"):
+                have = b.get(static + url, headers={"Accept": accept}, allow_redirects=False)
+                if url.endswith(SEARCH_INDEX):
+                    assert have.status_code == 200 and have.json()["base_path"] == "/kfl/"
+                    continue
+                want = a.get(live + url, headers={"Accept": accept}, allow_redirects=False)
+                where = f"{url} (Accept: {accept})"
+                assert have.status_code == want.status_code, where
+                if want.status_code == 303:
+                    assert have.headers["Location"] == want.headers["Location"], where
+                elif want.status_code == 200:
+                    assert have.headers["Content-Type"] == want.headers["Content-Type"], where
+                    assert (server_body(have.content) if url == "/kfl/" else have.content) == want.content, where

@@ -269,7 +269,8 @@ def nginx_site(settings: Settings, result: ExportResult, root: Path, sparql: str
             ]
     out += [
         "# VoID: 200 in the RDF format Accept asks for (Turtle by default).",
-        "location = /.well-known/void {",
+        # RFC 8615 puts it at the root; the server also answers it under the base path.
+        f'location ~ "^(/|{bp})[.]well-known/void$" {{' if bp != "/" else "location = /.well-known/void {",
         '    default_type "text/plain; charset=utf-8";',
         f'    if ($kfl_void = "406") {{ return 406 "{void_406}"; }}',
         '    add_header Vary "Accept" always;',
@@ -399,8 +400,8 @@ def apache_rules(settings: Settings, result: ExportResult, sparql: str) -> str:
         *_apache_accept("changes", "KFL_CHANGES"),
         "# VoID and the change record, by Accept.",
         "RewriteCond %{ENV:KFL_VOID} =406",
-        "RewriteRule ^\\.well-known/void$ - [R=406,L]",
-        "RewriteRule ^\\.well-known/void$ /.well-known/void.%{ENV:KFL_VOID} [L]",
+        f"RewriteRule ^({rel})?\\.well-known/void$ - [R=406,L]",
+        f"RewriteRule ^({rel})?\\.well-known/void$ /.well-known/void.%{{ENV:KFL_VOID}} [L]",
         f"RewriteRule ^({rel}changes(/{VERSION})?)$ /$1.%{{ENV:KFL_CHANGES}} [L]",
         f"RewriteRule ^{rel}dumps/$ /{rel}dumps/index.txt [L]",
         "# A withdrawn thing (its answer kept under _gone/), by its IRI or a document URL: 410 Gone.",

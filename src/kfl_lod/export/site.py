@@ -155,17 +155,12 @@ def export_site(settings: Settings, out: Path, sparql: str = "") -> ExportResult
         _render(app, settings, stage / SITE, result, sparql)
         with app.test_request_context(settings.base_path):
             index_bytes = search_index(current_index(), Page())
-        _write(stage / SITE, SEARCH_INDEX, index_bytes)
-        result.answers.append(Answer(settings.base_path + SEARCH_INDEX, SEARCH_INDEX, 200, "application/json"))
-        _write(stage / SITE, SEARCH_SCRIPT, (Path(__file__).with_name("search.js")).read_bytes())
-        result.answers.append(
-            Answer(
-                settings.base_path + SEARCH_SCRIPT,
-                SEARCH_SCRIPT,
-                200,
-                "application/javascript; charset=utf-8",
-            )
-        )
+        bp = settings.base_path
+        index_file, script_file = (bp + SEARCH_INDEX).lstrip("/"), (bp + SEARCH_SCRIPT).lstrip("/")
+        _write(stage / SITE, index_file, index_bytes)
+        result.answers.append(Answer(bp + SEARCH_INDEX, index_file, 200, "application/json"))
+        _write(stage / SITE, script_file, (Path(__file__).with_name("search.js")).read_bytes())
+        result.answers.append(Answer(bp + SEARCH_SCRIPT, script_file, 200, "application/javascript; charset=utf-8"))
         write_hosting(stage, settings, result, sparql)
         result.bytes = sum(p.stat().st_size for p in (stage / SITE).rglob("*") if p.is_file())
         result.seconds = round(time.monotonic() - started, 2)

@@ -447,6 +447,19 @@ def test_apache_with_the_generated_htaccess_answers_as_the_server(publication, e
                     body = server_body(have.content) if url == "/" else have.content
                     assert body == want.content, where
                 compared += 1
+        for url in english_urls(manifest, gone_id):
+            for headers in ({"Accept": "text/html"}, {"Accept": "text/html", "Cookie": "lang=en"}):
+                target = url if "Cookie" in headers else url + ("&" if "?" in url else "?") + "lang=en"
+                want = a.get(live + target, headers=headers, allow_redirects=False)
+                have = b.get(static + target, headers=headers, allow_redirects=False)
+                assert have.status_code == want.status_code, target
+                if want.status_code != 404:
+                    assert have.headers.get("Content-Type") == want.headers.get("Content-Type"), target
+                    body = server_body(have.content) if url == "/" else have.content
+                    assert body == want.content, f"{target} {headers}"
+                if "Cookie" not in headers and want.status_code == 200:
+                    assert "lang=en" in have.headers.get("Set-Cookie", "")
+                compared += 1
     assert {200, 303, 404, 406, 410} <= statuses
     print(f"\nApache = kfl-lod serve for {compared} answers + the 303s; statuses {sorted(statuses)}")
 

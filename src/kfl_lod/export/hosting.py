@@ -405,7 +405,7 @@ def apache_rules(settings: Settings, result: ExportResult, sparql: str) -> str:
         "# /changes is a page (changes.html), not the folder changes/.",
         "DirectorySlash Off",
         "AddDefaultCharset Off",
-        "ErrorDocument 404 /404.html",
+        'ErrorDocument 404 "/404%{reqenv:KFL_EN}.html"',
         'ErrorDocument 406 "Not acceptable: see the Link header for the formats offered."',
         "# A withdrawn thing's kept answer, in the format Accept asks for (KFL_GONE, set below).",
         'ErrorDocument 410 "/_gone%{REQUEST_URI}.%{reqenv:KFL_GONE}"',
@@ -420,6 +420,12 @@ def apache_rules(settings: Settings, result: ExportResult, sparql: str) -> str:
         'Header always set Access-Control-Allow-Origin "*"',
         f'Header always set Link "{links}" env=KFL_THING',
         'Header always merge Vary "Accept" env=KFL_THING',
+        "# The server keeps a language chosen by ?lang= in a cookie for a year.",
+        *[
+            f'Header always set Set-Cookie "lang={lang}; Max-Age=31536000; Path={bp}; SameSite=Lax" '
+            f'"expr=%{{QUERY_STRING}} =~ /(^|&)lang={lang}(&|$)/"'
+            for lang in ("en", "pl")
+        ],
         '<Files ~ "^(_redirects|\\.htaccess)$">',
         "  Require all denied",
         "</Files>",
@@ -433,6 +439,21 @@ def apache_rules(settings: Settings, result: ExportResult, sparql: str) -> str:
         *_apache_accept("void", "KFL_VOID"),
         *_apache_accept("gone", "KFL_GONE"),
         *_apache_accept("changes", "KFL_CHANGES"),
+        "# The language, as the server chooses it from ?lang= and then the cookie: English pages are .en.html.",
+        'RewriteCond %{QUERY_STRING} "(^|&)lang=en(&|$)"',
+        "RewriteRule ^ - [E=KFL_EN:.en]",
+        'RewriteCond %{QUERY_STRING} "!(^|&)lang="',
+        'RewriteCond %{HTTP_COOKIE} "(^|;[ \\t]*)lang=en(;|$)"',
+        "RewriteRule ^ - [E=KFL_EN:.en]",
+        *[
+            line
+            for name in ("KFL_CHANGES", "KFL_GONE")
+            for line in (
+                f"RewriteCond %{{ENV:{name}}} =html",
+                "RewriteCond %{ENV:KFL_EN} =.en",
+                f"RewriteRule ^ - [E={name}:en.html]",
+            )
+        ],
         "# VoID and the change record, by Accept.",
         "RewriteCond %{ENV:KFL_VOID} =406",
         f"RewriteRule ^({rel})?\\.well-known/void$ - [R=406,L]",
@@ -463,6 +484,12 @@ def apache_rules(settings: Settings, result: ExportResult, sparql: str) -> str:
             f"RewriteRule ^{rel}sparql$ {sparql} [R=307,L]",
         ]
     lines += [
+        "# English pages.",
+        "RewriteCond %{ENV:KFL_EN} =.en",
+        f"RewriteRule ^{rel}$ /{rel}index.en.html [L]",
+        "RewriteCond %{ENV:KFL_EN} =.en",
+        "RewriteCond %{DOCUMENT_ROOT}/$1.en.html -f",
+        "RewriteRule ^(.+?)(\\.html)?$ /$1.en.html [L]",
         "# Pages without an extension.",
         "RewriteCond %{REQUEST_FILENAME} !-f",
         "RewriteCond %{DOCUMENT_ROOT}/$1.html -f",

@@ -86,11 +86,45 @@ def lighthouse(url: str, form_factor: str, out: Path) -> dict[str, int]:
     return {c: round((report["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
 
 
-def measure(url: str, folder: Path) -> list[tuple[str, str, dict[str, int]]]:
-    rows = []
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "server-response-time": "TTFB",
+}
+
+
+def metrics(report_path: Path) -> dict[str, str]:
+    """The lab metrics behind the performance score (simulated slow 4G on mobile), as Lighthouse words them."""
+    audits = json.loads(report_path.read_text())["audits"]
+    out = {short: audits.get(audit, {}).get("displayValue", "") for audit, short in METRICS.items()}
+    out["TTFB"] = out["TTFB"].removeprefix("Root document took ")
+    blocking = audits.get("render-blocking-resources", {}).get("details", {}).get("items", [])
+    out["render-blocking"] = str(len(blocking))
+    return out
+
+
+def losing(report_path: Path) -> list[str]:
+    """The audits of a report that cost points (weighted, scored below 1), e.g. 'performance: lcp 0.62'."""
+    report = json.loads(report_path.read_text())
+    out = []
+    for name in CATEGORIES:
+        for ref in report["categories"][name]["auditRefs"]:
+            audit = report["audits"].get(ref["id"], {})
+            score = audit.get("score")
+            if ref.get("weight") and score is not None and score < 1:
+                out.append(f"{name}: {ref['id']} {score:.2f} {audit.get('displayValue', '')}".rstrip())
+    return out
+
+
+def measure(url: str, folder: Path) -> list[tuple[str, str, dict[str, int | str]]]:
+    rows: list[tuple[str, str, dict[str, int | str]]] = []
     for name, path in PAGES.items():
         for form_factor in ("mobile", "desktop"):
-            rows.append((name, form_factor, lighthouse(url + path, form_factor, folder / f"{name}-{form_factor}.json")))
+            report = folder / f"{name}-{form_factor}.json"
+            scores = lighthouse(url + path, form_factor, report)
+            rows.append((name, form_factor, {**scores, **metrics(report)}))
     return rows
 
 
@@ -107,10 +141,11 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(10)
-    print("| page | form factor | " + " | ".join(CATEGORIES) + " |")
-    print("|---|---|" + "---|" * len(CATEGORIES))
+    columns = [*CATEGORIES, *METRICS.values(), "render-blocking"]
+    print("| page | form factor | " + " | ".join(columns) + " |")
+    print("|---|---|" + "---|" * len(columns))
     for name, form_factor, scores in rows:
-        print(f"| {name} | {form_factor} | " + " | ".join(str(scores[c]) for c in CATEGORIES) + " |")
+        print(f"| {name} | {form_factor} | " + " | ".join(str(scores[c]) for c in columns) + " |")
     if args.json:
         args.json.write_text(json.dumps([{"page": n, "form_factor": f, **s} for n, f, s in rows], indent=1))
 

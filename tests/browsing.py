@@ -21,13 +21,13 @@ PHONE = {"width": 375, "height": 812}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def axe_violations(page) -> list[str]:
-    """Run axe-core (WCAG 2.1 A and AA) in the page; one line per violation."""
+def axe_violations(page, tags: list[str] = WCAG) -> list[str]:
+    """Run axe-core (WCAG 2.1 A and AA unless ``tags`` say more) in the page; one line per violation."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", tags
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"

@@ -21,9 +21,10 @@ import requests
 from kfl_lod import publication_log
 from kfl_lod.build import build
 from kfl_lod.publishers import new_entry
+from kfl_lod.remote import release_graph
 from kfl_lod.template import as_bytes, source_rows
 from kfl_lod.web import create_app
-from support import make_settings
+from support import BASE, DEPLOYMENTS, kfl_load, make_settings, oxigraph_server
 
 pytestmark = pytest.mark.server
 
@@ -174,7 +175,8 @@ def test_template_downloads(checked):
 
 
 @pytest.fixture
-def publishing(tmp_path, start_server):
+def publishing(request, tmp_path, start_server):
+    """A server that lets "anna" publish; with param "engine", in front of an external engine (issue 14)."""
     line, token = new_entry("anna")
     (tmp_path / "publishers.txt").write_text(line + "\n")
     settings = make_settings(
@@ -185,13 +187,20 @@ def publishing(tmp_path, start_server):
         check_timeout=30,
     )
     assert build(settings, today=date(2026, 3, 2)).report.conforms
-    return settings, start_server(settings), token
+    if getattr(request, "param", "embedded") == "engine":
+        with oxigraph_server() as engine:
+            assert kfl_load(settings, engine).returncode == 0
+            settings = settings.replace(store=engine)
+            yield settings, start_server(settings), token
+        return
+    yield settings, start_server(settings), token
 
 
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
+@pytest.mark.parametrize("publishing", DEPLOYMENTS, indirect=True)
 def test_publish_after_a_clean_check_then_undo(publishing):
     settings, url, token = publishing
     first = (settings.published / "latest").resolve().name
@@ -233,6 +242,15 @@ def test_publish_after_a_clean_check_then_undo(publishing):
     kept = settings.publish_log / log[-1]["kept"] / "pliki" / "przestrzenie.csv"
     assert "Sala Fontany (nowa)" in kept.read_text(encoding="utf-8")
     assert "Sala Fontany (nowa)" in requests.get(url + "/space/bk-pod-gruszka-sala-fontany.html", timeout=10).text
+    name = requests.post(
+        url + "/sparql",
+        data={"query": "SELECT ?n { <space/bk-pod-gruszka-sala-fontany> schema:name ?n }"},
+        headers={"Accept": "text/csv"},
+        timeout=30,
+    )
+    assert "Sala Fontany (nowa)" in name.text and name.headers["X-KFL-Release"] == release
+    if settings.store:  # with an external engine: loaded there too, and served from there
+        assert entry["engine"] == {"loaded": True, "graph": release_graph(BASE, release)}
     # The same upload cannot be published twice.
     assert s.post(url + "/sprawdz/opublikuj", data={"pending": pending, "csrf": csrf}, timeout=30).status_code == 409
 

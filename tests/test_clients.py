@@ -469,7 +469,8 @@ def test_the_store_folds_integer_subtypes_and_the_table_gives_them_back(publishe
     assert restored == lines
 
 
-def test_the_dumps_and_resource_documents_give_one_value_per_fact(url, data):
+def test_the_dumps_and_resource_documents_give_one_value_per_fact(endpoint, data):
+    url = endpoint
     both = Graph()
     for name in DUMPS:
         both.parse(url + "/dumps/" + name, format="nt")
@@ -486,8 +487,15 @@ def test_the_dumps_and_resource_documents_give_one_value_per_fact(url, data):
     assert decimals and all(not str(o).endswith(".0") for o in decimals)
 
 
+@pytest.fixture(params=["embedded store", "external engine"])
+def endpoint(request, url) -> str:
+    """The server on its own pyoxigraph store, and `kfl-lod serve --store` on a real `oxigraph serve`."""
+    return url if request.param == "embedded store" else request.getfixturevalue("engine_server")
+
+
 @pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld", "xml"])
-def test_a_full_construct_is_isomorphic_to_the_dumps(url, published, fmt):
+def test_a_full_construct_is_isomorphic_to_the_dumps(endpoint, published, fmt):
+    url = endpoint
     r = requests.get(
         url + "/sparql", params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "format": fmt}, timeout=60
     )
@@ -509,7 +517,8 @@ def test_a_full_construct_of_the_dataset_graph_equals_kfl_nt(url, published):
     assert set(dump.decode().splitlines()) <= set(r.content.decode().splitlines())
 
 
-def test_byte_size_through_sparql_clients(url, published):
+def test_byte_size_through_sparql_clients(endpoint, published):
+    url = endpoint
     dist = f"{BASE}dataset/distribution/csv"
     size = (Path(published.published) / "latest" / "kfl.csv").stat().st_size
     # DESCRIBE and CONSTRUCT (SPARQLWrapper, rdflib's SPARQLStore): the catalog's own datatype.

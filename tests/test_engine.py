@@ -26,7 +26,7 @@ import pytest
 import requests
 
 from kfl_lod.build import build
-from kfl_lod.remote import control_graph
+from kfl_lod.remote import control_graph, release_graph
 from support import free_port, kfl_load, oxigraph_server
 
 pytestmark = pytest.mark.server
@@ -248,7 +248,7 @@ def test_healthz_names_the_engine_and_its_graph(behind):
     health = requests.get(behind + "/healthz", timeout=10).json()
     assert health["status"] == "ok"
     engine = health["engine"]
-    assert engine["graph"] == BASE + "dataset/" + health["release"]
+    assert engine["graph"] == release_graph(BASE, health["release"])
     assert engine["serves"] == health["release"] and "error" not in engine
     assert engine["url"].endswith("/query")
 
@@ -282,7 +282,7 @@ def test_load_dry_run_says_what_it_would_do_and_changes_nothing(published):
         done = kfl_load(published, url, "--dry-run")
         assert done.returncode == 0, done.stderr
         release = (published.published / "latest").resolve().name
-        graph = f"{BASE}dataset/{release}"
+        graph = release_graph(BASE, release)
         assert "Dry run: nothing was changed in the engine." in done.stdout
         assert "Próba (--dry-run): w silniku nic nie zmieniono." in done.stdout
         assert f"Would load release {release}: " in done.stdout and f"<{graph}>" in done.stdout
@@ -299,7 +299,7 @@ def test_load_switches_keeps_the_previous_graph_and_drops_older_ones(tmp_path, p
             settings, release = _release(tmp_path, published, name, day)
             done = kfl_load(settings, url)
             assert done.returncode == 0, done.stderr
-            graphs.append(f"{BASE}dataset/{release}")
+            graphs.append(release_graph(BASE, release))
             assert f"Switched: the served graph is now <{graphs[-1]}>" in done.stdout
             assert f"Przełączono: serwowany graf to teraz <{graphs[-1]}>" in done.stdout
         assert f"Kept the previous graph <{graphs[1]}>" in done.stdout
@@ -381,8 +381,8 @@ def test_readers_see_one_whole_release_before_and_after_a_switch(tmp_path, publi
         assert {release for release, _, _ in seen} == {first, second}
         assert seen[-1][0] == second and seen[-2][0] == second
         health = requests.get(server + "/healthz", timeout=10).json()
-        assert health["release"] == second and health["engine"]["graph"] == f"{BASE}dataset/{second}"
-        assert graph_status(url, f"{BASE}dataset/{first}") == 200  # kept: requests begun before may use it
+        assert health["release"] == second and health["engine"]["graph"] == release_graph(BASE, second)
+        assert graph_status(url, release_graph(BASE, first)) == 200  # kept: requests begun before may use it
 
 
 def test_an_engine_that_comes_up_later_is_followed_and_pages_answer_meanwhile(published, start_server):

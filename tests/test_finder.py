@@ -257,6 +257,46 @@ def hostile(tmp_path_factory):
     return settings, read_source(settings.source)
 
 
+def test_a_derived_district_says_so_and_credits_openstreetmap_wherever_it_is_shown(client, records):
+    venue, room = next(
+        (v, s)
+        for v in records.venues
+        if v.district and v.district_method == "point-in-polygon"
+        for s in records.spaces
+        if s.venue == v.id and not s.illustrative
+    )
+    osm = "https://www.openstreetmap.org/copyright"
+    for path in (f"/space/{room.id}.html", f"/venue/{venue.id}.html"):
+        derived = dom(client.get(path)).with_class("derived")[0]
+        assert "wyliczona ze współrzędnych" in derived.text and "OpenStreetMap" in derived.text
+        assert [a.attrs["href"] for a in derived.all("a")] == [osm], path
+    results = dom(client.get("/", query_string={"dzielnica": str(venue.district)}))
+    card = next(c for c in results.with_class("card") if c.attrs.get("data-space") == room.id)
+    assert "wyliczona z OpenStreetMap" in card.text
+    for page in (results, dom(client.get("/"))):  # the results, and the home page's rooms per district
+        credit = page.with_class("district-credit")[0]
+        assert osm in [a.attrs["href"] for a in credit.all("a")] and "ODbL" in credit.text
+    room = next(
+        s
+        for v in records.venues
+        if v.district and v.district_method == "stated"
+        for s in records.spaces
+        if s.venue == v.id
+    )
+    assert not dom(client.get(f"/space/{room.id}.html")).with_class("derived")
+
+
+def test_a_contact_from_an_undated_source_says_the_source_gives_no_date(client, records):
+    institution = next(
+        i for i in records.institutions if (i.email or i.phone) and i.email_phone_source and not i.email_phone_date
+    )
+    venue = next(v for v in records.venues if v.institution == institution.id)
+    room = next(s for s in records.spaces if s.venue == venue.id)
+    stated = dom(client.get(f"/space/{room.id}.html")).one("ul", **{"class": "contact"}).with_class("stated-on")
+    assert stated and "źródło nie podaje daty" in stated[0].text
+    assert stated[0].one("a").attrs["href"] == institution.email_phone_source.split()[0]
+
+
 # --- the accessibility statement, tiles ---------------------------------------------------------
 
 

@@ -335,7 +335,7 @@ def export_site(ctx: Context, out: Path, published: Path | None, sparql: str | N
     "root, else the query endpoint).",
 )
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
-@click.option("--graph", help="IRI of the named graph to load into (default: {base}dataset/{release}).")
+@click.option("--graph", help="IRI of the named graph to load into (default: {base}dataset/graph/{release}).")
 @click.option(
     "--keep",
     default=1,

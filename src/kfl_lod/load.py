@@ -3,7 +3,7 @@
 ``kfl-lod load --store URL`` (docs/server.md, "External SPARQL engine"):
 
 1. reads what the engine serves now (its control graph, ``remote.control_graph``);
-2. uploads the release's N-Triples into a new named graph (``{base}dataset/{release}``)
+2. uploads the release's N-Triples into a new named graph (``{base}dataset/graph/{release}``)
    with one Graph Store Protocol PUT, and counts what the engine then holds there;
 3. switches: one PUT of the small control graph names the new graph as served — servers
    (``kfl-lod serve --store URL``) follow within ``store_poll`` seconds;

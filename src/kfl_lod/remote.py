@@ -3,8 +3,9 @@
 The server can query an engine built for large data (Oxigraph server, Fuseki, ...) instead
 of its embedded store (setting ``store``); ``kfl-lod load`` fills it. In the engine:
 
-- each release is one named graph, ``{base}dataset/{release}`` (the IRI the catalog gives
-  that release), written whole before anyone reads it;
+- each release is one named graph, ``{base}dataset/graph/{release}`` (not the IRI the
+  catalog gives that release, whose facts answers would rename), written whole before
+  anyone reads it;
 - one small *control graph*, ``{base}dataset/served``, says which graph is served now and
   which graphs are complete (``kfl:release``, ``kfl:loaded``, ``void:triples``). Switching
   releases is one write of this graph; servers look at it every ``store_poll`` seconds and
@@ -60,12 +61,16 @@ def control_graph(base: str) -> str:
 
 
 def release_graph(base: str, release: str) -> str:
-    """The named graph a release is loaded into: the release's own IRI in the catalog.
+    """The named graph a release is loaded into.
+
+    Not the release's own IRI (``{base}dataset/{release}``, a ``prov:Entity`` in the catalog):
+    answers name the graph ``{base}dataset`` again, and facts about the release would be
+    renamed with it.
 
     >>> release_graph("https://kfl.krakow.pl/", "2026-03-02-1a2b3c4d")
-    'https://kfl.krakow.pl/dataset/2026-03-02-1a2b3c4d'
+    'https://kfl.krakow.pl/dataset/graph/2026-03-02-1a2b3c4d'
     """
-    return f"{base}dataset/{release}"
+    return f"{base}dataset/graph/{release}"
 
 
 def _kfl(base: str, name: str) -> ox.NamedNode:
@@ -315,7 +320,7 @@ class Answer(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         left = self.deadline - time.monotonic()
         try:
             if left <= 0:
@@ -512,7 +517,8 @@ def count_triples(link: Link, graph: str, timeout: float) -> int:
     )
     body = answer.drain()
     try:
-        rows = list(ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON)))
+        result = ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON))
+        rows = list(result) if isinstance(result, ox.QuerySolutions) else []
         return int(rows[0]["n"].value)
     except (SyntaxError, ValueError, IndexError, TypeError, AttributeError) as exc:
         raise EngineAnswerCut(link.engine.query_url, f"the count of <{graph}> does not read ({exc})") from exc

@@ -31,9 +31,9 @@ def create_app(settings: Settings | None = None, query_store: Loader | None = No
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     if isinstance(app.json, DefaultJSONProvider):
         app.json.ensure_ascii = False  # Polish letters as they are in JSON answers
-    releases = Releases(settings.published, settings.base, settings.store, settings.store_graphs, settings.store_poll)
-    releases.watch  # noqa: B018 - with an external engine: read what it serves before the first request
-    app.extensions["kfl_releases"] = releases
+    served = Releases(settings.published, settings.base, settings.store, settings.store_graphs, settings.store_poll)
+    served.watch  # noqa: B018 - with an external engine: read what it serves before the first request
+    app.extensions["kfl_releases"] = served
     app.before_request(_bind_release)
     app.after_request(_finish)
     if query_store is not None:

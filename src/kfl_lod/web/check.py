@@ -485,18 +485,19 @@ def publish() -> Response:
                 current_app.logger.error("publish by %s failed (%s): %s", session.who, code, str(result)[:2000])
                 raise Refusal(422, "publish_failed")
             kept = _archive(settings, path, result["release"])
-            entry = publication_log.append(
-                settings.publish_log,
-                {
-                    "who": session.who,
-                    "action": "publish",
-                    "files": pending["files"],
-                    "release": result["release"],
-                    "new_release": result["new_release"],
-                    "previous": previous,
-                    "kept": kept,
-                },
-            )
+            record = {
+                "who": session.who,
+                "action": "publish",
+                "files": pending["files"],
+                "release": result["release"],
+                "new_release": result["new_release"],
+                "previous": previous,
+                "kept": kept,
+            }
+            engine = _follow_engine(settings, Path(settings.publish_log).resolve())
+            if engine is not None:
+                record["engine"] = engine
+            entry = publication_log.append(settings.publish_log, record)
         session.pending = {}
         sessions.save(settings.publish_log, sid, session)
     except Refusal as refusal:
@@ -519,21 +520,43 @@ def undo() -> Response:
             )
             if code != 0 or not result.get("release"):
                 raise Refusal(409, "undo_failed", message=str(result.get("message", ""))[:300])
-            entry = publication_log.append(
-                settings.publish_log,
-                {
-                    "who": session.who,
-                    "action": "rollback",
-                    "files": [],
-                    "release": result["release"],
-                    "new_release": result["new_release"],
-                    "previous": previous,
-                    "restored": result["restored"],
-                },
-            )
+            record = {
+                "who": session.who,
+                "action": "rollback",
+                "files": [],
+                "release": result["release"],
+                "new_release": result["new_release"],
+                "previous": previous,
+                "restored": result["restored"],
+            }
+            engine = _follow_engine(settings, Path(settings.publish_log).resolve())
+            if engine is not None:
+                record["engine"] = engine
+            entry = publication_log.append(settings.publish_log, record)
     except Refusal as refusal:
         return _refuse(page, refusal)
     return _respond(page, data={"published": True, **entry}, outcome=entry)
+
+
+def _follow_engine(settings: Settings, cwd: Path) -> dict[str, Any] | None:
+    """With an external engine (setting store), load the release just published there and switch to it.
+
+    The site serves what the engine's control graph names, so without this a release
+    published from the browser would not be seen. None without an engine; otherwise whether
+    it was loaded (a failure is logged; the files stay published, ``kfl-lod load`` can follow).
+    """
+    if not settings.store:
+        return None
+    code, answer = run_kfl(
+        settings, ["load", "--published", str(Path(settings.published).resolve())], cwd, settings.check_timeout * 2
+    )
+    if code != 0:
+        current_app.logger.error("kfl-lod load after publishing failed: %s", str(answer)[:2000])
+        return {"loaded": False, "error": str(answer.get("message", ""))[:1000]}
+    watch = current_app.extensions["kfl_releases"].watch
+    if watch is not None:
+        watch.look()  # this server process follows at once; the others within store_poll
+    return {"loaded": True, "graph": answer.get("graph")}
 
 
 def _current_release(settings: Settings) -> str | None:

@@ -129,6 +129,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "map": ("Mapa wyników", "Map of the results"),
     "map_small": ("Mapa", "Map"),
+    # Names the map's own region apart from the section around it (axe: landmark-unique).
+    "map_region": ("– mapa interaktywna", "– interactive map"),
     "map_needs_js": (
         "Mapa wymaga JavaScriptu. Lista wyników jest pełna i działa bez mapy.",
         "The map needs JavaScript. The list of results is complete and works without it.",
@@ -685,6 +687,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "district_derived": (
         "wyliczona ze współrzędnych i granic dzielnic z OpenStreetMap",
         "derived from the coordinates and OpenStreetMap district boundaries",
+    ),
+    "district_derived_short": ("wyliczona z OpenStreetMap", "derived from OpenStreetMap"),
+    "osm_credit": ("© autorzy OpenStreetMap, licencja ODbL", "© OpenStreetMap contributors, ODbL"),
+    "district_credit": (
+        "Dzielnice oznaczone „wyliczona z OpenStreetMap” wyliczono ze współrzędnych lokalizacji i granic "
+        "dzielnic z OpenStreetMap:",
+        "Districts marked “derived from OpenStreetMap” were derived from the venues' coordinates and the "
+        "district boundaries of OpenStreetMap:",
+    ),
+    "stated_undated": (
+        "źródło nie podaje daty; sprawdź na stronie instytucji",
+        "the source gives no date; check the institution's website",
     ),
     "district_near_border": ("blisko granicy dzielnicy", "close to a district border"),
     "as_stated_by": ("Tak podaje", "As stated by"),

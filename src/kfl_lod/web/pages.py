@@ -440,6 +440,7 @@ def _start(page: Page) -> dict[str, object]:
         "real": len(real),
         "examples": len(index.spaces) - len(real),
         "without_district": sum(1 for s in real if s.venue.district is None),
+        "derived_districts": any(_derived_district(s.venue) for s in real),
         "all_url": _search_url(page, search.Query()),
     }
 
@@ -772,6 +773,12 @@ def is_old(stated_on: str, today: date | None = None) -> bool:
     except ValueError:
         return False
     return (today - stated).days > 365
+
+
+@bp.app_template_test("derived_district")
+def _derived_district(venue: VenueEntry) -> bool:
+    """Whether the venue's district was derived from its coordinates (OpenStreetMap), not stated."""
+    return bool(venue.district is not None and venue.district_method and not venue.district_method.endswith("/stated"))
 
 
 @bp.app_template_filter("kfl_old")

@@ -214,22 +214,24 @@ class Releases:
                 stamps.append("-")
         return f"{target}@{'.'.join(stamps)}" + (f"@{graph}" if self.engine is not None else "")
 
-    def _engine_choice(self) -> tuple[str, Path, str] | None:
+    def _engine_choice(self) -> tuple[str, str, str] | None:
         """The release the engine serves (its folder under releases/, and graph), if this server can serve it."""
         watch = self.watch
         served = watch.served if watch is not None else None
         if served is None or served.current is None:
             return None
         loaded = served.current
-        folder = self.published / "releases" / loaded.release if loaded.release else self.published
-        if loaded.release and not folder.is_dir():
+        if not loaded.release:
+            return "", self._root, loaded.graph
+        folder = f"{self._root}/releases/{loaded.release}"
+        if not os.path.isdir(folder):
             # The engine serves a release whose files have not reached this server yet: stay on
             # ours while the engine still holds its graph (kfl-lod load keeps the previous one).
             release = self._current
             if release is not None and release.graph in served.graphs:
-                return f"releases/{release.name}", release.folder, release.graph
+                return f"releases/{release.name}", str(release.folder), release.graph
             return None
-        return (f"releases/{loaded.release}" if loaded.release else ""), folder, loaded.graph
+        return f"releases/{loaded.release}", folder, loaded.graph
 
     def current(self) -> Release:
         """The release requests starting now must be answered from."""

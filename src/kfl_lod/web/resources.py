@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
@@ -351,7 +352,7 @@ def health_status(app, release: Release) -> tuple[int, dict]:
         triples = release.triples
     except Exception as exc:  # noqa: BLE001 - any failure to load means unhealthy
         return 503, {"status": "unavailable", "error": f"{type(exc).__name__}: {exc}"}
-    status = {"status": "ok" if triples else "empty", "release": release.name, "triples": triples}
+    status: dict[str, Any] = {"status": "ok" if triples else "empty", "release": release.name, "triples": triples}
     entry = app.extensions.get("kfl_query_pool")
     if entry is not None:
         status["query_processes"] = entry[1].status()

@@ -65,7 +65,8 @@ def test_typing_in_the_form_on_a_phone_finds_rooms(browser, hosted):
     page.goto(url + "/?q=")
     first = cards(page)
     page.click("nav.pager a[aria-label]")
-    page.wait_for_function("document.querySelector('nav.pager a[aria-current]')?.textContent === '2'")
+    # A selector, not wait_for_function: the page's CSP (script-src 'self') forbids the eval that would need.
+    page.wait_for_selector('nav.pager a[aria-current="page"]:text-is("2")')
     second = page.eval_on_selector_all("li.card[data-space]", "els => els.map(e => e.dataset.space)")
     assert second and not set(first) & set(second)
 

@@ -152,7 +152,18 @@ def server(embedded_server) -> str:
 
 @pytest.fixture(scope="session")
 def engine_store(published) -> Iterator[str]:
-    """Root URL of a real Oxigraph server holding the shared publication, loaded by `kfl-lod load`."""
+    """Root URL of a real Oxigraph server holding the shared publication, loaded by `kfl-lod load`.
+
+    KFL_TEST_STORE (and KFL_TEST_STORE_GRAPHS, its Graph Store Protocol endpoint) run the
+    [engine] tests against another engine already running instead (docs/server.md).
+    """
+    other = os.environ.get("KFL_TEST_STORE")
+    if other:
+        graphs = os.environ.get("KFL_TEST_STORE_GRAPHS")
+        done = kfl_load(published, other, *(["--graph-store", graphs] if graphs else []))
+        assert done.returncode == 0, done.stderr
+        yield other
+        return
     with oxigraph_server() as url:
         done = kfl_load(published, url)
         assert done.returncode == 0, done.stderr

@@ -62,6 +62,12 @@ def url(published, start_module_server) -> str:
     return start_module_server(published)
 
 
+@pytest.fixture(params=["embedded store", "external engine"])
+def endpoint(request, url) -> str:
+    """The server on its own pyoxigraph store, and `kfl-lod serve --store` on a real `oxigraph serve`."""
+    return url if request.param == "embedded store" else request.getfixturevalue("engine_server")
+
+
 @pytest.fixture(scope="module")
 def data(published) -> Graph:
     return Graph().parse(Path(published.published) / "latest" / "kfl.nt", format="nt")
@@ -240,7 +246,7 @@ def _json_ld_cells(url, spaces, space, described):
             yield (library, "JSON-LD", form, "GET", content_type, outcome)
 
 
-def _table(rows: list[tuple]) -> str:
+def _table(rows: list[tuple], deployment: str) -> str:
     widths = [max(len(str(r[i])) for r in [HEADER, *rows]) for i in range(len(HEADER))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in [HEADER, *rows]]
     libraries = sorted({r[0] for r in rows})
@@ -250,11 +256,13 @@ def _table(rows: list[tuple]) -> str:
         f"{sum(1 for r in rows if r[0] == lib and r[5].startswith('client limit'))} client limits"
         for lib in libraries
     ]
-    return "\n".join(["", "Client matrix (library x return format x query form x method):", *lines, *totals])
+    title = f"Client matrix (library x return format x query form x method), {deployment}:"
+    return "\n".join(["", title, *lines, *totals])
 
 
-def test_client_matrix_every_library_format_form_and_method(url, data, spaces, capsys):
+def test_client_matrix_every_library_format_form_and_method(endpoint, request, data, spaces, capsys):
     """SPARQLWrapper, rdflib, PyLD and jsonld.js against the endpoint; the table is always printed."""
+    url = endpoint
     space = sorted(spaces)[0]
     described = {(p, o) for _, p, o in data.triples((URIRef(space), None, None))}
     rows = [
@@ -263,7 +271,7 @@ def test_client_matrix_every_library_format_form_and_method(url, data, spaces, c
         *_json_ld_cells(url, spaces, space, described),
     ]
     with capsys.disabled():  # printed without -s: the table is the test's report
-        print(_table(rows))
+        print(_table(rows, request.node.callspec.params["endpoint"]))
     assert sum(1 for r in rows if r[0] == "SPARQLWrapper") == len(FORMATS) * 4 * len(METHODS)
     assert sum(1 for r in rows if r[0] == "rdflib SPARQLStore") == len(RDFLIB_FORMATS) * 4 * len(RDFLIB_METHODS)
     failures = [r for r in rows if not (r[5].startswith("ok") or r[5].startswith("client limit"))]
@@ -485,12 +493,6 @@ def test_the_dumps_and_resource_documents_give_one_value_per_fact(endpoint, data
     assert len(sizes) == 6 and {str(s.datatype) for s in sizes} == {XSD_NS + "nonNegativeInteger"}
     decimals = [o for o in data.objects() if isinstance(o, Literal) and str(o.datatype).endswith("#decimal")]
     assert decimals and all(not str(o).endswith(".0") for o in decimals)
-
-
-@pytest.fixture(params=["embedded store", "external engine"])
-def endpoint(request, url) -> str:
-    """The server on its own pyoxigraph store, and `kfl-lod serve --store` on a real `oxigraph serve`."""
-    return url if request.param == "embedded store" else request.getfixturevalue("engine_server")
 
 
 @pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld", "xml"])

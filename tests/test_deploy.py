@@ -1,9 +1,14 @@
-"""The deployment files in deploy/ agree with the code and the docs (fast; tests/test_replicas.py runs them)."""
+"""The deployment files in deploy/ agree with the code and the docs, and replicas make the same bytes (fast).
+
+tests/test_replicas.py runs the files themselves.
+"""
 
 from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 from kfl_lod.names import _MEDIA_TYPES, content_type
@@ -92,3 +97,16 @@ def test_the_docs_name_files_that_exist():
     for path in set(re.findall(r"`((?:deploy|bench|tests)/[\w./@-]+)`", DOC)):
         assert (ROOT / path).exists(), path
     assert "2 CPU cores" in DOC
+
+
+def test_every_server_process_makes_the_same_workbook_template():
+    """Replicas make /szablon.xlsx and .ods themselves: no time, no hash seed may change the bytes."""
+    code = "import hashlib,sys;from kfl_lod.template import as_bytes;print(*(hashlib.sha256(as_bytes(f)).hexdigest() for f in ('xlsx','ods')))"
+    seen = set()
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", code], env={"PYTHONHASHSEED": seed, "PATH": ""}, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        seen.add(out.stdout)
+    assert len(seen) == 1

@@ -406,3 +406,23 @@ def test_an_engine_that_comes_up_later_is_followed_and_pages_answer_meanwhile(pu
             assert time.monotonic() < deadline
             time.sleep(0.1)
         assert requests.get(server + "/healthz", timeout=10).json()["status"] == "ok"
+
+
+def test_kfl_lod_query_asks_the_engine_as_the_server_does(published, engine):
+    import os
+    import subprocess
+    import sys
+
+    from support import settings_env
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KFL_")}
+    env.update(settings_env(published))
+
+    def query(*options: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "kfl_lod.cli", "query", SPACES, *options]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    embedded, external = query(), query("--store", engine)
+    assert external.returncode == 0 and external.stdout == embedded.stdout and external.stdout.count("\n") > 20
+    cut = query("--store", engine, "--format", "csv")
+    assert cut.returncode == 0 and cut.stdout.startswith("s,n\n")  # (text mode reads CSV's CRLF as a newline)

@@ -297,6 +297,17 @@ def test_a_contact_from_an_undated_source_says_the_source_gives_no_date(client, 
     assert stated[0].one("a").attrs["href"] == institution.email_phone_source.split()[0]
 
 
+def test_practices_page_lists_real_practices_first_and_links_the_venue_where_no_room_is_named(client, records):
+    page = dom(client.get("/praktyki"))
+    listed = [li.attrs["data-practice"] for li in page.with_class("card")]
+    illustrative = {p.id for p in records.practices if p.illustrative}
+    assert listed and listed == sorted(listed, key=lambda i: i in illustrative)  # real ones first
+    assert set(listed) - illustrative == {p.id for p in records.practices if not p.illustrative}
+    at_venue = next(p for p in records.practices if p.venue and not p.space)
+    card = next(li for li in page.with_class("card") if li.attrs["data-practice"] == at_venue.id)
+    assert f"/venue/{at_venue.venue}.html" in [a.attrs["href"] for a in card.all("a")]
+
+
 # --- the accessibility statement, tiles ---------------------------------------------------------
 
 

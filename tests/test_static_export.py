@@ -288,10 +288,6 @@ def test_a_plain_static_server_serves_the_servers_bodies(exported, manifest, liv
             have = b.get(f"{static}/{answer['file']}")
             assert have.status_code == 200, answer
             assert want.status_code == answer["status"], answer
-            if "/szablon." in answer["url"]:
-                # The empty workbook is made per server process and carries the time it was made.
-                assert have.content[:2] == want.content[:2] == b"PK"
-                continue
             body = server_body(have.content) if answer["file"] in ("index.html", "index.en.html") else have.content
             assert body == want.content, answer["url"]
             compared += 1

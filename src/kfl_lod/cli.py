@@ -404,12 +404,15 @@ def load(
     "turtle (default), ntriples, jsonld or rdfxml for CONSTRUCT/DESCRIBE.",
 )
 @click.option("--published", type=click.Path(path_type=Path), help="Publication folder (default: published/).")
+@click.option("--store", help="Ask this external SPARQL engine, as `kfl-lod serve --store` does (setting: store).")
 @click.pass_obj
-def query(ctx: Context, text: str | None, path: Path | None, fmt: str | None, published: Path | None) -> None:
+def query(
+    ctx: Context, text: str | None, path: Path | None, fmt: str | None, published: Path | None, store: str | None
+) -> None:
     """Run a SPARQL query with the server's engine and limits; print the results ('-' reads stdin)."""
     from .query.shell import run_query
 
-    settings = _with(ctx, published=published)
+    settings = _with(ctx, published=published, store=store)
     if path is not None:
         text = path.read_text(encoding="utf-8")
     elif text == "-" or text is None:

@@ -37,6 +37,10 @@ QUERY_ACCEPT = (
     "application/sparql-results+json, application/n-triples;q=0.9, application/sparql-results+xml;q=0.8, "
     "text/turtle;q=0.7, application/rdf+xml;q=0.6"
 )
+# By the query's form, where it is known: an engine offered both may answer a CONSTRUCT as
+# SPARQL JSON (Virtuoso 7 does), so a graph query asks for graph formats only.
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.7, application/rdf+xml;q=0.6"
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,

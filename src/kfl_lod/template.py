@@ -11,6 +11,7 @@ through ``kfl-lod validate`` as it was.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -192,16 +193,58 @@ def write(path: Path, fmt: str | None = None, rows: Rows | None = None) -> Path:
 
 
 def as_bytes(fmt: str, rows: Rows | None = None) -> bytes:
-    """The template's bytes (for the web page's download)."""
+    """The template's bytes (for the web page's download): the same in every server process."""
     if fmt == "xlsx":
         from .template_xlsx import write_xlsx
 
-        return write_xlsx(rows or {})
+        return steady(write_xlsx(rows or {}))
     if fmt == "ods":
         from .template_ods import write_ods
 
-        return write_ods(rows or {})
+        return steady(write_ods(rows or {}))
     raise ValueError(fmt)
+
+
+_STAMP = re.compile(rb"(<(?:dcterms:created|dcterms:modified|meta:creation-date|dc:date)\b[^>]*>)[^<]*(<)")
+_ROOT = re.compile(rb"<[A-Za-z][^>]*>")
+_ATTRIBUTE = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
+
+
+def steady(data: bytes) -> bytes:
+    """A workbook (zip) with fixed entry times and document dates, and its namespaces in one order.
+
+    Each server process makes the template itself; without this, replicas would send different
+    bytes for the same URL (zip times, the writer's creation date, odfpy's namespace order,
+    which follows the process's hash seed).
+    """
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():  # in order: an ODS's "mimetype" stays first and stored
+            body = source.read(item.filename)
+            if item.filename.endswith(".xml"):
+                body = _STAMP.sub(rb"\g<1>1980-01-01T00:00:00Z\2", body)
+                body = _ROOT.sub(_sorted_namespaces, body, count=1)
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = item.compress_type
+            info.external_attr = item.external_attr or 0o644 << 16
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+def _sorted_namespaces(match: re.Match[bytes]) -> bytes:
+    tag = match.group(0)
+    if b"xmlns" not in tag:
+        return tag
+    name = re.match(rb"<[^\s/>]+", tag)
+    assert name is not None
+    pairs = _ATTRIBUTE.findall(tag)
+    spaces = sorted(p for p in pairs if p[0].startswith(b"xmlns"))
+    others = [p for p in pairs if not p[0].startswith(b"xmlns")]
+    end = b"/>" if tag.endswith(b"/>") else b">"
+    return name.group(0) + b"".join(b' %s="%s"' % p for p in spaces + others) + end
 
 
 __all__ = [

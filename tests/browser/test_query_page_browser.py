@@ -136,6 +136,7 @@ def test_a_group_by_example_renders_a_chart_offline_and_downloads_name_their_fil
         [_lexical(c) for c in row.split("\t")] for row in yasr.locator("table.dataTable tbody tr").all_inner_texts()
     ]
     assert len(table) == MAX_ROWS
+    assert re.fullmatch(rf"Wierszy: {MAX_ROWS}, odpowiedź w [\d,]+ s", yasr.locator(".yasr_response_chip").inner_text())
     chart_button = yasr.locator(".yasr_btn.select_chart")
     assert chart_button.inner_text().strip() == "Wykres" and "disabled" not in chart_button.get_attribute("class")
     chart_button.click()
@@ -206,6 +207,7 @@ def test_in_english_the_tabs_views_and_a_shared_link_work(browser, live):
     _run_tab(page, 1 + index)
     assert page.locator(".yasr:visible .yasr_btn.select_table").inner_text().strip() == "Table"
     assert page.locator(".yasr:visible .yasr_btn.select_chart").inner_text().strip() == "Chart"
+    assert re.fullmatch(r"\d+ rows in [\d.]+ s", page.locator(".yasr:visible .yasr_response_chip").inner_text())
     # The share button gives /sparql?query=…, which runs the query with or without JavaScript.
     page.locator(".yasqe_share:visible").click()
     link = page.locator(".yasqe_sharePopup input").input_value()

@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import pyoxigraph as ox
 
 from ..remote import (
+    GRAPH_ACCEPT,
     GRAPH_FORMATS,
     QUERY_ACCEPT,
     RESULT_FORMATS,
+    RESULTS_ACCEPT,
     Answer,
     Engine,
     EngineAnswerCut,
@@ -45,7 +48,7 @@ from . import formats
 from .engine import Job, Reply
 from .pool import PoolError, QueryPool, QueryTimeout
 from .results import write_boolean, write_graph, write_solutions
-from .text import _TOKEN, _unescape
+from .text import _TOKEN, _unescape, inspect
 
 log = logging.getLogger("kfl_lod.engine")
 
@@ -131,6 +134,7 @@ def answer(link: Link, job: Job, timeout: float) -> Reply:
             or "The SPARQL engine holds no release of this publication yet (an operator loads one with "
             "kfl-lod load); the pages and dumps are served meanwhile. Try again later."
         )
+    form = inspect(job.query).form
     text, from_default, from_named = rewrite(job.query, dataset_iri, job.graph, job.prefixes, job.base_iri or "")
     if job.default_graphs is not None or job.named_graphs is not None:
         default, named = list(job.default_graphs or ()), list(job.named_graphs or ())
@@ -147,10 +151,10 @@ def answer(link: Link, job: Job, timeout: float) -> Reply:
             "POST",
             url,
             urlencode(fields).encode("utf-8"),
-            {"Content-Type": "application/x-www-form-urlencoded", "Accept": QUERY_ACCEPT},
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT.get(form or "", QUERY_ACCEPT)},
             timeout,
         )
-        return _write(stream, job, job.graph, dataset_iri)
+        return _write(stream, job, job.graph, dataset_iri, form)
     except EngineTimeout as exc:
         raise _timeout(timeout) from exc
     except EngineUnreachable as exc:
@@ -197,7 +201,10 @@ def _graph(iri: str, dataset_iri: str, graph: str) -> str:
     return graph if iri == dataset_iri else NOWHERE
 
 
-def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
+_ACCEPT = {"SELECT": RESULTS_ACCEPT, "ASK": RESULTS_ACCEPT, "CONSTRUCT": GRAPH_ACCEPT, "DESCRIBE": GRAPH_ACCEPT}
+
+
+def _write(stream: Answer, job: Job, graph: str, dataset_iri: str, form: str | None = None) -> Reply:
     """Parse the engine's answer as it streams in and write it as the job asks; cut or malformed: raise."""
     kind = stream.content_type
     if kind in RESULT_FORMATS:
@@ -217,8 +224,14 @@ def _write(stream: Answer, job: Job, graph: str, dataset_iri: str) -> Reply:
         )
     try:
         if family is None:
-            result = ox.parse_query_results(stream, parse_format)  # type: ignore[arg-type]  # a binary stream
+            result: Any = ox.parse_query_results(stream, parse_format)  # type: ignore[arg-type]  # a binary stream
             family = formats.BOOLEAN if isinstance(result, ox.QueryBoolean) else formats.SOLUTIONS
+            if form == "ASK" and family == formats.SOLUTIONS:
+                # Virtuoso 7 answers ASK as one row of one variable (__ASK_RETVAL, 1 or 0).
+                rows = list(result)
+                values = [row[v] for row in rows[:1] for v in result.variables]
+                result = bool(values) and values[0] is not None and values[0].value not in ("0", "false")
+                family = formats.BOOLEAN
         name = job.formats.get(family)
         if name is None:
             stream.finish()

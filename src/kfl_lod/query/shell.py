@@ -1,4 +1,4 @@
-"""Run one query from the shell with the same engine, processes and limits as the server."""
+"""Run one query from the shell with the same engine, processes and limits as the server (or its external engine)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,26 @@ def run_query(settings: Settings, text: str, fmt: str | None = None) -> Reply:
         return Reply.error(403, f"SPARQL Update ({info.update}) is not accepted: the data is read-only.")
     if info.uses_service:
         return Reply.error(400, "SERVICE (federated query) is not allowed: no outbound requests are made.")
-    pool = QueryPool(1, store_loader(settings.published, settings.base), memory_mb=settings.query_memory_mb)
+    graph = ""
+    if settings.store:
+        # An external engine (setting store): the graph it serves now, asked as the server asks it.
+        from ..remote import Engine, EngineError, Link, read_served
+        from .external import EnginePool
+
+        engine = Engine.at(settings.store, settings.store_graphs)
+        link = Link(engine)
+        try:
+            served = read_served(link, settings.base)
+        except EngineError as exc:
+            return Reply.error(503, exc.en)
+        finally:
+            link.close()
+        if served.current is None:
+            return Reply.error(503, f"The SPARQL engine at {engine.query_url} holds no release yet: run kfl-lod load.")
+        graph = served.current.graph
+        pool: QueryPool = EnginePool(1, engine)
+    else:
+        pool = QueryPool(1, store_loader(settings.published, settings.base), memory_mb=settings.query_memory_mb)
     try:
         job = Job(
             query=text,
@@ -46,6 +65,7 @@ def run_query(settings: Settings, text: str, fmt: str | None = None) -> Reply:
             base_iri=settings.base,
             prefixes=default_prefixes(settings.base),
             max_bytes=settings.max_result_bytes,
+            graph=graph,
         )
         return pool.run(job, settings.query_timeout)
     except PoolError as exc:

@@ -282,6 +282,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_tabs": ("Zapytania", "Queries"),
     "q_new_tab": ("Zapytanie", "Query"),
     "q_chart": ("Wykres", "Chart"),
+    "q_response_rows": ("Wierszy: {n}, odpowiedź w {s} s", "{n} rows in {s} s"),
+    "q_response_time": ("Odpowiedź w {s} s", "Answered in {s} s"),
     "q_chart_label": (
         "Wykres słupkowy: {values} według {label}, słupków: {n}.",
         "Bar chart: {values} by {label}, {n} bars.",

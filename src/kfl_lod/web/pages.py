@@ -483,6 +483,7 @@ def practices_page() -> Response:
     page = Page()
     practices = sorted(page.index.practices.values(), key=lambda p: fold(p.title))
     practices.sort(key=lambda p: p.date, reverse=True)  # newest first; undated last (empty sorts first, reversed last)
+    practices.sort(key=lambda p: p.illustrative)  # real ones first: an example never comes before a sourced practice
     return page.respond("practices.html", practices=practices)
 
 

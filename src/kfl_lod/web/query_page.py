@@ -113,6 +113,8 @@ def query_page(
                 "q_response",
                 "q_show_view",
                 "q_download",
+                "q_response_rows",
+                "q_response_time",
             )
         },
     }

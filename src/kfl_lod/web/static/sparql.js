@@ -98,6 +98,21 @@
     }
   }
 
+  // YASR's "7 results in 0.019 seconds", in the page's language.
+  function responseInfo(yasr) {
+    var chip = yasr.dataElement;
+    var results = yasr.results;
+    if (!chip || !results) return;
+    var bindings = results.getBindings && results.getBindings();
+    var ms = results.getResponseTime && results.getResponseTime();
+    var seconds = ms ? (ms / 1000).toLocaleString(cfg.lang === "en" ? "en-GB" : "pl-PL") : "";
+    var text = bindings
+      ? fill(cfg.texts.q_response_rows, { n: bindings.length, s: seconds })
+      : fill(cfg.texts.q_response_time, { s: seconds });
+    if (!ms) text = bindings ? fill(cfg.texts.q_rows_js, { rows: bindings.length }) : "";
+    chip.textContent = text;
+  }
+
   function wire(tab) {
     if (!tab || tab.__kflWired) return;
     tab.__kflWired = true;
@@ -111,6 +126,7 @@
     if (yasr) {
       yasr.config.getDownloadFileName = function () { return fileName(tab); };
       yasr.on("drawn", function () {
+        responseInfo(yasr);
         var links = yasr.resultsEl ? yasr.resultsEl.querySelectorAll("a[href]") : [];
         for (var i = 0; i < links.length; i++) {
           var local = localLink(links[i].getAttribute("href"));

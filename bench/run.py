@@ -11,13 +11,14 @@ its load described):
 
 1. **Build per stage** — ``kfl-lod build`` of the bundled source and of sources written by
    ``kfl-lod generate --spaces N --seed 1``, each run in a fresh process: wall and CPU seconds
-   of read, map, validate, each file written, describe (change record, catalog), publish and
-   prepare store; the whole command's wall time with interpreter start; peak memory (RSS,
+   of read, map, validate, each file written, describe (change record, catalog), publish,
+   prepare store (the part left after publishing: the data was loaded in a thread meanwhile)
+   and prepare index (the pages' index); the whole command's wall time with interpreter start; peak memory (RSS,
    from wait4); the exponent of growth between sizes (t ∝ triples^k).
 2. **Validators** — the same graph checked by pySHACL and by the compiled engine (PyPI
    ``shacl``), seconds and whether the reports are equal.
 3. **Server start and memory** — ``kfl-lod serve`` on each publication: seconds until
-   /healthz and a first SPARQL answer; memory of the server and its query processes (PSS,
+   /healthz, then the home page, a search, a space's page and a SPARQL answer; memory of the server and its query processes (PSS,
    so pages shared between processes count once), and per million triples.
 4. **Serving** — the serving benchmark of ``bench/`` if one offers ``serving_rows`` (see
    serving_section); otherwise a minimal one here: ``wrk`` against ``kfl-lod serve`` and the
@@ -167,7 +168,7 @@ def measure_build(label: str, source: Path, runs: int, tmp: Path) -> dict:
     for i in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         wall, peak, text = run_child(
-            [sys.executable, __file__, "--child-build", str(source), str(out)], tmp, timeout=1200
+            [sys.executable, __file__, "--child-build", str(source), str(out)], tmp, timeout=3600
         )
         data = json.loads(text.strip().splitlines()[-1])
         data["command_wall"], data["peak_mib"] = wall, peak
@@ -303,6 +304,17 @@ def pss_mib(pid: int) -> tuple[float, int]:
     return total / 1024, len(pids)
 
 
+def pss_mib_own(pid: int) -> float:
+    """Proportional set size of one process (the web server without its query processes), MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def get(url: str, data: bytes | None = None, headers: dict | None = None, timeout: float = 30) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
@@ -361,16 +373,27 @@ def measure_server(row: dict, tmp: Path, prepared: bool = True) -> dict:
             [str(KFL), "serve", "--published", str(published), "--port", str(port)], base + "/healthz", tmp
         )
         try:
-            started = time.perf_counter()
-            query = urllib.parse.urlencode({"query": POINT.format(iri="https://kfl.krakow.pl/space/sala-1")})
-            status, _ = get(f"{base}/sparql?{query}", headers={"Accept": "application/sparql-results+json"})
-            first = healthy + time.perf_counter() - started
-            started = time.perf_counter()
-            page, _ = get(f"{base}/space/sala-1.html", timeout=120)
-            home, _ = get(f"{base}/", timeout=120)
-            pages = first + time.perf_counter() - started
+            # What a visitor meets first, in order, each timed from the one before: the home page
+            # (the pages' index is read here), a search, a space's page, a SPARQL answer.
+            times = {}
+            statuses = {}
+            space = "https://kfl.krakow.pl/space/sala-1"
+            query = urllib.parse.urlencode({"query": POINT.format(iri=space)})
+            for name, url, headers in (
+                ("home", f"{base}/", {}),
+                ("search", f"{base}/?q=sala+warsztatowa+dla+dzieci&osoby=20", {}),
+                ("space", f"{base}/space/sala-1.html", {}),
+                ("sparql", f"{base}/sparql?{query}", {"Accept": "application/sparql-results+json"}),
+            ):
+                started = time.perf_counter()
+                statuses[name], _ = get(url, headers=headers, timeout=300)
+                times[name] = time.perf_counter() - started
+            status, page, home = statuses["sparql"], statuses["space"], statuses["home"]
+            first = healthy + times["home"] + times["search"] + times["space"] + times["sparql"]
+            pages = healthy + times["home"] + times["search"] + times["space"]
             time.sleep(0.5)
             pss, processes = pss_mib(proc.pid)
+            server_pss = pss_mib_own(proc.pid)
         finally:
             stop(proc)
     finally:
@@ -385,8 +408,13 @@ def measure_server(row: dict, tmp: Path, prepared: bool = True) -> dict:
         "sparql_status": status,
         "first_pages_s": pages,
         "pages_status": [page, home],
+        "seconds": times,
+        "statuses": statuses,
+        "start_to_all_s": first,
         "pss_mib": pss,
+        "server_pss_mib": server_pss,
         "processes": processes,
+        "load": load(),
     }
     print(f"  server {row['label']} prepared={result['prepared_store']}: {result}", file=sys.stderr)
     return result
@@ -580,7 +608,9 @@ def markdown(report: dict) -> str:
         "",
         "`kfl-lod build` in a fresh process per run; sources: the bundled one and `kfl-lod generate --spaces N --seed 1`.",
         "Each cell: wall seconds / CPU seconds / the process's peak memory (MiB) once the stage is done;",
-        "`command` is the whole command with interpreter start.",
+        "`command` is the whole command with interpreter start. The server's database is loaded in a thread",
+        "while the files are written (store.Preparing): its CPU seconds count in the stages it overlaps (from",
+        "`write kfl.ttl` on), which is why their CPU can exceed their wall time.",
         "",
     ]
     rows = report.get("build", [])
@@ -644,19 +674,25 @@ def markdown(report: dict) -> str:
             "",
             "## Server start and memory",
             "",
-            "`kfl-lod serve --published DIR` (defaults): seconds from the command to /healthz answering, and to a",
-            "first SPARQL answer; memory of the server and its query processes as PSS (a page shared by processes",
-            "counts once). `prepared store`: the release's on-disk Oxigraph database (store.prepare, made by the",
+            "`kfl-lod serve --published DIR` (defaults): seconds from the command to /healthz answering, then",
+            "(each timed after the one before) the home page (it reads the pages' index the build prepared,",
+            "`.index/pages.json`), a search, a space's page and a SPARQL answer; `all` = from the command to",
+            "the last of them. Memory as PSS (a page shared by processes counts once) of `kfl-lod serve` and all",
+            "its processes (the web server, its query processes). `prepared store`: the release's on-disk Oxigraph database (made by the",
             "build for releases over 8 MB of N-Triples), opened read-only by every process; otherwise each",
             "process loads the N-Triples into memory.",
             "",
-            "| publication | triples | prepared store | /healthz s | first SPARQL answer s | then a space page and the home page s | PSS MiB (processes) |",
-            "|---|---|---|---|---|---|---|",
+            "| publication | triples | prepared store | /healthz s | home s | search s | space page s | SPARQL s | all s | PSS MiB (processes) | load |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in report["server"]:
+            t = s.get("seconds", {})
+            cells = " | ".join(f"{t[k]:.2f}" if k in t else "" for k in ("home", "search", "space", "sparql"))
             lines.append(
                 f"| {s['label']} | {s['triples']:,} | {'yes' if s['prepared_store'] else 'no'} | {s['healthz_s']:.2f} | "
-                f"{s['first_sparql_s']:.2f} | {s.get('first_pages_s', 0):.2f} | {s['pss_mib']:.0f} ({s['processes']}) |"
+                f"{cells} | {s.get('start_to_all_s', s['first_sparql_s']):.2f} | "
+                f"{s['pss_mib']:.0f} ({s['processes']}) | "
+                f"{s.get('load', [0])[0]:.1f} |"
             )
         per = report.get("memory_per_million")
         if per:
@@ -783,17 +819,19 @@ def main() -> None:
         if "server" in sections:
             print("server", file=sys.stderr)
             report["server"] = [measure_server(r, tmp) for r in rows]
-            big = rows[-1]
+            # Without the prepared store, each query process loads the N-Triples: not at --big (GBs each).
+            sized = [r for r in rows if r["spaces"] <= max(int(n) for n in args.sizes.split(",") if n)] or rows
+            big = sized[-1]
             if len(rows) > 1:
                 report["server"].append(measure_server(big, tmp, prepared=False))
                 small = report["server"][0]
-                prepared = report["server"][len(rows) - 1]
+                prepared = report["server"][rows.index(big)]
                 loaded = report["server"][-1]
                 million = (big["triples"] - small["triples"]) / 1e6
                 report["memory_per_million"] = (
-                    f"Memory per million triples (PSS above the bundled publication's, server and query processes "
-                    f"together): {(prepared['pss_mib'] - small['pss_mib']) / million:.0f} MiB with the prepared "
-                    f"store, {(loaded['pss_mib'] - small['pss_mib']) / million:.0f} MiB loading the N-Triples into "
+                    f"Memory per million triples (PSS above the bundled publication's, the web server and its "
+                    f"query processes together): {(prepared['pss_mib'] - small['pss_mib']) / million:.0f} MiB with the prepared "
+                    f"store; {(loaded['pss_mib'] - small['pss_mib']) / million:.0f} MiB loading the N-Triples into "
                     "each process."
                 )
         if "serving" in sections and args.serve_seconds:

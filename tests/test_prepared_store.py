@@ -49,7 +49,13 @@ def test_build_prepares_a_large_release(tmp_path, monkeypatch):
     import kfl_lod.store
 
     write(tmp_path / "source", 30, 4)
-    monkeypatch.setattr(kfl_lod.store.prepare, "__defaults__", (0,))
-    result = build(make_settings(tmp_path), today=date(2026, 3, 1))
-    assert (result.published.folder / PREPARED).is_dir()
+    monkeypatch.setattr(kfl_lod.store, "PREPARE_BYTES", 0)
+    settings = make_settings(tmp_path)
+    result = build(settings, today=date(2026, 3, 1))
+    folder = result.published.folder
+    assert (folder / PREPARED).is_dir()
+    # written beside the other files (store.Preparing): the same quads as loading the published files
+    loaded = kfl_lod.store._load(ox.Store(), folder, dataset_graph(BASE))
+    assert quads(open_store(settings.published, dataset_graph(BASE))) == quads(loaded)
+    assert not list(settings.published.glob(".prepare-store-*"))
     assert "prepare store" in result.timings and "validate" in result.cpu

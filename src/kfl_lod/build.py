@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import resource
 import time
 from collections.abc import Callable
@@ -21,7 +23,7 @@ from .publish import Published, check_out, plan, publish_or_fail
 from .records import Records
 from .settings import Settings
 from .source import read_source
-from .store import dataset_graph, prepare
+from .store import Preparing, dataset_graph
 from .validation import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -117,6 +119,29 @@ def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[R
     return found.records, found.graph, found.report
 
 
+def without_cycle_collector(work: Callable[..., T]) -> Callable[..., T]:
+    """Run ``work`` with Python's cycle collector paused, and collect once after it.
+
+    A build makes millions of small objects that live until it ends (the graph, the files'
+    parts); the collector scanned them all again and again, a third of a build's time
+    (10k spaces: 36 -> 24 CPU s, peak memory +2 %). They hold almost no cycles.
+    """
+
+    @functools.wraps(work)
+    def paused(*args, **kwargs) -> T:
+        if not gc.isenabled():
+            return work(*args, **kwargs)
+        gc.disable()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            gc.enable()
+            gc.collect()
+
+    return paused
+
+
+@without_cycle_collector
 def validate_only(settings: Settings, progress: Progress = lambda step: None) -> BuildResult:
     """Check the source without writing anything."""
     started = time.perf_counter()
@@ -175,6 +200,7 @@ def describe_release(files: dict[str, bytes], settings: Settings, today: date) -
     return {CHANGES: changes.to_bytes(record), **catalog.render(settings, files, record)}
 
 
+@without_cycle_collector
 def build(settings: Settings, today: date | None = None, progress: Progress = lambda step: None) -> BuildResult:
     """Read, map, validate and, if there is no violation, publish."""
     started = time.perf_counter()
@@ -186,18 +212,28 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     )
     if found.report.conforms:
         day = today or date.today()
-        progress("writing the files")
-        files = render(found.records, found.graph, found.report, settings, found.ntriples, timer)
-        progress("describing the release")
-        files.update(timer("describe", lambda: describe_release(files, settings, day)))
-        progress("publishing the release")
-        result.published = timer(
-            "publish", lambda: publish_or_fail(settings.published, files, day, settings.keep_releases)
-        )
+        preparing = None
+        try:
+            if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
+                preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
+            progress("writing the files")
+            files = render(found.records, found.graph, found.report, settings, found.ntriples, timer)
+            if preparing is None:
+                preparing = Preparing(settings.published, files[NTRIPLES], dataset_graph(settings.base))
+            progress("describing the release")
+            files.update(timer("describe", lambda: describe_release(files, settings, day)))
+            progress("publishing the release")
+            result.published = timer(
+                "publish", lambda: publish_or_fail(settings.published, files, day, settings.keep_releases)
+            )
+        except BaseException:
+            if preparing is not None:
+                preparing.cancel()
+            raise
         # A large release also as a database the server opens in a moment (see store.prepare).
         progress("preparing the store for the server")
         folder = result.published.folder
-        timer("prepare store", lambda: prepare(folder, dataset_graph(settings.base)))
+        timer("prepare store", lambda: preparing.finish(folder))
         # And what the pages and the search show, so no web process reads every triple itself.
         progress("preparing the pages' index")
         timer("prepare index", lambda: pages_index.prepare(folder, settings.base))

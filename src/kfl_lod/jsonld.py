@@ -111,8 +111,19 @@ class _Compactor:
         }
         self.vocab = ctx["@vocab"]
         self.terms = set(ctx)
+        self._iris: dict[tuple[str, bool], str] = {}
 
     def iri(self, value: str, vocab: bool = False) -> str:
+        # The same IRIs (concepts, districts, predicates) recur on every thing: work each out once.
+        key = (value, vocab)
+        found = self._iris.get(key)
+        if found is None:
+            if len(self._iris) > 65536:  # each thing's own IRI comes once: keep the memory bounded
+                self._iris.clear()
+            found = self._iris[key] = self._iri(value, vocab)
+        return found
+
+    def _iri(self, value: str, vocab: bool = False) -> str:
         if vocab and value.startswith(self.vocab) and "/" not in value[len(self.vocab) :]:
             return value[len(self.vocab) :]
         rest = value[len(self.base) :]
@@ -190,18 +201,19 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
     nodes: dict[str, dict[str, Any]] = {}
     # One pass over the graph: rdflib's lookups per subject cost a context search per triple.
     statements: dict[Any, list[tuple[Any, Any]]] = {}
+    a = RDF.type  # once: rdflib's namespace attribute lookup costs more than the comparison
     for s, p, o in graph:
         statements.setdefault(s, []).append((p, o))
     for s in sorted(statements, key=str):
         if isinstance(s, BNode):
             raise ValueError("blank nodes are not published")
         node: dict[str, Any] = {"id": compactor.iri(str(s))}
-        types = sorted(compactor.iri(str(o), vocab=True) for p, o in statements[s] if p == RDF.type)
+        types = sorted(compactor.iri(str(o), vocab=True) for p, o in statements[s] if p == a)
         if types:
             node["type"] = types[0] if len(types) == 1 else types
         values: dict[str, list[Any]] = {}
         for p, o in statements[s]:
-            if p == RDF.type:
+            if p == a:
                 continue
             key, value = compactor.entry(p, o)
             values.setdefault(key, []).append(value)

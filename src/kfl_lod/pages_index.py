@@ -16,11 +16,13 @@ into the other. Sorting happens here in Python, never with ORDER BY over mixed l
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -417,8 +419,9 @@ def _of_type(typed: list[tuple[str, Node, set[str]]], iri_type: str, prefix: str
 
 def build_index(store: ox.Store, base: str) -> Index:
     """Read one release's store into an :class:`Index` (what :func:`open_index` does without a prepared file)."""
-    nodes = _nodes(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    index = _build(nodes, base)
+    with _collector_paused():
+        nodes = _nodes(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        index = _build(nodes, base)
     index.nodes = Nodes(store, _fragments(nodes))
     index.__post_init__()
     return index
@@ -621,6 +624,19 @@ def _fields(space: SpaceEntry, concepts: dict[str, ConceptEntry], lexicon: Lexic
 # JSON, not pickle: the file is read by the server, and reading it must not run code.
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an index's many objects are made (it rescanned them all, over and over)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _ref(positions: dict[str, int], entry: Any) -> int:
     return -1 if entry is None else positions[entry.iri]
 
@@ -739,6 +755,11 @@ def dump(index: Index, fragments: dict[str, list[str]]) -> bytes:
 
 def load(data: bytes, store: ox.Store, more_fragments: dict[str, list[str]] | None = None) -> Index:
     """The index written by :func:`dump`, its nodes read from ``store``."""
+    with _collector_paused():
+        return _load(data, store, more_fragments)
+
+
+def _load(data: bytes, store: ox.Store, more_fragments: dict[str, list[str]] | None) -> Index:
     document = json.loads(data)
     if document.get("format") != FORMAT:
         raise ValueError(f"index format {document.get('format')!r}, expected {FORMAT}")
@@ -827,9 +848,10 @@ def prepare(folder: Path, base: str) -> Path:
     target = folder / FILE
     if target.exists():
         return target  # a release's data never changes, so neither does its index
-    nodes = _nodes(ox.parse(path=str(folder / NTRIPLES), format=ox.RdfFormat.N_TRIPLES))
-    data = dump(_build(nodes, base), _fragments(nodes))
-    del nodes
+    with _collector_paused():
+        nodes = _nodes(ox.parse(path=str(folder / NTRIPLES), format=ox.RdfFormat.N_TRIPLES))
+        data = dump(_build(nodes, base), _fragments(nodes))
+        del nodes
     target.parent.mkdir(exist_ok=True)
     counts = {name: [(folder / name).stat().st_size, _lines(folder / name)] for name in _store_files(folder)}
     _write_aside(folder / COUNTS, json.dumps(counts, sort_keys=True).encode())

@@ -9,13 +9,14 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from . import release_record as records_file
-from .names import LATEST, STORE_FILES
+from .names import LATEST, NTRIPLES, STORE_FILES
 from .namespaces import DCAT, DCTERMS, RDFS, SCHEMA, SKOS, XSD
 
 
@@ -86,6 +87,75 @@ def prepare(folder: Path, graph: str, min_bytes: int = PREPARE_BYTES) -> Path | 
     except OSError:  # another process prepared it first
         shutil.rmtree(aside, ignore_errors=True)
     return target
+
+
+class Preparing:
+    """A release's on-disk store (see :func:`prepare`), written while the build writes the other files.
+
+    The data's N-Triples are loaded in a thread: pyoxigraph lets go of Python's lock while it
+    loads, so the build's Python work goes on on the other core. :meth:`finish` adds the files
+    written later (catalog, VoID) and moves the database into the published release, as
+    :func:`prepare` would have written it. It works in ``work`` (a folder on the same file
+    system as the release: the publication's), under a name no reader looks at.
+    """
+
+    PREFIX = ".prepare-store-"
+
+    def __init__(self, work: Path, ntriples: bytes, graph: str, min_bytes: int | None = None) -> None:
+        self.graph = graph
+        self.min_bytes = PREPARE_BYTES if min_bytes is None else min_bytes
+        self.aside = Path(work) / f"{self.PREFIX}{os.getpid()}"
+        self.error: BaseException | None = None
+        self._store: ox.Store | None = None
+        self._thread: threading.Thread | None = None
+        if len(ntriples) < self.min_bytes:
+            return  # small: nothing to prepare (finish says so as prepare does)
+        Path(work).mkdir(parents=True, exist_ok=True)
+        for stale in Path(work).glob(f"{self.PREFIX}*"):  # a killed build's
+            shutil.rmtree(stale, ignore_errors=True)
+        self._thread = threading.Thread(target=self._load, args=(ntriples,), name="prepare-store", daemon=True)
+        self._thread.start()
+
+    def _load(self, ntriples: bytes) -> None:
+        try:
+            store = ox.Store(str(self.aside))
+            store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
+            store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(self.graph))
+            self._store = store
+        except Exception as exc:  # noqa: BLE001 - finish() falls back to prepare()
+            self.error = exc
+
+    def finish(self, folder: Path) -> Path | None:
+        """Put the database in the release in ``folder``; return it (None for a small release)."""
+        folder = Path(folder)
+        if self._thread is None:
+            return prepare(folder, self.graph, self.min_bytes)
+        self._thread.join()
+        store, self._store = self._store, None
+        target = folder / PREPARED
+        if store is None or target.is_dir():  # it failed, or the release (unchanged) has one
+            del store
+            shutil.rmtree(self.aside, ignore_errors=True)
+            return target if target.is_dir() else prepare(folder, self.graph, self.min_bytes)
+        for name in STORE_FILES:
+            path = folder / name
+            if name != NTRIPLES and path.exists():
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(self.graph))
+        store.flush()
+        del store  # closes the database before it is renamed
+        try:
+            os.rename(self.aside, target)
+        except OSError:  # another process prepared it first
+            shutil.rmtree(self.aside, ignore_errors=True)
+        return target
+
+    def cancel(self) -> None:
+        """Drop the work (the build published nothing)."""
+        if self._thread is not None:
+            self._thread.join()
+        self._store = None
+        shutil.rmtree(self.aside, ignore_errors=True)
 
 
 def dataset_graph(base: str) -> str:

@@ -43,7 +43,18 @@ def test_the_readme_lists_every_command():
     used = {
         shlex.split(c)[1] if not shlex.split(c)[1].startswith("--") else shlex.split(c)[2] for c in readme_commands()
     }
-    assert used == {"build", "validate", "serve", "query", "template", "diff", "rollback", "publisher", "generate"}
+    assert used == {
+        "build",
+        "validate",
+        "serve",
+        "query",
+        "template",
+        "diff",
+        "rollback",
+        "publisher",
+        "generate",
+        "export-site",
+    }
 
 
 @pytest.mark.parametrize("command", [c for c in readme_commands() if " serve" not in c])

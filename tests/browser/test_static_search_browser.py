@@ -65,6 +65,20 @@ def test_typing_in_the_form_on_a_phone_finds_rooms(browser, hosted):
     page.goto(url + "/?q=")
     first = cards(page)
     page.click("nav.pager a[aria-label]")
-    page.wait_for_function("document.querySelector('nav.pager a[aria-current]')?.textContent === '2'")
+    # A selector, not wait_for_function: the page's CSP (script-src 'self') forbids the eval that would need.
+    page.wait_for_selector('nav.pager a[aria-current="page"]:text-is("2")')
     second = page.eval_on_selector_all("li.card[data-space]", "els => els.map(e => e.dataset.space)")
     assert second and not set(first) & set(second)
+
+
+def test_the_english_page_searches_in_english(browser, hosted):
+    settings, url = hosted
+    params = [("q", "projektor"), ("lang", "en")]
+    page = browser.new_page()
+    page.goto(f"{url}/?{urlencode(params)}")
+    assert cards(page) == server_first_page(settings, params)
+    assert page.locator("#results-heading").inner_text().startswith(("Rooms found", "No room"))
+    assert page.get_attribute("html", "lang") == "en"
+    # Links keep the language, as the server's do.
+    first = page.get_attribute("li.card h3 a", "href")
+    assert first.endswith("?lang=en")

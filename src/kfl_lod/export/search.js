@@ -211,7 +211,7 @@
     return { spaces: found.map(function (f) { return f[1]; }), partial: partial, peopleFromText: peopleFromText };
   };
 
-  function params(q, p, page) {
+  function params(data, q, p, page) {
     var out = new URLSearchParams();
     if (q.text) out.append(p.q, q.text);
     if (q.district !== null) out.append(p.district, String(q.district));
@@ -223,6 +223,7 @@
     if (q.step_free) out.append(p.step_free, "tak");
     if (q.hide_examples) out.append(p.hide_examples, "tak");
     if (page > 1) out.append(p.page, String(page));
+    if (data.keep_lang) out.append("lang", data.lang);
     return out;
   }
 
@@ -306,7 +307,7 @@
       var nav = element("nav", { class: "pager", "aria-label": t.pages });
       var ul = element("ul");
       for (var i = 1; i <= pages; i++) {
-        var href = data.base_path + "?" + params(q, p, i).toString() + "#" + data.anchor;
+        var href = data.base_path + "?" + params(data, q, p, i).toString() + "#" + data.anchor;
         var a = i === current ? element("a", { href: href, "aria-current": "page" }, String(i)) :
           element("a", { href: href, "aria-label": t.page_n.replace("{n}", i) }, String(i));
         var li = element("li");

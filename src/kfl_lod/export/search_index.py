@@ -141,6 +141,7 @@ def search_index(index: Index, page: Page) -> bytes:
     data = {
         "format": 1,
         "lang": page.lang,
+        "keep_lang": page.choice.explicit,  # links carry ?lang= (the server's Page._keep)
         "base_path": page.base_path,
         "anchor": RESULTS_ANCHOR,
         "page_size": server_search.PAGE_SIZE,

@@ -49,6 +49,7 @@ APACHE = "apache/kfl.conf"
 # Where withdrawn things' 410 answers and the search index live in the site.
 GONE = "_gone"
 SEARCH_INDEX = "search-index.json"
+SEARCH_INDEX_EN = "search-index.en.json"
 SEARCH_SCRIPT = "static/export/search.js"
 # The Accept each format of a 410 answer is fetched with, by file extension (releases.gone offers these).
 GONE_FORMATS = {
@@ -153,19 +154,15 @@ def export_site(settings: Settings, out: Path, sparql: str = "") -> ExportResult
     try:
         result = ExportResult(out, release.name)
         _render(app, settings, stage / SITE, result, sparql)
-        with app.test_request_context(settings.base_path):
-            index_bytes = search_index(current_index(), Page())
-        _write(stage / SITE, SEARCH_INDEX, index_bytes)
-        result.answers.append(Answer(settings.base_path + SEARCH_INDEX, SEARCH_INDEX, 200, "application/json"))
-        _write(stage / SITE, SEARCH_SCRIPT, (Path(__file__).with_name("search.js")).read_bytes())
-        result.answers.append(
-            Answer(
-                settings.base_path + SEARCH_SCRIPT,
-                SEARCH_SCRIPT,
-                200,
-                "application/javascript; charset=utf-8",
-            )
-        )
+        bp = settings.base_path
+        for name, query in ((SEARCH_INDEX, ""), (SEARCH_INDEX_EN, "?lang=en")):
+            with app.test_request_context(bp + query):
+                index_bytes = search_index(current_index(), Page())
+            _write(stage / SITE, (bp + name).lstrip("/"), index_bytes)
+            result.answers.append(Answer(bp + name, (bp + name).lstrip("/"), 200, "application/json"))
+        script_file = (bp + SEARCH_SCRIPT).lstrip("/")
+        _write(stage / SITE, script_file, (Path(__file__).with_name("search.js")).read_bytes())
+        result.answers.append(Answer(bp + SEARCH_SCRIPT, script_file, 200, "application/javascript; charset=utf-8"))
         write_hosting(stage, settings, result, sparql)
         result.bytes = sum(p.stat().st_size for p in (stage / SITE).rglob("*") if p.is_file())
         result.seconds = round(time.monotonic() - started, 2)
@@ -281,8 +278,26 @@ def _described(index, base: str) -> list[str]:
 
 def _render(app: Flask, settings: Settings, root: Path, result: ExportResult, sparql: str) -> None:
     """Fetch every URL of ``site_urls`` and the withdrawn things, the 404 and SPARQL pages; write the files."""
-    client = app.test_client()
+    # No cookie jar: a ?lang=en answer sets the language cookie, which must not reach the next request.
+    client = app.test_client(use_cookies=False)
     bp = settings.base_path
+
+    def english(url: str, accept: str, rel: str, status: int) -> None:
+        """The page in English beside the Polish one (?lang=en; a lang=en cookie gets the same bytes)."""
+        response = client.get(url + ("&" if "?" in url else "?") + "lang=en", headers={"Accept": accept or HTML})
+        if response.status_code != status:
+            raise ExportError(
+                f"The app answered {response.status_code} for {url}?lang=en, {status} in Polish.",
+                f"Aplikacja odpowiedziała {response.status_code} na {url}?lang=en, a po polsku {status}.",
+            )
+        body = response.get_data()
+        if rel == page_file(bp, bp):
+            body = _with_search_script(body, bp, "en")
+        _write(root, english_file(rel), body)
+        result.answers.append(
+            Answer(url + "?lang=en", english_file(rel), status, response.headers.get("Content-Type", ""), accept)
+        )
+
     for url, accept, rel in site_urls(app, settings):
         response = client.get(url, headers={"Accept": accept} if accept else {})
         if response.status_code not in (200, 410):
@@ -299,6 +314,8 @@ def _render(app: Flask, settings: Settings, root: Path, result: ExportResult, sp
             body = _with_search_script(body, bp)
         _write(root, rel, body)
         result.answers.append(Answer(url, rel, response.status_code, response.headers.get("Content-Type", ""), accept))
+        if response.mimetype == HTML:
+            english(url, accept, rel, response.status_code)
     with app.test_request_context(bp):
         index = _index()
         things = _described(index, settings.base)
@@ -330,25 +347,42 @@ def _render(app: Flask, settings: Settings, root: Path, result: ExportResult, sp
                 rel = f"{GONE}{url}.{ext}"
                 _write(root, rel, response.get_data())
                 result.answers.append(Answer(url, rel, 410, response.headers.get("Content-Type", ""), accept))
+                if ext == "html":
+                    english(url, accept, rel, 410)
     # The 404 page a browser gets for an address the site does not have.
     response = client.get(bp + "nie-ma-takiej-strony", headers={"Accept": HTML})
     _write(root, "404.html", response.get_data())
     result.answers.append(Answer(bp + "404.html", "404.html", 404, response.headers.get("Content-Type", ""), HTML))
-    _write(root, page_file(bp + "sparql", bp), _sparql_page(app, settings, sparql))
-    result.answers.append(Answer(bp + "sparql", page_file(bp + "sparql", bp), 200, "text/html; charset=utf-8", HTML))
+    english(bp + "nie-ma-takiej-strony", HTML, "404.html", 404)
+    for lang in ("pl", "en"):
+        rel = page_file(bp + "sparql", bp) if lang == "pl" else english_file(page_file(bp + "sparql", bp))
+        _write(root, rel, _sparql_page(app, settings, sparql, lang))
+        url = bp + "sparql" + ("?lang=en" if lang == "en" else "")
+        result.answers.append(Answer(url, rel, 200, "text/html; charset=utf-8", HTML))
 
 
-def _with_search_script(body: bytes, base_path: str) -> bytes:
+def english_file(rel: str) -> str:
+    """The file holding the English page beside ``rel``.
+
+    >>> english_file("index.html"), english_file("space/x.html"), english_file("_gone/space/x.html.html")
+    ('index.en.html', 'space/x.en.html', '_gone/space/x.html.en.html')
+    """
+    return rel.removesuffix(".html") + ".en.html"
+
+
+def _with_search_script(body: bytes, base_path: str, lang: str = "pl") -> bytes:
     """The home page with the in-browser search added (the one difference from the server's page)."""
-    tag = f'<script src="{base_path}{SEARCH_SCRIPT}" data-index="{base_path}{SEARCH_INDEX}" defer></script>\n'.encode()
+    index = base_path + (SEARCH_INDEX if lang == "pl" else SEARCH_INDEX_EN)
+    tag = f'<script src="{base_path}{SEARCH_SCRIPT}" data-index="{index}" defer></script>\n'.encode()
     marker = b"</body>"
     at = body.rfind(marker)
     return body[:at] + tag + body[at:] if at >= 0 else body + tag
 
 
-def _sparql_page(app: Flask, settings: Settings, sparql: str) -> bytes:
+def _sparql_page(app: Flask, settings: Settings, sparql: str, lang: str) -> bytes:
     """The page at /sparql in the export: where the live endpoint is, or that there is none."""
-    with app.test_request_context(settings.base_path + "sparql", headers={"Accept": HTML}):
+    query = "?lang=en" if lang == "en" else ""
+    with app.test_request_context(settings.base_path + "sparql" + query, headers={"Accept": HTML}):
         page = Page()
         response = page.respond("export_sparql.html", endpoint=sparql, dumps=settings.base_path + "dumps/")
         return response.get_data()

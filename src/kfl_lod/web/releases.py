@@ -64,7 +64,9 @@ def _routes(state) -> None:
 
 
 def _published() -> Path:
-    return Path(current_settings().published)
+    # Absolute: send_from_directory reads a relative folder against the package, not the working
+    # directory (with published = "published", every /releases/{v}/{file} was a 404).
+    return Path(current_settings().published).absolute()
 
 
 def _cached(key: str, load):

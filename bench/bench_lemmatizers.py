@@ -48,7 +48,14 @@ JOIN = [
     ("muzyki", "muzyczna"),
 ]
 # Pairs that must stay apart.
-APART = [("sala", "salon"), ("muzeum", "muzyczna"), ("kino", "kinga"), ("scena", "scenariusz"), ("park", "parkiet"), ("projekt", "projektor")]
+APART = [
+    ("sala", "salon"),
+    ("muzeum", "muzyczna"),
+    ("kino", "kinga"),
+    ("scena", "scenariusz"),
+    ("park", "parkiet"),
+    ("projekt", "projektor"),
+]
 
 
 def _related(a: set[str], b: set[str]) -> bool:

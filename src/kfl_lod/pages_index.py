@@ -799,7 +799,8 @@ def _load(data: bytes, store: ox.Store, more_fragments: dict[str, list[str]] | N
     space_list: list[SpaceEntry] = []
     for row in document["spaces"]:
         venue = venue_list[row[14]]
-        space = SpaceEntry(*row[:14], venue, institution_list[row[15]] if row[15] >= 0 else None)
+        # The index file stores the entry's leading fields in declaration order (see dump()).
+        space = SpaceEntry(*row[:14], venue, institution_list[row[15]] if row[15] >= 0 else None)  # type: ignore[call-arg]
         space.fields = [(weight, sets[n]) for weight, n in row[16]]
         space_list.append(space)
     for venue, members in zip(venue_list, space_lists, strict=True):
@@ -807,17 +808,17 @@ def _load(data: bytes, store: ox.Store, more_fragments: dict[str, list[str]] | N
 
     practices: dict[str, PracticeEntry] = {}
     for row in document["practices"]:
-        space = space_list[row[8]] if row[8] >= 0 else None
-        practice = PracticeEntry(
+        held_in = space_list[row[8]] if row[8] >= 0 else None
+        practice = PracticeEntry(  # type: ignore[call-arg]
             *row[:8],
-            space,
+            held_in,
             institution_list[row[9]] if row[9] >= 0 else None,
             venue_list[row[10]] if row[10] >= 0 else None,
             row[11],
         )
         practices[practice.iri] = practice
-        if space is not None:
-            space.practices.append(practice)
+        if held_in is not None:
+            held_in.practices.append(practice)
 
     lexicon = Lexicon()
     lexicon.lemmas = {lemmas[n] for n in document["lexicon"]}

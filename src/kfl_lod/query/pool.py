@@ -418,7 +418,12 @@ class QueryPool:
             # Handed a process just as the wait ended: use it if it arrived, else give it back.
             if isinstance(exc, TimeoutError) and future.done() and not future.cancelled():
                 return future.result()
-            future.add_done_callback(lambda f: f.cancelled() or self._release(f.result(), client))
+
+            def give_back(done: asyncio.Future) -> None:
+                if not done.cancelled():
+                    self._release(done.result(), client)
+
+            future.add_done_callback(give_back)
             if isinstance(exc, TimeoutError):
                 raise PoolBusy(busy) from None
             raise

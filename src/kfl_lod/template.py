@@ -226,7 +226,7 @@ def steady(data: bytes) -> bytes:
             body = source.read(item.filename)
             if item.filename.endswith(".xml"):
                 body = _STAMP.sub(rb"\g<1>1980-01-01T00:00:00Z\2", body)
-                body = _ROOT.sub(_sorted_namespaces, body, count=1)
+                body = _ROOT.sub(lambda m, b=body: _sorted_namespaces(m, b), body, count=1)
             info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = item.compress_type
             info.external_attr = item.external_attr or 0o644 << 16
@@ -234,13 +234,26 @@ def steady(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _sorted_namespaces(match: re.Match[bytes]) -> bytes:
+def _sorted_namespaces(match: re.Match[bytes], body: bytes = b"") -> bytes:
+    """The root tag with its namespaces sorted and those the document never uses left out.
+
+    odfpy declares every namespace whose module some code in the process has imported (pandas'
+    ODS reader imports draw, chart, presentation), so the declarations differ between processes.
+    """
     tag = match.group(0)
     if b"xmlns" not in tag:
         return tag
     name = re.match(rb"<[^\s/>]+", tag)
     assert name is not None
-    pairs = _ATTRIBUTE.findall(tag)
+    found = _ATTRIBUTE.findall(tag)
+    # Where a prefix may be used: the root's own name and attributes, and everything after the root tag.
+    rest = b" ".join([name.group(0)[1:], *(a for a, _ in found if not a.startswith(b"xmlns"))]) + body[match.end() :]
+
+    def used(attribute: bytes) -> bool:
+        prefix = attribute.partition(b":")[2]
+        return not prefix or re.search(rb"(?<![\w.-])" + re.escape(prefix) + rb":", rest) is not None
+
+    pairs = [p for p in found if not p[0].startswith(b"xmlns") or used(p[0])]
     spaces = sorted(p for p in pairs if p[0].startswith(b"xmlns"))
     others = [p for p in pairs if not p[0].startswith(b"xmlns")]
     end = b"/>" if tag.endswith(b"/>") else b">"

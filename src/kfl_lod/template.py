@@ -217,6 +217,7 @@ def steady(data: bytes) -> bytes:
     bytes for the same URL (zip times, the writer's creation date, odfpy's namespace order,
     which follows the process's hash seed).
     """
+    import functools
     import io
     import zipfile
 
@@ -226,7 +227,7 @@ def steady(data: bytes) -> bytes:
             body = source.read(item.filename)
             if item.filename.endswith(".xml"):
                 body = _STAMP.sub(rb"\g<1>1980-01-01T00:00:00Z\2", body)
-                body = _ROOT.sub(lambda m, b=body: _sorted_namespaces(m, b), body, count=1)
+                body = _ROOT.sub(functools.partial(_sorted_namespaces, body=body), body, count=1)
             info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = item.compress_type
             info.external_attr = item.external_attr or 0o644 << 16

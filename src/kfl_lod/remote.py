@@ -400,16 +400,21 @@ class Served:
     graphs: dict[str, Loaded]
 
 
-def read_served(link: Link, base: str, timeout: float = 5.0) -> Served:
-    """Read the engine's control graph (empty if it was never loaded)."""
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{control_graph(base)}> {{ ?s ?p ?o }} }}"
-    answer = link.request(
+def _ask(link: Link, query: str, accept: str, timeout: float) -> Answer:
+    """POST one of our own queries to the engine's query endpoint, as a form."""
+    return link.request(
         "POST",
         link.engine.query_url,
         urlencode({"query": query}).encode(),
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples"},
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
         timeout,
     )
+
+
+def read_served(link: Link, base: str, timeout: float = 5.0) -> Served:
+    """Read the engine's control graph (empty if it was never loaded)."""
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{control_graph(base)}> {{ ?s ?p ?o }} }}"
+    answer = _ask(link, query, "application/n-triples", timeout)
     body = answer.drain()
     fmt = GRAPH_FORMATS.get(answer.content_type, ox.RdfFormat.N_TRIPLES)
     try:
@@ -512,13 +517,7 @@ def delete_graph(link: Link, graph: str, timeout: float) -> bool:
 def count_triples(link: Link, graph: str, timeout: float) -> int:
     """How many triples a named graph holds, asked with a query."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    answer = link.request(
-        "POST",
-        link.engine.query_url,
-        urlencode({"query": query}).encode(),
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
-        timeout,
-    )
+    answer = _ask(link, query, "application/sparql-results+json", timeout)
     body = answer.drain()
     try:
         result = ox.parse_query_results(body, RESULT_FORMATS.get(answer.content_type, ox.QueryResultsFormat.JSON))

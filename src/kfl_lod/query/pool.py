@@ -375,13 +375,7 @@ class QueryPool:
         with self._cond:
             if self._closed:
                 raise PoolBusy("The query service is shutting down.")
-            counts = self._clients.setdefault(client, [0, 0])
-            if self.client_limit is not None and client and sum(counts) >= self.client_limit:
-                self._forget(client)
-                raise ClientBusy(
-                    f"You already have {counts[0]} queries running and {counts[1]} waiting; one client may have "
-                    f"{self.client_limit} at once (setting query_client_limit). Wait for them, then try again."
-                )
+            counts = self._admit(client)
             # An idle process is never left while a waiter could take it (``_hand_off``): waiters
             # still queued now are held by their per-client share, and may be passed.
             if not (client and counts[0] >= self.per_client):
@@ -509,16 +503,21 @@ class QueryPool:
             return reply
         raise AssertionError("unreachable")
 
+    def _admit(self, client: str) -> list[int]:
+        """The client's [running, waiting] counts, or ClientBusy when it is at its limit (hold ``_cond``)."""
+        counts = self._clients.setdefault(client, [0, 0])
+        if self.client_limit is not None and client and sum(counts) >= self.client_limit:
+            self._forget(client)
+            raise ClientBusy(
+                f"You already have {counts[0]} queries running and {counts[1]} waiting; one client may have "
+                f"{self.client_limit} at once (setting query_client_limit). Wait for them, then try again."
+            )
+        return counts
+
     def _acquire(self, timeout: float, client: str = "") -> _Process:
         deadline = time.monotonic() + timeout
         with self._cond:
-            counts = self._clients.setdefault(client, [0, 0])
-            if self.client_limit is not None and client and sum(counts) >= self.client_limit:
-                self._forget(client)
-                raise ClientBusy(
-                    f"You already have {counts[0]} queries running and {counts[1]} waiting; one client may have "
-                    f"{self.client_limit} at once (setting query_client_limit). Wait for them, then try again."
-                )
+            counts = self._admit(client)
             waited = False
             try:
                 while True:

@@ -361,3 +361,22 @@ def test_a_slow_value_of_a_release_does_not_hold_up_a_quick_one(tmp_path):
         go.set()
         worker.join(10)
     assert release.derived("index", slow) == "index"
+
+
+def test_a_release_keeps_the_folder_latest_named_when_its_key_was_read(tmp_path):
+    """``latest`` moving between reading the key and opening the release must not pair one
+    release's name with the next release's files (seen once as a SPARQL answer mixing releases)."""
+    import os
+
+    from kfl_lod.web.release import Releases
+
+    for name in ("2026-01-01-aaaaaaaa", "2026-01-02-bbbbbbbb"):
+        (tmp_path / "releases" / name).mkdir(parents=True)
+    os.symlink("releases/2026-01-01-aaaaaaaa", tmp_path / "latest")
+    releases = Releases(tmp_path, "https://example.org/")
+    key = releases.key()
+    os.replace(tmp_path / "latest", tmp_path / "latest-old")
+    os.symlink("releases/2026-01-02-bbbbbbbb", tmp_path / "latest")
+    release = releases._open(key)
+    assert release.name == "2026-01-01-aaaaaaaa"
+    assert Path(release.folder).name == release.name

@@ -249,7 +249,9 @@ class Releases:
         target, _, rest = key.partition("@")
         graph = rest.partition("@")[2] if self.engine is not None else ""
         name = target.rstrip("/").rpartition("/")[2]
-        folder = self.published / target if graph else publication_folder(self.published)
+        # The folder ``latest`` pointed to when the key was read, not ``latest`` resolved again: a
+        # switch in between would give the old release's name to the new release's files.
+        folder = self.published / target if graph or target else publication_folder(self.published)
         try:
             folder = folder.resolve(strict=True)
         except OSError:

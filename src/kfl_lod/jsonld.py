@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from .triples import Iri, Lit, Triples
 from .vocab import GEO, SCHEMA, Iris
 
 # Language-tagged properties: the plain term carries Polish, the *_en term English.
@@ -135,41 +136,44 @@ class _Compactor:
                 return f"{prefix}:{value[len(ns) :]}"
         return value
 
-    def entry(self, predicate: URIRef, obj: Any) -> tuple[str, Any]:
+    def entry(self, predicate: str, obj: Iri | Lit) -> tuple[str, Any]:
         """The key and JSON value of one triple's predicate and object.
 
         A term whose coercion fits gives plain JSON ("name": "Sala"); otherwise the
         predicate's first term carries an explicit value object, which no coercion changes.
         """
-        terms = self.by_iri.get(str(predicate), [])
+        terms = self.by_iri.get(predicate, [])
+        is_iri = isinstance(obj, Iri)
         for term, spec in terms:
-            if isinstance(obj, URIRef) and spec.get("@type") == "@id":
-                return term, _Ref(self.iri(str(obj)), str(obj))
-            if isinstance(obj, Literal):
-                if obj.language and spec.get("@language") == obj.language:
-                    return term, str(obj)
-                if not obj.language and "@language" not in spec:
+            if is_iri and spec.get("@type") == "@id":
+                return term, _Ref(self.iri(obj), obj)
+            if not is_iri:
+                lexical, language, datatype = obj
+                if language and spec.get("@language") == language:
+                    return term, lexical
+                if not language and "@language" not in spec:
                     native = _native(obj)
-                    if spec.get("@type") == str(obj.datatype) and not isinstance(native, (bool, int)):
-                        return term, str(obj)
+                    if datatype is not None and spec.get("@type") == datatype and not isinstance(native, (bool, int)):
+                        return term, lexical
                     if "@type" not in spec and native is not None:
                         return term, native
         if terms:
             key = terms[0][0]
         else:
-            key = self.iri(str(predicate), vocab=True)
+            key = self.iri(predicate, vocab=True)
             if key in self.terms:  # the short name is taken by a term for another predicate
-                key = str(predicate)
-        if isinstance(obj, URIRef):
-            return key, {"@id": _Ref(self.iri(str(obj)), str(obj))}
-        if obj.language:
-            return key, {"@value": str(obj), "@language": obj.language}
+                key = predicate
+        if is_iri:
+            return key, {"@id": _Ref(self.iri(obj), obj)}
+        lexical, language, datatype = obj
+        if language:
+            return key, {"@value": lexical, "@language": language}
         native = _native(obj)
         if native is not None and not terms:
             return key, native
-        if obj.datatype is None:
-            return key, {"@value": str(obj)}
-        return key, {"@value": str(obj), "@type": self.iri(str(obj.datatype), vocab=True)}
+        if datatype is None:
+            return key, {"@value": lexical}
+        return key, {"@value": lexical, "@type": self.iri(datatype, vocab=True)}
 
 
 class _Ref(str):
@@ -183,32 +187,38 @@ class _Ref(str):
         return ref
 
 
-def _native(obj: Literal) -> Any:
+def _native(obj: Lit) -> Any:
     """A literal as a plain JSON value, where JSON-LD maps it back to the same literal."""
-    if obj.datatype == XSD.boolean and str(obj) in ("true", "false"):
-        return obj.toPython()
-    if obj.datatype == XSD.integer and obj.value is not None and str(obj) == str(int(obj)):
-        return int(obj)
-    if obj.datatype is None and not obj.language:
-        return str(obj)
+    lexical, language, datatype = obj
+    if datatype == _BOOLEAN and lexical in ("true", "false"):
+        return lexical == "true"
+    if datatype == _INTEGER:
+        try:
+            number = int(lexical)
+        except ValueError:
+            return None
+        return number if str(number) == lexical else None
+    if datatype is None and not language:
+        return lexical
     return None
 
 
-def to_jsonld(graph: Graph, base: str) -> bytes:
+_BOOLEAN, _INTEGER = str(XSD.boolean), str(XSD.integer)
+
+
+def to_jsonld(graph: Graph | Triples, base: str) -> bytes:
     """Compact JSON-LD: one object per thing, its #fragment parts embedded, keys sorted."""
+    triples = graph if isinstance(graph, Triples) else Triples.from_graph(graph)
     ctx = context(base)
     compactor = _Compactor(ctx["@context"])
     nodes: dict[str, dict[str, Any]] = {}
-    # One pass over the graph: rdflib's lookups per subject cost a context search per triple.
-    statements: dict[Any, list[tuple[Any, Any]]] = {}
-    a = RDF.type  # once: rdflib's namespace attribute lookup costs more than the comparison
-    for s, p, o in graph:
+    statements: dict[str, list[tuple[str, Any]]] = {}
+    a = str(RDF.type)
+    for s, p, o in triples.statements():
         statements.setdefault(s, []).append((p, o))
-    for s in sorted(statements, key=str):
-        if isinstance(s, BNode):
-            raise ValueError("blank nodes are not published")
-        node: dict[str, Any] = {"id": compactor.iri(str(s))}
-        types = sorted(compactor.iri(str(o), vocab=True) for p, o in statements[s] if p == a)
+    for s in sorted(statements):
+        node: dict[str, Any] = {"id": compactor.iri(s)}
+        types = sorted(compactor.iri(o, vocab=True) for p, o in statements[s] if p == a)
         if types:
             node["type"] = types[0] if len(types) == 1 else types
         values: dict[str, list[Any]] = {}
@@ -223,7 +233,7 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
             spec = ctx["@context"].get(key)
             is_set = isinstance(spec, dict) and spec.get("@container") == "@set"
             node[key] = items if (len(items) > 1 or is_set) else items[0]
-        nodes[str(s)] = node
+        nodes[s] = node
     # Embed fragment nodes (venue/x#address) in the one node that refers to them.
     embedded: set[str] = set()
     for iri, node in nodes.items():

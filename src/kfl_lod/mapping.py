@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from .districts import CREDIT, ODBL, OSM_COPYRIGHT
 from .records import Institution, Origin, Practice, Records, Space, Venue
 from .source.tables import KINDS
+from .triples import Triples
 from .vocab import DISTRICT_METHODS, DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
 
 PL = "pl"
@@ -196,7 +197,7 @@ def to_graph(records: Records, base: str) -> Graph:
     >>> len(to_graph(Records((), (), ()), "https://example.org/")) > 100  # vocabularies, districts
     True
     """
-    return map_records(records, base).graph
+    return map_records(records, base).triples.graph()
 
 
 @dataclass
@@ -223,18 +224,22 @@ class Provenance:
 
 @dataclass
 class Mapped:
-    """The graph and where its statements came from."""
+    """The statements (as N-Triples lines, see triples.py) and where they came from."""
 
-    graph: Graph
+    triples: Triples
     provenance: Provenance
+
+    @property
+    def graph(self) -> Graph:
+        """The statements as an rdflib Graph, parsed on demand (the build does without one)."""
+        return self.triples.graph()
 
 
 def map_records(records: Records, base: str) -> Mapped:
     """Build the graph of the whole publication and record where each statement came from."""
     iris = Iris(base)
-    g = Graph(bind_namespaces="none")
+    g = Triples(_prefixes(iris))
     out = _Out(g, Provenance())
-    _bind(g, iris)
     _vocabulary(g, iris)
     _places(g, iris)
     venues_of: dict[str, list[Venue]] = {}
@@ -262,7 +267,7 @@ def provenance(records: Records, base: str) -> Provenance:
 class _Out:
     """Adds statements of one record at a time, noting the source column(s) of each."""
 
-    def __init__(self, g: Graph, provenance: Provenance) -> None:
+    def __init__(self, g: Triples, provenance: Provenance) -> None:
         self.g = g
         self.provenance = provenance
         self.table = KINDS["space"]
@@ -298,19 +303,22 @@ class _Out:
             self.add(s, DCTERMS.source, None, "sources")
 
 
-def _bind(g: Graph, iris: Iris) -> None:
-    for prefix, ns in (
-        ("schema", SCHEMA),
-        ("skos", SKOS),
-        ("dct", DCTERMS),
-        ("geo", GEO),
-        ("xsd", XSD),
-        ("rdf", RDF),
-        ("rdfs", RDFS),
-        ("owl", OWL),
-        ("kfl", iris.kfl),
-    ):
-        g.bind(prefix, ns)
+def _prefixes(iris: Iris) -> dict[str, str]:
+    """The prefixes of the data's Turtle."""
+    return {
+        prefix: str(ns)
+        for prefix, ns in (
+            ("schema", SCHEMA),
+            ("skos", SKOS),
+            ("dct", DCTERMS),
+            ("geo", GEO),
+            ("xsd", XSD),
+            ("rdf", RDF),
+            ("rdfs", RDFS),
+            ("owl", OWL),
+            ("kfl", iris.kfl),
+        )
+    }
 
 
 def decimal(value: Decimal) -> Literal:
@@ -343,12 +351,12 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=kind)
 
 
-def _text(g: Graph, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
+def _text(g: Triples, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
     if value:
         g.add((s, p, Literal(value, lang=lang)))
 
 
-def _vocabulary(g: Graph, iris: Iris) -> None:
+def _vocabulary(g: Triples, iris: Iris) -> None:
     ontology = URIRef(iris.base + "def")
     g.add((ontology, RDF.type, OWL.Ontology))
     g.add((ontology, RDFS.label, Literal("Słownik kfl-lod", lang=PL)))
@@ -390,7 +398,7 @@ def _vocabulary(g: Graph, iris: Iris) -> None:
         g.add((concept, DCTERMS.source, URIRef(OSM_COPYRIGHT)))
 
 
-def _places(g: Graph, iris: Iris) -> None:
+def _places(g: Triples, iris: Iris) -> None:
     city = iris.city
     g.add((city, RDF.type, SCHEMA.City))
     g.add((city, SCHEMA.name, Literal("Kraków", lang=PL)))
@@ -418,7 +426,7 @@ def _places(g: Graph, iris: Iris) -> None:
         g.add((d, SCHEMA.containedInPlace, city))
 
 
-def _address(g: Graph, node: URIRef, street: str, postal: str, locality: str) -> None:
+def _address(g: Triples, node: URIRef, street: str, postal: str, locality: str) -> None:
     g.add((node, RDF.type, SCHEMA.PostalAddress))
     _text(g, node, SCHEMA.streetAddress, street, None)
     _text(g, node, SCHEMA.postalCode, postal, None)

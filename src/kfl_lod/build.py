@@ -119,10 +119,10 @@ def checked(settings: Settings, progress: Progress = lambda step: None, timer: T
     return Checked(records, triples, report, ntriples, mapped.provenance)
 
 
-def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Graph, Report]:
-    """Read, map and validate: (records, graph, report)."""
+def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Triples, Report]:
+    """Read, map and validate: (records, statements, report); ``statements.graph()`` is an rdflib Graph of them."""
     found = checked(settings, progress)
-    return found.records, found.graph, found.report
+    return found.records, found.triples, found.report
 
 
 def without_cycle_collector(work: Callable[..., T]) -> Callable[..., T]:

@@ -143,29 +143,22 @@ class _Compactor:
         predicate's first term carries an explicit value object, which no coercion changes.
         """
         terms = self.by_iri.get(predicate, [])
-        is_iri = isinstance(obj, Iri)
-        for term, spec in terms:
-            if is_iri and spec.get("@type") == "@id":
-                return term, _Ref(self.iri(obj), obj)
-            if not is_iri:
-                lexical, language, datatype = obj
-                if language and spec.get("@language") == language:
-                    return term, lexical
-                if not language and "@language" not in spec:
-                    native = _native(obj)
-                    if datatype is not None and spec.get("@type") == datatype and not isinstance(native, (bool, int)):
-                        return term, lexical
-                    if "@type" not in spec and native is not None:
-                        return term, native
-        if terms:
-            key = terms[0][0]
-        else:
-            key = self.iri(predicate, vocab=True)
-            if key in self.terms:  # the short name is taken by a term for another predicate
-                key = predicate
-        if is_iri:
-            return key, {"@id": _Ref(self.iri(obj), obj)}
+        if isinstance(obj, Iri):
+            for term, spec in terms:
+                if spec.get("@type") == "@id":
+                    return term, _Ref(self.iri(obj), obj)
+            return self._key(predicate, terms), {"@id": _Ref(self.iri(obj), obj)}
         lexical, language, datatype = obj
+        for term, spec in terms:
+            if language and spec.get("@language") == language:
+                return term, lexical
+            if not language and "@language" not in spec:
+                native = _native(obj)
+                if datatype is not None and spec.get("@type") == datatype and not isinstance(native, (bool, int)):
+                    return term, lexical
+                if "@type" not in spec and native is not None:
+                    return term, native
+        key = self._key(predicate, terms)
         if language:
             return key, {"@value": lexical, "@language": language}
         native = _native(obj)
@@ -174,6 +167,13 @@ class _Compactor:
         if datatype is None:
             return key, {"@value": lexical}
         return key, {"@value": lexical, "@type": self.iri(datatype, vocab=True)}
+
+    def _key(self, predicate: str, terms: list[tuple[str, dict[str, Any]]]) -> str:
+        """The key of a value no term's coercion fits: the predicate's first term, else its compact IRI."""
+        if terms:
+            return terms[0][0]
+        key = self.iri(predicate, vocab=True)
+        return predicate if key in self.terms else key  # the short name may be a term for another predicate
 
 
 class _Ref(str):

@@ -42,6 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "void",
             "catalog",
             "changes",
+            "ntscan",
             "publish",
             "build",
             "preview",

@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "records",
             "districts",
             "rdfio",
+            "triples",
             "jsonld",
             "publishers",
             "publication_log",

@@ -25,6 +25,7 @@ from .settings import Settings
 from .sidework import RecordFiles
 from .source import read_source
 from .store import Preparing, dataset_graph
+from .triples import Triples
 from .validation import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -86,10 +87,15 @@ class Checked:
     """The outcome of read, map and validate: what render and publish need."""
 
     records: Records
-    graph: Graph
+    triples: Triples  # the statements as N-Triples lines: the build writes every data file from them
     report: Report
     ntriples: bytes | None = None  # the graph as the published N-Triples, if validation needed it
     provenance: Provenance | None = None  # where each statement came from (kfl-lod diff names columns by it)
+
+    @property
+    def graph(self) -> Graph:
+        """The statements as an rdflib Graph, parsed on demand (nothing in the build needs one)."""
+        return self.triples.graph()
 
 
 def checked(
@@ -112,22 +118,22 @@ def checked(
         on_records(records)
     progress("building the graph")
     mapped = timer("map", lambda: map_records(records, settings.base))
-    graph = mapped.graph
+    triples = mapped.triples
     progress("validating with SHACL")
     # The compiled validator reads N-Triples: write them once, for it and for the publication.
-    ntriples = timer(f"write {NTRIPLES}", lambda: to_ntriples(graph)) if settings.validator == "shacl" else None
+    ntriples = timer(f"write {NTRIPLES}", triples.ntriples) if settings.validator == "shacl" else None
     shapes = load_shapes(settings.shapes, settings.base)
     report = timer(
         "validate",
-        lambda: validate(graph, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
+        lambda: validate(triples, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
     )
-    return Checked(records, graph, report, ntriples, mapped.provenance)
+    return Checked(records, triples, report, ntriples, mapped.provenance)
 
 
-def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Graph, Report]:
-    """Read, map and validate: (records, graph, report)."""
+def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Triples, Report]:
+    """Read, map and validate: (records, statements, report); ``statements.graph()`` is an rdflib Graph of them."""
     found = checked(settings, progress)
-    return found.records, found.graph, found.report
+    return found.records, found.triples, found.report
 
 
 def without_cycle_collector(work: Callable[..., T]) -> Callable[..., T]:
@@ -161,7 +167,7 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
     return BuildResult(
         found.records,
         found.report,
-        len(found.graph),
+        len(found.triples),
         time.perf_counter() - started,
         timings=timer.seconds,
         cpu=timer.cpu,
@@ -171,7 +177,7 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
 
 def render(
     records: Records,
-    graph: Graph,
+    graph: Graph | Triples,
     report: Report,
     settings: Settings,
     ntriples: bytes | None = None,
@@ -180,6 +186,7 @@ def render(
 ) -> dict[str, bytes]:
     """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report.
 
+    ``graph`` is the mapping's Triples in the build (an rdflib Graph gives the same bytes).
     ``record_files`` is the other process writing kfl.csv, kfl.xlsx and kfl.geojson (see sidework).
     """
     base = settings.base
@@ -234,7 +241,7 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         raise
     record_files = side[0] if side else None
     result = BuildResult(
-        found.records, found.report, len(found.graph), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
+        found.records, found.report, len(found.triples), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
     )
     if not found.report.conforms and record_files is not None:
         record_files.cancel()
@@ -245,7 +252,7 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
             if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
                 preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
             progress("writing the files")
-            files = render(found.records, found.graph, found.report, settings, found.ntriples, timer, record_files)
+            files = render(found.records, found.triples, found.report, settings, found.ntriples, timer, record_files)
             if record_files is not None:
                 for key, seconds in record_files.seconds.items():  # the other process's own times
                     name, kind = key.rsplit(" ", 1)

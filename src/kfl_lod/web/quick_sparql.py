@@ -169,16 +169,16 @@ class QuickSparql:
             return None
         if not query.strip() or len(query.encode("utf-8")) > self.settings.max_query_bytes:
             return None
-        form = plain_form(query)  # the common query, decided in a few µs; else the full reading
-        if form is None:
+        query_form = plain_form(query)  # the common query, decided in a few µs; else the full reading
+        if query_form is None:
             text = inspect(query)
             if text.depth > MAX_NESTING or text.update or text.uses_service:
                 return None
-            form = text.form
+            query_form = text.form
         chosen = _choose(accept, tuple(format_params))
         if chosen is None:
             return None
-        if form and all(v is None for v in chosen.values()):
+        if query_form and all(v is None for v in chosen.values()):
             return None
         release = environ.get("kfl.release") or self.releases.current()
         environ["kfl.release"] = release

@@ -63,3 +63,16 @@ def test_the_map_carries_the_first_rooms_only_and_links_every_place(published, m
     # the list itself is not cut: its pager still reaches every room
     listed = client.get("/?q=").get_data(as_text=True)
     assert f'aria-label="Strona {-(-all_rooms // 10)}"' in listed
+
+
+def test_the_pager_links_the_first_last_and_nearest_pages_of_many(published, monkeypatch):
+    client = create_app(published).test_client()
+    monkeypatch.setattr(pages, "PAGER_ALL", 3)
+    html = client.get("/?q=&strona=4").get_data(as_text=True)  # 78 rooms: 8 pages
+    pager = re.search(r'<nav class="pager".*?</nav>', html, re.S).group(0)
+    assert re.findall(r">(\d+)</a>", pager) == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    html = client.get("/?q=&strona=1").get_data(as_text=True)
+    pager = re.search(r'<nav class="pager".*?</nav>', html, re.S).group(0)
+    assert re.findall(r">(\d+)</a>", pager) == ["1", "2", "3", "7", "8"]
+    assert pager.count('class="gap" aria-hidden="true">…</li>') == 1
+    assert "aria-current" in pager and client.get("/").get_data(as_text=True).count('class="pager"') == 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,11 +60,14 @@ class Columns:
     type_iris: list[str]
     mode_iris: list[str]
     equipment_iris: list[str]
-    lemmas: list[str]  # sorted; postings are by position in this list
+    # Sorted; postings are by position in this list. Not in the saved file (the index's lexicon
+    # holds the same list): set lemmas_from to read it when a text search first needs it.
+    lemmas: list[str] | None = None
     row_offsets: np.ndarray | None = None  # int64: where each entry's row begins in the index's rows file (and its end)
 
     def __post_init__(self) -> None:
         self._lemma_ids: dict[str, int] | None = None
+        self.lemmas_from: Callable[[], list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.illustrative)
@@ -72,7 +75,8 @@ class Columns:
     def lemma_id(self, lemma: str) -> int:
         """The position of ``lemma`` in :attr:`lemmas` (-1 if no space has it)."""
         if self._lemma_ids is None:
-            self._lemma_ids = {lemma: n for n, lemma in enumerate(self.lemmas)}
+            lemmas = self.lemmas if self.lemmas is not None else self.lemmas_from() if self.lemmas_from else []
+            self._lemma_ids = {lemma: n for n, lemma in enumerate(lemmas)}
         return self._lemma_ids.get(lemma, -1)
 
     def best_weight(self, lemmas: Iterable[str]) -> np.ndarray:
@@ -93,8 +97,11 @@ def _tri(value: bool | None) -> int:
     return NOT_STATED if value is None else (YES if value else NO)
 
 
-def from_spaces(spaces: Sequence[SpaceEntry]) -> Columns:
-    """The columns of ``spaces`` (in that order): what the build writes and a store-read index computes."""
+def from_spaces(spaces: Sequence[SpaceEntry], lemmas: list[str] | None = None) -> Columns:
+    """The columns of ``spaces`` (in that order): what the build writes and a store-read index computes.
+
+    ``lemmas``: the sorted list the postings number lemmas by (default: the spaces' own lemmas).
+    """
     n = len(spaces)
     type_iris = sorted({s.type for s in spaces if s.type})
     mode_iris = sorted({iri for s in spaces for iri in s.modes})
@@ -122,7 +129,9 @@ def from_spaces(spaces: Sequence[SpaceEntry]) -> Columns:
     )
     name_rank = ranks([(fold(s.name), s.id, k) for k, s in enumerate(spaces)])
 
-    lemma_set = sorted({lemma for s in spaces for _, have in s.fields for lemma in have})
+    lemma_set = (
+        lemmas if lemmas is not None else sorted({lemma for s in spaces for _, have in s.fields for lemma in have})
+    )
     lemma_pos = {lemma: k for k, lemma in enumerate(lemma_set)}
     lemma_ids: array[int] = array("i")
     rows: array[int] = array("i")
@@ -173,7 +182,8 @@ def from_spaces(spaces: Sequence[SpaceEntry]) -> Columns:
     )
 
 
-_LISTS = ("type_iris", "mode_iris", "equipment_iris", "lemmas")
+_LISTS = ("type_iris", "mode_iris", "equipment_iris")
+_NOT_SAVED = ("lemmas",)
 
 
 def save(columns: Columns) -> bytes:
@@ -181,7 +191,7 @@ def save(columns: Columns) -> bytes:
     arrays = {}
     for f in fields(columns):
         value = getattr(columns, f.name)
-        if value is not None:
+        if value is not None and f.name not in _NOT_SAVED:
             arrays[f.name] = np.array(value, dtype=str) if f.name in _LISTS else value
     out = io.BytesIO()
     np.savez(out, **arrays)  # type: ignore[arg-type]

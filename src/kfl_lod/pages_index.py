@@ -741,7 +741,7 @@ def dump(index: Index, fragments: Mapping[str, list[str]]) -> dict[str, bytes]:
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
     np.cumsum([len(line) for line in lines], out=offsets[1:])
 
-    columns = columns_of(space_list)
+    columns = columns_of(space_list, lemmas)
     columns.row_offsets = offsets
     head = {
         "format": FORMAT,
@@ -819,31 +819,30 @@ class _Rows:
 
     def _make_institutions(self, n: int) -> InstitutionEntry:
         row = self._row("institutions", n)
-        entry = InstitutionEntry(*row[:13])
+        entry = _FileInstitution(*row[:13])
         entry.contacts = [ContactPoint(*c) for c in row[13]]
+        entry._pending = (self, row[14])  # its venues: made when first asked for
         self._made["institutions"][n] = entry
-        entry.venues = [self.get("venues", k) for k in row[14]]
         return entry
 
     def _make_venues(self, n: int) -> VenueEntry:
         row = self._row("venues", n)
         (iri, id_, name, street, postal, locality, district, lat, lon, step_free, hours, institution, method) = row[:13]
         near, features, note, source, stated, stop, members = row[13:]
-        entry = VenueEntry(
+        entry = _FileVenue(
             iri, id_, name, street, postal, locality, self.districts[district] if district >= 0 else None, lat, lon,
             step_free, hours, None, method, near, [Feature(*f) for f in features], note, source, stated, stop,
         )  # fmt: skip
+        entry._pending = (self, members)  # its spaces: made when first asked for
         self._made["venues"][n] = entry
         entry.institution = self._opt("institutions", institution)
-        entry.spaces = [self.get("spaces", k) for k in members]
         return entry
 
     def _make_spaces(self, n: int) -> SpaceEntry:
         row = self._row("spaces", n)
-        lemmas = self.lemmas()
         # Made without its venue first (registered before its links are made: they link back to it).
-        entry = SpaceEntry(*row[:14], None, None)  # type: ignore[call-arg]
-        entry.fields = [(weight, frozenset([lemmas[k] for k in numbers])) for weight, numbers in row[16]]
+        entry = _FileSpace(*row[:14], None, None)  # type: ignore[call-arg]
+        entry._pending = (self, row[16])  # its search texts' lemmas: read when first asked for
         self._made["spaces"][n] = entry
         entry.venue = self.get("venues", row[14])
         entry.institution = self._opt("institutions", row[15])
@@ -858,6 +857,65 @@ class _Rows:
         entry.institution = self._opt("institutions", row[9])
         entry.venue = self._opt("venues", row[10])
         return entry
+
+
+# Entries made from rows.jsonl: a link to many others (an institution's venues, a venue's spaces)
+# and a space's lemmas are made when first read, so that showing one space makes a few entries,
+# not its institution's every venue and room. The dataclasses' own __init__ sets these fields
+# through the properties' setters.
+
+
+class _FileInstitution(InstitutionEntry):
+    _pending: tuple[_Rows, list[int]] | None = None
+
+    @property
+    def venues(self) -> list[VenueEntry]:
+        if self._pending is not None:
+            rows, members = self._pending
+            with rows._lock:
+                if self._pending is not None:
+                    self.__dict__["venues"] = [rows.get("venues", k) for k in members]
+                    self._pending = None
+        return self.__dict__["venues"]
+
+    @venues.setter
+    def venues(self, value: list[VenueEntry]) -> None:
+        self.__dict__["venues"] = value
+
+
+class _FileVenue(VenueEntry):
+    _pending: tuple[_Rows, list[int]] | None = None
+
+    @property
+    def spaces(self) -> list[SpaceEntry]:
+        if self._pending is not None:
+            rows, members = self._pending
+            with rows._lock:
+                if self._pending is not None:
+                    self.__dict__["spaces"] = [rows.get("spaces", k) for k in members]
+                    self._pending = None
+        return self.__dict__["spaces"]
+
+    @spaces.setter
+    def spaces(self, value: list[SpaceEntry]) -> None:
+        self.__dict__["spaces"] = value
+
+
+class _FileSpace(SpaceEntry):
+    _pending: tuple[_Rows, list[list[Any]]] | None = None
+
+    @property
+    def fields(self) -> list[tuple[int, frozenset[str]]]:
+        if self._pending is not None:
+            rows, numbered = self._pending
+            lemmas = rows.lemmas()
+            self.__dict__["fields"] = [(weight, frozenset([lemmas[k] for k in ids])) for weight, ids in numbered]
+            self._pending = None
+        return self.__dict__["fields"]
+
+    @fields.setter
+    def fields(self, value: list[tuple[int, frozenset[str]]]) -> None:
+        self.__dict__["fields"] = value
 
 
 class _Entries(Mapping[str, Any]):
@@ -969,8 +1027,10 @@ class _FileLexicon(Lexicon):
             document = json.loads(self._path.read_bytes())
             lemmas = document["lemmas"]
             forms = {form: {lemmas[k] for k in numbers} for form, numbers in document["forms"].items()}
-            self.__dict__["lemmas"] = {lemmas[k] for k in document["lexicon"]}
+            known = [lemmas[k] for k in document["lexicon"]]  # sorted, as the file's list is
+            self.__dict__["lemmas"] = set(known)
             self.__dict__["forms"] = forms
+            self._sorted = known
             self._lemma_list = lemmas
 
     def __getattr__(self, name: str) -> Any:
@@ -1006,6 +1066,7 @@ def _load(folder: Path, store: ox.Store, more_fragments: dict[str, list[str]] | 
     rows.districts = districts
     lexicon = _FileLexicon(folder / LEXICON)
     rows.lemmas = lexicon.lemma_list
+    columns.lemmas_from = lexicon.lemma_list
     entries = {kind: _Entries(rows, kind, keys[kind]) for kind in KINDS}
     index = Index(
         base,

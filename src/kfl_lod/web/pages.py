@@ -344,7 +344,7 @@ def search_page() -> Response:
         result=result,
         shown_real=[s for s in shown if not s.illustrative],
         shown_examples=[s for s in shown if s.illustrative],
-        pages=_pager(page, query, result),
+        pages=_pager(page, query, result) if searched else [],
         chips=_chips(page, query),
         drops=[
             (page.t(PARAM_LABELS[p]), _value_label(page, p, v), n, _search_url(page, query.without(p, v)))
@@ -435,19 +435,30 @@ def _chips(page: Page, query: search.Query) -> list[dict[str, str]]:
     return chips
 
 
+PAGER_ALL = 15  # up to this many pages the pager links every one; beyond, the first, last and nearest ones
+
+
 def _pager(page: Page, query: search.Query, result: search.SearchResult) -> list[dict[str, object]]:
-    """Links to every page of the results (few pages: the data are a city's summary)."""
+    """Links to the pages of the results: every page when few, else the first two, the last two and the nearest ones.
+
+    A gap between them is an item of its own ({"gap": True}): 10,000 links would outweigh the page.
+    """
     total = result.pages()
     if total <= 1:
         return []
-    return [
-        {
-            "number": n,
-            "url": _search_url(page, dataclasses.replace(query, page=n)),
-            "current": n == min(query.page, total),
-        }
-        for n in range(1, total + 1)
-    ]
+    current = min(query.page, total)
+    if total <= PAGER_ALL:
+        numbers = list(range(1, total + 1))
+    else:
+        numbers = sorted({1, 2, total - 1, total} | set(range(max(1, current - 2), min(total, current + 2) + 1)))
+    items: list[dict[str, object]] = []
+    for n in numbers:
+        if items and n != items[-1]["number"] + 1:  # type: ignore[operator]
+            items.append({"gap": True, "number": n - 1})
+        items.append(
+            {"number": n, "url": _search_url(page, dataclasses.replace(query, page=n)), "current": n == current}
+        )
+    return items
 
 
 def _start(page: Page) -> dict[str, object]:

@@ -65,14 +65,18 @@ def warm_pages(app) -> None:
     Compiling the templates alone took 0.2–0.7 s on the shared machine, on the first page asked for.
     """
     from ..words import analyse
+    from . import current_release
     from .pages import current_index
 
     with app.test_request_context(app.config["KFL_SETTINGS"].base_path):
         app.preprocess_request()
         current_index()  # first: the home page needs it
-    for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("pages/")):
-        app.jinja_env.get_template(name)
-    analyse("sala")  # loads Morfeusz's dictionary
+        app.jinja_env.get_template("pages/search.html")
+        analyse("sala")  # loads Morfeusz's dictionary
+        current_index().lexicon.expand("sala")  # reads the index's lexicon (the first text search needs it)
+        for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("pages/")):
+            app.jinja_env.get_template(name)
+        current_release().withdrawn  # noqa: B018 - every page of a thing checks it (changes.json: 24 MB at 100k)
 
 
 def warm_up(app) -> threading.Thread:

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from kfl_lod.build import describe_release, render  # noqa: E402
-from kfl_lod.mapping import provenance, to_graph  # noqa: E402
+from kfl_lod.mapping import map_records  # noqa: E402
 from kfl_lod.publish import publish  # noqa: E402
 from kfl_lod.settings import load_settings  # noqa: E402
 from kfl_lod.source import read_source  # noqa: E402
@@ -84,9 +84,10 @@ def steps(source: Path, runs: int, tmp: Path) -> dict[str, list[float]]:
         t0 = time.perf_counter()
         records = read_source(settings.source)
         t1 = time.perf_counter()
-        graph = to_graph(records, settings.base)
+        mapped = map_records(records, settings.base)
+        graph = mapped.triples  # the build's statements (N-Triples lines), not an rdflib Graph
         t2 = time.perf_counter()
-        report = validate(graph, load_shapes(settings.shapes, settings.base), provenance(records, settings.base))
+        report = validate(graph, load_shapes(settings.shapes, settings.base), mapped.provenance)
         t3 = time.perf_counter()
         files = render(records, graph, report, settings)
         files.update(describe_release(files, settings, date.today()))

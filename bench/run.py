@@ -240,16 +240,17 @@ def child_validators(source: Path) -> None:
     base = "https://kfl.krakow.pl/"
     records = read_source(source)
     mapped = map_records(records, base)
-    graph, where = mapped.graph, mapped.provenance
+    triples, where = mapped.triples, mapped.provenance
+    graph = mapped.graph  # pySHACL's input, parsed from the lines before its clock starts
     shapes = load_shapes(ROOT / "shapes", base)
     timer = Timer()
-    nt = timer("write kfl.nt", lambda: to_ntriples(graph))
-    compiled = timer("shacl", lambda: validate(graph, shapes, where, engine="shacl", ntriples=nt))
+    nt = timer("write kfl.nt", lambda: to_ntriples(triples))
+    compiled = timer("shacl", lambda: validate(triples, shapes, where, engine="shacl", ntriples=nt))
     reference = timer("pyshacl", lambda: validate(graph, shapes, where, engine="pyshacl"))
     print(
         json.dumps(
             {
-                "triples": len(graph),
+                "triples": len(triples),
                 "wall": timer.seconds,
                 "cpu": timer.cpu,
                 "equal": compiled == reference,

@@ -24,6 +24,7 @@ from .records import Records
 from .settings import Settings
 from .source import read_source
 from .store import Preparing, dataset_graph
+from .triples import Triples
 from .validation import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -85,10 +86,15 @@ class Checked:
     """The outcome of read, map and validate: what render and publish need."""
 
     records: Records
-    graph: Graph
+    triples: Triples  # the statements as N-Triples lines: the build writes every data file from them
     report: Report
     ntriples: bytes | None = None  # the graph as the published N-Triples, if validation needed it
     provenance: Provenance | None = None  # where each statement came from (kfl-lod diff names columns by it)
+
+    @property
+    def graph(self) -> Graph:
+        """The statements as an rdflib Graph, parsed on demand (nothing in the build needs one)."""
+        return self.triples.graph()
 
 
 def checked(settings: Settings, progress: Progress = lambda step: None, timer: Timer | None = None) -> Checked:
@@ -101,22 +107,22 @@ def checked(settings: Settings, progress: Progress = lambda step: None, timer: T
         records = records.without_illustrative()
     progress("building the graph")
     mapped = timer("map", lambda: map_records(records, settings.base))
-    graph = mapped.graph
+    triples = mapped.triples
     progress("validating with SHACL")
     # The compiled validator reads N-Triples: write them once, for it and for the publication.
-    ntriples = timer(f"write {NTRIPLES}", lambda: to_ntriples(graph)) if settings.validator == "shacl" else None
+    ntriples = timer(f"write {NTRIPLES}", triples.ntriples) if settings.validator == "shacl" else None
     shapes = load_shapes(settings.shapes, settings.base)
     report = timer(
         "validate",
-        lambda: validate(graph, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
+        lambda: validate(triples, shapes, mapped.provenance, engine=settings.validator, ntriples=ntriples),
     )
-    return Checked(records, graph, report, ntriples, mapped.provenance)
+    return Checked(records, triples, report, ntriples, mapped.provenance)
 
 
-def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Graph, Report]:
-    """Read, map and validate: (records, graph, report)."""
+def check(settings: Settings, progress: Progress = lambda step: None) -> tuple[Records, Triples, Report]:
+    """Read, map and validate: (records, statements, report); ``statements.graph()`` is an rdflib Graph of them."""
     found = checked(settings, progress)
-    return found.records, found.graph, found.report
+    return found.records, found.triples, found.report
 
 
 def without_cycle_collector(work: Callable[..., T]) -> Callable[..., T]:
@@ -150,7 +156,7 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
     return BuildResult(
         found.records,
         found.report,
-        len(found.graph),
+        len(found.triples),
         time.perf_counter() - started,
         timings=timer.seconds,
         cpu=timer.cpu,
@@ -160,13 +166,16 @@ def validate_only(settings: Settings, progress: Progress = lambda step: None) ->
 
 def render(
     records: Records,
-    graph: Graph,
+    graph: Graph | Triples,
     report: Report,
     settings: Settings,
     ntriples: bytes | None = None,
     timer: Timer | None = None,
 ) -> dict[str, bytes]:
-    """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report."""
+    """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report.
+
+    ``graph`` is the mapping's Triples in the build (an rdflib Graph gives the same bytes).
+    """
     base = settings.base
     timer = timer or Timer()
     files: dict[str, bytes] = {}
@@ -208,7 +217,7 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     timer = Timer()
     found = checked(settings, progress, timer)
     result = BuildResult(
-        found.records, found.report, len(found.graph), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
+        found.records, found.report, len(found.triples), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
     )
     if found.report.conforms:
         day = today or date.today()
@@ -217,7 +226,7 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
             if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
                 preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
             progress("writing the files")
-            files = render(found.records, found.graph, found.report, settings, found.ntriples, timer)
+            files = render(found.records, found.triples, found.report, settings, found.ntriples, timer)
             if preparing is None:
                 preparing = Preparing(settings.published, files[NTRIPLES], dataset_graph(settings.base))
             progress("describing the release")

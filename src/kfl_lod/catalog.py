@@ -21,6 +21,7 @@ import every ``dcat:Dataset`` they see): the dataset has ``dcat:version``,
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +31,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from . import namespaces, release_record
+from . import namespaces, ntscan, release_record
 from .dumps import to_ntriples, to_turtle
 from .errors import SettingsError
 from .names import (
@@ -220,7 +221,10 @@ def illustrative_counts(files: dict[str, bytes], base: str) -> dict[str, int]:
     space, flag = f"{base}def/Space", f"{base}def/illustrative"
     spaces: set[str] = set()
     illustrative: set[str] = set()
-    for quad in ox.parse(files.get(NTRIPLES, b""), format=ox.RdfFormat.N_TRIPLES):
+    nt = files.get(NTRIPLES, b"")
+    # Only the lines that may say either are parsed (a byte search first; see ntscan).
+    typed = ntscan.quads_with(nt, f" <{RDF.type}> <{space}> ".encode())
+    for quad in itertools.chain(typed, ntscan.quads_with(nt, f" <{flag}> ".encode())):
         s, p, o = quad.subject.value, quad.predicate.value, quad.object
         if p == str(RDF.type) and isinstance(o, ox.NamedNode) and o.value == space:
             spaces.add(s)

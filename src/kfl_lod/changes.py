@@ -19,12 +19,14 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from . import ntscan
 from .dumps import CSV_HEADER
 from .names import CSV, NTRIPLES
 from .namespaces import RECORD_KINDS, SCHEMA, parse_iri
@@ -43,19 +45,39 @@ def records_in(nt: bytes, base: str) -> dict[str, dict[str, str]]:
     >>> records_in(b'<https://x.org/space/a> <https://schema.org/name> "Sala"@pl .\\n', "https://x.org/")
     {'https://x.org/space/a': {'kind': 'space', 'id': 'a', 'name': 'Sala'}}
     """
+    try:
+        subjects = ntscan.subjects_under(nt, [f"{base}{kind}/" for kind in KINDS])
+    except ValueError:  # an escaped IRI: read every statement
+        return _records_parsed(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), base)
+    # Only the lines naming something are parsed; the subjects come from a byte search (#13: the
+    # whole parse of two releases' N-Triples was most of describe's time).
+    names = ntscan.quads_with(nt, f" <{_NAME}> ".encode())
+    return _records_parsed(names, base, subjects)
+
+
+def _records_parsed(quads: Iterable[ox.Quad], base: str, subjects: Iterable[str] = ()) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     names: dict[str, dict[str, str]] = {}
-    for quad in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
-        s = quad.subject
-        if not isinstance(s, ox.NamedNode):
-            continue
-        iri = s.value
+
+    def thing(iri: str) -> bool:
+        if iri in found:
+            return True
         kind, slug, fragment = parse_iri(iri, base)
         if kind not in KINDS or fragment or "#" in iri:
+            return False
+        found[iri] = {"kind": kind, "id": slug, "name": ""}
+        return True
+
+    known = False
+    for iri in subjects:
+        thing(iri)
+        known = True
+    for quad in quads:
+        s = quad.subject
+        if not isinstance(s, ox.NamedNode) or not (s.value in found if known else thing(s.value)):
             continue
-        found.setdefault(iri, {"kind": kind, "id": slug, "name": ""})
         if quad.predicate.value == _NAME and isinstance(quad.object, ox.Literal):
-            names.setdefault(iri, {})[quad.object.language or ""] = quad.object.value
+            names.setdefault(s.value, {})[quad.object.language or ""] = quad.object.value
     for iri, by_lang in names.items():
         found[iri]["name"] = by_lang.get("pl") or by_lang.get("") or next(iter(sorted(by_lang.values())))
     return dict(sorted(found.items()))

@@ -18,11 +18,14 @@ from rdflib.namespace import XSD
 
 from .records import Records
 from .source.tables import INSTITUTIONS, PRACTICES, SPACES, VENUES, Table
+from .triples import Triples
 from .vocab import DISTRICTS, SH, Iris, roman
 
 
-def to_ntriples(graph: Graph) -> bytes:
+def to_ntriples(graph: Graph | Triples) -> bytes:
     """N-Triples, lines sorted: byte-identical for the same graph."""
+    if isinstance(graph, Triples):  # the build's statements: already N-Triples lines
+        return graph.ntriples()
     # Sorted as bytes: UTF-8 keeps the order of code points, so the order is that of the text, without
     # decoding hundreds of megabytes; and only "\n" ends a line (str.splitlines also split at U+2028).
     data = graph.serialize(format="nt", encoding="utf-8")
@@ -30,7 +33,7 @@ def to_ntriples(graph: Graph) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
-def to_turtle(graph: Graph, ntriples: bytes | None = None) -> bytes:
+def to_turtle(graph: Graph | Triples, ntriples: bytes | None = None) -> bytes:
     """Turtle, grouped by subject, everything sorted: byte-identical for the same graph.
 
     Written by pyoxigraph from the sorted N-Triples (``ntriples`` if the caller has them):
@@ -51,7 +54,11 @@ def to_turtle(graph: Graph, ntriples: bytes | None = None) -> bytes:
     data = to_ntriples(graph) if ntriples is None else ntriples
     if _BLANK_NODE.search(data):
         raise ValueError("blank nodes are not published")
-    return _turtle(data, {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
+    if isinstance(graph, Triples):
+        prefixes = graph.prefixes
+    else:
+        prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
+    return _turtle(data, prefixes)
 
 
 def _turtle(ntriples: bytes, prefixes: dict[str, str]) -> bytes:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from .triples import Iri, Lit, Triples, parse_object
 from .vocab import GEO, SCHEMA, Iris
 
 # Language-tagged properties: the plain term carries Polish, the *_en term English.
@@ -135,41 +136,44 @@ class _Compactor:
                 return f"{prefix}:{value[len(ns) :]}"
         return value
 
-    def entry(self, predicate: URIRef, obj: Any) -> tuple[str, Any]:
+    def entry(self, predicate: str, obj: Iri | Lit) -> tuple[str, Any]:
         """The key and JSON value of one triple's predicate and object.
 
         A term whose coercion fits gives plain JSON ("name": "Sala"); otherwise the
         predicate's first term carries an explicit value object, which no coercion changes.
         """
-        terms = self.by_iri.get(str(predicate), [])
+        terms = self.by_iri.get(predicate, [])
+        if isinstance(obj, Iri):
+            for term, spec in terms:
+                if spec.get("@type") == "@id":
+                    return term, _Ref(self.iri(obj), obj)
+            return self._key(predicate, terms), {"@id": _Ref(self.iri(obj), obj)}
+        lexical, language, datatype = obj
         for term, spec in terms:
-            if isinstance(obj, URIRef) and spec.get("@type") == "@id":
-                return term, _Ref(self.iri(str(obj)), str(obj))
-            if isinstance(obj, Literal):
-                if obj.language and spec.get("@language") == obj.language:
-                    return term, str(obj)
-                if not obj.language and "@language" not in spec:
-                    native = _native(obj)
-                    if spec.get("@type") == str(obj.datatype) and not isinstance(native, (bool, int)):
-                        return term, str(obj)
-                    if "@type" not in spec and native is not None:
-                        return term, native
-        if terms:
-            key = terms[0][0]
-        else:
-            key = self.iri(str(predicate), vocab=True)
-            if key in self.terms:  # the short name is taken by a term for another predicate
-                key = str(predicate)
-        if isinstance(obj, URIRef):
-            return key, {"@id": _Ref(self.iri(str(obj)), str(obj))}
-        if obj.language:
-            return key, {"@value": str(obj), "@language": obj.language}
+            if language and spec.get("@language") == language:
+                return term, lexical
+            if not language and "@language" not in spec:
+                native = _native(obj)
+                if datatype is not None and spec.get("@type") == datatype and not isinstance(native, (bool, int)):
+                    return term, lexical
+                if "@type" not in spec and native is not None:
+                    return term, native
+        key = self._key(predicate, terms)
+        if language:
+            return key, {"@value": lexical, "@language": language}
         native = _native(obj)
         if native is not None and not terms:
             return key, native
-        if obj.datatype is None:
-            return key, {"@value": str(obj)}
-        return key, {"@value": str(obj), "@type": self.iri(str(obj.datatype), vocab=True)}
+        if datatype is None:
+            return key, {"@value": lexical}
+        return key, {"@value": lexical, "@type": self.iri(datatype, vocab=True)}
+
+    def _key(self, predicate: str, terms: list[tuple[str, dict[str, Any]]]) -> str:
+        """The key of a value no term's coercion fits: the predicate's first term, else its compact IRI."""
+        if terms:
+            return terms[0][0]
+        key = self.iri(predicate, vocab=True)
+        return predicate if key in self.terms else key  # the short name may be a term for another predicate
 
 
 class _Ref(str):
@@ -183,32 +187,83 @@ class _Ref(str):
         return ref
 
 
-def _native(obj: Literal) -> Any:
+def _native(obj: Lit) -> Any:
     """A literal as a plain JSON value, where JSON-LD maps it back to the same literal."""
-    if obj.datatype == XSD.boolean and str(obj) in ("true", "false"):
-        return obj.toPython()
-    if obj.datatype == XSD.integer and obj.value is not None and str(obj) == str(int(obj)):
-        return int(obj)
-    if obj.datatype is None and not obj.language:
-        return str(obj)
+    lexical, language, datatype = obj
+    if datatype == _BOOLEAN and lexical in ("true", "false"):
+        return lexical == "true"
+    if datatype == _INTEGER:
+        try:
+            number = int(lexical)
+        except ValueError:
+            return None
+        return number if str(number) == lexical else None
+    if datatype is None and not language:
+        return lexical
     return None
 
 
-def to_jsonld(graph: Graph, base: str) -> bytes:
-    """Compact JSON-LD: one object per thing, its #fragment parts embedded, keys sorted."""
-    ctx = context(base)
-    compactor = _Compactor(ctx["@context"])
-    nodes: dict[str, dict[str, Any]] = {}
-    # One pass over the graph: rdflib's lookups per subject cost a context search per triple.
-    statements: dict[Any, list[tuple[Any, Any]]] = {}
-    a = RDF.type  # once: rdflib's namespace attribute lookup costs more than the comparison
-    for s, p, o in graph:
-        statements.setdefault(s, []).append((p, o))
-    for s in sorted(statements, key=str):
-        if isinstance(s, BNode):
+_BOOLEAN, _INTEGER = str(XSD.boolean), str(XSD.integer)
+
+
+def to_jsonld(graph: Graph | Triples, base: str) -> bytes:
+    """Compact JSON-LD: one object per thing, its #fragment parts embedded, keys sorted.
+
+    Written a thing at a time (with its #parts): the whole document as one dict took a
+    gigabyte at 35,000 spaces. The bytes are those json.dumps(document, indent=1,
+    sort_keys=True) gives for the document as a whole.
+    """
+    triples = graph if isinstance(graph, Triples) else Triples.from_graph(graph)
+    ctx = context(base)["@context"]
+    compactor = _Compactor(ctx)
+    # The lines of each thing and its #parts together: only a thing embeds its own parts.
+    groups: dict[str, list[str]] = {}
+    for line in triples.lines():
+        if line[0] != "<":
             raise ValueError("blank nodes are not published")
-        node: dict[str, Any] = {"id": compactor.iri(str(s))}
-        types = sorted(compactor.iri(str(o), vocab=True) for p, o in statements[s] if p == a)
+        groups.setdefault(line[1 : line.index(">")].split("#", 1)[0], []).append(line)
+    top: list[tuple[str, str]] = []  # (IRI, JSON text) of every thing not embedded in another
+    for root in sorted(groups):
+        nodes = _nodes(groups.pop(root), compactor, ctx)
+        # Embed fragment nodes (venue/x#address) in the one node that refers to them.
+        embedded: set[str] = set()
+        for iri, node in nodes.items():
+            for key, value in list(node.items()):
+                items = value if isinstance(value, list) else [value]
+                replaced = []
+                for item in items:
+                    target = _target(item)
+                    if target and target.startswith(iri + "#") and target in nodes and target not in embedded:
+                        embedded.add(target)
+                        replaced.append(nodes[target])
+                    else:
+                        replaced.append(item)
+                node[key] = replaced if isinstance(value, list) else replaced[0]
+        for iri, node in nodes.items():
+            if iri not in embedded:  # at depth 2 in the document: "@graph" is the top object's second key
+                top.append((iri, _dumps(node).replace("\n", "\n  ")))
+    top.sort(key=lambda entry: entry[0])  # the things in IRI order, as one sort of the whole graph gives them
+    if not top:
+        return (_dumps({"@context": ctx, "@graph": []}) + "\n").encode("utf-8")
+    head, tail = _dumps({"@context": ctx, "@graph": [0]}).rsplit("0", 1)
+    return (head + ",\n  ".join(text for _, text in top) + tail + "\n").encode("utf-8")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def _nodes(lines: list[str], compactor: _Compactor, ctx: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The JSON object of each subject of ``lines`` (N-Triples), in IRI order, parts not yet embedded."""
+    statements: dict[str, list[tuple[str, Any]]] = {}
+    for line in lines:
+        s, p, o = line[:-3].split(" ", 2)
+        statements.setdefault(s[1:-1], []).append((p[1:-1], parse_object(o)))
+    nodes: dict[str, dict[str, Any]] = {}
+    a = _TYPE
+    for s in sorted(statements):
+        node: dict[str, Any] = {"id": compactor.iri(s)}
+        types = sorted(compactor.iri(o, vocab=True) for p, o in statements[s] if p == a)
         if types:
             node["type"] = types[0] if len(types) == 1 else types
         values: dict[str, list[Any]] = {}
@@ -220,27 +275,14 @@ def to_jsonld(graph: Graph, base: str) -> bytes:
         for key, items in values.items():
             if len(items) > 1:  # the key is computed even for one item: 20 % of the writer at scale
                 items.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-            spec = ctx["@context"].get(key)
+            spec = ctx.get(key)
             is_set = isinstance(spec, dict) and spec.get("@container") == "@set"
             node[key] = items if (len(items) > 1 or is_set) else items[0]
-        nodes[str(s)] = node
-    # Embed fragment nodes (venue/x#address) in the one node that refers to them.
-    embedded: set[str] = set()
-    for iri, node in nodes.items():
-        for key, value in list(node.items()):
-            items = value if isinstance(value, list) else [value]
-            replaced = []
-            for item in items:
-                target = _target(item)
-                if target and target.startswith(iri + "#") and target in nodes and target not in embedded:
-                    embedded.add(target)
-                    replaced.append(nodes[target])
-                else:
-                    replaced.append(item)
-            node[key] = replaced if isinstance(value, list) else replaced[0]
-    graph_list = [node for iri, node in nodes.items() if iri not in embedded]
-    document = {"@context": ctx["@context"], "@graph": graph_list}
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        nodes[s] = node
+    return nodes
+
+
+_TYPE = str(RDF.type)
 
 
 def _target(item: Any) -> str | None:

@@ -7,7 +7,8 @@ labelled in Polish and English. No blank nodes: parts of a record get fragment I
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from .districts import CREDIT, ODBL, OSM_COPYRIGHT
 from .records import Institution, Origin, Practice, Records, Space, Venue
 from .source.tables import KINDS
+from .triples import Triples
 from .vocab import DISTRICT_METHODS, DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
 
 PL = "pl"
@@ -196,21 +198,31 @@ def to_graph(records: Records, base: str) -> Graph:
     >>> len(to_graph(Records((), (), ()), "https://example.org/")) > 100  # vocabularies, districts
     True
     """
-    return map_records(records, base).graph
+    return map_records(records, base).triples.graph()
 
 
-@dataclass
 class Provenance:
     """Where the graph's statements came from: each record's source row, each statement's column(s).
 
-    Recorded by the mapping as it makes each statement (also for a statement a cell left
-    out, so a result about a missing value names the empty column). For the clerk's
-    reading of SHACL results only; never published.
+    The mapping notes each record's row, and how to make the record's statements again;
+    a statement's column(s) are noted as that record is mapped again, when a SHACL result
+    or kfl-lod diff asks (also for a statement a cell left out, so a result about a missing
+    value names the empty column). Noting the columns of every statement as it was made
+    took 330 MB at 35,000 spaces, for the few a report names. For the clerk's reading
+    only; never published.
     """
 
-    rows: dict[str, Origin] = field(default_factory=dict)  # record IRI -> its source row
-    # (subject, predicate or constraint IRI) -> the source columns the statement is made from
-    columns: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    def __init__(
+        self,
+        rows: dict[str, Origin] | None = None,
+        columns: dict[tuple[str, str], tuple[str, ...]] | None = None,
+    ) -> None:
+        self.rows: dict[str, Origin] = rows if rows is not None else {}  # record IRI -> its source row
+        # record IRI -> (function, arguments) that make its statements again (see _Out.record)
+        self.makers: dict[str, tuple[Callable[..., None], tuple[Any, ...]]] = {}
+        # (subject, predicate or constraint IRI) -> the source columns, for what was mapped noting them
+        self._columns: dict[tuple[str, str], tuple[str, ...]] = columns if columns is not None else {}
+        self._noted: dict[str, None] = {}  # records whose columns are in _columns, oldest first
 
     def origin(self, focus: str) -> Origin | None:
         """The source row of the record a node belongs to (venue/x#address -> venue x's row)."""
@@ -218,39 +230,65 @@ class Provenance:
 
     def column(self, focus: str, path: str) -> str:
         """The column(s) a statement (focus, path) comes from, as the clerk names them, or ""."""
-        return ", ".join(self.columns.get((focus, path), ()))
+        record = focus if focus in self.makers else focus.split("#")[0]
+        self._note(record)
+        return ", ".join(self._columns.get((focus, path), ()))
+
+    @property
+    def columns(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(subject, predicate) -> column(s) of every statement (maps every record again: for tests)."""
+        for record in self.makers:
+            self._note(record, keep=len(self.makers))
+        return self._columns
+
+    def _note(self, record: str, keep: int = 4096) -> None:
+        """Map ``record`` again, noting its statements' columns (the last ``keep`` records' are kept)."""
+        maker = self.makers.get(record)
+        if maker is None or record in self._noted:
+            return
+        if len(self._noted) >= keep:  # bounded: kfl-lod diff may ask about every record of a large source
+            self._noted.clear()
+            self._columns.clear()
+        function, args = maker
+        function(_Out(Triples(), self, noting=True), *args)
+        self._noted[record] = None
 
 
 @dataclass
 class Mapped:
-    """The graph and where its statements came from."""
+    """The statements (as N-Triples lines, see triples.py) and where they came from."""
 
-    graph: Graph
+    triples: Triples
     provenance: Provenance
+
+    @property
+    def graph(self) -> Graph:
+        """The statements as an rdflib Graph, parsed on demand (the build does without one)."""
+        return self.triples.graph()
 
 
 def map_records(records: Records, base: str) -> Mapped:
     """Build the graph of the whole publication and record where each statement came from."""
     iris = Iris(base)
-    g = Graph(bind_namespaces="none")
+    g = Triples(_prefixes(iris))
     out = _Out(g, Provenance())
-    _bind(g, iris)
     _vocabulary(g, iris)
     _places(g, iris)
     venues_of: dict[str, list[Venue]] = {}
     for venue in records.venues:
         venues_of.setdefault(venue.institution, []).append(venue)
-        _venue(out, iris, venue)
+    for venue in records.venues:
+        out.make(_venue, iris, venue)
     for institution in records.institutions:
-        _institution(out, iris, institution, venues_of.get(institution.id, []))
+        out.make(_institution, iris, institution, venues_of.get(institution.id, []))
     for space in records.spaces:
-        _space(out, iris, space)
+        out.make(_space, iris, space)
     # The venue and institution of each space, looked up once: a search per practice grew as practices × spaces.
     venue_owner = {v.id: v.institution for v in records.venues}
     venue_of = {sp.id: sp.venue for sp in records.spaces}
     for practice in records.practices:
         venue_id = venue_of.get(practice.space, practice.venue)
-        _practice(out, iris, practice, venue_id, venue_owner.get(venue_id, practice.institution))
+        out.make(_practice, iris, practice, venue_id, venue_owner.get(venue_id, practice.institution))
     return Mapped(g, out.provenance)
 
 
@@ -260,29 +298,42 @@ def provenance(records: Records, base: str) -> Provenance:
 
 
 class _Out:
-    """Adds statements of one record at a time, noting the source column(s) of each."""
+    """Adds statements of one record at a time; noting the source column(s) of each, when ``noting``."""
 
-    def __init__(self, g: Graph, provenance: Provenance) -> None:
+    def __init__(self, g: Triples, provenance: Provenance, noting: bool = False) -> None:
         self.g = g
         self.provenance = provenance
+        self.noting = noting
         self.table = KINDS["space"]
         self._headers: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        self._maker: tuple[Callable[..., None], tuple[Any, ...]] | None = None
+
+    def make(self, function: Callable[..., None], *args: Any) -> None:
+        """Map one record: ``function(self, *args)``, which Provenance may call again to note columns."""
+        self._maker = (function, args)
+        function(self, *args)
 
     def record(self, kind: str, iri: URIRef, origin: Origin) -> None:
         """Start the statements of a record of ``kind`` read from ``origin``."""
         self.table = KINDS[kind]
-        self.provenance.rows[str(iri)] = origin
+        if self.noting:
+            return
+        key = str(iri)
+        self.provenance.rows[key] = origin
+        if self._maker is not None:
+            self.provenance.makers[key] = self._maker
 
     def add(self, s: URIRef, p: URIRef, o: Any, *fields: str) -> None:
         """Add (s, p, o), made from the record's ``fields``; o None: the fields were empty."""
         if o is not None:
             self.g.add((s, p, o))
-        if fields:
+        if fields and self.noting:
             key = (str(s), str(p))
             columns = self._headers.get((self.table.name, fields))
             if columns is None:  # looked up once per table and fields: a search per statement cost 15 % of the map
                 columns = self._headers[self.table.name, fields] = tuple(self.table.column(f).header for f in fields)
-            self.provenance.columns[key] = tuple(dict.fromkeys(self.provenance.columns.get(key, ()) + columns))
+            known = self.provenance._columns
+            known[key] = tuple(dict.fromkeys(known.get(key, ()) + columns))
 
     def fixed(self, s: URIRef, p: URIRef, o: Any) -> None:
         """Add a statement the mapping makes, not a cell (a type, a unit)."""
@@ -298,19 +349,22 @@ class _Out:
             self.add(s, DCTERMS.source, None, "sources")
 
 
-def _bind(g: Graph, iris: Iris) -> None:
-    for prefix, ns in (
-        ("schema", SCHEMA),
-        ("skos", SKOS),
-        ("dct", DCTERMS),
-        ("geo", GEO),
-        ("xsd", XSD),
-        ("rdf", RDF),
-        ("rdfs", RDFS),
-        ("owl", OWL),
-        ("kfl", iris.kfl),
-    ):
-        g.bind(prefix, ns)
+def _prefixes(iris: Iris) -> dict[str, str]:
+    """The prefixes of the data's Turtle."""
+    return {
+        prefix: str(ns)
+        for prefix, ns in (
+            ("schema", SCHEMA),
+            ("skos", SKOS),
+            ("dct", DCTERMS),
+            ("geo", GEO),
+            ("xsd", XSD),
+            ("rdf", RDF),
+            ("rdfs", RDFS),
+            ("owl", OWL),
+            ("kfl", iris.kfl),
+        )
+    }
 
 
 def decimal(value: Decimal) -> Literal:
@@ -343,12 +397,12 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=kind)
 
 
-def _text(g: Graph, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
+def _text(g: Triples, s: URIRef, p: URIRef, value: str, lang: str | None = PL) -> None:
     if value:
         g.add((s, p, Literal(value, lang=lang)))
 
 
-def _vocabulary(g: Graph, iris: Iris) -> None:
+def _vocabulary(g: Triples, iris: Iris) -> None:
     ontology = URIRef(iris.base + "def")
     g.add((ontology, RDF.type, OWL.Ontology))
     g.add((ontology, RDFS.label, Literal("Słownik kfl-lod", lang=PL)))
@@ -390,7 +444,7 @@ def _vocabulary(g: Graph, iris: Iris) -> None:
         g.add((concept, DCTERMS.source, URIRef(OSM_COPYRIGHT)))
 
 
-def _places(g: Graph, iris: Iris) -> None:
+def _places(g: Triples, iris: Iris) -> None:
     city = iris.city
     g.add((city, RDF.type, SCHEMA.City))
     g.add((city, SCHEMA.name, Literal("Kraków", lang=PL)))
@@ -418,7 +472,7 @@ def _places(g: Graph, iris: Iris) -> None:
         g.add((d, SCHEMA.containedInPlace, city))
 
 
-def _address(g: Graph, node: URIRef, street: str, postal: str, locality: str) -> None:
+def _address(g: Triples, node: URIRef, street: str, postal: str, locality: str) -> None:
     g.add((node, RDF.type, SCHEMA.PostalAddress))
     _text(g, node, SCHEMA.streetAddress, street, None)
     _text(g, node, SCHEMA.postalCode, postal, None)

@@ -57,7 +57,7 @@ def preview(settings: Settings, today: date | None = None) -> dict[str, Any]:
         report["problems"] = [p.as_dict() for p in exc.problems]
         report["seconds"] = round(time.perf_counter() - started, 3)
         return report
-    records, graph, validation = found.records, found.graph, found.report
+    records, validation = found.records, found.report
     report["records"] = {
         "institutions": len(records.institutions),
         "venues": len(records.venues),
@@ -67,7 +67,7 @@ def preview(settings: Settings, today: date | None = None) -> dict[str, Any]:
     }
     report["violations"] = [r.as_dict() for r in validation.violations]
     report["warnings"] = [r.as_dict() for r in validation.warnings]
-    files = render(records, graph, validation, settings, found.ntriples)
+    files = render(records, found.triples, validation, settings, found.ntriples)
     record = json.loads(describe_release(files, settings, today or date.today())[CHANGES])
     same = current is not None and record["version"] == current.name
     report.update(

@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, XSD
 
 from .errors import SettingsError
 from .mapping import Provenance
+from .triples import Triples
 from .vocab import SH
 
 # The shapes are written under this base; loading rewrites it to the configured one.
@@ -154,7 +155,7 @@ def load_shapes(folder: Path, base: str) -> Graph:
 
 
 def validate(
-    graph: Graph,
+    graph: Graph | Triples,
     shapes: Graph,
     provenance: Provenance | None = None,
     engine: str = "shacl",
@@ -167,11 +168,12 @@ def validate(
     shows both give the same Report on the bundled data, on every broken case of
     tests/test_shapes.py and on generated sources with seeded faults. ``ntriples`` is the
     graph already written as N-Triples (the build writes it anyway), else it is written here.
+    ``graph`` may be the mapping's Triples: pySHACL then gets an rdflib Graph parsed from them.
     ``provenance`` (from the mapping) names the source row and column each result is
     about; only for the clerk's reading, never published.
     """
     if engine == "pyshacl":
-        found = _pyshacl(graph, shapes)
+        found = _pyshacl(graph.graph() if isinstance(graph, Triples) else graph, shapes)
     elif engine == "shacl":
         found = _compiled(graph, shapes, ntriples)
     else:
@@ -249,7 +251,7 @@ def _pyshacl(graph: Graph, shapes: Graph) -> list[Found]:
 _COMPILED: dict[bytes, Any] = {}  # shapes (N-Triples) -> compiled shapes: compiling is a share of a small run
 
 
-def _compiled(graph: Graph, shapes: Graph, ntriples: bytes | None) -> list[Found]:
+def _compiled(graph: Graph | Triples, shapes: Graph, ntriples: bytes | None) -> list[Found]:
     import shacl
 
     text = shapes.serialize(format="nt", encoding="utf-8")
@@ -258,7 +260,12 @@ def _compiled(graph: Graph, shapes: Graph, ntriples: bytes | None) -> list[Found
         compiled = _COMPILED[text] = shacl.Shapes.from_text(text.decode("utf-8"), format="ntriples")
         if len(_COMPILED) > 4:
             _COMPILED.pop(next(iter(_COMPILED)))
-    data = ntriples if ntriples is not None else graph.serialize(format="nt", encoding="utf-8")
+    if ntriples is not None:
+        data = ntriples
+    elif isinstance(graph, Triples):
+        data = graph.ntriples()
+    else:
+        data = graph.serialize(format="nt", encoding="utf-8")
     report = compiled.validate_text(data.decode("utf-8"), format="ntriples", allow_warnings=True)
     return [
         (

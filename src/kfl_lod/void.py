@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
@@ -18,6 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from .dumps import to_ntriples, to_turtle
 from .names import JSONLD, NTRIPLES, TURTLE, VOID_NTRIPLES, VOID_TURTLE
 from .namespaces import PREFIXES
+from .triples import Triples, n3
 from .vocab import GEO, SCHEMA, VOID, Iris
 
 FORMATS = Namespace(PREFIXES["formats"])
@@ -34,7 +34,7 @@ def _slug(iri: str, prefixes: dict[str, str]) -> str:
     return "h" + hashlib.sha256(iri.encode()).hexdigest()[:10]
 
 
-def to_graph(data: Graph, base: str) -> Graph:
+def to_graph(data: Graph | Triples, base: str) -> Graph:
     """The VoID description of ``data`` published under ``base``."""
     iris = Iris(base)
     kfl = iris.kfl
@@ -78,23 +78,26 @@ def to_graph(data: Graph, base: str) -> Graph:
         g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{name}")))
         g.add((dataset, VOID.feature, FORMATS[fmt]))
 
-    # One pass over the data: rdflib's pattern lookups cost a context search per triple.
-    subjects: set = set()
-    objects: set = set()
-    properties: Counter = Counter()
-    instances: dict[Any, set] = {}
-    flag, true = kfl.illustrative, Literal(True)
-    flagged: set = set()
-    for s, p, o in data:
+    # One pass over the statements as N-Triples terms: equal terms are equal text there.
+    triples = data if isinstance(data, Triples) else Triples.from_graph(data)
+    subjects: set[str] = set()
+    objects: set[str] = set()
+    properties: Counter[str] = Counter()
+    instances: dict[str, set[str]] = {}
+    a, flag, true = RDF.type.n3(), kfl.illustrative.n3(), n3(Literal(True))
+    flagged: set[str] = set()
+    for s, p, o in triples.raw():
         subjects.add(s)
         objects.add(o)
         properties[p] += 1
-        if p == RDF.type:
+        if p == a:
             instances.setdefault(o, set()).add(s)
         elif p == flag and o == true:
             flagged.add(s)
-    entities = {s for s in subjects if str(s).startswith(base)}
-    g.add((dataset, VOID.triples, _int(len(data))))
+    # Back to rdflib terms for the few that the description names (IRIs: "<x>" -> x; sorted as rdflib sorts them).
+    iri = _iri
+    entities = {s for s in subjects if s.startswith("<" + base)}
+    g.add((dataset, VOID.triples, _int(len(triples))))
     g.add((dataset, VOID.entities, _int(len(entities))))
     g.add((dataset, VOID.distinctSubjects, _int(len(subjects))))
     g.add((dataset, VOID.distinctObjects, _int(len(objects))))
@@ -104,13 +107,13 @@ def to_graph(data: Graph, base: str) -> Graph:
     for vocabulary in sorted(vocabularies):
         g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
 
-    for cls, members in sorted(instances.items()):
+    for cls, members in sorted((iri(c), m) for c, m in instances.items()):
         part = URIRef(f"{dataset}#class-{_slug(str(cls), prefixes)}")
         g.add((dataset, VOID.classPartition, part))
         g.add((part, RDF.type, VOID.Dataset))
         g.add((part, VOID["class"], cls))
         g.add((part, VOID.entities, _int(len(members))))
-    for prop, count in sorted(properties.items()):
+    for prop, count in sorted((iri(p), n) for p, n in properties.items()):
         part = URIRef(f"{dataset}#property-{_slug(str(prop), prefixes)}")
         g.add((dataset, VOID.propertyPartition, part))
         g.add((part, RDF.type, VOID.Dataset))
@@ -118,12 +121,12 @@ def to_graph(data: Graph, base: str) -> Graph:
         g.add((part, VOID.triples, _int(count)))
 
     for cls in (kfl.Space, kfl.Venue, SCHEMA.Organization):
-        of_kind = sorted(instances.get(cls, ()), key=str)
-        real = [m for m in of_kind if m not in flagged]
+        of_kind = sorted((iri(m) for m in instances.get(cls.n3(), ())), key=str)
+        real = [m for m in of_kind if m.n3() not in flagged]
         for example in (real or of_kind)[:EXAMPLES_PER_KIND]:
             g.add((dataset, VOID.exampleResource, example))
 
-    illustrative = sorted(flagged)
+    illustrative = sorted(iri(s) for s in flagged)
     if not illustrative:  # e.g. the setting illustrative = omit: no subset to describe
         return g
     subset = URIRef(f"{dataset}#illustrative")
@@ -159,11 +162,18 @@ def to_graph(data: Graph, base: str) -> Graph:
     return g
 
 
+def _iri(term: str) -> URIRef:
+    """An IRI as N-Triples writes it ("<x>") as an rdflib term (a literal or blank node is an error here)."""
+    if not term.startswith("<"):
+        raise ValueError(f"not an IRI: {term}")
+    return URIRef(term[1:-1])
+
+
 def _int(n: int) -> Literal:
     return Literal(n, datatype=XSD.integer)
 
 
-def render(data: Graph, base: str) -> dict[str, bytes]:
+def render(data: Graph | Triples, base: str) -> dict[str, bytes]:
     """void.ttl and void.nt."""
     g = to_graph(data, base)
     return {VOID_TURTLE: to_turtle(g), VOID_NTRIPLES: to_ntriples(g)}

@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "catalog",
             "changes",
             "ntscan",
+            "sidework",
             "publish",
             "build",
             "preview",

@@ -206,3 +206,47 @@ def test_bundled_venues_keep_their_districts(records):
         lat, lon = float(venue.latitude), float(venue.longitude)
         plain = [d for d in districts.boundaries() if districts._inside(lon, lat, d.rings)]
         assert venue.district in [d.number for d in plain]
+
+
+# --- kfl.csv, kfl.xlsx, kfl.geojson from another process -------------------------------------------
+
+
+def _timer(stage, work):
+    return work()
+
+
+def test_the_other_process_writes_the_same_files(records):
+    from kfl_lod import sidework
+
+    side = sidework.RecordFiles(records, BASE, min_spaces=0)
+    assert side._proc is not None  # it did start one
+    files = side.files(_timer)
+    assert side.error is None, side.error
+    assert files == sidework.write(records, BASE)
+    assert set(side.seconds) == {f"{n} {k}" for n in sidework.NAMES for k in ("wall", "cpu")}
+
+
+def test_if_the_other_process_fails_the_files_are_written_here(records, monkeypatch):
+    from kfl_lod import sidework
+
+    monkeypatch.setattr(sidework.sys, "executable", "/bin/false")
+    side = sidework.RecordFiles(records, BASE, min_spaces=0)
+    files = side.files(_timer)
+    assert side.error and "exited 1" in side.error
+    assert files == sidework.write(records, BASE)
+
+
+def test_a_build_with_the_other_process_publishes_the_same_bytes(published, tmp_path, monkeypatch):
+    from kfl_lod import sidework
+
+    monkeypatch.setattr(sidework, "MIN_SPACES", 0)
+    monkeypatch.setattr(sidework.RecordFiles.__init__, "__defaults__", (0,))
+    settings = make_settings(tmp_path)
+    result = build(settings, today=date(2026, 3, 2))
+    assert any("(other process)" in stage for stage in result.timings)
+    mine = settings.published / "latest"
+    theirs = published.published / "latest"
+    names = sorted(p.name for p in theirs.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in mine.iterdir() if p.is_file())
+    for name in names:
+        assert (mine / name).read_bytes() == (theirs / name).read_bytes(), name

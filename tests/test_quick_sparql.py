@@ -7,9 +7,10 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from kfl_lod.query.text import MAX_NESTING, inspect, plain_form
 from kfl_lod.web import create_app
 from kfl_lod.web.front import Front
-from kfl_lod.web.quick_sparql import QuickSparql
+from kfl_lod.web.quick_sparql import QuickSparql, _pairs
 
 POINT = "SELECT ?p ?o WHERE { <https://kfl.krakow.pl/space/ckp-ruczaj-sala-widowiskowa> ?p ?o }"
 ASK = "ASK { ?s a schema:Place }"
@@ -47,6 +48,12 @@ ANSWERED = {
         *_get(POINT)[:3],
         {"if-modified-since": "Tue, 01 Dec 2099 00:00:00 GMT"},
     ),
+    "prefix IRI naming service, a string saying SERVICE": _get(
+        "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>\n# SERVICE in a comment\n"
+        'SELECT ?s WHERE { ?s schema:name ?n FILTER(?n != "SERVICE") }'
+    ),
+    "a percent sign not an escape (kept as it is: 400)": ("GET", "query=ASK%7B%7D%zz", b"", {}),
+    "plus signs and percent escapes of both cases": ("GET", "query=ASK+%7b+%3Fs+%3fp+%3Fo+%7D", b"", {}),
     "POST sparql-query utf-8": (
         "POST",
         "",
@@ -69,6 +76,12 @@ LEFT = {
     "HEAD": ("HEAD", _get(POINT)[1], b"", {}),
     "POST without a type": ("POST", "", POINT.encode(), {}),
     "empty query": _get("   "),
+    "update after prefixes": _get("PREFIX s: <https://schema.org/> INSERT DATA { <a:b> s:name 1 }"),
+    "SERVICE after a prefix naming service": _get(
+        "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> "
+        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    ),
+    "SERVICE hidden by an escape": _get("SELECT * { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }"),
 }
 
 
@@ -219,3 +232,78 @@ def test_run_async_hands_a_freed_process_to_the_oldest_waiter(published):
         assert pool.status()["waiting"] == 0 and pool.status()["idle"] == 1
     finally:
         pool.close()
+
+
+def test_pairs_are_parse_qsl_s():
+    """The quick path's query-string reading gives parse_qsl's pairs, or None where parse_qsl fails."""
+    import random
+    from urllib.parse import parse_qsl
+
+    rng = random.Random(13)
+    pieces = ["query", "=", "&", "+", "%20", "%2B", "%26", "%3D", "%7b", "%C5%BC", "%C5", "%FF", "%", "%z", "%4",
+              "\\", "a", "Z", "9", "-", "_", ".", "~", "%5C", "%5Cx41", "\\x41", "%00", "format", "tsv", "=="]  # fmt: skip
+    cases = ["", "&", "=", "query=", "query", "&&query=a&&", "query=%E2%82%AC&format=csv"]
+    cases += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    for encoded in cases:
+        try:
+            expected = parse_qsl(encoded, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            expected = None
+        assert _pairs(encoded) == expected, encoded
+
+
+PLAIN_TEXTS = [
+    "SELECT * { ?s ?p ?o }",
+    "  # comment\nPREFIX s: <https://schema.org/>\nBASE <https://kfl.krakow.pl/>\nSELECT ?s { ?s s:name ?n }",
+    "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> ASK { ?s a sd:Service }",
+    "prefix : <http://e/> construct { ?s :p ?o } where { ?s :p ?o }",
+    "PREFIX s: <https://schema.org/> DESCRIBE <https://kfl.krakow.pl/space/x>",
+    'SELECT ?s { ?s ?p "SERVICE" }',
+    "SELECT ?s { ?s ?p '''service''' }",
+    "PREFIX s: <https://schema.org/> SELECT ?s { ?s s:name ?n FILTER(!BOUND(?n) && -1 < +2) }",
+    "PREFIXs: <http://e/> SELECT * {}",
+    "PREFIX s:<http://e/service>SELECT * {}",
+    "PREFIX s: <http://e/> INSERT DATA { <a:b> s:p 1 }",
+    "PREFIX s: <http://e/> WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } }",
+    "SELECT * { servıce <http://e/sparql> { ?s ?p ?o } }",  # dotless i: upper-cases to SERVICE
+    "SELECT * { \\u0053ERVICE <http://e/sparql> { ?s ?p ?o } }",
+    'SELECT * { ?s ?p "unterminated } service',
+    "SELECT * { ?s ?p ' } SERVICE <http://e/> {}",
+    "PREFIX p: <http://e/> " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1),
+    "SELECT * " + "{" * MAX_NESTING + "}" * MAX_NESTING,
+    "SELECT * " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1),
+    "SELECT * { FILTER(" + "!" * (MAX_NESTING + 1) + "true) }",
+    "PREFIX p: <http://e/> p:x",
+    "BASE <http://e/> BASE <http://f/> PREFIX a: <b:c> # c\n ASK {}",
+    "",
+    "   ",
+    "LOAD <http://e/>",
+    "SELECT ?service { ?service a ?t }",
+    "PREFIX service: <http://e/> SELECT * { ?s service:p ?o }",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+def test_plain_form_agrees_with_inspect(text):
+    """Where the shortcut decides, inspect decides the same: a query form, no update, no SERVICE, nesting in bounds."""
+    form = plain_form(text)
+    if form is not None:
+        read = inspect(text)
+        assert (read.form, read.update, read.uses_service) == (form, None, False)
+        assert read.depth <= MAX_NESTING
+
+
+def test_plain_form_decides_the_common_queries():
+    """The shortcut is taken for every example query with all prefixes declared (as bench_serving sends them)."""
+    from pathlib import Path
+
+    from kfl_lod.query.engine import default_prefixes
+    from kfl_lod.query.examples import load_examples
+
+    head = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in default_prefixes("https://kfl.krakow.pl/").items())
+    examples = load_examples(Path(__file__).resolve().parent.parent / "sparql")
+    assert examples
+    for example in examples:
+        text = head + "\n" + example.text + "\n#1"
+        assert plain_form(text) == inspect(text).form is not None, example.name

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from rdflib import Graph
 
-from . import catalog, changes, csvw, pages_index, release_record, void, xlsx
+from . import catalog, changes, csvw, pages_index, release_record, sidework, void, xlsx
 from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
 from .jsonld import context_bytes, to_jsonld
 from .mapping import Provenance, map_records
@@ -22,6 +22,7 @@ from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHA
 from .publish import Published, check_out, plan, publish_or_fail
 from .records import Records
 from .settings import Settings
+from .sidework import RecordFiles
 from .source import read_source
 from .store import Preparing, dataset_graph
 from .triples import Triples
@@ -97,14 +98,24 @@ class Checked:
         return self.triples.graph()
 
 
-def checked(settings: Settings, progress: Progress = lambda step: None, timer: Timer | None = None) -> Checked:
-    """Read, map and validate; raise SourceError on bad input, SettingsError on bad metadata settings."""
+def checked(
+    settings: Settings,
+    progress: Progress = lambda step: None,
+    timer: Timer | None = None,
+    on_records: Callable[[Records], None] | None = None,
+) -> Checked:
+    """Read, map and validate; raise SourceError on bad input, SettingsError on bad metadata settings.
+
+    ``on_records`` is told the records as soon as they are read (the build starts work on them).
+    """
     timer = timer or Timer()
     catalog.check_settings(settings)
     progress("reading source tables")
     records = timer("read", lambda: read_source(settings.source))
     if settings.illustrative == "omit":
         records = records.without_illustrative()
+    if on_records is not None:
+        on_records(records)
     progress("building the graph")
     mapped = timer("map", lambda: map_records(records, settings.base))
     triples = mapped.triples
@@ -171,10 +182,12 @@ def render(
     settings: Settings,
     ntriples: bytes | None = None,
     timer: Timer | None = None,
+    record_files: RecordFiles | None = None,
 ) -> dict[str, bytes]:
     """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report.
 
     ``graph`` is the mapping's Triples in the build (an rdflib Graph gives the same bytes).
+    ``record_files`` is the other process writing kfl.csv, kfl.xlsx and kfl.geojson (see sidework).
     """
     base = settings.base
     timer = timer or Timer()
@@ -190,9 +203,13 @@ def render(
         SHACL_REPORT: lambda: report_turtle(report, base),
     }
     for name, write in writers.items():
+        if record_files is not None and name in sidework.NAMES:
+            continue  # written by the other process meanwhile; taken last, when it has had the most time
         files[name] = timer(f"write {name}", write) if name != NTRIPLES or ntriples is None else ntriples
     files.update(timer("write void", lambda: void.render(graph, base)))
     files.update(timer("write csvw", lambda: csvw.render(base, settings.licence)))
+    if record_files is not None:
+        files.update(record_files.files(timer))
     return files
 
 
@@ -215,10 +232,19 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     started = time.perf_counter()
     check_out(settings.published)  # before the work: a bad --out is known at once
     timer = Timer()
-    found = checked(settings, progress, timer)
+    side: list[RecordFiles] = []  # kfl.csv, kfl.xlsx, kfl.geojson: another process, from the records on
+    try:
+        found = checked(settings, progress, timer, on_records=lambda r: side.append(RecordFiles(r, settings.base)))
+    except BaseException:
+        for other in side:
+            other.cancel()
+        raise
+    record_files = side[0] if side else None
     result = BuildResult(
         found.records, found.report, len(found.triples), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
     )
+    if not found.report.conforms and record_files is not None:
+        record_files.cancel()
     if found.report.conforms:
         day = today or date.today()
         preparing = None
@@ -226,7 +252,11 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
             if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
                 preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
             progress("writing the files")
-            files = render(found.records, found.triples, found.report, settings, found.ntriples, timer)
+            files = render(found.records, found.triples, found.report, settings, found.ntriples, timer, record_files)
+            if record_files is not None:
+                for key, seconds in record_files.seconds.items():  # the other process's own times
+                    name, kind = key.rsplit(" ", 1)
+                    (timer.seconds if kind == "wall" else timer.cpu)[f"write {name} (other process)"] = seconds
             if preparing is None:
                 preparing = Preparing(settings.published, files[NTRIPLES], dataset_graph(settings.base))
             progress("describing the release")
@@ -238,6 +268,8 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         except BaseException:
             if preparing is not None:
                 preparing.cancel()
+            if record_files is not None:
+                record_files.cancel()
             raise
         # A large release also as a database the server opens in a moment (see store.prepare).
         progress("preparing the store for the server")

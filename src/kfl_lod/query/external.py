@@ -306,6 +306,12 @@ class _Row:
         term = self._row[name]
         return self._public if term == self._graph else term
 
+    def __iter__(self) -> Iterator[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]:
+        # The terms in the order of the variables, as the writers read a row (``tuple(row)``).
+        graph, public = self._graph, self._public
+        for term in self._row:
+            yield public if term == graph else term
+
 
 def _triples(quads, graph: str, dataset_iri: str) -> Iterator[ox.Triple]:
     ours, public = ox.NamedNode(graph), ox.NamedNode(dataset_iri)

@@ -190,7 +190,7 @@ class _Process:
         self.conn.send((loader, version, folder, memory_mb))
         self.ready = False
         self.isolated = False
-        self._async_socket: socket.socket | None = None
+        self._blocking = True
 
     @property
     def exitcode(self) -> int | None:
@@ -199,6 +199,7 @@ class _Process:
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
             return
+        self.blocking(True)
         if not self.conn.poll(timeout):
             raise PoolBusy(f"A query process did not start within {timeout:.0f} s.")
         try:
@@ -211,6 +212,7 @@ class _Process:
 
     def run(self, job: Job, timeout: float) -> Reply:
         try:
+            self.blocking(True)
             self.conn.send(job)
             if not self.conn.poll(timeout):
                 raise QueryTimeout(_TIMEOUT.format(timeout=timeout))
@@ -223,11 +225,74 @@ class _Process:
             self._drain.join(0.5)  # let the last words arrive
             raise self.crash() from exc
 
-    def async_socket(self) -> socket.socket:
-        """A socket object on this process's descriptor, for ``QueryPool.run_async`` (made once)."""
-        if self._async_socket is None:
-            self._async_socket = socket.socket(fileno=os.dup(self.conn.fileno()))
-        return self._async_socket
+    def blocking(self, flag: bool) -> None:
+        """Put the socket in blocking (``run``, ``wait_ready``) or non-blocking (``exchange``) mode, if not in it."""
+        if self._blocking != flag:
+            os.set_blocking(self.conn.fileno(), flag)
+            self._blocking = flag
+
+    async def exchange(self, loop, data: bytes, timeout: float) -> Reply:
+        """Send a pickled job and wait, on the event loop, for the reply (TimeoutError after ``timeout``).
+
+        One reader callback on the socket and one timer, no task: the job is written at once
+        (it is small; the rest, if any, waits for the socket), and the reply, framed as
+        ``Connection.send`` frames it, is read as it arrives, usually in one piece.
+        """
+        import pickle
+
+        self.blocking(False)
+        fd = self.conn.fileno()
+        message = struct.pack("!i", len(data)) + data
+        try:
+            sent = os.write(fd, message)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        if sent < len(message):
+            sock = socket.socket(fileno=os.dup(fd))
+            try:
+                await loop.sock_sendall(sock, message[sent:])
+            finally:
+                sock.close()
+        future = loop.create_future()
+        got = bytearray()
+        need = [0, 0]  # header size, body size (0: not known yet)
+
+        def finish(result=None, error: BaseException | None = None) -> None:
+            if not future.done():
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
+
+        def readable() -> None:
+            try:
+                chunk = os.read(fd, 65536 if not need[1] else max(65536, need[0] + need[1] - len(got)))
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                finish(error=exc)
+                return
+            if not chunk:
+                finish(error=EOFError("the query process closed its socket"))
+                return
+            got.extend(chunk)
+            if not need[1] and len(got) >= 4:
+                (size,) = struct.unpack_from("!i", got)
+                if size != -1:
+                    need[:] = [4, size]
+                elif len(got) >= 12:
+                    need[:] = [12, struct.unpack_from("!Q", got, 4)[0]]
+            if need[1] and len(got) >= need[0] + need[1]:
+                finish(bytes(memoryview(got)[need[0] : need[0] + need[1]]))
+
+        loop.add_reader(fd, readable)
+        timer = loop.call_later(timeout, lambda: finish(error=TimeoutError()))
+        try:
+            body = await future
+        finally:
+            timer.cancel()
+            loop.remove_reader(fd)
+        return pickle.loads(body)
 
     def crash(self) -> QueryCrashed:
         """The error for a process that died running a query, saying why where it can."""
@@ -255,8 +320,6 @@ class _Process:
         except (OSError, subprocess.TimeoutExpired):
             pass
         self.conn.close()
-        if self._async_socket is not None:
-            self._async_socket.close()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -347,13 +410,9 @@ class QueryPool:
         except BaseException:
             await loop.run_in_executor(None, self._replace, proc, client)
             raise
-        sock = proc.async_socket()
         try:
-            sock.setblocking(False)
-            data = _dumps(job)
-            await loop.sock_sendall(sock, struct.pack("!i", len(data)) + data)
             try:
-                reply = await asyncio.wait_for(_read_message(loop, sock), timeout)
+                reply = await proc.exchange(loop, _dumps(job), timeout)
             except TimeoutError:
                 await loop.run_in_executor(None, self._replace, proc, client)
                 raise QueryTimeout(_TIMEOUT.format(timeout=timeout)) from None
@@ -364,7 +423,6 @@ class QueryPool:
             if proc in self._all:
                 await loop.run_in_executor(None, self._replace, proc, client)
             raise
-        sock.setblocking(True)
         self._release(proc, client)
         return reply
 
@@ -424,6 +482,11 @@ class QueryPool:
 
     def _hand_off(self) -> None:
         """Give idle processes to waiters on event loops, oldest first (called holding the lock)."""
+        if not self._async_waiters:
+            return
+        from asyncio import _get_running_loop
+
+        running = _get_running_loop()  # on the waiter's own loop, no wake-up through its self-pipe is needed
         i = 0
         while self._idle and i < len(self._async_waiters):
             loop, future, client = self._async_waiters[i]
@@ -439,7 +502,10 @@ class QueryPool:
             self._waiting -= 1
             counts[1] -= 1
             counts[0] += 1
-            loop.call_soon_threadsafe(self._deliver, future, proc, client)
+            if running is not None and loop is running:
+                running.call_soon(self._deliver, future, proc, client)
+            else:
+                loop.call_soon_threadsafe(self._deliver, future, proc, client)
 
     def _deliver(self, future, proc: _Process, client: str) -> None:
         if future.done():  # its request went away meanwhile
@@ -622,33 +688,10 @@ _POOLS: weakref.WeakSet[QueryPool] = weakref.WeakSet()
 
 
 def _dumps(obj) -> bytes:
-    """What ``Connection.send`` writes for ``obj``, less its length header."""
-    from multiprocessing.reduction import ForkingPickler
-
-    return bytes(ForkingPickler.dumps(obj))
-
-
-async def _read_message(loop, sock: socket.socket):
-    """Read one ``Connection.send`` message from a non-blocking socket on the event loop."""
+    """What ``Connection.send`` writes for a Job, less its length header (a Job needs no special reducers)."""
     import pickle
 
-    head = await _read_exactly(loop, sock, 4)
-    (size,) = struct.unpack("!i", head)
-    if size == -1:
-        (size,) = struct.unpack("!Q", await _read_exactly(loop, sock, 8))
-    return pickle.loads(await _read_exactly(loop, sock, size))
-
-
-async def _read_exactly(loop, sock: socket.socket, size: int) -> bytes:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        n = await loop.sock_recv_into(sock, view[got:])
-        if n == 0:
-            raise EOFError("the query process closed its socket")
-        got += n
-    return bytes(buffer)
+    return pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
 
 
 @atexit.register

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -164,11 +165,15 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int, max_b
     size = len(chunks[0]) + len(footer)
     rows = 0
     truncated = False
+    # Rows come as tuples in the order of ``variables`` (None where unbound): reading a
+    # solution by name costs several times more. Terms repeat from row to row, so each
+    # writer remembers what it wrote for a term (``_Memo``).
+    memo = _Memo()
     for row in solutions:
         if rows >= max_rows:
             truncated = True
             break
-        chunk = row_text(variables, row, rows).encode("utf-8")
+        chunk = row_text(variables, tuple(row), rows, memo).encode("utf-8")
         if max_bytes is not None and size + len(chunk) > max_bytes:
             truncated = True
             break
@@ -179,13 +184,53 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int, max_b
     return Written(b"".join(chunks), rows, truncated)
 
 
+class _Memo(dict):
+    """Term -> its text in one format, for one answer (bounded: a long answer of unique terms stays small)."""
+
+    LIMIT = 4096
+
+    def text(self, term, write: Callable) -> str:
+        text = self.get(term)
+        if text is None:
+            text = write(term)
+            if len(self) < self.LIMIT:
+                self[term] = text
+        return text
+
+
+_encode = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
+
+
+def _json_text(term) -> str:
+    """``json.dumps(_json_term(term), ensure_ascii=False)``, written directly (same bytes)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return '{"type": "uri", "value": ' + _encode(term.value) + "}"
+    if kind is ox.Literal:
+        language = term.language
+        if language:
+            return '{"type": "literal", "value": ' + _encode(term.value) + ', "xml:lang": ' + _encode(language) + "}"
+        datatype = term.datatype.value
+        if datatype != XSD_STRING:
+            return '{"type": "literal", "value": ' + _encode(term.value) + ', "datatype": ' + _encode(datatype) + "}"
+        return '{"type": "literal", "value": ' + _encode(term.value) + "}"
+    if kind is ox.BlankNode:
+        return '{"type": "bnode", "value": ' + _encode(term.value) + "}"
+    return json.dumps(_json_term(term), ensure_ascii=False)
+
+
 def _json_head(variables: list[str]) -> str:
     return '{"head":{"vars":' + json.dumps(variables, ensure_ascii=False) + '},"results":{"bindings":['
 
 
-def _json_row(variables: list[str], row, index: int) -> str:
-    binding = {v: _json_term(row[v]) for v in variables if row[v] is not None}
-    return ("," if index else "") + "\n" + json.dumps(binding, ensure_ascii=False)
+def _json_row(variables: list[str], row: tuple, index: int, memo: _Memo) -> str:
+    # As json.dumps({var: term as JSON, ...}, ensure_ascii=False) for the bound variables.
+    cells = [
+        _encode(name) + ": " + memo.text(term, _json_text)
+        for name, term in zip(variables, row, strict=True)
+        if term is not None
+    ]
+    return ("," if index else "") + "\n{" + ", ".join(cells) + "}"
 
 
 def _xml_head(variables: list[str]) -> str:
@@ -193,9 +238,11 @@ def _xml_head(variables: list[str]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">\n<head>{names}</head>\n<results>\n'
 
 
-def _xml_row(variables: list[str], row, index: int) -> str:
+def _xml_row(variables: list[str], row: tuple, index: int, memo: _Memo) -> str:
     cells = "".join(
-        f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>" for v in variables if row[v] is not None
+        f"<binding name={quoteattr(v)}>{memo.text(term, _xml_term)}</binding>"
+        for v, term in zip(variables, row, strict=True)
+        if term is not None
     )
     return f"<result>{cells}</result>\n"
 
@@ -204,16 +251,20 @@ def _csv_head(variables: list[str]) -> str:
     return ",".join(_csv_field(v) for v in variables) + "\r\n"
 
 
-def _csv_row(variables: list[str], row, index: int) -> str:
-    return ",".join(_csv_field(_csv_term(row[v])) for v in variables) + "\r\n"
+def _csv_text(term) -> str:
+    return _csv_field(_csv_term(term))
+
+
+def _csv_row(variables: list[str], row: tuple, index: int, memo: _Memo) -> str:
+    return ",".join("" if term is None else memo.text(term, _csv_text) for term in row) + "\r\n"
 
 
 def _tsv_head(variables: list[str]) -> str:
     return "\t".join(f"?{v}" for v in variables) + "\n"
 
 
-def _tsv_row(variables: list[str], row, index: int) -> str:
-    return "\t".join(_tsv_term(row[v]) for v in variables) + "\n"
+def _tsv_row(variables: list[str], row: tuple, index: int, memo: _Memo) -> str:
+    return "\t".join("" if term is None else memo.text(term, _tsv_term) for term in row) + "\n"
 
 
 _WRITERS: dict[str, tuple[Callable, Callable, Callable]] = {

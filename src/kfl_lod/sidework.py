@@ -1,0 +1,142 @@
+"""Write the files made from records alone (kfl.csv, kfl.xlsx, kfl.geojson) in another process.
+
+A large build is one Python process on one core: mapping and the RDF writers hold the
+interpreter's lock. These three files need only the records, so a small fresh process writes
+them on the other core meanwhile. It is started with the interpreter (not forked: a fork of a
+large process copies every page its reference counts touch, and a server that publishes has
+threads), fed the pickled records on its standard input, and answers the files, their SHA-256
+and its own times on its standard output.
+
+Whatever goes wrong in it (it cannot start, dies, answers nonsense), :meth:`RecordFiles.files`
+writes the files in this process instead: the bytes are the same either way (the same functions
+on equal records; ``tests/test_build_scale.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from . import xlsx
+from .dumps import to_csv, to_geojson
+from .names import CSV, GEOJSON, XLSX
+from .records import Records
+
+NAMES = (CSV, XLSX, GEOJSON)
+MIN_SPACES = 2_000  # below this, starting a process costs more than the files (bundled data: 0.1 s)
+
+
+def write(records: Records, base: str) -> dict[str, bytes]:
+    """The three files of ``records``, in this process."""
+    csv = to_csv(records, base)
+    return {CSV: csv, XLSX: xlsx.from_csv(csv), GEOJSON: to_geojson(records, base)}
+
+
+class RecordFiles:
+    """kfl.csv, kfl.xlsx and kfl.geojson of some records, written by another process when they are many."""
+
+    def __init__(self, records: Records, base: str, min_spaces: int = MIN_SPACES) -> None:
+        self.records, self.base = records, base
+        self.seconds: dict[str, float] = {}  # the other process's wall and CPU seconds, for the build's timer
+        self.error: str | None = None  # why the files were written here after all
+        self._proc: subprocess.Popen | None = None
+        self._answer: bytes = b""
+        self._reader: threading.Thread | None = None
+        if len(records.spaces) < min_spaces:
+            return
+        try:
+            payload = pickle.dumps((records, base), protocol=pickle.HIGHEST_PROTOCOL)
+            env = dict(os.environ)
+            # The same kfl_lod as this process's, wherever it was imported from.
+            package_root = str(Path(__file__).resolve().parent.parent)
+            env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", "from kfl_lod.sidework import main; main()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+        except (OSError, pickle.PicklingError, ValueError) as exc:
+            self.error = f"could not start: {exc}"
+            self._proc = None
+            return
+        # Feed and drain it from a thread: pipes block, and this process goes on mapping.
+        self._reader = threading.Thread(target=self._talk, args=(payload,), name="record-files", daemon=True)
+        self._reader.start()
+
+    def _talk(self, payload: bytes) -> None:
+        proc = self._proc
+        assert proc is not None
+        try:
+            self._answer, err = proc.communicate(payload)
+            if proc.returncode != 0:
+                self.error = f"exited {proc.returncode}: {err.decode(errors='replace')[-500:]}"
+        except (OSError, ValueError) as exc:
+            self.error = f"failed: {exc}"
+
+    def files(self, timer: Callable[[str, Callable[[], dict[str, bytes]]], dict[str, bytes]]) -> dict[str, bytes]:
+        """The three files: the other process's answer, else written here (``timer`` times the stage)."""
+        if self._reader is not None:
+            got = timer("wait for kfl.csv, kfl.xlsx, kfl.geojson", self._wait)
+            if got is not None:
+                return got
+        records, self.records = self.records, None  # type: ignore[assignment]
+        return {name: timer(f"write {name}", write_one) for name, write_one in _writers(records, self.base).items()}
+
+    def _wait(self) -> dict[str, bytes] | None:
+        assert self._reader is not None
+        self._reader.join()
+        answer, self._answer = self._answer, b""
+        if self.error is None:
+            try:
+                files, digests, self.seconds = pickle.loads(answer)
+                if set(files) == set(NAMES) and all(hashlib.sha256(files[n]).hexdigest() == digests[n] for n in NAMES):
+                    self.records = None  # type: ignore[assignment]
+                    return files
+                self.error = "answered other files"
+            except Exception as exc:  # noqa: BLE001 - anything unreadable: write them here
+                self.error = f"answered nonsense: {exc}"
+        return None
+
+    def cancel(self) -> None:
+        """Stop the other process (the build failed)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+        if self._reader is not None:
+            self._reader.join()
+
+
+def _writers(records: Records, base: str) -> dict[str, Callable[[], bytes]]:
+    made: dict[str, bytes] = {}
+
+    def csv() -> bytes:
+        made[CSV] = to_csv(records, base)
+        return made[CSV]
+
+    return {CSV: csv, XLSX: lambda: xlsx.from_csv(made[CSV]), GEOJSON: lambda: to_geojson(records, base)}
+
+
+def main() -> None:
+    """In the other process: read (records, base) from stdin, answer (files, digests, seconds)."""
+    import gc
+
+    gc.disable()  # many small objects that live until the end, no cycles (see build.without_cycle_collector)
+    records, base = pickle.loads(sys.stdin.buffer.read())
+    seconds: dict[str, float] = {}
+    files: dict[str, bytes] = {}
+    for name, write_one in _writers(records, base).items():
+        started, cpu = time.perf_counter(), time.process_time()
+        files[name] = write_one()
+        seconds[f"{name} wall"] = time.perf_counter() - started
+        seconds[f"{name} cpu"] = time.process_time() - cpu
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    sys.stdout.buffer.write(pickle.dumps((files, digests, seconds), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()

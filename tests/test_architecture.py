@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mapping", ("mapping",)),
     ("validation", ("validation",)),
     # Reads a published release (the build prepares the store; the web and queries read it).
-    ("store", ("store", "release_record", "pages_index", "remote", "load")),
+    ("store", ("store", "release_record", "pages_index", "pages_columns", "remote", "load")),
     (
         "publish",
         (

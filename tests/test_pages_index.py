@@ -163,3 +163,75 @@ def test_triple_count_reads_the_counts_the_build_wrote_and_counts_a_changed_file
     counts.unlink()
     assert triple_count(folder) == expected
     assert triple_count(tmp_path / "empty") is None
+
+
+def queries(index) -> list[dict]:
+    """Searches touching every choice of every filter, alone and combined, with texts and people."""
+    found: list[dict] = [dict(args) for args in SEARCHES]
+    types = [c.slug for c in index.scheme_concepts("space-type")]
+    modes = [c.slug for c in index.scheme_concepts("sharing-mode")]
+    equipment = [c.slug for c in index.scheme_concepts("equipment")]
+    found += [{"dzielnica": str(d.number)} for d in index.districts]
+    found += [{"rodzaj": t} for t in types] + [{"forma": m} for m in modes]
+    found += [{"wyposazenie": e} for e in equipment]
+    found += [{"osoby": n} for n in ("1", "25", "80", "300", "100000")]
+    texts = ["sala", "warsztat", "teatr muzeum", "biblioteka dzieci", "nr 1", "projektor", "ąę", "sale konferencyjne"]
+    for n, text in enumerate(texts):
+        found.append(
+            {
+                "q": text,
+                "dzielnica": str(index.districts[n % len(index.districts)].number),
+                "bezplatnie": "tak" if n % 2 else "",
+                "bez_schodow": "tak" if n % 3 == 0 else "",
+                "bez_przykladow": "tak" if n % 4 == 1 else "",
+            }
+        )
+        found.append({"q": text, "rodzaj": types[n % len(types)], "osoby": str(10 * n + 5)})
+        found.append(
+            MultiDict(
+                [("q", text), ("forma", modes[n % len(modes)]), ("forma", modes[(n + 1) % len(modes)])]
+                + [("wyposazenie", equipment[n % len(equipment)]), ("wyposazenie", equipment[(n + 2) % len(equipment)])]
+            )
+        )
+    return found
+
+
+def test_the_columnar_search_finds_orders_and_counts_what_the_python_loop_did(publication):
+    """tests/reference_search.py is the search before its columns; both give the same on every search."""
+    import reference_search
+
+    folder = (publication.published / "latest").resolve()
+    store = open_release(folder)
+    for index in (open_index(folder, store, publication.base), build_index(store, publication.base)):
+        assert search.everywhere(index) == reference_search.everywhere(index)
+        for args in queries(index):
+            query, _ = search.parse(MultiDict(args), index)
+            got, expected = search.run(index, query), reference_search.run(index, query)
+            assert [s.iri for s in got.spaces] == [s.iri for s in expected.spaces], args
+            assert [s.iri for s in got.real] == [s.iri for s in expected.real], args
+            assert (got.unknown, got.unknown_total, got.terms, got.partial, got.people_from_text) == (
+                expected.unknown,
+                expected.unknown_total,
+                expected.terms,
+                expected.partial,
+                expected.people_from_text,
+            ), args
+            assert got.facets == expected.facets, args
+            assert got.drops == expected.drops, args
+            assert [s.iri for s in got.closest] == [s.iri for s in expected.closest], args
+            assert got.closest_without == expected.closest_without, args
+
+
+def test_expanding_a_word_looks_at_its_stem_only_and_finds_what_testing_every_lemma_finds(publication):
+    from kfl_lod.words import analyse, fold, related
+
+    folder = (publication.published / "latest").resolve()
+    index = open_index(folder, open_release(folder), publication.base)
+    lexicon = index.lexicon
+    words = ["sala", "sali", "warsztatowa", "warsztat", "dzieci", "teatralny", "projektorem", "nr", "1", "muzeum"]
+    words += sorted(lexicon.forms)[::7]
+    for word in words:
+        own = set(analyse(word)[0]) | lexicon.forms.get(fold(word), set())
+        brute = frozenset(v for v in lexicon.lemmas if any(related(q, v) for q in own))
+        assert lexicon.expand(word) == brute, word
+    assert any(len(lexicon.expand(w)) > 1 for w in words)  # words that join others are among them

@@ -14,6 +14,7 @@ long common beginning (see :func:`related`).
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
@@ -196,6 +197,7 @@ class Lexicon:
         self.lemmas: set[str] = set()
         self.forms: dict[str, set[str]] = {}  # folded word form -> folded lemmas (for words typed without diacritics)
         self._cache: dict[frozenset[str], frozenset[str]] = {}
+        self._sorted: list[str] | None = None
         for text in texts:
             self.add(text)
 
@@ -208,6 +210,7 @@ class Lexicon:
             out |= lemmas
         self.lemmas |= out
         self._cache.clear()
+        self._sorted = None
         return out
 
     def expand(self, word: str) -> frozenset[str]:
@@ -217,9 +220,25 @@ class Lexicon:
         key = frozenset(own)
         found = self._cache.get(key)
         if found is None:
-            found = frozenset(v for v in self.lemmas if any(related(q, v) for q in own))
+            found = frozenset(v for q in own for v in self._near(q) if related(q, v))
             self._cache[key] = found
         return found
+
+    def _near(self, lemma: str) -> list[str]:
+        """The published lemmas that may be related to ``lemma``: itself, and those sharing its first MIN_STEM letters.
+
+        Related lemmas other than equal ones share a prefix of at least MIN_STEM letters, so a
+        look-up in the sorted lemmas finds them all without testing every lemma (100,000 at 100k spaces).
+        """
+        if len(lemma) < MIN_STEM:
+            return [lemma] if lemma in self.lemmas else []
+        if self._sorted is None or len(self._sorted) != len(self.lemmas):
+            self._sorted = sorted(self.lemmas)
+        stem = lemma[:MIN_STEM]
+        start = end = bisect.bisect_left(self._sorted, stem)
+        while end < len(self._sorted) and self._sorted[end].startswith(stem):
+            end += 1
+        return self._sorted[start:end]
 
 
 def terms(text: str) -> tuple[list[str], int | None]:

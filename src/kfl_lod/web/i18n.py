@@ -147,6 +147,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sale bez współrzędnych są na liście, ale nie na mapie; jest ich: {n}.",
         "Rooms without coordinates are in the list but not on the map; there are {n} of them.",
     ),
+    "map_partial": (
+        "Mapa pokazuje miejsca pierwszych {n} z {total} sal z listy.",
+        "The map shows the places of the first {n} of the {total} rooms in the list.",
+    ),
+    "map_partial_all": (
+        "Wszystkie miejsca: plik GeoJSON",
+        "Every place: the GeoJSON file",
+    ),
     "map_none": ("Żadna z tych sal nie ma współrzędnych.", "None of these rooms has coordinates."),
     "show_on_page": ("Szczegóły", "Details"),
     "details_of": ("Szczegóły: {name}", "Details: {name}"),

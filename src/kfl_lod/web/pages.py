@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import mimetypes
+from collections import Counter
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
+import numpy as np
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 from flask_compress import Compress
 from markupsafe import Markup, escape
@@ -24,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import names
 from ..namespaces import compact, parse_iri
+from ..pages_columns import NO_CAPACITY, UNKNOWN, derived_district
 from ..pages_index import Index, SpaceEntry, VenueEntry, open_index
 from ..words import fold
 from . import cacheable, current_release, describe, i18n, search
@@ -112,6 +115,8 @@ PARAM_LABELS = {
 }
 # How many of the largest rooms the home page shows as a start.
 START_ROOMS = 5
+INDEX_WAIT = 60.0  # seconds a page waits for the pages' index being read (a 100k release: ~1 s)
+MAP_SPACES = 500  # rooms whose places a search page's map carries at most (the first ones of the list)
 
 
 @bp.record
@@ -282,8 +287,18 @@ def current_index() -> Index:
 
 
 def release_index(release: Release, base: str) -> Index:
-    """The pages' index of ``release``: read once from its prepared file (or its store), kept by the release."""
-    return release.derived("pages_index", lambda r: open_index(r.folder, r.store, base))
+    """The pages' index of ``release``: read once from its prepared file (or its store), kept by the release.
+
+    While another thread reads it (the start's warm-up), a page waits at most INDEX_WAIT seconds,
+    then answers 503 with Retry-After: the server is up, its pages not yet.
+    """
+    try:
+        return release.derived("pages_index", lambda r: open_index(r.folder, r.store, base), wait=INDEX_WAIT)
+    except TimeoutError:
+        response = make_response("The pages are being prepared; try again in a few seconds.\n", 503)
+        response.headers["Retry-After"] = "5"
+        response.headers["Content-Type"] = "text/plain; charset=utf-8"
+        abort(response)
 
 
 def venue_points(page: Page, venues: list[VenueEntry]) -> list[dict]:
@@ -315,8 +330,7 @@ def search_page() -> Response:
     result = search.run(index, query)
     shown = result.page(query.page) if searched else []
     closest = result.closest[: search.PAGE_SIZE] if searched else []
-    on_map = [*result.spaces, *result.closest] if searched else list(index.spaces.values())
-    points, missing = map_points(page, on_map)
+    points, missing, mappable = _result_points(page, result, searched)
     messages = [page.t(p.key, value=p.value, field=page.t(PARAM_LABELS[p.param])) for p in problems]
     what = ", ".join(page.t(PARAM_LABELS[param]) for param in result.unknown)
     key = "unknown_excluded" if len(result.unknown) == 1 else "unknown_excluded_many"
@@ -330,7 +344,7 @@ def search_page() -> Response:
         result=result,
         shown_real=[s for s in shown if not s.illustrative],
         shown_examples=[s for s in shown if s.illustrative],
-        pages=_pager(page, query, result),
+        pages=_pager(page, query, result) if searched else [],
         chips=_chips(page, query),
         drops=[
             (page.t(PARAM_LABELS[p]), _value_label(page, p, v), n, _search_url(page, query.without(p, v)))
@@ -342,12 +356,32 @@ def search_page() -> Response:
         unknown=unknown,
         points=points,
         missing=missing,
+        map_partial={"n": MAP_SPACES, "total": mappable, "geojson": page.base_path + "dumps/" + names.GEOJSON}
+        if mappable > MAP_SPACES
+        else None,
         facets=result.facets,
         start=start,
         P=search,
         results_anchor=RESULTS_ANCHOR,
         description=page.t("meta_search") if not searched else page.t("meta_results", n=len(result.real)),
     )
+
+
+def _result_points(page: Page, result: search.SearchResult, searched: bool) -> tuple[list[dict], int, int]:
+    """The map's points: the places of the first MAP_SPACES rooms of the list that have coordinates.
+
+    A page of a 100,000-room publication must not carry every point (the note under the map
+    says how many it shows and links the GeoJSON dump with all of them). Also returns how many
+    rooms of the list have no coordinates, and how many have them.
+    """
+    cols = page.index.columns
+    positions = result.spaces.positions
+    closest = result.closest
+    if searched and isinstance(closest, search.Spaces):
+        positions = np.concatenate([positions, closest.positions])
+    located = positions[cols.located[positions]]
+    points, _ = map_points(page, [page.index.space_at(int(p)) for p in located[:MAP_SPACES]])
+    return points, len(positions) - len(located), len(located)
 
 
 def _closest_without(page: Page, query: search.Query, result: search.SearchResult) -> dict[str, object] | None:
@@ -401,29 +435,39 @@ def _chips(page: Page, query: search.Query) -> list[dict[str, str]]:
     return chips
 
 
+PAGER_ALL = 15  # up to this many pages the pager links every one; beyond, the first, last and nearest ones
+
+
 def _pager(page: Page, query: search.Query, result: search.SearchResult) -> list[dict[str, object]]:
-    """Links to every page of the results (few pages: the data are a city's summary)."""
+    """Links to the pages of the results: every page when few, else the first two, the last two and the nearest ones.
+
+    A gap between them is an item of its own ({"gap": True}): 10,000 links would outweigh the page.
+    """
     total = result.pages()
     if total <= 1:
         return []
-    return [
-        {
-            "number": n,
-            "url": _search_url(page, dataclasses.replace(query, page=n)),
-            "current": n == min(query.page, total),
-        }
-        for n in range(1, total + 1)
-    ]
+    current = min(query.page, total)
+    if total <= PAGER_ALL:
+        numbers = list(range(1, total + 1))
+    else:
+        numbers = sorted({1, 2, total - 1, total} | set(range(max(1, current - 2), min(total, current + 2) + 1)))
+    items: list[dict[str, object]] = []
+    for n in numbers:
+        if items and n != items[-1]["number"] + 1:  # type: ignore[operator]
+            items.append({"gap": True, "number": n - 1})
+        items.append(
+            {"number": n, "url": _search_url(page, dataclasses.replace(query, page=n)), "current": n == current}
+        )
+    return items
 
 
 def _start(page: Page) -> dict[str, object]:
     """The home page's short start: rooms per district, the largest rooms, how many there are."""
     index = page.index
-    real = [s for s in index.spaces.values() if not s.illustrative]
-    per_district: dict[int, int] = {}
-    for space in real:
-        if space.venue.district is not None:
-            per_district[space.venue.district.number] = per_district.get(space.venue.district.number, 0) + 1
+    cols = index.columns
+    real = ~cols.illustrative
+    stated = real & (cols.district != UNKNOWN)
+    per_district = Counter(cols.district[stated].tolist())
     districts = [
         {
             "name": i18n.pick(d.labels, page.lang),
@@ -433,14 +477,16 @@ def _start(page: Page) -> dict[str, object]:
         for d in index.districts
         if per_district.get(d.number)
     ]
-    largest = sorted((s for s in real if s.capacity), key=lambda s: (-(s.capacity or 0), fold(s.name), s.id))
+    # The largest real rooms (a capacity of 0 says nothing), largest first, then by name.
+    sized = np.flatnonzero(real & (cols.capacity != 0) & (cols.capacity != NO_CAPACITY))
+    largest = sized[np.lexsort((cols.name_rank[sized], -cols.capacity[sized]))][:START_ROOMS]
     return {
         "districts": districts,
-        "largest": largest[:START_ROOMS],
-        "real": len(real),
-        "examples": len(index.spaces) - len(real),
-        "without_district": sum(1 for s in real if s.venue.district is None),
-        "derived_districts": any(_derived_district(s.venue) for s in real),
+        "largest": [index.space_at(int(p)) for p in largest],
+        "real": int(real.sum()),
+        "examples": len(cols) - int(real.sum()),
+        "without_district": int((real & (cols.district == UNKNOWN)).sum()),
+        "derived_districts": bool((real & cols.derived).any()),
         "all_url": _search_url(page, search.Query()),
     }
 
@@ -779,7 +825,7 @@ def is_old(stated_on: str, today: date | None = None) -> bool:
 @bp.app_template_test("derived_district")
 def _derived_district(venue: VenueEntry) -> bool:
     """Whether the venue's district was derived from its coordinates (OpenStreetMap), not stated."""
-    return bool(venue.district is not None and venue.district_method and not venue.district_method.endswith("/stated"))
+    return derived_district(venue)
 
 
 @bp.app_template_filter("kfl_old")

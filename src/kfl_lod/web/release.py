@@ -94,8 +94,12 @@ class Release:
         self.modified = datetime.fromtimestamp(int(stamp), tz=UTC)
         self.last_modified = format_datetime(self.modified, usegmt=True)
 
-    def derived(self, name: str, make: Callable[[Release], Any]) -> Any:
-        """A value computed from this release once (thread-safe), e.g. an index of its things."""
+    def derived(self, name: str, make: Callable[[Release], Any], wait: float | None = None) -> Any:
+        """A value computed from this release once (thread-safe), e.g. an index of its things.
+
+        While another thread computes it, wait for it at most ``wait`` seconds (None: as long as
+        it takes), then raise TimeoutError.
+        """
         try:
             return self._values[name]
         except KeyError:
@@ -104,10 +108,14 @@ class Release:
         # up a quick one (/healthz's count), or every load balancer's check waits out a switch.
         with self._lock:
             lock = self._locks.setdefault(name, threading.RLock())
-        with lock:
+        if not lock.acquire(timeout=-1 if wait is None else wait):
+            raise TimeoutError(f"{name} of release {self.name or self.folder} is still being prepared")
+        try:
             if name not in self._values:
                 self._values[name] = make(self)
             return self._values[name]
+        finally:
+            lock.release()
 
     @property
     def store(self):

@@ -7,14 +7,17 @@ never raise: they are reported as problems and the filter is left out.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
+import numpy as np
 from werkzeug.datastructures import MultiDict
 
 from .. import words as lexis
+from ..pages_columns import NO_CAPACITY, NOT_STATED, UNKNOWN
+from ..pages_columns import YES as YES_VALUE
 from ..pages_index import Index, SpaceEntry
-from ..words import fold
 
 # Parameter names (Polish, since the links are shared among Polish users).
 Q, DISTRICT, TYPE, PEOPLE, FREE, MODE, EQUIPMENT, STEP_FREE, HIDE_EXAMPLES, PAGE = (
@@ -192,11 +195,49 @@ def parse(args: MultiDict, index: Index) -> tuple[Query, list[InputProblem]]:
     return query, problems
 
 
+class Spaces(Sequence[SpaceEntry]):
+    """Spaces of an index by position, their entries read only when asked for (a page shows ten of 100,000)."""
+
+    def __init__(self, index: Index, positions: np.ndarray) -> None:
+        self.of = index  # (not "index": a Sequence has an index method)
+        self.positions = positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @overload
+    def __getitem__(self, item: int) -> SpaceEntry: ...
+    @overload
+    def __getitem__(self, item: slice) -> list[SpaceEntry]: ...
+    def __getitem__(self, item: int | slice) -> SpaceEntry | list[SpaceEntry]:
+        if isinstance(item, slice):
+            return [self.of.space_at(int(p)) for p in self.positions[item]]
+        return self.of.space_at(int(self.positions[item]))
+
+    def __iter__(self) -> Iterator[SpaceEntry]:
+        for p in self.positions:
+            yield self.of.space_at(int(p))
+
+    def where(self, mask: np.ndarray) -> Spaces:
+        """The spaces of this sequence whose position is set in ``mask`` (over all spaces), in this order."""
+        return Spaces(self.of, self.positions[mask[self.positions]])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Spaces):
+            return self.of is other.of and np.array_equal(self.positions, other.positions)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Spaces({len(self)})"
+
+
 @dataclass
 class SearchResult:
     """The spaces found (real ones first), and what the page needs to explain them."""
 
-    spaces: list[SpaceEntry]  # every match, real records first, then illustrative ones
+    spaces: Spaces  # every match, real records first, then illustrative ones
     unknown: dict[str, int] = field(default_factory=dict)  # filter param -> spaces left out for lack of that fact
     unknown_total: int = 0  # spaces left out only for lack of facts (each counted once)
     terms: list[str] = field(default_factory=list)  # the words of the text that were searched for
@@ -209,16 +250,16 @@ class SearchResult:
     drops: list[tuple[str, str, int]] = field(default_factory=list)  # (param, value, real rooms) if dropped
     # No real room meets every filter: the real rooms found without the filter whose removal finds
     # the most (the closest results, shown at once and not counted as found), and that filter.
-    closest: list[SpaceEntry] = field(default_factory=list)
+    closest: Sequence[SpaceEntry] = field(default_factory=list)
     closest_without: tuple[str, str] | None = None
 
     @property
-    def real(self) -> list[SpaceEntry]:
-        return [s for s in self.spaces if not s.illustrative]
+    def real(self) -> Spaces:
+        return self.spaces.where(~self.spaces.of.columns.illustrative)
 
     @property
-    def examples(self) -> list[SpaceEntry]:
-        return [s for s in self.spaces if s.illustrative]
+    def examples(self) -> Spaces:
+        return self.spaces.where(self.spaces.of.columns.illustrative)
 
     def pages(self) -> int:
         return max(1, -(-len(self.spaces) // PAGE_SIZE))
@@ -229,48 +270,77 @@ class SearchResult:
         return self.spaces[start : start + PAGE_SIZE]
 
 
+FACT_FILTERS = (DISTRICT, PEOPLE, FREE, STEP_FREE)  # filters a space may fail only for lack of a stated fact
+
+
 class _Context:
-    """What one search resolves once: concept IRIs and the lemmas each word stands for."""
+    """What one search resolves once, as masks over every space: who each filter rules out or misses."""
 
     def __init__(self, index: Index, query: Query, terms: list[str]) -> None:
         base = index.base
-        self.type_iri = base + f"vocab/space-type/{query.type}" if query.type else ""
-        self.mode_iris = {base + f"vocab/sharing-mode/{m}" for m in query.modes}
-        self.equipment_iris = {base + f"vocab/equipment/{e}" for e in query.equipment}
+        cols = self.columns = index.columns
+        n = len(cols)
         self.expanded = [index.lexicon.expand(t) for t in terms]
+        everyone = np.ones(n, dtype=bool)
+        # Choice filters: a stated fact rules the space out.
+        self.excludes: dict[str, np.ndarray] = {}
+        if query.type:
+            iri = base + f"vocab/space-type/{query.type}"
+            code = cols.type_iris.index(iri) if iri in cols.type_iris else -2
+            self.excludes[TYPE] = cols.type != code
+        if query.modes:
+            iris = {base + f"vocab/sharing-mode/{m}" for m in query.modes}
+            columns = [k for k, iri in enumerate(cols.mode_iris) if iri in iris]
+            self.excludes[MODE] = np.asarray(~cols.modes[:, columns].any(axis=1)) if columns else everyone
+        if query.equipment:
+            iris = {base + f"vocab/equipment/{e}" for e in query.equipment}
+            columns = [k for k, iri in enumerate(cols.equipment_iris) if iri in iris]
+            self.excludes[EQUIPMENT] = (
+                np.asarray(~cols.equipment[:, columns].all(axis=1)) if len(columns) == len(iris) else everyone
+            )
+        # Fact filters: (fails it, fails it only because the fact is not stated).
+        self.misses: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if query.district is not None:
+            lacking = cols.district == UNKNOWN
+            self.misses[DISTRICT] = (cols.district != query.district, lacking)
+        if query.people is not None:
+            lacking = cols.capacity == NO_CAPACITY
+            self.misses[PEOPLE] = (lacking | (cols.capacity < query.people), lacking)
+        if query.free:
+            self.misses[FREE] = (cols.free != YES_VALUE, cols.free == NOT_STATED)
+        if query.step_free:
+            self.misses[STEP_FREE] = (cols.step_free != YES_VALUE, cols.step_free == NOT_STATED)
+
+    def excluded(self, skip: str = "") -> np.ndarray | None:
+        """Spaces a stated fact rules out (None: none is), the filter ``skip`` left aside."""
+        found = None
+        for param, mask in self.excludes.items():
+            if param != skip:
+                found = mask if found is None else found | mask
+        return found
+
+    def ok(self, within: np.ndarray, skip: str = "") -> np.ndarray:
+        """The spaces of ``within`` (a mask) that meet every filter but ``skip``."""
+        ok = within.copy()
+        excluded = self.excluded(skip)
+        if excluded is not None:
+            ok &= ~excluded
+        for param, (miss, _) in self.misses.items():
+            if param != skip:
+                ok &= ~miss
+        return ok
 
 
-def _text_match(space: SpaceEntry, expanded: list[frozenset[str]]) -> tuple[int, int]:
-    """How many of the words the space matches, and a score weighting where (name first)."""
-    matched = score = 0
-    for lemmas in expanded:
-        best = max((weight for weight, have in space.fields if have & lemmas), default=0)
-        if best:
-            matched += 1
-            score += best
+def _text_match(ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
+    """Per space, how many of the words it matches, and a score weighting where (name first)."""
+    n = len(ctx.columns)
+    matched = np.zeros(n, dtype=np.int32)
+    score = np.zeros(n, dtype=np.int32)
+    for lemmas in ctx.expanded:
+        best = ctx.columns.best_weight(lemmas)
+        matched += best > 0
+        score += best
     return matched, score
-
-
-def _misses(space: SpaceEntry, query: Query, ctx: _Context, skip: str = "") -> list[tuple[str, bool]] | None:
-    """None if a stated fact rules the space out; else the fact filters it fails, each with 'for lack of data'."""
-    venue = space.venue
-    if ctx.type_iri and skip != TYPE and space.type != ctx.type_iri:
-        return None
-    if ctx.mode_iris and skip != MODE and not ctx.mode_iris.intersection(space.modes):
-        return None
-    if ctx.equipment_iris and skip != EQUIPMENT and not ctx.equipment_iris.issubset(space.equipment):
-        return None
-    misses: list[tuple[str, bool]] = []
-    if query.district is not None and skip != DISTRICT:
-        if venue.district is None or venue.district.number != query.district:
-            misses.append((DISTRICT, venue.district is None))
-    if query.people is not None and skip != PEOPLE and (space.capacity is None or space.capacity < query.people):
-        misses.append((PEOPLE, space.capacity is None))
-    if query.free and skip != FREE and space.free is not True:
-        misses.append((FREE, space.free is None))
-    if query.step_free and skip != STEP_FREE and venue.step_free is not True:
-        misses.append((STEP_FREE, venue.step_free is None))
-    return misses
 
 
 def run(index: Index, query: Query, with_facets: bool = True) -> SearchResult:
@@ -281,42 +351,51 @@ def run(index: Index, query: Query, with_facets: bool = True) -> SearchResult:
         query = dataclasses.replace(query, people=people)
         people_from_text = people
     ctx = _Context(index, query, terms)
-    spaces = [s for s in index.spaces.values() if not (query.hide_examples and s.illustrative)]
-    matches = {s.iri: _text_match(s, ctx.expanded) for s in spaces}
+    cols = ctx.columns
+    spaces = ~cols.illustrative if query.hide_examples else np.ones(len(cols), dtype=bool)
     need = len(terms)
-    partial = bool(terms) and not any(m[0] == need for m in matches.values())
-    if partial:  # no space has every word: rank those having the most of them
-        need = 1
-    candidates = [s for s in spaces if matches[s.iri][0] >= need]
+    if terms:
+        matched, score = _text_match(ctx)
+        partial = not bool(np.any(spaces & (matched == need)))
+        if partial:  # no space has every word: rank those having the most of them
+            need = 1
+        candidates = spaces & (matched >= need)
+    else:
+        matched = score = np.zeros(len(cols), dtype=np.int32)
+        partial = False
+        candidates = spaces
 
-    found: list[tuple[tuple, SpaceEntry]] = []
-    unknown = {DISTRICT: 0, PEOPLE: 0, FREE: 0, STEP_FREE: 0}
+    found = ctx.ok(candidates)
+    positions = np.flatnonzero(found)
+    order = np.lexsort((cols.rank[positions], -score[positions], -matched[positions], cols.illustrative[positions]))
+    # Left out only for lack of facts: every filter it fails, it fails for want of a stated value.
+    unknown: dict[str, int] = {}
     unknown_total = 0
-    for space in candidates:
-        misses = _misses(space, query, ctx)
-        if misses is None:
-            continue
-        if misses:
-            if all(lacking for _, lacking in misses):  # might fit: no known fact rules it out
-                unknown_total += 1
-                for param, _ in misses:
-                    unknown[param] += 1
-            continue
-        matched, score = matches[space.iri]
-        institution = space.institution.name if space.institution else ""
-        key = (space.illustrative, -matched, -score, fold(institution), fold(space.name), space.id)
-        found.append((key, space))
-    found.sort(key=lambda pair: pair[0])
+    if ctx.misses:
+        excluded = ctx.excluded()
+        considered = candidates & ~excluded if excluded is not None else candidates
+        failed = np.zeros(len(cols), dtype=bool)
+        known_failure = np.zeros(len(cols), dtype=bool)
+        for miss, lacking in ctx.misses.values():
+            failed |= miss
+            known_failure |= miss & ~lacking
+        unknowable = considered & failed & ~known_failure
+        unknown_total = int(unknowable.sum())
+        for param in FACT_FILTERS:
+            if param in ctx.misses:
+                count = int((unknowable & ctx.misses[param][0]).sum())
+                if count:
+                    unknown[param] = count
     result = SearchResult(
-        [space for _, space in found],
-        {k: v for k, v in unknown.items() if v},
+        Spaces(index, positions[order]),
+        unknown,
         unknown_total,
         terms,
         partial,
         people_from_text,
     )
     if with_facets:
-        result.facets = _facets(index, query, ctx, candidates)
+        result.facets = _facets(index, ctx, candidates)
         result.everywhere = everywhere(index)
         if not result.real:
             dropped = _drops(index, query)
@@ -328,44 +407,60 @@ def run(index: Index, query: Query, with_facets: bool = True) -> SearchResult:
     return result
 
 
-def _facets(index: Index, query: Query, ctx: _Context, candidates: list[SpaceEntry]) -> dict[str, dict[str, list[int]]]:
+def _counts(values: np.ndarray, illustrative: np.ndarray) -> dict[int, list[int]]:
+    """For each value (a non-negative code), how many spaces (real, illustrative) have it."""
+    if not len(values):
+        return {}
+    real = np.bincount(values[~illustrative], minlength=int(values.max()) + 1)
+    examples = np.bincount(values[illustrative], minlength=int(values.max()) + 1)
+    return {k: [int(real[k]), int(examples[k])] for k in range(len(real)) if real[k] or examples[k]}
+
+
+def _add(facet: dict[str, list[int]], value: str, counts: list[int]) -> None:
+    found = facet.setdefault(value, [0, 0])
+    found[0] += counts[0]
+    found[1] += counts[1]
+
+
+def _facets(index: Index, ctx: _Context, candidates: np.ndarray) -> dict[str, dict[str, list[int]]]:
     """For every choice of every filter, how many rooms (real, illustrative) the search would find with it."""
-    facets: dict[str, dict[str, list[int]]] = {
-        DISTRICT: {},
-        TYPE: {},
-        MODE: {},
-        EQUIPMENT: {},
-        FREE: {},
-        STEP_FREE: {},
-        HIDE_EXAMPLES: {},
-    }
+    cols = ctx.columns
     slug = {iri: c.slug for iri, c in index.concepts.items()}
+    ill = cols.illustrative
+    facets: dict[str, dict[str, list[int]]] = {}
 
-    def add(param: str, value: str, space: SpaceEntry) -> None:
-        facets[param].setdefault(value, [0, 0])[space.illustrative] += 1
+    # A single choice is counted as if chosen instead of the current one; equipment (all of them) on top.
+    ok = ctx.ok(candidates, DISTRICT)
+    has = ok & (cols.district != UNKNOWN)
+    facets[DISTRICT] = {str(k): v for k, v in _counts(cols.district[has], ill[has]).items()}
 
-    for space in candidates:
-        for param in (DISTRICT, TYPE, MODE, FREE, STEP_FREE, EQUIPMENT, HIDE_EXAMPLES):
-            # A single choice is counted as if chosen instead of the current one; equipment (all of them) on top.
-            misses = _misses(space, query, ctx, skip=param if param != EQUIPMENT else "")
-            if misses is None or misses:
-                continue
-            if param == DISTRICT and space.venue.district is not None:
-                add(param, str(space.venue.district.number), space)
-            elif param == TYPE and space.type in slug:
-                add(param, slug[space.type], space)
-            elif param == MODE:
-                for iri in space.modes:
-                    add(param, slug.get(iri, ""), space)
-            elif param == EQUIPMENT:
-                for iri in space.equipment:
-                    add(param, slug.get(iri, ""), space)
-            elif param == FREE and space.free is True:
-                add(param, YES, space)
-            elif param == STEP_FREE and space.venue.step_free is True:
-                add(param, YES, space)
-            elif param == HIDE_EXAMPLES and not space.illustrative:
-                add(param, YES, space)
+    ok = ctx.ok(candidates, TYPE)
+    has = ok & (cols.type != UNKNOWN)
+    facets[TYPE] = {}
+    for code, counts in _counts(cols.type[has], ill[has]).items():
+        if cols.type_iris[code] in slug:
+            _add(facets[TYPE], slug[cols.type_iris[code]], counts)
+
+    for param, matrix, iris, skip in (
+        (MODE, cols.modes, cols.mode_iris, MODE),
+        (EQUIPMENT, cols.equipment, cols.equipment_iris, ""),
+    ):
+        ok = ctx.ok(candidates, skip)
+        facets[param] = {}
+        for k, iri in enumerate(iris):
+            has = ok & matrix[:, k]
+            counts = [int((has & ~ill).sum()), int((has & ill).sum())]
+            if counts[0] or counts[1]:
+                _add(facets[param], slug.get(iri, ""), counts)
+
+    for param, column in ((FREE, cols.free), (STEP_FREE, cols.step_free)):
+        has = ctx.ok(candidates, param) & (column == YES_VALUE)
+        counts = [int((has & ~ill).sum()), int((has & ill).sum())]
+        facets[param] = {YES: counts} if counts[0] or counts[1] else {}
+
+    has = ctx.ok(candidates, HIDE_EXAMPLES) & ~ill
+    real = int(has.sum())
+    facets[HIDE_EXAMPLES] = {YES: [real, 0]} if real else {}
     return facets
 
 
@@ -374,12 +469,12 @@ def everywhere(index: Index) -> dict[str, dict[str, list[int]]]:
     cached = getattr(index, "_everywhere", None)
     if cached is None:
         query = Query()
-        cached = _facets(index, query, _Context(index, query, []), list(index.spaces.values()))
+        cached = _facets(index, _Context(index, query, []), np.ones(len(index.columns), dtype=bool))
         index._everywhere = cached  # type: ignore[attr-defined]
     return cached
 
 
-def _drops(index: Index, query: Query) -> list[tuple[str, str, list[SpaceEntry]]]:
+def _drops(index: Index, query: Query) -> list[tuple[str, str, Spaces]]:
     """For a search that found no real room: each filter whose removal finds some (and those rooms), most first."""
     drops = []
     for param, value in query.active():

@@ -9,6 +9,7 @@ reach the threads running the app.
 from __future__ import annotations
 
 import os
+import threading
 
 from ..settings import Settings, to_environ
 
@@ -64,18 +65,27 @@ def warm_pages(app) -> None:
     Compiling the templates alone took 0.2–0.7 s on the shared machine, on the first page asked for.
     """
     from ..words import analyse
+    from . import current_release
     from .pages import current_index
 
-    for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("pages/")):
-        app.jinja_env.get_template(name)
-    analyse("sala")  # loads Morfeusz's dictionary
     with app.test_request_context(app.config["KFL_SETTINGS"].base_path):
         app.preprocess_request()
-        current_index()
+        current_index()  # first: the home page needs it
+        app.jinja_env.get_template("pages/search.html")
+        analyse("sala")  # loads Morfeusz's dictionary
+        current_index().lexicon.expand("sala")  # reads the index's lexicon (the first text search needs it)
+        for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("pages/")):
+            app.jinja_env.get_template(name)
+        current_release().withdrawn  # noqa: B018 - every page of a thing checks it (changes.json: 24 MB at 100k)
 
 
-def warm_up(app) -> None:
-    """Load the store and start the query processes before the first request arrives."""
+def warm_up(app) -> threading.Thread:
+    """Open the store and start the query processes before the first request; warm the pages meanwhile.
+
+    The server answers (/healthz, SPARQL) as soon as the store is open; the pages' index of a
+    large release takes longer to read, so a thread reads it (with the templates and Morfeusz)
+    and a page asked for meanwhile waits for it (see pages.current_index). Returns the thread.
+    """
     from . import current_release
     from .sparql import query_pool
 
@@ -83,4 +93,13 @@ def warm_up(app) -> None:
         app.preprocess_request()
         current_release().triples  # noqa: B018 - loads the store
         query_pool()
-    warm_pages(app)
+    thread = threading.Thread(target=_warm_pages_quietly, args=(app,), name="kfl-warm-pages", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_pages_quietly(app) -> None:
+    try:
+        warm_pages(app)
+    except Exception:  # noqa: BLE001 - a page asked for later reads the index itself and reports any error
+        app.logger.exception("warming the pages failed; the first page will try again")

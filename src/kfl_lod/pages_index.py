@@ -78,7 +78,12 @@ class Node:
         self.values: dict[str, list[Any]] = defaultdict(list)
 
     def refs(self, predicate: str) -> list[str]:
-        return sorted(t.value for t in self.values.get(predicate, ()) if isinstance(t, ox.NamedNode))
+        terms = self.values.get(predicate)
+        if not terms:
+            return []
+        if len(terms) == 1:  # most values are single: no sorting
+            return [terms[0].value] if isinstance(terms[0], ox.NamedNode) else []
+        return sorted(t.value for t in terms if isinstance(t, ox.NamedNode))
 
     def ref(self, predicate: str) -> str:
         found = self.refs(predicate)
@@ -86,8 +91,14 @@ class Node:
 
     def texts(self, predicate: str) -> dict[str, str]:
         """Literal values by language tag ('' for none); one per language."""
+        terms = self.values.get(predicate)
+        if not terms:
+            return {}
+        if len(terms) == 1:  # most values are single: no sorting
+            term = terms[0]
+            return {term.language or "": term.value} if isinstance(term, ox.Literal) else {}
         out: dict[str, str] = {}
-        for term in sorted(self.values.get(predicate, ()), key=str):
+        for term in sorted(terms, key=str):
             if isinstance(term, ox.Literal):
                 out.setdefault(term.language or "", term.value)
         return out
@@ -414,14 +425,20 @@ class Index:
 
 def _nodes(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
+    named = ox.NamedNode
+    last = ""
+    values: defaultdict[str, list[Any]] = defaultdict(list)
     for triple in triples:
         subject = triple.subject
-        if not isinstance(subject, ox.NamedNode):
+        if not isinstance(subject, named):
             continue  # we publish no blank nodes; ignore any a foreign file brought in
-        node = nodes.get(subject.value)
-        if node is None:
-            node = nodes[subject.value] = Node(subject.value)
-        node.values[triple.predicate.value].append(triple.object)
+        iri = subject.value
+        if iri != last:  # a subject's statements mostly come together: look it up once for them
+            node = nodes.get(iri)
+            if node is None:
+                node = nodes[iri] = Node(iri)
+            values, last = node.values, iri
+        values[triple.predicate.value].append(triple.object)
     return nodes
 
 
@@ -593,6 +610,7 @@ def _build(nodes: dict[str, Node], base: str) -> Index:
         space.fields = _fields(space, concepts, lexicon)
         spaces[node.iri] = space
         venue.spaces.append(space)
+    lexicon.forget_texts()
     for venue in venues.values():
         venue.spaces.sort(key=lambda s: fold(s.name))
 

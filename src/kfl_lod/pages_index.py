@@ -427,7 +427,7 @@ def _nodes(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     named = ox.NamedNode
     last = ""
-    values: defaultdict[str, list[Any]] = defaultdict(list)
+    values: dict[str, list[Any]] = defaultdict(list)
     for triple in triples:
         subject = triple.subject
         if not isinstance(subject, named):
@@ -813,6 +813,8 @@ class _Rows:
         if first != len(offsets) - 1:
             raise ValueError(f"{path.name}: {len(offsets) - 1} rows, expected {first}")
         self._made: dict[str, dict[int, Any]] = {kind: {} for kind in KINDS}
+        self._making: dict[str, dict[int, Any]] = {kind: {} for kind in KINDS}
+        self._depth = 0
         self._lock = threading.RLock()
         self.districts: list[DistrictEntry] = []
         self.lemmas: Callable[[], list[str]] = list
@@ -822,14 +824,27 @@ class _Rows:
         return json.loads(self._data[int(self._offsets[n]) : int(self._offsets[n + 1])])
 
     def get(self, kind: str, position: int) -> Any:
-        """The entry at ``position`` of ``kind`` (made once; made with its links under one lock)."""
+        """The entry at ``position`` of ``kind`` (made once; made with its links under one lock).
+
+        Entries being made are kept apart (``_making``) until the outermost one is whole, so
+        another thread never finds an entry whose links are not set yet.
+        """
         found = self._made[kind].get(position)
         if found is not None:
             return found
         with self._lock, _collector_paused():
-            found = self._made[kind].get(position)
-            if found is None:
+            found = self._made[kind].get(position) or self._making[kind].get(position)
+            if found is not None:
+                return found
+            self._depth += 1
+            try:
                 found = getattr(self, "_make_" + kind)(position)
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    for made_kind, made in self._making.items():
+                        self._made[made_kind].update(made)
+                        made.clear()
             return found
 
     def _opt(self, kind: str, position: int) -> Any:
@@ -840,7 +855,7 @@ class _Rows:
         entry = _FileInstitution(*row[:13])
         entry.contacts = [ContactPoint(*c) for c in row[13]]
         entry._pending = (self, row[14])  # its venues: made when first asked for
-        self._made["institutions"][n] = entry
+        self._making["institutions"][n] = entry
         return entry
 
     def _make_venues(self, n: int) -> VenueEntry:
@@ -852,7 +867,7 @@ class _Rows:
             step_free, hours, None, method, near, [Feature(*f) for f in features], note, source, stated, stop,
         )  # fmt: skip
         entry._pending = (self, members)  # its spaces: made when first asked for
-        self._made["venues"][n] = entry
+        self._making["venues"][n] = entry
         entry.institution = self._opt("institutions", institution)
         return entry
 
@@ -861,7 +876,7 @@ class _Rows:
         # Made without its venue first (registered before its links are made: they link back to it).
         entry = _FileSpace(*row[:14], None, None)  # type: ignore[call-arg]
         entry._pending = (self, row[16])  # its search texts' lemmas: read when first asked for
-        self._made["spaces"][n] = entry
+        self._making["spaces"][n] = entry
         entry.venue = self.get("venues", row[14])
         entry.institution = self._opt("institutions", row[15])
         entry.practices = [self.get("practices", k) for k in row[17]]
@@ -870,7 +885,7 @@ class _Rows:
     def _make_practices(self, n: int) -> PracticeEntry:
         row = self._row("practices", n)
         entry = PracticeEntry(*row[:8], None, None, None, row[11])  # type: ignore[call-arg]
-        self._made["practices"][n] = entry
+        self._making["practices"][n] = entry
         entry.space = self._opt("spaces", row[8])
         entry.institution = self._opt("institutions", row[9])
         entry.venue = self._opt("venues", row[10])

@@ -113,7 +113,8 @@ def test_pages_and_searches_are_the_same_bytes_with_and_without_the_file(publica
         next(iter(index.concepts)),
         index.districts[0].iri,
     ]
-    paths = ["/", "/?lang=en", "/praktyki"] + ["/" + iri[len(base) :] + ".html" for iri in things]
+    paths = ["/", "/?lang=en", "/praktyki", "/o-danych"] + ["/" + iri[len(base) :] + ".html" for iri in things]
+    paths += ["/" + d.iri[len(base) :] + ".html" for d in index.districts]
     paths += ["/?" + urlencode(args) for args in SEARCHES]
     for path in paths:
         a, b = with_file.get(path), without.get(path)

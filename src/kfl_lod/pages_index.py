@@ -378,6 +378,7 @@ class Index:
     lexicon: Lexicon = field(default_factory=Lexicon)
     _columns: Columns | None = None
     _space_at: Callable[[int], SpaceEntry] | None = None
+    _venue_districts: list[int] | None = None  # per venue (index order): its district's position, or -1
 
     def __post_init__(self) -> None:
         self.nodes.known = (self.spaces, self.venues, self.institutions, self.practices, self.concepts)
@@ -400,6 +401,13 @@ class Index:
         if self._space_at is not None:
             return self._space_at(position)
         return self._spaces()[position]
+
+    def district_venues(self, district_iri: str) -> list[VenueEntry]:
+        """The venues in a district, in index order (read from the files: only those venues are made)."""
+        if self._venue_districts is not None and isinstance(self.venues, _Entries):
+            wanted = next((n for n, d in enumerate(self.districts) if d.iri == district_iri), -2)
+            return [self.venues.at(n) for n, d in enumerate(self._venue_districts) if d == wanted]
+        return [v for v in self.venues.values() if v.district and v.district.iri == district_iri]
 
     def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
@@ -768,6 +776,7 @@ def dump(index: Index, fragments: Mapping[str, list[str]]) -> dict[str, bytes]:
         "concepts": [[c.iri, c.scheme, c.slug, c.labels, c.definitions] for c in index.concepts.values()],
         "districts": [[d.iri, d.number, d.labels] for d in index.districts],
         "keys": {kind: list(getattr(index, kind)) for kind in KINDS},
+        "venue_districts": [_ref(districts, v.district) for v in index.venues.values()],
     }
     lexicon = {
         "lemmas": lemmas,
@@ -1114,6 +1123,7 @@ def _load(folder: Path, store: ox.Store, more_fragments: dict[str, list[str]] | 
         lexicon,
         columns,
         entries["spaces"].at,
+        head["venue_districts"],
     )
     return index
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import mmap
 import os
 import re
@@ -46,7 +47,7 @@ XSD_BOOLEAN = XSD + "boolean"
 # in SHA256SUMS, not served, not compared between releases).
 FILE = ".index/pages.json"
 COUNTS = ".index/triples.json"  # the statements in each file the store loads: {name: [bytes, lines]}
-FORMAT = 2  # raised whenever the files' layout changes; another number is read from the store instead
+FORMAT = 3  # raised whenever the files' layout changes; another number is read from the store instead
 
 
 def pick(values: dict[str, str], lang: str) -> str:
@@ -695,6 +696,7 @@ ROWS, COLUMNS, LEXICON, FRAGMENTS = (
     ".index/fragments.tsv",
 )
 KINDS = ("institutions", "venues", "spaces", "practices")
+_log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -1214,8 +1216,10 @@ def open_index(folder: Path, store: ox.Store, base: str) -> Index:
                 more.setdefault(thing, []).extend(parts)
     try:
         index = load(folder, store, more)
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return build_index(store, base)  # another format, or damaged: the store still says everything
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # Another format, or damaged: the store still says everything (slowly, for a large release).
+        _log.warning("pages' index in %s not used (%s: %s); reading the store instead", folder, type(exc).__name__, exc)
+        return build_index(store, base)
     if index.base != base:
         return build_index(store, base)
     return index

@@ -12,14 +12,72 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef, namespace
 
+from . import vocab
 from .districts import CREDIT, ODBL, OSM_COPYRIGHT
 from .records import Institution, Origin, Practice, Records, Space, Venue
 from .source.tables import KINDS
-from .triples import Triples
-from .vocab import DISTRICT_METHODS, DISTRICTS, EQUIPMENT, GEO, SCHEMA, SCHEMES, Iris, roman
+from .triples import Triples, boolean, literal
+from .vocab import DISTRICT_METHODS, DISTRICTS, EQUIPMENT, SCHEMES, Iris, roman
+
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib makes a new URIRef at every ``SCHEMA.name`` (1 µs).
+
+    >>> _Terms(vocab.SCHEMA).name is _Terms(vocab.SCHEMA).name, str(_Terms(vocab.SCHEMA).name)
+    (False, 'https://schema.org/name')
+    """
+
+    def __init__(self, terms: Any) -> None:
+        self._terms = terms
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self._terms[name]
+        setattr(self, name, term)  # found as an attribute from now on, without __getattr__
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)
+
+    def __str__(self) -> str:
+        return str(self._terms)
+
+
+SCHEMA, GEO = _Terms(vocab.SCHEMA), _Terms(vocab.GEO)
+DCTERMS, OWL, RDF, RDFS = (
+    _Terms(namespace.DCTERMS),
+    _Terms(namespace.OWL),
+    _Terms(namespace.RDF),
+    _Terms(namespace.RDFS),
+)
+SKOS, XSD = _Terms(namespace.SKOS), _Terms(namespace.XSD)
+
+
+class _Iris(Iris):
+    """Iris for one mapping: our terms and the shared IRIs (concepts, districts) made once each."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(base)
+        self.kfl = _Terms(self.kfl)  # type: ignore[assignment]
+        self._made: dict[tuple[str, ...], URIRef] = {}
+
+    def concept(self, scheme: str, slug: str) -> URIRef:
+        key = ("concept", scheme, slug)
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = super().concept(scheme, slug)
+        return found
+
+    def district(self, number: int) -> URIRef:
+        key = ("district", str(number))
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = super().district(number)
+        return found
+
 
 PL = "pl"
 EN = "en"
@@ -269,7 +327,7 @@ class Mapped:
 
 def map_records(records: Records, base: str) -> Mapped:
     """Build the graph of the whole publication and record where each statement came from."""
-    iris = Iris(base)
+    iris = _Iris(base)
     g = Triples(_prefixes(iris))
     out = _Out(g, Provenance())
     _vocabulary(g, iris)
@@ -340,7 +398,7 @@ class _Out:
         self.g.add((s, p, o))
 
     def text(self, s: URIRef, p: URIRef, value: str, field: str, lang: str | None = PL) -> None:
-        self.add(s, p, Literal(value, lang=lang) if value else None, field)
+        self.add(s, p, literal(value, lang) if value else None, field)
 
     def sources(self, s: URIRef, sources: tuple[str, ...]) -> None:
         for src in sources:
@@ -487,7 +545,7 @@ def _institution(out: _Out, iris: Iris, r: Institution, venues: list[Venue]) -> 
     out.text(s, SCHEMA.name, r.name, "name")
     out.text(s, SCHEMA.alternateName, r.short_name, "short_name")
     out.text(s, SCHEMA.description, r.description, "description")
-    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
+    out.add(s, SCHEMA.identifier, literal(r.id), "id")
     out.add(s, SCHEMA.additionalType, iris.concept("institution-type", r.type), "type")
     out.fixed(s, SCHEMA.parentOrganization, iris.city_government)
     out.add(s, SCHEMA.url, URIRef(r.website) if r.website else None, "website")
@@ -507,8 +565,8 @@ def _institution(out: _Out, iris: Iris, r: Institution, venues: list[Venue]) -> 
         if r.email_phone_role:
             out.text(gc, SCHEMA.contactType, r.email_phone_role, "email_phone_role")
         else:
-            out.add(gc, SCHEMA.contactType, Literal("kontakt ogólny", lang=PL), "email_phone_role")
-            out.fixed(gc, SCHEMA.contactType, Literal("general contact", lang=EN))
+            out.add(gc, SCHEMA.contactType, literal("kontakt ogólny", PL), "email_phone_role")
+            out.fixed(gc, SCHEMA.contactType, literal("general contact", EN))
         out.text(gc, SCHEMA.email, r.email, "email", None)
         out.text(gc, SCHEMA.telephone, r.phone, "phone", None)
         source = URIRef(r.email_phone_source) if r.email_phone_source else None
@@ -519,8 +577,8 @@ def _institution(out: _Out, iris: Iris, r: Institution, venues: list[Venue]) -> 
         c = URIRef(f"{s}#contact")
         out.fixed(s, SCHEMA.contactPoint, c)
         out.fixed(c, RDF.type, SCHEMA.ContactPoint)
-        out.fixed(c, SCHEMA.contactType, Literal("współpraca z organizacjami pozarządowymi", lang=PL))
-        out.fixed(c, SCHEMA.contactType, Literal("cooperation with NGOs", lang=EN))
+        out.fixed(c, SCHEMA.contactType, literal("współpraca z organizacjami pozarządowymi", PL))
+        out.fixed(c, SCHEMA.contactType, literal("cooperation with NGOs", EN))
         out.text(c, SCHEMA.name, r.contact_person, "contact_person", None)
         out.text(c, SCHEMA.email, r.contact_email, "contact_email", None)
         out.text(c, SCHEMA.telephone, r.contact_phone, "contact_phone", None)
@@ -533,14 +591,14 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     out.fixed(s, RDF.type, SCHEMA.Place)
     out.fixed(s, RDF.type, iris.kfl.Venue)
     out.text(s, SCHEMA.name, r.name, "name")
-    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
+    out.add(s, SCHEMA.identifier, literal(r.id), "id")
     address = URIRef(f"{s}#address")
     out.add(s, SCHEMA.address, address, "street", "postal_code", "locality")
     out.fixed(address, RDF.type, SCHEMA.PostalAddress)
     out.text(address, SCHEMA.streetAddress, r.street, "street", None)
     out.text(address, SCHEMA.postalCode, r.postal_code, "postal_code", None)
     out.text(address, SCHEMA.addressLocality, r.locality, "locality", None)
-    out.fixed(address, SCHEMA.addressCountry, Literal("PL"))
+    out.fixed(address, SCHEMA.addressCountry, literal("PL"))
     out.add(s, SCHEMA.containedInPlace, iris.district(r.district) if r.district else iris.city, "district")
     method = iris.concept(DISTRICT_METHODS.slug, r.district_method) if r.district and r.district_method else None
     out.add(s, iris.kfl.districtMethod, method, "district")
@@ -551,7 +609,7 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     out.add(s, iris.kfl.districtSource, source, *(("latitude", "longitude") if derived else ("district_source",)))
     if border is not None:
         out.add(s, iris.kfl.districtBorderDistance, decimal(border), "latitude", "longitude")
-        out.add(s, iris.kfl.nearDistrictBorder, Literal(border < NEAR_BORDER), "latitude", "longitude")
+        out.add(s, iris.kfl.nearDistrictBorder, boolean(border < NEAR_BORDER), "latitude", "longitude")
     geo = URIRef(f"{s}#geo")
     geometry = URIRef(f"{s}#geometry")
     if r.latitude is not None and r.longitude is not None:
@@ -566,7 +624,7 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
     else:
         out.add(s, SCHEMA.geo, None, "latitude", "longitude")
     out.text(s, SCHEMA.openingHours, r.opening_hours, "opening_hours", None)
-    out.add(s, iris.kfl.stepFreeAccess, Literal(r.step_free) if r.step_free is not None else None, "step_free")
+    out.add(s, iris.kfl.stepFreeAccess, boolean(r.step_free) if r.step_free is not None else None, "step_free")
     for fragment, field_, value, pl, en in (
         (
             "step-free-access",
@@ -590,9 +648,9 @@ def _venue(out: _Out, iris: Iris, r: Venue) -> None:
         feature = URIRef(f"{s}#{fragment}")
         out.add(s, SCHEMA.amenityFeature, feature, field_)
         out.fixed(feature, RDF.type, SCHEMA.LocationFeatureSpecification)
-        out.fixed(feature, SCHEMA.name, Literal(pl, lang=PL))
-        out.fixed(feature, SCHEMA.name, Literal(en, lang=EN))
-        out.add(feature, SCHEMA.value, Literal(value), field_)
+        out.fixed(feature, SCHEMA.name, literal(pl, PL))
+        out.fixed(feature, SCHEMA.name, literal(en, EN))
+        out.add(feature, SCHEMA.value, boolean(value), field_)
         source = URIRef(r.accessibility_source) if r.accessibility_source else None
         out.add(feature, DCTERMS.source, source, "accessibility_source")
     out.text(s, iris.kfl.accessibilityNote, r.accessibility_note, "accessibility_note")
@@ -611,7 +669,7 @@ def _space(out: _Out, iris: Iris, r: Space) -> None:
     out.fixed(s, RDF.type, iris.kfl.Space)
     out.text(s, SCHEMA.name, r.name, "name")
     out.text(s, SCHEMA.description, r.description, "description")
-    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
+    out.add(s, SCHEMA.identifier, literal(r.id), "id")
     out.add(s, SCHEMA.containedInPlace, iris.venue(r.venue), "venue")
     out.add(s, iris.kfl.spaceType, iris.concept("space-type", r.type), "type")
     out.add(s, iris.kfl.sharingMode, None, "sharing_modes")
@@ -624,8 +682,8 @@ def _space(out: _Out, iris: Iris, r: Space) -> None:
         out.add(s, SCHEMA.floorSize, size, "area_m2")
         out.fixed(size, RDF.type, SCHEMA.QuantitativeValue)
         out.add(size, SCHEMA.value, decimal(r.area_m2), "area_m2")
-        out.fixed(size, SCHEMA.unitCode, Literal("MTK"))
-        out.fixed(size, SCHEMA.unitText, Literal("m²"))
+        out.fixed(size, SCHEMA.unitCode, literal("MTK"))
+        out.fixed(size, SCHEMA.unitText, literal("m²"))
     else:
         out.add(s, SCHEMA.floorSize, None, "area_m2")
     out.add(s, iris.kfl.equipment, None, "equipment")
@@ -635,16 +693,16 @@ def _space(out: _Out, iris: Iris, r: Space) -> None:
         feature = URIRef(f"{s}#equipment-{item}")
         out.add(s, SCHEMA.amenityFeature, feature, "equipment")
         out.fixed(feature, RDF.type, SCHEMA.LocationFeatureSpecification)
-        out.add(feature, SCHEMA.name, Literal(concept.pl, lang=PL), "equipment")
-        out.add(feature, SCHEMA.name, Literal(concept.en, lang=EN), "equipment")
-        out.add(feature, SCHEMA.value, Literal(True), "equipment")
+        out.add(feature, SCHEMA.name, literal(concept.pl, PL), "equipment")
+        out.add(feature, SCHEMA.name, literal(concept.en, EN), "equipment")
+        out.add(feature, SCHEMA.value, boolean(True), "equipment")
         out.fixed(feature, SCHEMA.additionalType, iris.concept("equipment", item))
-    free = Literal(r.free_of_charge) if r.free_of_charge is not None else None
+    free = boolean(r.free_of_charge) if r.free_of_charge is not None else None
     out.add(s, SCHEMA.isAccessibleForFree, free, "free_of_charge")
     out.text(s, iris.kfl.conditions, r.conditions, "conditions")
     verified = Literal(r.verified, datatype=XSD.date) if r.verified is not None else None
     out.add(s, iris.kfl.lastVerified, verified, "verified")
-    out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")
+    out.add(s, iris.kfl.illustrative, boolean(r.illustrative), "illustrative")
     out.sources(s, r.sources)
     # A SPARQL constraint about the space as a whole names the cells it weighs against each other.
     out.add(s, URIRef(iris.base + "shapes#Space-free-but-only-paid"), None, "free_of_charge", "sharing_modes")
@@ -656,7 +714,7 @@ def _practice(out: _Out, iris: Iris, r: Practice, venue: str, institution: str) 
     out.fixed(s, RDF.type, SCHEMA.Event)
     out.text(s, SCHEMA.name, r.title, "title")
     out.text(s, SCHEMA.description, r.description, "description")
-    out.add(s, SCHEMA.identifier, Literal(r.id), "id")
+    out.add(s, SCHEMA.identifier, literal(r.id), "id")
     # Where it happened: a space, else a venue, else only the institution (no location).
     place = iris.space(r.space) if r.space else iris.venue(venue) if venue else None
     out.add(s, SCHEMA.location, place, "space", "venue")
@@ -672,4 +730,4 @@ def _practice(out: _Out, iris: Iris, r: Practice, venue: str, institution: str) 
     out.add(s, SCHEMA.url, URIRef(r.url) if r.url else None, "url")
     out.add(s, DCTERMS.source, URIRef(r.url) if r.url else None, "url")
     out.add(s, iris.kfl.statedOn, date_literal(r.source_date) if r.source_date else None, "source_date")
-    out.add(s, iris.kfl.illustrative, Literal(r.illustrative), "illustrative")
+    out.add(s, iris.kfl.illustrative, boolean(r.illustrative), "illustrative")

@@ -848,13 +848,16 @@ class _Rows:
             if found is not None:
                 return found
             self._depth += 1
+            whole = False
             try:
                 found = getattr(self, "_make_" + kind)(position)
+                whole = True
             finally:
                 self._depth -= 1
                 if self._depth == 0:
                     for made_kind, made in self._making.items():
-                        self._made[made_kind].update(made)
+                        if whole:  # a damaged row somewhere below: none of them is published
+                            self._made[made_kind].update(made)
                         made.clear()
             return found
 

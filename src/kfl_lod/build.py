@@ -256,11 +256,14 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     if found.report.conforms:
         day = today or date.today()
         preparing = None
+        indexing: pages_index.Preparing | None = None
         remembered = digests_remembered()  # every file is hashed several times: once is enough
         remembered.__enter__()
         try:
             if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
                 preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
+                # And the pages' index, in another process meanwhile (see pages_index.Preparing).
+                indexing = pages_index.Preparing(found.ntriples, settings.base)
             progress("writing the files")
             files = render(found.records, found.triples, found.report, settings, found.ntriples, timer, record_files)
             if record_files is not None:
@@ -278,6 +281,8 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         except BaseException:
             if preparing is not None:
                 preparing.cancel()
+            if indexing is not None:
+                indexing.cancel()
             if record_files is not None:
                 record_files.cancel()
             raise
@@ -291,7 +296,15 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         timer("prepare store", lambda: preparing.finish(folder))
         # And what the pages and the search show, so no web process reads every triple itself.
         progress("preparing the pages' index")
-        timer("prepare index", lambda: pages_index.prepare(folder, settings.base))
+        # (made by the other process when it ran: waiting for it is part of the stage)
+        timer(
+            "prepare index",
+            lambda: pages_index.prepare(folder, settings.base, indexing.files() if indexing is not None else None),
+        )
+        if indexing is not None and indexing.seconds != (0.0, 0.0):
+            timer.seconds["prepare index (other process)"], timer.cpu["prepare index (other process)"] = (
+                indexing.seconds
+            )
     result.seconds = time.perf_counter() - started
     return result
 

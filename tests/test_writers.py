@@ -124,3 +124,18 @@ def test_provenance_names_the_columns_as_when_every_statement_noted_them():
     assert provenance.column("https://kfl.krakow.pl/nothing", "https://schema.org/name") == ""
     everything = provenance.columns  # every record mapped again: the same answer for each statement
     assert everything[(space, "https://schema.org/maximumAttendeeCapacity")] == ("liczba_miejsc",)
+
+
+def test_the_json_ld_writer_indents_as_json_dumps_does():
+    from kfl_lod.jsonld import _dumps, _indented
+
+    values = [
+        {},
+        [],
+        {"b": [1, True, False, None, "x"], "a": {"z": [], "y": {}}, "@id": 'ą"\\\n\t\u2028😀'},
+        [{"id": "a", "n": -5, "l": [{"k": ["v", {"w": 0}]}]}, "tail"],
+        {"c": {"@value": "1", "@type": "xsd:integer"}, "é": "é", "E": 2**70},
+    ]
+    for value in values:
+        assert _indented(value) == _dumps(value)
+        assert _indented(value, "\n  ") == _dumps(value).replace("\n", "\n  ")

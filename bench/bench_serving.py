@@ -97,6 +97,10 @@ class Row:
     status: int = 0  # the status of one probe request before measuring
     section: str = "bundled"
     statuses: dict[str, int] = field(default_factory=dict)  # when non-2xx came: a 1 s run counting them by status
+    # CPU µs per answered request in the median run, of the server's own processes and of its
+    # query processes (kfl-lod only): steadier than requests/s on a shared machine.
+    cpu_us: float = 0.0
+    query_cpu_us: float = 0.0
 
     @property
     def spread(self) -> tuple[float, float]:
@@ -387,6 +391,41 @@ def wrk(
     return rps, p50, p99, bad, errors
 
 
+_HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu(pid: int) -> dict[int, tuple[bool, float]]:
+    """CPU seconds so far of a process and all its descendants: pid -> (is a query process, seconds)."""
+    out: dict[int, tuple[bool, float]] = {}
+
+    def walk(p: int) -> None:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                query = b"kfl_lod.query.pool" in f.read()
+            out[p] = (query, (int(fields[11]) + int(fields[12])) / _HZ)
+            children = []
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    children += f.read().split()
+        except OSError:
+            return
+        for child in children:
+            walk(int(child))
+
+    walk(pid)
+    return out
+
+
+def cpu_per_request(before: dict, after: dict, requests: float) -> tuple[float, float]:
+    """(server processes, query processes) CPU µs per request between two ``process_cpu`` readings."""
+    spent = [0.0, 0.0]
+    for pid, (query, seconds) in after.items():
+        spent[query] += seconds - before.get(pid, (query, 0.0))[1]
+    return tuple(round(x / requests * 1e6, 1) if requests else 0.0 for x in spent)  # type: ignore[return-value]
+
+
 _STATUSES = """
 statuses = {}
 local threads = {}
@@ -492,8 +531,10 @@ def measure_servers(
                             key = (server, name, "distinct" if distinct else "repeated", c)
                             # rdflib-endpoint answers some queries in seconds: long enough cells to see them.
                             cell = max(seconds, 5) if server == "rdflib-endpoint" else seconds
+                            cpu_before = process_cpu(proc.pid)
                             result = wrk(url, path, c, cell, distinct, headers=extra)
-                            runs.setdefault(key, []).append(result)
+                            cpu = cpu_per_request(cpu_before, process_cpu(proc.pid), result[0] * max(1, round(cell)))
+                            runs.setdefault(key, []).append((*result, *cpu))
                             if result[3] and key not in bad_statuses:  # say which non-2xx they were
                                 bad_statuses[key] = wrk(url, path, c, 1, distinct, statuses=True, headers=extra)
                 finally:
@@ -514,7 +555,7 @@ def measure_servers(
         rows.append(
             Row(server, name, c, statistics.median(r[0] for r in results), median[1], median[2], median[3],
                 median[4], mode, [round(r[0], 1) for r in results], status.get((server, name), 0), section,
-                bad_statuses.get((server, name, mode, c), {}))
+                bad_statuses.get((server, name, mode, c), {}), median[5], median[6])
         )  # fmt: skip
     return rows
 
@@ -538,8 +579,14 @@ def serving_rows(
     repeat: int = 3,
     big: list[tuple[str, Path]] | None = None,
     only: set[str] | None = None,
+    requests: set[str] | None = None,
+    modes: set[str] | None = None,
 ) -> dict:
-    """The serving section for bench/run.py: rows (as dicts), the Markdown table, loads, notes."""
+    """The serving section for bench/run.py: rows (as dicts), the Markdown table, loads, notes.
+
+    ``requests`` / ``modes`` keep only those cells (short runs while working on one thing;
+    the floors are always measured).
+    """
     loads: list[dict] = []
     servers = [s for s in (*PLAN, "engine") if (s in only if only else s in PLAN)]
     notes = []
@@ -547,14 +594,15 @@ def serving_rows(
         servers.remove("rdflib-endpoint")
         notes.append("rdflib-endpoint not installed (pip install rdflib-endpoint uvicorn): column (d) left out.")
     sparql, pages = sparql_requests(), page_requests()
-    cells = {s: _cells(s, sparql, pages) for s in servers}
+    cells = {s: _chosen(_cells(s, sparql, pages), requests, modes) for s in servers}
     rows = measure_servers(published, servers, cells, seconds, list(connections), repeat, "bundled", loads)
     for label, folder in big or []:
         point = _some_space(folder)
         queries = _sparql({**BIG_QUERIES, "point lookup": POINT.format(iri=point)})
         big_servers = [s for s in ("floor-1", "floor-2", "oxigraph", "serve", "production") if s in servers]
         big_cells = {
-            s: [c for c in _cells(s, queries, {}) if c[0] in queries or s.startswith("floor")] for s in big_servers
+            s: _chosen([c for c in _cells(s, queries, {}) if c[0] in queries or s.startswith("floor")], requests, modes)
+            for s in big_servers
         }
         rows += measure_servers(folder, big_servers, big_cells, seconds, list(connections), repeat, label, loads)
     return {
@@ -566,6 +614,17 @@ def serving_rows(
         "repeat": repeat,
         "cpus": os.cpu_count(),
     }
+
+
+def _chosen(cells: list[tuple[str, str, str]], requests: set[str] | None, modes: set[str] | None) -> list:
+    """The cells asked for: by request name and by mode (repeated, distinct, etag); the floor's always."""
+    mode_of = {"": "repeated", "comment": "distinct", "param": "distinct", "etag": "etag"}
+    return [
+        (name, path, distinct)
+        for name, path, distinct in cells
+        if name == "constant"
+        or ((requests is None or name in requests) and (modes is None or mode_of[distinct] in modes))
+    ]
 
 
 def _some_space(published: Path) -> str:
@@ -656,14 +715,16 @@ def table(rows: list[Row]) -> str:
 def latency_table(rows: list[Row]) -> str:
     """Markdown: every cell's median requests/s, spread, p50 and p99 (of the median run), non-2xx."""
     out = [
-        "| section | server | request | mode | conns | req/s | min–max | p50 ms | p99 ms | non-2xx | probe status |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| section | server | request | mode | conns | req/s | min–max | p50 ms | p99 ms | CPU µs/req server | "
+        "CPU µs/req query processes | non-2xx | probe status |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lo, hi = r.spread
         out.append(
             f"| {r.section} | {r.server} | {r.request} | {r.mode} | {r.connections} | {r.rps:,.0f} | "
-            f"{lo:,.0f}–{hi:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.bad + r.errors} "
+            f"{lo:,.0f}–{hi:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.cpu_us:,.0f} | "
+            f"{r.query_cpu_us:,.0f} | {r.bad + r.errors} "
             f"{json.dumps(r.statuses) if r.statuses else ''} | {r.status or ''} |"
         )
     return "\n".join(out)
@@ -675,6 +736,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", default="1,10")
     parser.add_argument("--only", default="", help="comma-separated: " + ",".join(PLAN))
+    parser.add_argument(
+        "--requests", default="", help="comma-separated request names (e.g. 'point lookup,/healthz'); default: all"
+    )
+    parser.add_argument("--modes", default="", help="comma-separated: repeated,distinct,etag (default: all)")
     parser.add_argument("--published", type=Path, help="serve this publication instead of building the bundled one")
     parser.add_argument("--big", type=Path, help="also a section on this (large) publication")
     parser.add_argument("--big-spaces", type=int, default=0, help="or generate and build one with N spaces")
@@ -694,7 +759,9 @@ def main() -> None:
             big.append((f"{args.big_spaces:,} spaces", generated_publication(tmp / "big", args.big_spaces)))
         only = set(args.only.split(",")) if args.only else None
         connections = tuple(int(c) for c in args.connections.split(","))
-        result = serving_rows(published, args.seconds, connections, args.repeat, big, only)
+        requests = set(args.requests.split(",")) if args.requests else None
+        modes = set(args.modes.split(",")) if args.modes else None
+        result = serving_rows(published, args.seconds, connections, args.repeat, big, only, requests, modes)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     rows = [Row(**{k: v for k, v in r.items()}) for r in result["rows"]]

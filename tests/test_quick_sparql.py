@@ -307,3 +307,63 @@ def test_plain_form_decides_the_common_queries():
     for example in examples:
         text = head + "\n" + example.text + "\n#1"
         assert plain_form(text) == inspect(text).form is not None, example.name
+
+
+def _call_path(front: Front, path: str, headers: dict[str, str], method: str = "GET"):
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"kfl.test")] + [(k.encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8080),
+        "http_version": "1.1",
+        "scheme": "http",
+    }
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(front(scope, receive, send))
+    start, data = sent
+    return start["status"], sorted((k.decode().lower(), v.decode()) for k, v in start["headers"]), data["body"]
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_a_dump_revalidated_before_it_was_kept_fills_the_cache(published, encoding):
+    """The first revalidation of a dump makes the cache hold its 200; its 304 is the cache's, as every later one."""
+    from kfl_lod.web.asgi import make_front
+
+    view = Front(create_app(published), threads=2)  # no answer cache: the app's own answers
+    whole = _call_path(view, "/dumps/kfl.ttl", {"accept-encoding": encoding})
+    etag, modified = dict(whole[1])["etag"], dict(whole[1])["last-modified"]
+    views_304 = _call_path(view, "/dumps/kfl.ttl", {"accept-encoding": encoding, "if-none-match": etag})
+    assert views_304[0] == 304
+
+    front = make_front(published)
+    release = front.wsgi_app.extensions["kfl_releases"].current()
+    conditional = {"accept-encoding": encoding, "if-none-match": f'"other", {etag}'}
+    first = _call_path(front, "/dumps/kfl.ttl", conditional)
+    kept = [a for key, a in release.answers._items.items() if key[1] == "/dumps/kfl.ttl"]
+    assert [(a[0], a[2]) for a in kept] == [(200, whole[2])]  # the 200 behind the 304, kept
+    again = _call_path(front, "/dumps/kfl.ttl", conditional)  # answered from the cache
+    assert first == again and first[0] == 304 and first[2] == b""
+    # The view's 304 header for header, and the Last-Modified the cache's 304s carry.
+    assert set(first[1]) - set(views_304[1]) == {("last-modified", modified)}
+    assert set(views_304[1]) - set(first[1]) == set()
+    # Conditions that do not hold get the whole file; If-Modified-Since alone is honoured too.
+    fresh = make_front(published)
+    assert _call_path(fresh, "/dumps/kfl.ttl", {"accept-encoding": encoding, "if-none-match": '"x"'})[2] == whole[2]
+    fresh = make_front(published)
+    since = _call_path(fresh, "/dumps/kfl.ttl", {"accept-encoding": encoding, "if-modified-since": modified})
+    assert since[0] == 304 and dict(since[1])["etag"] == etag
+    for f in (view, front, fresh):
+        pool = f.wsgi_app.extensions.get("kfl_query_pool")
+        if pool:
+            pool[1].close()

@@ -87,12 +87,40 @@ def lookup(releases: Releases, environ: dict[str, Any]) -> Answer | None:
     hit = release.answers.get(key)
     if hit is None:
         return None
-    status, headers, body = hit
+    return conditional(environ, hit)
+
+
+def conditional(environ: dict[str, Any], answer: Answer) -> Answer:
+    """What to send for a whole 200 answer: 304 if the request's conditions say the client has it; no body for HEAD."""
+    status, headers, _ = answer
     if _matches(environ.get("HTTP_IF_NONE_MATCH"), headers) or _not_modified_since(environ, headers):
         return 304, [(k, v) for k, v in headers if k.lower() in _KEEP_ON_304], b""
     if environ.get("REQUEST_METHOD") == "HEAD":
         return status, headers, b""
-    return hit
+    return answer
+
+
+_CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+
+def defer_conditions(environ: dict[str, Any]) -> None:
+    """Hide a revalidation's conditions from the app, so it answers the whole 200 (kept; ``answer_conditions``).
+
+    For a conditional GET whose answer is not kept yet: the app's own 304 would leave the
+    cache empty, and every later revalidation would reach the app again.
+    """
+    conditions = {name: environ.pop(name) for name in _CONDITIONS if name in environ}
+    if conditions:
+        environ["kfl.conditions"] = conditions
+
+
+def answer_conditions(environ: dict[str, Any], answer: Answer) -> Answer:
+    """The answer to the request as sent, once the app answered it without its conditions (``defer_conditions``)."""
+    conditions = environ.pop("kfl.conditions", None)
+    if conditions is None:
+        return answer
+    environ.update(conditions)
+    return conditional(environ, answer) if answer[0] == 200 else answer
 
 
 def keep(environ: dict[str, Any], answer: Answer) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..settings import Settings, load_settings
 from . import create_app
-from .answers import keep, lookup
+from .answers import answer_conditions, defer_conditions, keep, lookup
 from .front import Answer, Front
 from .quick_sparql import QuickSparql
 from .serve import threads_needed
@@ -24,11 +24,18 @@ def make_front(settings: Settings) -> Front:
     app = create_app(settings)
     releases = app.extensions["kfl_releases"]
     health_path = settings.base_path + "healthz"
+    dumps_path = settings.base_path + "dumps/"
 
     def fast(environ: dict[str, Any]) -> Answer | None:
         if environ["PATH_INFO"] == health_path and environ["REQUEST_METHOD"] in ("GET", "HEAD"):
             return _health(app, releases, environ)
-        return lookup(releases, environ)
+        answer = lookup(releases, environ)
+        if answer is None and environ["REQUEST_METHOD"] == "GET" and environ["PATH_INFO"].startswith(dumps_path):
+            if environ.get("kfl.cache_key") is not None:
+                # A dump revalidated before its 200 was kept: the view answers the 200 (kept), the
+                # 304 is made from it as from the cache, and later revalidations stay on the loop.
+                defer_conditions(environ)
+        return answer
 
     def warm_up() -> None:
         from .serve import warm_up as start
@@ -46,6 +53,7 @@ def make_front(settings: Settings) -> Front:
         keep=keep,
         on_start=warm_up,
         direct=QuickSparql(app).answer,
+        finish=answer_conditions,
     )
 
 

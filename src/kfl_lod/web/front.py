@@ -12,6 +12,8 @@ Only complete requests reach the thread pool that runs the Flask app.
 it returns (an answer from the answer cache) is sent without taking a thread at all.
 ``direct`` (optional) is awaited next, on the event loop, before the WSGI app: the common
 SPARQL request is answered there without Flask and without a thread (``quick_sparql``).
+``finish`` (optional) may change an answer of ``direct`` or the app after ``keep`` kept it
+(a revalidation the app answered whole: the 304 is made from the kept 200).
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ class Front:
         keep: Callable[[dict[str, Any], Answer], None] | None = None,
         on_start: Callable[[], None] | None = None,
         direct: Callable[[dict[str, Any]], Awaitable[Answer | None]] | None = None,
+        finish: Callable[[dict[str, Any], Answer], Answer] | None = None,
     ) -> None:
         self.wsgi_app = wsgi_app
+        self.finish = finish
         self.direct = direct
         self.keep = keep
         self.on_start = on_start
@@ -117,6 +121,8 @@ class Front:
                 answer = await self._in_thread(self._call, environ)
             if self.keep is not None:
                 self.keep(environ, answer)
+            if self.finish is not None:
+                answer = self.finish(environ, answer)
         status, out_headers, data = answer
         await send(
             {

@@ -751,22 +751,32 @@ def markdown(report: dict) -> str:
             "## Server start and memory",
             "",
             "`kfl-lod serve --published DIR` (defaults): seconds from the command to /healthz answering, then",
-            "(each timed after the one before) the home page (it reads the pages' index the build prepared,",
-            "`.index/pages.json`), a search, a space's page and a SPARQL answer; `all` = from the command to",
+            "(each timed after the one before) the home page (it waits for the pages' index the build prepared,",
+            "`.index/`, read in a thread at start), a search, a space's page and a SPARQL answer; `all` = from the command to",
             "the last of them. Memory as PSS (a page shared by processes counts once) of `kfl-lod serve` and all",
             "its processes (the web server, its query processes). `prepared store`: the release's on-disk Oxigraph database (made by the",
             "build for releases over 8 MB of N-Triples), opened read-only by every process; otherwise each",
             "process loads the N-Triples into memory.",
             "",
-            "| publication | triples | prepared store | /healthz s | home s | search s | space page s | SPARQL s | all s | PSS MiB (processes) | load |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "`CPU s`: CPU seconds of the server and its processes from the command to the SPARQL answer",
+            "(moves less with the shared machine's load than wall time); `home KB`: the home page's size. With",
+            "`--server-runs N`, the run with the median `all` is shown and `all` gives the min–max over the runs.",
+            "",
+            "| publication | triples | prepared store | /healthz s | home s | search s | space page s | SPARQL s | all s | CPU s | home KB | PSS MiB (processes) | load |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in report["server"]:
             t = s.get("seconds", {})
             cells = " | ".join(f"{t[k]:.2f}" if k in t else "" for k in ("home", "search", "space", "sparql"))
+            total = f"{s.get('start_to_all_s', s['first_sparql_s']):.2f}"
+            if s.get("runs"):
+                spread = [r["start_to_all_s"] for r in s["runs"]]
+                total += f" ({min(spread):.2f}–{max(spread):.2f})"
+            cpu = f"{s['cpu_s']:.2f}" if "cpu_s" in s else ""
+            home = f"{s['home_bytes'] / 1000:,.0f}" if "home_bytes" in s else ""
             lines.append(
                 f"| {s['label']} | {s['triples']:,} | {'yes' if s['prepared_store'] else 'no'} | {s['healthz_s']:.2f} | "
-                f"{cells} | {s.get('start_to_all_s', s['first_sparql_s']):.2f} | "
+                f"{cells} | {total} | {cpu} | {home} | "
                 f"{s['pss_mib']:.0f} ({s['processes']}) | "
                 f"{s.get('load', [0])[0]:.1f} |"
             )
@@ -881,6 +891,17 @@ def main() -> None:
             report["server"] = [
                 measure_server(published_row(item), tmp, runs=args.server_runs) for item in args.published
             ]
+            report.pop("memory_per_million", None)
+            small, big = (
+                min(report["server"], key=lambda r: r["triples"]),
+                max(report["server"], key=lambda r: r["triples"]),
+            )
+            if big["triples"] > small["triples"]:
+                report["memory_per_million"] = (
+                    f"Memory per million triples (PSS above the {small['label']} publication's, the web server and its "
+                    f"query processes together, prepared store): "
+                    f"{(big['pss_mib'] - small['pss_mib']) / ((big['triples'] - small['triples']) / 1e6):.0f} MiB."
+                )
             report["load_at_end"] = load()
             write(args.out, report)
             return

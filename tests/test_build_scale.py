@@ -223,7 +223,8 @@ def test_the_other_process_writes_the_same_files(records):
     files = side.files(_timer)
     assert side.error is None, side.error
     assert files == sidework.write(records, BASE)
-    assert set(side.seconds) == {f"{n} {k}" for n in sidework.NAMES for k in ("wall", "cpu")}
+    assert set(side.seconds) == {f"write {n}" for n in sidework.NAMES} | {"read the previous release"}
+    assert side.before == changes.before(None, files[CSV], BASE)
 
 
 def test_if_the_other_process_fails_the_files_are_written_here(records, monkeypatch):
@@ -240,7 +241,7 @@ def test_a_build_with_the_other_process_publishes_the_same_bytes(published, tmp_
     from kfl_lod import sidework
 
     monkeypatch.setattr(sidework, "MIN_SPACES", 0)
-    monkeypatch.setattr(sidework.RecordFiles.__init__, "__defaults__", (0,))
+    monkeypatch.setattr(sidework.RecordFiles.__init__, "__defaults__", (None, 0))
     settings = make_settings(tmp_path)
     result = build(settings, today=date(2026, 3, 2))
     assert any("(other process)" in stage for stage in result.timings)
@@ -250,3 +251,60 @@ def test_a_build_with_the_other_process_publishes_the_same_bytes(published, tmp_
     assert names == sorted(p.name for p in mine.iterdir() if p.is_file())
     for name in names:
         assert (mine / name).read_bytes() == (theirs / name).read_bytes(), name
+
+
+def _edit_source(source):
+    """Change a space's capacity and drop another space: a release with changes and a withdrawal."""
+    path = source / "przestrzenie.csv"
+    rows = _rows(path.read_bytes())
+    header = rows[0]
+    capacity, ident = header.index("liczba_miejsc"), header.index("id")
+    changed = next(r for r in rows[1:] if r[capacity])
+    changed[capacity] = str(int(changed[capacity]) + 7)
+    dropped = rows[-1][ident]
+    path.write_bytes(_table(rows[:-1]))
+    return changed[ident], dropped
+
+
+def test_the_change_record_is_the_same_with_the_previous_release_read_by_the_other_process(tmp_path, monkeypatch):
+    import shutil
+
+    from kfl_lod import sidework
+
+    first = make_settings(tmp_path / "a")
+    build(first, today=date(2026, 3, 2))
+    shutil.copytree(tmp_path / "a", tmp_path / "b", symlinks=True)
+    second = make_settings(tmp_path / "b")
+    changed, dropped = _edit_source(first.source)
+    _edit_source(second.source)
+    build(first, today=date(2026, 3, 3))  # the bundled data is small: all in this process
+    monkeypatch.setattr(sidework.RecordFiles.__init__, "__defaults__", (None, 0))
+    result = build(second, today=date(2026, 3, 3))
+    assert "read the previous release (other process)" in result.timings
+    here = (first.published / "latest" / "changes.json").read_bytes()
+    there = (second.published / "latest" / "changes.json").read_bytes()
+    assert here == there
+    assert changed.encode() in here and dropped.encode() in here
+
+
+def test_parts_read_from_another_release_are_not_used(published):
+    folder = published.published / "latest"
+    files = {CSV: (folder / CSV).read_bytes(), NTRIPLES: (folder / NTRIPLES).read_bytes()}
+    stale = changes.Before("/elsewhere/releases/x", {"https://kfl.krakow.pl/space/gone": {}}, [{"id": "x"}])
+    record = changes.compare(folder, files, "2026-03-03-abc", date(2026, 3, 3), BASE, stale)
+    assert record == changes.compare(folder, files, "2026-03-03-abc", date(2026, 3, 3), BASE)
+    assert record["withdrawn"] == [] and record["changed"] == []
+
+
+def test_digests_are_remembered_only_within_a_build():
+    from kfl_lod import publish
+
+    data = [b"a" * 10, b"b" * 10, bytes(10)]
+    with publish.digests_remembered():
+        first = [publish.sha256_hex(d) for d in data]
+        assert [publish.sha256_hex(d) for d in data] == first
+        assert len(publish._DIGESTS) == 3
+    assert publish._DIGESTS is None
+    import hashlib
+
+    assert first == [hashlib.sha256(d).hexdigest() for d in data]

@@ -113,7 +113,8 @@ def test_pages_and_searches_are_the_same_bytes_with_and_without_the_file(publica
         next(iter(index.concepts)),
         index.districts[0].iri,
     ]
-    paths = ["/", "/?lang=en", "/praktyki"] + ["/" + iri[len(base) :] + ".html" for iri in things]
+    paths = ["/", "/?lang=en", "/praktyki", "/o-danych"] + ["/" + iri[len(base) :] + ".html" for iri in things]
+    paths += ["/" + d.iri[len(base) :] + ".html" for d in index.districts]
     paths += ["/?" + urlencode(args) for args in SEARCHES]
     for path in paths:
         a, b = with_file.get(path), without.get(path)
@@ -235,3 +236,35 @@ def test_expanding_a_word_looks_at_its_stem_only_and_finds_what_testing_every_le
         brute = frozenset(v for v in lexicon.lemmas if any(related(q, v) for q in own))
         assert lexicon.expand(word) == brute, word
     assert any(len(lexicon.expand(w)) > 1 for w in words)  # words that join others are among them
+
+
+def test_entries_made_on_demand_are_whole_and_shared_between_threads(generated):
+    import threading
+
+    folder = (generated.published / "latest").resolve()
+    index = open_index(folder, open_release(folder), generated.base)
+    assert type(index.spaces).__name__ == "_Entries"  # read from the files, made on demand
+    iris = list(index.spaces)
+    seen: list[list] = []
+    errors: list[BaseException] = []
+
+    def walk(offset: int) -> None:
+        try:
+            found = []
+            for iri in iris[offset:] + iris[:offset]:
+                space = index.spaces[iri]
+                assert space.venue is not None and any(s is space for s in space.venue.spaces)
+                assert space.institution is None or any(v is space.venue for v in space.institution.venues)
+                found.append(space)
+            seen.append(found)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=walk, args=(k * 17,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    by_iri = [{s.iri: id(s) for s in found} for found in seen]
+    assert all(ids == by_iri[0] for ids in by_iri)  # one object per entry, whichever thread made it

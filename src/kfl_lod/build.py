@@ -20,7 +20,7 @@ from .graphwork import GraphFiles
 from .jsonld import context_bytes, to_jsonld
 from .mapping import Provenance, map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE, XLSX
-from .publish import Published, check_out, plan, publish_or_fail
+from .publish import Published, check_out, digests_remembered, latest_release, plan, publish_or_fail
 from .records import Records
 from .settings import Settings
 from .sidework import RecordFiles
@@ -223,16 +223,19 @@ def render(
     return files
 
 
-def describe_release(files: dict[str, bytes], settings: Settings, today: date) -> dict[str, bytes]:
+def describe_release(
+    files: dict[str, bytes], settings: Settings, today: date, known: changes.Before | None = None
+) -> dict[str, bytes]:
     """The files that describe the release ``files`` will make: change record and DCAT-AP catalog.
 
     Dates come from the release history, not the clock: unchanged content keeps its release,
-    its change record and its dates, so the catalog's bytes stay the same.
+    its change record and its dates, so the catalog's bytes stay the same. ``known``: the change
+    record's parts already read from the previous release (see sidework).
     """
     release = plan(settings.published, files, today)
     record = None if release.new_release else release_record.latest(settings.published)
     if record is None or record["version"] != release.version:
-        record = changes.compare(release.previous, files, release.version, release.day, settings.base)
+        record = changes.compare(release.previous, files, release.version, release.day, settings.base, known)
     return {CHANGES: changes.to_bytes(record), **catalog.render(settings, files, record)}
 
 
@@ -245,11 +248,16 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     side: list[RecordFiles] = []  # kfl.csv, kfl.xlsx, kfl.geojson: another process, from the records on
     graphs: list[GraphFiles] = []  # kfl.jsonld and VoID: another process, from kfl.nt on
     try:
+        previous = latest_release(settings.published)  # what a new release would follow, read meanwhile
+
+        def start(records: Records) -> None:
+            side.append(RecordFiles(records, settings.base, previous))
+
         found = checked(
             settings,
             progress,
             timer,
-            on_records=lambda r: side.append(RecordFiles(r, settings.base)),
+            on_records=start,
             on_ntriples=lambda nt: graphs.append(GraphFiles(nt, settings.base)),
         )
     except BaseException:
@@ -265,6 +273,8 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     if found.report.conforms:
         day = today or date.today()
         preparing = None
+        remembered = digests_remembered()  # every file is hashed several times: once is enough
+        remembered.__enter__()
         try:
             if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
                 preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
@@ -274,13 +284,13 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
             )
             others: list[RecordFiles | GraphFiles] = [*side, *graphs]
             for other in others:
-                for key, seconds in other.seconds.items():  # the other process's own times
-                    name, kind = key.rsplit(" ", 1)
-                    (timer.seconds if kind == "wall" else timer.cpu)[f"write {name} (other process)"] = seconds
+                for stage, (wall, cpu) in other.seconds.items():  # the other process's own times
+                    timer.seconds[f"{stage} (other process)"], timer.cpu[f"{stage} (other process)"] = wall, cpu
             if preparing is None:
                 preparing = Preparing(settings.published, files[NTRIPLES], dataset_graph(settings.base))
             progress("describing the release")
-            files.update(timer("describe", lambda: describe_release(files, settings, day)))
+            known = record_files.before if record_files is not None else None
+            files.update(timer("describe", lambda: describe_release(files, settings, day, known)))
             progress("publishing the release")
             result.published = timer(
                 "publish", lambda: publish_or_fail(settings.published, files, day, settings.keep_releases)
@@ -290,6 +300,10 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
                 preparing.cancel()
             _cancel(*side, *graphs)
             raise
+        finally:
+            remembered.__exit__(None, None, None)
+        # The files are on disk now: let their bytes and the statements go before the last two stages.
+        del files, found
         # A large release also as a database the server opens in a moment (see store.prepare).
         progress("preparing the store for the server")
         folder = result.published.folder

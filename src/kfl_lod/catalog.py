@@ -20,7 +20,6 @@ import every ``dcat:Dataset`` they see): the dataset has ``dcat:version``,
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from .names import (
     XLSX,
     media_type,
 )
+from .publish import sha256_hex
 from .rdfio import to_jsonld_prefixed, to_rdfxml
 from .settings import Settings
 from .vocab import PROV, Iris
@@ -522,7 +522,7 @@ def _distribution(
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, _typed(g, str(SPDX.checksumAlgorithm_sha256), SPDX.ChecksumAlgorithm)))
-    g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+    g.add((checksum, SPDX.checksumValue, Literal(sha256_hex(data), datatype=XSD.hexBinary)))
     g.add((dist, DCTERMS.license, licence))
     issued, modified = distribution_dates(record, dump.file)
     g.add((dist, DCTERMS.issued, dt(issued)))

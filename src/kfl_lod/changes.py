@@ -16,10 +16,10 @@ are read from the CSV (``kfl.csv``), so they are named by its Polish column name
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from . import ntscan
 from .dumps import CSV_HEADER
 from .names import CSV, NTRIPLES
 from .namespaces import RECORD_KINDS, SCHEMA, parse_iri
-from .publish import is_content
+from .publish import is_content, sha256_hex
 from .release_record import FORMAT, load
 
 KINDS = RECORD_KINDS
@@ -104,25 +104,30 @@ def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[dict[str, s
     ]
 
 
-def compare(previous: Path | None, files: dict[str, bytes], version: str, day: date, base: str) -> dict[str, Any]:
-    """The change record of a new release ``version`` made on ``day`` from ``files``.
+@dataclass(frozen=True)
+class Before:
+    """The parts of a change record that need only the previous release and the new kfl.csv.
 
-    ``previous`` is the folder of the release it follows (None for the first release).
+    Computed by :func:`before`, possibly in another process while the build writes RDF (see
+    sidework); :func:`compare` uses them only if they were read from the same previous release.
     """
-    before: dict[str, bytes] = {}
-    prior: dict[str, Any] | None = None
+
+    previous: str | None  # the folder of the previous release they were read from (None: none)
+    old_things: dict[str, dict[str, str]]
+    changed: list[dict[str, Any]]
+
+
+def before(previous: Path | None, csv: bytes, base: str) -> Before:
+    """What the previous release ``previous`` named, and the spaces whose fields the new ``csv`` changes."""
+    old: dict[str, bytes] = {}
     if previous is not None:
         for name in (NTRIPLES, CSV):
             path = previous / name
             if path.exists():
-                before[name] = path.read_bytes()
-        prior = load(previous)
-    old_things = records_in(before.get(NTRIPLES, b""), base)
-    new_things = records_in(files.get(NTRIPLES, b""), base)
-    added = [{"iri": iri, **info} for iri, info in new_things.items() if iri not in old_things]
-    withdrawn = [{"iri": iri, **info} for iri, info in old_things.items() if iri not in new_things]
-    old_rows = space_rows(before.get(CSV, b""))
-    new_rows = space_rows(files.get(CSV, b""))
+                old[name] = path.read_bytes()
+    old_things = records_in(old.pop(NTRIPLES, b""), base)
+    old_rows = space_rows(old.pop(CSV, b""))
+    new_rows = space_rows(csv)
     changed = []
     for slug, row in new_rows.items():
         if slug in old_rows:
@@ -131,6 +136,30 @@ def compare(previous: Path | None, files: dict[str, bytes], version: str, day: d
                 changed.append(
                     {"iri": row.get("przestrzen_uri", ""), "id": slug, "name": row.get("nazwa", ""), "fields": fields}
                 )
+    return Before(str(previous) if previous is not None else None, old_things, changed)
+
+
+def compare(
+    previous: Path | None,
+    files: dict[str, bytes],
+    version: str,
+    day: date,
+    base: str,
+    known: Before | None = None,
+) -> dict[str, Any]:
+    """The change record of a new release ``version`` made on ``day`` from ``files``.
+
+    ``previous`` is the folder of the release it follows (None for the first release);
+    ``known`` what :func:`before` found for it already (used if it is of the same folder).
+    """
+    where = str(previous) if previous is not None else None
+    if known is None or known.previous != where:
+        known = before(previous, files.get(CSV, b""), base)
+    prior = load(previous) if previous is not None else None
+    old_things, changed = known.old_things, known.changed
+    new_things = records_in(files.get(NTRIPLES, b""), base)
+    added = [{"iri": iri, **info} for iri, info in new_things.items() if iri not in old_things]
+    withdrawn = [{"iri": iri, **info} for iri, info in old_things.items() if iri not in new_things]
     previous_version = previous.name if previous is not None else None
     releases = list(prior["releases"]) if prior else []
     releases = [r for r in releases if r["version"] != version]
@@ -146,9 +175,7 @@ def compare(previous: Path | None, files: dict[str, bytes], version: str, day: d
             "date": day.isoformat(),
             "previous": previous_version,
             "counts": counts,
-            "files": {
-                name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items()) if is_content(name)
-            },
+            "files": {name: sha256_hex(data) for name, data in sorted(files.items()) if is_content(name)},
         }
     )
     gone = dict(prior["withdrawn_total"]) if prior else {}

@@ -48,7 +48,7 @@ class GraphFiles:
 
     def __init__(self, ntriples: bytes, base: str, min_bytes: int = MIN_BYTES) -> None:
         self.base = base
-        self.seconds: dict[str, float] = {}  # the other process's wall and CPU seconds, for the build's timer
+        self.seconds: dict[str, tuple[float, float]] = {}  # stage -> the other process's wall and CPU seconds
         self.error: str | None = None  # why the files were written here after all
         self._proc: subprocess.Popen | None = None
         self._answer = b""
@@ -123,16 +123,14 @@ def main() -> None:
     stdin = sys.stdin.buffer
     base = json.loads(stdin.readline())
     triples = Triples(lines=[line.decode("utf-8") for line in stdin])  # line by line: no copy of the whole
-    seconds: dict[str, float] = {}
+    seconds: dict[str, tuple[float, float]] = {}
 
     def timed(stage: str, work: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
         started, cpu = time.perf_counter(), time.process_time()
         try:
             return work()
         finally:
-            name = stage.removeprefix("write ")
-            seconds[f"{name} wall"] = time.perf_counter() - started
-            seconds[f"{name} cpu"] = time.process_time() - cpu
+            seconds[stage] = (time.perf_counter() - started, time.process_time() - cpu)
 
     files = write(triples, base, timed)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import mmap
 import os
 import re
@@ -46,7 +47,7 @@ XSD_BOOLEAN = XSD + "boolean"
 # in SHA256SUMS, not served, not compared between releases).
 FILE = ".index/pages.json"
 COUNTS = ".index/triples.json"  # the statements in each file the store loads: {name: [bytes, lines]}
-FORMAT = 2  # raised whenever the files' layout changes; another number is read from the store instead
+FORMAT = 3  # raised whenever the files' layout changes; another number is read from the store instead
 
 
 def pick(values: dict[str, str], lang: str) -> str:
@@ -78,7 +79,12 @@ class Node:
         self.values: dict[str, list[Any]] = defaultdict(list)
 
     def refs(self, predicate: str) -> list[str]:
-        return sorted(t.value for t in self.values.get(predicate, ()) if isinstance(t, ox.NamedNode))
+        terms = self.values.get(predicate)
+        if not terms:
+            return []
+        if len(terms) == 1:  # most values are single: no sorting
+            return [terms[0].value] if isinstance(terms[0], ox.NamedNode) else []
+        return sorted(t.value for t in terms if isinstance(t, ox.NamedNode))
 
     def ref(self, predicate: str) -> str:
         found = self.refs(predicate)
@@ -86,8 +92,14 @@ class Node:
 
     def texts(self, predicate: str) -> dict[str, str]:
         """Literal values by language tag ('' for none); one per language."""
+        terms = self.values.get(predicate)
+        if not terms:
+            return {}
+        if len(terms) == 1:  # most values are single: no sorting
+            term = terms[0]
+            return {term.language or "": term.value} if isinstance(term, ox.Literal) else {}
         out: dict[str, str] = {}
-        for term in sorted(self.values.get(predicate, ()), key=str):
+        for term in sorted(terms, key=str):
             if isinstance(term, ox.Literal):
                 out.setdefault(term.language or "", term.value)
         return out
@@ -367,6 +379,7 @@ class Index:
     lexicon: Lexicon = field(default_factory=Lexicon)
     _columns: Columns | None = None
     _space_at: Callable[[int], SpaceEntry] | None = None
+    _venue_districts: list[int] | None = None  # per venue (index order): its district's position, or -1
 
     def __post_init__(self) -> None:
         self.nodes.known = (self.spaces, self.venues, self.institutions, self.practices, self.concepts)
@@ -389,6 +402,13 @@ class Index:
         if self._space_at is not None:
             return self._space_at(position)
         return self._spaces()[position]
+
+    def district_venues(self, district_iri: str) -> list[VenueEntry]:
+        """The venues in a district, in index order (read from the files: only those venues are made)."""
+        if self._venue_districts is not None and isinstance(self.venues, _Entries):
+            wanted = next((n for n, d in enumerate(self.districts) if d.iri == district_iri), -2)
+            return [self.venues.at(n) for n, d in enumerate(self._venue_districts) if d == wanted]
+        return [v for v in self.venues.values() if v.district and v.district.iri == district_iri]
 
     def concept(self, iri: str) -> ConceptEntry | None:
         return self.concepts.get(iri)
@@ -414,14 +434,20 @@ class Index:
 
 def _nodes(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
+    named = ox.NamedNode
+    last = ""
+    values: dict[str, list[Any]] = defaultdict(list)
     for triple in triples:
         subject = triple.subject
-        if not isinstance(subject, ox.NamedNode):
+        if not isinstance(subject, named):
             continue  # we publish no blank nodes; ignore any a foreign file brought in
-        node = nodes.get(subject.value)
-        if node is None:
-            node = nodes[subject.value] = Node(subject.value)
-        node.values[triple.predicate.value].append(triple.object)
+        iri = subject.value
+        if iri != last:  # a subject's statements mostly come together: look it up once for them
+            node = nodes.get(iri)
+            if node is None:
+                node = nodes[iri] = Node(iri)
+            values, last = node.values, iri
+        values[triple.predicate.value].append(triple.object)
     return nodes
 
 
@@ -593,6 +619,7 @@ def _build(nodes: dict[str, Node], base: str) -> Index:
         space.fields = _fields(space, concepts, lexicon)
         spaces[node.iri] = space
         venue.spaces.append(space)
+    lexicon.forget_texts()
     for venue in venues.values():
         venue.spaces.sort(key=lambda s: fold(s.name))
 
@@ -669,6 +696,7 @@ ROWS, COLUMNS, LEXICON, FRAGMENTS = (
     ".index/fragments.tsv",
 )
 KINDS = ("institutions", "venues", "spaces", "practices")
+_log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -750,6 +778,7 @@ def dump(index: Index, fragments: Mapping[str, list[str]]) -> dict[str, bytes]:
         "concepts": [[c.iri, c.scheme, c.slug, c.labels, c.definitions] for c in index.concepts.values()],
         "districts": [[d.iri, d.number, d.labels] for d in index.districts],
         "keys": {kind: list(getattr(index, kind)) for kind in KINDS},
+        "venue_districts": [_ref(districts, v.district) for v in index.venues.values()],
     }
     lexicon = {
         "lemmas": lemmas,
@@ -795,6 +824,8 @@ class _Rows:
         if first != len(offsets) - 1:
             raise ValueError(f"{path.name}: {len(offsets) - 1} rows, expected {first}")
         self._made: dict[str, dict[int, Any]] = {kind: {} for kind in KINDS}
+        self._making: dict[str, dict[int, Any]] = {kind: {} for kind in KINDS}
+        self._depth = 0
         self._lock = threading.RLock()
         self.districts: list[DistrictEntry] = []
         self.lemmas: Callable[[], list[str]] = list
@@ -804,14 +835,27 @@ class _Rows:
         return json.loads(self._data[int(self._offsets[n]) : int(self._offsets[n + 1])])
 
     def get(self, kind: str, position: int) -> Any:
-        """The entry at ``position`` of ``kind`` (made once; made with its links under one lock)."""
+        """The entry at ``position`` of ``kind`` (made once; made with its links under one lock).
+
+        Entries being made are kept apart (``_making``) until the outermost one is whole, so
+        another thread never finds an entry whose links are not set yet.
+        """
         found = self._made[kind].get(position)
         if found is not None:
             return found
         with self._lock, _collector_paused():
-            found = self._made[kind].get(position)
-            if found is None:
+            found = self._made[kind].get(position) or self._making[kind].get(position)
+            if found is not None:
+                return found
+            self._depth += 1
+            try:
                 found = getattr(self, "_make_" + kind)(position)
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    for made_kind, made in self._making.items():
+                        self._made[made_kind].update(made)
+                        made.clear()
             return found
 
     def _opt(self, kind: str, position: int) -> Any:
@@ -822,7 +866,7 @@ class _Rows:
         entry = _FileInstitution(*row[:13])
         entry.contacts = [ContactPoint(*c) for c in row[13]]
         entry._pending = (self, row[14])  # its venues: made when first asked for
-        self._made["institutions"][n] = entry
+        self._making["institutions"][n] = entry
         return entry
 
     def _make_venues(self, n: int) -> VenueEntry:
@@ -834,7 +878,7 @@ class _Rows:
             step_free, hours, None, method, near, [Feature(*f) for f in features], note, source, stated, stop,
         )  # fmt: skip
         entry._pending = (self, members)  # its spaces: made when first asked for
-        self._made["venues"][n] = entry
+        self._making["venues"][n] = entry
         entry.institution = self._opt("institutions", institution)
         return entry
 
@@ -843,7 +887,7 @@ class _Rows:
         # Made without its venue first (registered before its links are made: they link back to it).
         entry = _FileSpace(*row[:14], None, None)  # type: ignore[call-arg]
         entry._pending = (self, row[16])  # its search texts' lemmas: read when first asked for
-        self._made["spaces"][n] = entry
+        self._making["spaces"][n] = entry
         entry.venue = self.get("venues", row[14])
         entry.institution = self._opt("institutions", row[15])
         entry.practices = [self.get("practices", k) for k in row[17]]
@@ -852,7 +896,7 @@ class _Rows:
     def _make_practices(self, n: int) -> PracticeEntry:
         row = self._row("practices", n)
         entry = PracticeEntry(*row[:8], None, None, None, row[11])  # type: ignore[call-arg]
-        self._made["practices"][n] = entry
+        self._making["practices"][n] = entry
         entry.space = self._opt("spaces", row[8])
         entry.institution = self._opt("institutions", row[9])
         entry.venue = self._opt("venues", row[10])
@@ -1081,6 +1125,7 @@ def _load(folder: Path, store: ox.Store, more_fragments: dict[str, list[str]] | 
         lexicon,
         columns,
         entries["spaces"].at,
+        head["venue_districts"],
     )
     return index
 
@@ -1171,8 +1216,10 @@ def open_index(folder: Path, store: ox.Store, base: str) -> Index:
                 more.setdefault(thing, []).extend(parts)
     try:
         index = load(folder, store, more)
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return build_index(store, base)  # another format, or damaged: the store still says everything
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # Another format, or damaged: the store still says everything (slowly, for a large release).
+        _log.warning("pages' index in %s not used (%s: %s); reading the store instead", folder, type(exc).__name__, exc)
+        return build_index(store, base)
     if index.base != base:
         return build_index(store, base)
     return index

@@ -23,6 +23,8 @@ import errno
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -81,18 +83,53 @@ def plan(out: Path, files: dict[str, bytes], today: date) -> Plan:
     return Plan(f"{today.isoformat()}-{digest[:8]}", today, digest, True, current)
 
 
+# id(bytes) -> (the bytes, their SHA-256), while a build runs (see digests_remembered).
+_DIGESTS: dict[int, tuple[bytes, str]] | None = None
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of ``data`` in hex, computed once per build for the same bytes object."""
+    cache = _DIGESTS
+    if cache is None:
+        return hashlib.sha256(data).hexdigest()
+    hit = cache.get(id(data))
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    digest = hashlib.sha256(data).hexdigest()
+    cache[id(data)] = (data, digest)  # the bytes are kept, so their id is not reused meanwhile
+    return digest
+
+
+@contextmanager
+def digests_remembered() -> Iterator[None]:
+    """Hash each file's bytes once within the block.
+
+    A build hashes every file for the content hash, the change record, the catalog and
+    SHA256SUMS: four times 400 MB at 35,000 spaces. The remembered bytes are let go at the end.
+    """
+    global _DIGESTS
+    owner = _DIGESTS is None
+    if owner:
+        _DIGESTS = {}
+    try:
+        yield
+    finally:
+        if owner:
+            _DIGESTS = None
+
+
 def content_hash(files: dict[str, bytes]) -> str:
     """Hash of a release's content: the names and bytes of its data files."""
     h = hashlib.sha256()
     for name in sorted(files):
         if name in _NOT_CONTENT:
             continue
-        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+        h.update(name.encode() + b"\0" + bytes.fromhex(sha256_hex(files[name])))
     return h.hexdigest()
 
 
 def sha256sums(files: dict[str, bytes]) -> bytes:
-    return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files) if n != SUMS).encode()
+    return "".join(f"{sha256_hex(files[n])}  {n}\n" for n in sorted(files) if n != SUMS).encode()
 
 
 def latest_release(out: Path) -> Path | None:

@@ -5,7 +5,9 @@ interpreter's lock. These three files need only the records, so a small fresh pr
 them on the other core meanwhile. It is started with the interpreter (not forked: a fork of a
 large process copies every page its reference counts touch, and a server that publishes has
 threads), fed the pickled records on its standard input, and answers the files, their SHA-256
-and its own times on its standard output.
+and its own times on its standard output. Then it reads the previous release's kfl.nt and
+kfl.csv for the change record (changes.before), which the build uses if that release is still
+the one its new release follows.
 
 Whatever goes wrong in it (it cannot start, dies, answers nonsense), :meth:`RecordFiles.files`
 writes the files in this process instead: the bytes are the same either way (the same functions
@@ -24,9 +26,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import xlsx
+from . import changes, xlsx
 from .dumps import to_csv, to_geojson
 from .names import CSV, GEOJSON, XLSX
+from .publish import sha256_hex
 from .records import Records
 
 NAMES = (CSV, XLSX, GEOJSON)
@@ -42,9 +45,10 @@ def write(records: Records, base: str) -> dict[str, bytes]:
 class RecordFiles:
     """kfl.csv, kfl.xlsx and kfl.geojson of some records, written by another process when they are many."""
 
-    def __init__(self, records: Records, base: str, min_spaces: int = MIN_SPACES) -> None:
+    def __init__(self, records: Records, base: str, previous: Path | None = None, min_spaces: int = MIN_SPACES) -> None:
         self.records, self.base = records, base
-        self.seconds: dict[str, float] = {}  # the other process's wall and CPU seconds, for the build's timer
+        self.seconds: dict[str, tuple[float, float]] = {}  # stage -> the other process's wall and CPU seconds
+        self.before: changes.Before | None = None  # the change record's parts from the previous release
         self.error: str | None = None  # why the files were written here after all
         self._proc: subprocess.Popen | None = None
         self._answer: bytes = b""
@@ -52,7 +56,7 @@ class RecordFiles:
         if len(records.spaces) < min_spaces:
             return
         try:
-            payload = pickle.dumps((records, base), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((records, base, previous), protocol=pickle.HIGHEST_PROTOCOL)
             env = dict(os.environ)
             # The same kfl_lod as this process's, wherever it was imported from.
             package_root = str(Path(__file__).resolve().parent.parent)
@@ -97,8 +101,8 @@ class RecordFiles:
         answer, self._answer = self._answer, b""
         if self.error is None:
             try:
-                files, digests, self.seconds = pickle.loads(answer)
-                if set(files) == set(NAMES) and all(hashlib.sha256(files[n]).hexdigest() == digests[n] for n in NAMES):
+                files, digests, self.seconds, self.before = pickle.loads(answer)
+                if set(files) == set(NAMES) and all(sha256_hex(files[n]) == digests[n] for n in NAMES):
                     self.records = None  # type: ignore[assignment]
                     return files
                 self.error = "answered other files"
@@ -125,18 +129,21 @@ def _writers(records: Records, base: str) -> dict[str, Callable[[], bytes]]:
 
 
 def main() -> None:
-    """In the other process: read (records, base) from stdin, answer (files, digests, seconds)."""
+    """In the other process: read (records, base, previous) from stdin, answer (files, digests, seconds, before)."""
     import gc
 
     gc.disable()  # many small objects that live until the end, no cycles (see build.without_cycle_collector)
-    records, base = pickle.loads(sys.stdin.buffer.read())
-    seconds: dict[str, float] = {}
+    records, base, previous = pickle.loads(sys.stdin.buffer.read())
+    seconds: dict[str, tuple[float, float]] = {}
     files: dict[str, bytes] = {}
     for name, write_one in _writers(records, base).items():
         started, cpu = time.perf_counter(), time.process_time()
         files[name] = write_one()
-        seconds[f"{name} wall"] = time.perf_counter() - started
-        seconds[f"{name} cpu"] = time.process_time() - cpu
+        seconds[f"write {name}"] = (time.perf_counter() - started, time.process_time() - cpu)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    sys.stdout.buffer.write(pickle.dumps((files, digests, seconds), protocol=pickle.HIGHEST_PROTOCOL))
+    del records
+    started, cpu = time.perf_counter(), time.process_time()
+    found = changes.before(previous, files[CSV], base)
+    seconds["read the previous release"] = (time.perf_counter() - started, time.process_time() - cpu)
+    sys.stdout.buffer.write(pickle.dumps((files, digests, seconds, found), protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()

@@ -198,11 +198,15 @@ class Lexicon:
         self.forms: dict[str, set[str]] = {}  # folded word form -> folded lemmas (for words typed without diacritics)
         self._cache: dict[frozenset[str], frozenset[str]] = {}
         self._sorted: list[str] | None = None
+        self._texts: dict[str, frozenset[str]] = {}  # text -> its lemmas, for texts met again
         for text in texts:
             self.add(text)
 
     def add(self, text: str) -> set[str]:
         """Learn the words of ``text``; return its lemmas."""
+        known = self._texts.get(text)
+        if known is not None:  # the same text again (a venue's name for each of its rooms): learnt already
+            return set(known)
         out: set[str] = set()
         for word in split(text):
             lemmas = analyse(word)[0]
@@ -211,7 +215,12 @@ class Lexicon:
         self.lemmas |= out
         self._cache.clear()
         self._sorted = None
+        self._texts[text] = frozenset(out)
         return out
+
+    def forget_texts(self) -> None:
+        """Drop the texts :meth:`add` remembers (once every text is learnt: they only speed up learning)."""
+        self._texts = {}
 
     def expand(self, word: str) -> frozenset[str]:
         """The published lemmas a query word stands for (empty if none)."""

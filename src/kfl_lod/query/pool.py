@@ -23,6 +23,7 @@ import atexit
 import collections
 import ctypes
 import os
+import pickle
 import signal
 import socket
 import struct
@@ -116,7 +117,9 @@ def _serve(conn) -> None:
     conn.send(("ready", isolated))
     while True:
         try:
-            job = conn.recv()
+            # The bytes of Connection.send, read and written with plain pickle: a Job and a Reply
+            # need none of ForkingPickler's reducers, and it costs several µs less a message.
+            job = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         try:
@@ -130,7 +133,7 @@ def _serve(conn) -> None:
             reply = Reply.error(503, _OUT_OF_MEMORY.format(mb=memory_mb))
         except Exception as exc:  # noqa: BLE001 - a bad job must not end the process
             reply = Reply.error(500, f"The query could not be run ({type(exc).__name__}: {exc}).")
-        conn.send(reply)
+        conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
 
 
 _TIMEOUT = (
@@ -689,8 +692,6 @@ _POOLS: weakref.WeakSet[QueryPool] = weakref.WeakSet()
 
 def _dumps(obj) -> bytes:
     """What ``Connection.send`` writes for a Job, less its length header (a Job needs no special reducers)."""
-    import pickle
-
     return pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
 
 

@@ -557,7 +557,7 @@ def about_page() -> Response:
         "institutions": len(index.institutions),
         "venues": len(index.venues),
         "spaces": len(index.spaces),
-        "illustrative": sum(s.illustrative for s in index.spaces.values()),
+        "illustrative": int(index.columns.illustrative.sum()),
         "practices": len(index.practices),
     }
     publisher = index.label(index.base + "organization/wydzial-kultury", page.lang)
@@ -732,7 +732,7 @@ def _thing_values(page: Page, kind: str, key: str, iri: str) -> dict[str, object
     index = page.index
     values: dict[str, object] = {}
     if kind == "district":
-        venues = [v for v in index.venues.values() if v.district and v.district.iri == iri]
+        venues = index.district_venues(iri)
         values["district_venues"] = sorted(venues, key=lambda v: fold(v.name))
         values["search_link"] = page.url("search", [(search.DISTRICT, key)])
     elif kind == "scheme" and key in index.schemes:

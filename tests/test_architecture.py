@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "changes",
             "ntscan",
             "sidework",
+            "graphwork",
             "publish",
             "build",
             "preview",

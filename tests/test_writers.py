@@ -124,3 +124,42 @@ def test_provenance_names_the_columns_as_when_every_statement_noted_them():
     assert provenance.column("https://kfl.krakow.pl/nothing", "https://schema.org/name") == ""
     everything = provenance.columns  # every record mapped again: the same answer for each statement
     assert everything[(space, "https://schema.org/maximumAttendeeCapacity")] == ("liczba_miejsc",)
+
+
+def test_the_json_ld_writer_indents_as_json_dumps_does():
+    from kfl_lod.jsonld import _dumps, _indented
+
+    values = [
+        {},
+        [],
+        {"b": [1, True, False, None, "x"], "a": {"z": [], "y": {}}, "@id": 'ą"\\\n\t\u2028😀'},
+        [{"id": "a", "n": -5, "l": [{"k": ["v", {"w": 0}]}]}, "tail"],
+        {"c": {"@value": "1", "@type": "xsd:integer"}, "é": "é", "E": 2**70},
+    ]
+    for value in values:
+        assert _indented(value) == _dumps(value)
+        assert _indented(value, "\n  ") == _dumps(value).replace("\n", "\n  ")
+
+
+def test_kfl_jsonld_and_void_from_the_other_process_are_the_same_bytes(written):
+    """graphwork's process (fed kfl.nt's lines) answers the files the build writes itself; if it dies, they are written here."""
+    from kfl_lod.build import Timer
+    from kfl_lod.graphwork import NAMES, GraphFiles
+
+    _, settings, files = written
+    triples = Triples.from_ntriples(files[NTRIPLES])
+    other = GraphFiles(files[NTRIPLES], settings.base, min_bytes=0)
+    timer = Timer()
+    got = other.files(triples, timer)
+    assert other.error is None and set(other.seconds) == {"write kfl.jsonld", "write void"}
+    assert got == {name: files[name] for name in NAMES}
+    assert "write kfl.jsonld" not in timer.seconds  # not written here
+
+    dead = GraphFiles(files[NTRIPLES], settings.base, min_bytes=0)
+    assert dead._proc is not None
+    dead._proc.kill()
+    assert dead.files(triples, timer) == {name: files[name] for name in NAMES}
+    assert dead.error and "write kfl.jsonld" in timer.seconds
+    small = GraphFiles(files[NTRIPLES], settings.base)  # below MIN_BYTES: no process at all
+    assert small._proc is None and small.files(triples, Timer()) == {name: files[name] for name in NAMES}
+    small.cancel()

@@ -14,8 +14,9 @@ from typing import TypeVar
 
 from rdflib import Graph
 
-from . import catalog, changes, csvw, pages_index, release_record, sidework, void, xlsx
+from . import catalog, changes, csvw, graphwork, pages_index, release_record, sidework, void, xlsx
 from .dumps import report_turtle, to_csv, to_geojson, to_ntriples, to_turtle
+from .graphwork import GraphFiles
 from .jsonld import context_bytes, to_jsonld
 from .mapping import Provenance, map_records
 from .names import CHANGES, CONTEXT, CSV, GEOJSON, JSONLD, LATEST, NTRIPLES, SHACL_REPORT, TURTLE, XLSX
@@ -103,10 +104,12 @@ def checked(
     progress: Progress = lambda step: None,
     timer: Timer | None = None,
     on_records: Callable[[Records], None] | None = None,
+    on_ntriples: Callable[[bytes], None] | None = None,
 ) -> Checked:
     """Read, map and validate; raise SourceError on bad input, SettingsError on bad metadata settings.
 
-    ``on_records`` is told the records as soon as they are read (the build starts work on them).
+    ``on_records`` is told the records as soon as they are read, ``on_ntriples`` kfl.nt's bytes
+    as soon as they are written, before validation (the build starts work on them).
     """
     timer = timer or Timer()
     catalog.check_settings(settings)
@@ -122,6 +125,8 @@ def checked(
     progress("validating with SHACL")
     # The compiled validator reads N-Triples: write them once, for it and for the publication.
     ntriples = timer(f"write {NTRIPLES}", triples.ntriples) if settings.validator == "shacl" else None
+    if on_ntriples is not None and ntriples is not None:
+        on_ntriples(ntriples)
     shapes = load_shapes(settings.shapes, settings.base)
     report = timer(
         "validate",
@@ -183,11 +188,13 @@ def render(
     ntriples: bytes | None = None,
     timer: Timer | None = None,
     record_files: RecordFiles | None = None,
+    graph_files: GraphFiles | None = None,
 ) -> dict[str, bytes]:
     """Every content file's bytes: the data, its descriptions (VoID, CSVW) and the SHACL report.
 
     ``graph`` is the mapping's Triples in the build (an rdflib Graph gives the same bytes).
-    ``record_files`` is the other process writing kfl.csv, kfl.xlsx and kfl.geojson (see sidework).
+    ``record_files`` is the other process writing kfl.csv, kfl.xlsx and kfl.geojson (see sidework),
+    ``graph_files`` the one writing kfl.jsonld and VoID (see graphwork).
     """
     base = settings.base
     timer = timer or Timer()
@@ -203,11 +210,14 @@ def render(
         SHACL_REPORT: lambda: report_turtle(report, base),
     }
     for name, write in writers.items():
-        if record_files is not None and name in sidework.NAMES:
+        if record_files is not None and name in sidework.NAMES or graph_files is not None and name in graphwork.NAMES:
             continue  # written by the other process meanwhile; taken last, when it has had the most time
         files[name] = timer(f"write {name}", write) if name != NTRIPLES or ntriples is None else ntriples
-    files.update(timer("write void", lambda: void.render(graph, base)))
+    if graph_files is None:
+        files.update(timer("write void", lambda: void.render(graph, base)))
     files.update(timer("write csvw", lambda: csvw.render(base, settings.licence)))
+    if graph_files is not None:
+        files.update(graph_files.files(graph if isinstance(graph, Triples) else Triples.from_graph(graph), timer))
     if record_files is not None:
         files.update(record_files.files(timer))
     return files
@@ -236,23 +246,30 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     check_out(settings.published)  # before the work: a bad --out is known at once
     timer = Timer()
     side: list[RecordFiles] = []  # kfl.csv, kfl.xlsx, kfl.geojson: another process, from the records on
+    graphs: list[GraphFiles] = []  # kfl.jsonld and VoID: another process, from kfl.nt on
     try:
         previous = latest_release(settings.published)  # what a new release would follow, read meanwhile
 
         def start(records: Records) -> None:
             side.append(RecordFiles(records, settings.base, previous))
 
-        found = checked(settings, progress, timer, on_records=start)
+        found = checked(
+            settings,
+            progress,
+            timer,
+            on_records=start,
+            on_ntriples=lambda nt: graphs.append(GraphFiles(nt, settings.base)),
+        )
     except BaseException:
-        for other in side:
-            other.cancel()
+        _cancel(*side, *graphs)
         raise
     record_files = side[0] if side else None
+    graph_files = graphs[0] if graphs else None
     result = BuildResult(
         found.records, found.report, len(found.triples), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
     )
-    if not found.report.conforms and record_files is not None:
-        record_files.cancel()
+    if not found.report.conforms:
+        _cancel(*side, *graphs)
     if found.report.conforms:
         day = today or date.today()
         preparing = None
@@ -262,9 +279,12 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
             if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
                 preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
             progress("writing the files")
-            files = render(found.records, found.triples, found.report, settings, found.ntriples, timer, record_files)
-            if record_files is not None:
-                for stage, (wall, cpu) in record_files.seconds.items():  # the other process's own times
+            files = render(
+                found.records, found.triples, found.report, settings, found.ntriples, timer, record_files, graph_files
+            )
+            others: list[RecordFiles | GraphFiles] = [*side, *graphs]
+            for other in others:
+                for stage, (wall, cpu) in other.seconds.items():  # the other process's own times
                     timer.seconds[f"{stage} (other process)"], timer.cpu[f"{stage} (other process)"] = wall, cpu
             if preparing is None:
                 preparing = Preparing(settings.published, files[NTRIPLES], dataset_graph(settings.base))
@@ -278,8 +298,7 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         except BaseException:
             if preparing is not None:
                 preparing.cancel()
-            if record_files is not None:
-                record_files.cancel()
+            _cancel(*side, *graphs)
             raise
         finally:
             remembered.__exit__(None, None, None)
@@ -294,6 +313,12 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         timer("prepare index", lambda: pages_index.prepare(folder, settings.base))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _cancel(*others: RecordFiles | GraphFiles) -> None:
+    """Stop the other processes' work (the build failed, or found violations)."""
+    for other in others:
+        other.cancel()
 
 
 def needs_build(settings: Settings) -> bool:

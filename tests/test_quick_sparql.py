@@ -354,9 +354,8 @@ def test_a_dump_revalidated_before_it_was_kept_fills_the_cache(published, encodi
     assert [(a[0], a[2]) for a in kept] == [(200, whole[2])]  # the 200 behind the 304, kept
     again = _call_path(front, "/dumps/kfl.ttl", conditional)  # answered from the cache
     assert first == again and first[0] == 304 and first[2] == b""
-    # The view's 304 header for header, and the Last-Modified the cache's 304s carry.
-    assert set(first[1]) - set(views_304[1]) == {("last-modified", modified)}
-    assert set(views_304[1]) - set(first[1]) == set()
+    # The view's 304 header for header (tests/test_revalidation.py does the same for pages).
+    assert first[1] == views_304[1]
     # Conditions that do not hold get the whole file; If-Modified-Since alone is honoured too.
     fresh = make_front(published)
     assert _call_path(fresh, "/dumps/kfl.ttl", {"accept-encoding": encoding, "if-none-match": '"x"'})[2] == whole[2]

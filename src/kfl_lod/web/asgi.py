@@ -24,17 +24,31 @@ def make_front(settings: Settings) -> Front:
     app = create_app(settings)
     releases = app.extensions["kfl_releases"]
     health_path = settings.base_path + "healthz"
-    dumps_path = settings.base_path + "dumps/"
+    routes = app.url_map.bind("kfl.invalid")
+
+    def deferred(path: str) -> bool:
+        """Whether a revalidation of ``path`` is answered whole by the view, its 304 made from the 200 kept."""
+        try:
+            endpoint, _ = routes.match(path, method="GET")
+        except Exception:  # noqa: BLE001 - a 404, 405 or redirect: the view answers as it is
+            return False
+        return endpoint in _KEPT_WHOLE
 
     def fast(environ: dict[str, Any]) -> Answer | None:
         if environ["PATH_INFO"] == health_path and environ["REQUEST_METHOD"] in ("GET", "HEAD"):
             return _health(app, releases, environ)
         answer = lookup(releases, environ)
-        if answer is None and environ["REQUEST_METHOD"] == "GET" and environ["PATH_INFO"].startswith(dumps_path):
-            if environ.get("kfl.cache_key") is not None:
-                # A dump revalidated before its 200 was kept: the view answers the 200 (kept), the
-                # 304 is made from it as from the cache, and later revalidations stay on the loop.
-                defer_conditions(environ)
+        if (
+            answer is None
+            and environ["REQUEST_METHOD"] == "GET"
+            and environ.get("kfl.cache_key") is not None
+            and ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
+            and deferred(environ["PATH_INFO"])
+        ):
+            # A page, document or dump revalidated before its 200 was kept (first request, or
+            # evicted): the view answers the 200 (kept), the 304 is made from it as from the
+            # cache, and later revalidations stay on the event loop instead of rendering again.
+            defer_conditions(environ)
         return answer
 
     def warm_up() -> None:
@@ -56,6 +70,20 @@ def make_front(settings: Settings) -> Front:
         finish=answer_conditions,
     )
 
+
+# Views whose 200 is kept in the answer cache and whose 304 is that 200 without its body: the
+# pages, a thing's documents (and its IRI's 303, sent as it is) and the dumps.
+_KEPT_WHOLE = frozenset(
+    {
+        "pages.search",
+        "pages.practices",
+        "pages.about",
+        "pages.accessibility",
+        "resources.resource",
+        "resources.dump",
+        "resources.dumps_index",
+    }
+)
 
 _HEALTH_HEADERS = [
     ("content-type", "application/json"),

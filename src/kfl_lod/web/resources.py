@@ -209,7 +209,9 @@ def _document(index: _Index, iri: str, ext: str) -> Response:
         body, etag = _document_bytes(index, iri, ext)
         etag = release.etag(etag)
         if not_modified(request, etag.strip('"'), release.modified):
-            response = Response(status=304)
+            # The 200's media type, so the pages' compression leaves it alone and the 304 varies
+            # on what the 200 varies on (not Accept-Encoding).
+            response = Response(status=304, content_type=DOCUMENTS[ext].content_type)
         else:
             response = Response(body, 200, content_type=DOCUMENTS[ext].content_type)
             cacheable()

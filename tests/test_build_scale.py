@@ -130,7 +130,25 @@ def test_the_workbook_reads_back_with_the_same_values(published):
 
 
 def _parsed(nt: bytes) -> dict:
-    return changes._records_parsed(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), BASE)
+    """changes.records_in as it was: every statement parsed (the reference)."""
+    from kfl_lod.namespaces import parse_iri
+
+    found: dict = {}
+    names: dict = {}
+    for quad in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
+        s = quad.subject
+        if not isinstance(s, ox.NamedNode):
+            continue
+        iri = s.value
+        kind, slug, fragment = parse_iri(iri, BASE)
+        if kind not in changes.KINDS or fragment or "#" in iri:
+            continue
+        found.setdefault(iri, {"kind": kind, "id": slug, "name": ""})
+        if quad.predicate.value == changes._NAME and isinstance(quad.object, ox.Literal):
+            names.setdefault(iri, {})[quad.object.language or ""] = quad.object.value
+    for iri, by_lang in names.items():
+        found[iri]["name"] = by_lang.get("pl") or by_lang.get("") or next(iter(sorted(by_lang.values())))
+    return dict(sorted(found.items()))
 
 
 def _illustrative_parsed(nt: bytes) -> dict:
@@ -169,7 +187,12 @@ TRICKY = """<https://kfl.krakow.pl/space/a> <https://schema.org/name> "Sala \\"A
 <https://elsewhere.org/space/z> <https://schema.org/name> "obcy"@pl .
 _:b1 <https://schema.org/name> "pusty"@pl .
 _:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://kfl.krakow.pl/def/Space> .
-<https://kfl.krakow.pl/practice/p> <https://kfl.krakow.pl/def/illustrative> "false"^^<http://www.w3.org/2001/XMLSchema#boolean> .""".encode()
+<https://kfl.krakow.pl/practice/p> <https://kfl.krakow.pl/def/illustrative> "false"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<https://kfl.krakow.pl/practice/p> <https://schema.org/name> "Praktyka"@PL-Latn .
+<https://kfl.krakow.pl/practice/p> <https://schema.org/name> "Typed"^^<http://www.w3.org/2001/XMLSchema#string> .
+<https://kfl.krakow.pl/institution/i> <https://schema.org/name> "Zweite"@de .
+<https://kfl.krakow.pl/institution/i> <https://schema.org/name> "Erste"@de .
+<https://kfl.krakow.pl/institution/i> <https://schema.org/name> "Andere"@fr .""".encode()
 
 
 @pytest.mark.parametrize("nt", [TRICKY, TRICKY + b"\n", b"", b"\n", TRICKY.replace(b"space/a>", b"space/\\u0061>")])

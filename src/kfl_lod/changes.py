@@ -18,7 +18,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,40 +46,65 @@ def records_in(nt: bytes, base: str) -> dict[str, dict[str, str]]:
     >>> records_in(b'<https://x.org/space/a> <https://schema.org/name> "Sala"@pl .\\n', "https://x.org/")
     {'https://x.org/space/a': {'kind': 'space', 'id': 'a', 'name': 'Sala'}}
     """
+    # Only the lines naming something are read; the subjects come from a byte search (#13: the
+    # whole parse of two releases' N-Triples was most of describe's time).
     try:
         subjects = ntscan.subjects_under(nt, [f"{base}{kind}/" for kind in KINDS])
     except ValueError:  # an escaped IRI: read every statement
-        return _records_parsed(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), base)
-    # Only the lines naming something are parsed; the subjects come from a byte search (#13: the
-    # whole parse of two releases' N-Triples was most of describe's time).
-    names = ntscan.quads_with(nt, f" <{_NAME}> ".encode())
-    return _records_parsed(names, base, subjects)
+        subjects, names = _parsed(nt)
+    else:
+        names = list(_names(ntscan.lines_with(nt, f" <{_NAME}> ".encode())))
+    return _things(subjects, names, base)
 
 
-def _records_parsed(quads: Iterable[ox.Quad], base: str, subjects: Iterable[str] = ()) -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    names: dict[str, dict[str, str]] = {}
+# A line naming something in the form the build writes: an IRI, schema:name, a literal without
+# escapes, a lower-case language tag. pyoxigraph parses any other line.
+_PLAIN_NAME = re.compile(
+    rb'<([^<>"{}|^`\\\s]+)> <'
+    + re.escape(_NAME.encode())
+    + rb'> "([^"\\\r\n]*)"(?:@([a-z]{1,8}(?:-[a-z0-9]{1,8})*))? \.'
+)
 
-    def thing(iri: str) -> bool:
-        if iri in found:
-            return True
-        kind, slug, fragment = parse_iri(iri, base)
-        if kind not in KINDS or fragment or "#" in iri:
-            return False
-        found[iri] = {"kind": kind, "id": slug, "name": ""}
-        return True
 
-    known = False
-    for iri in subjects:
-        thing(iri)
-        known = True
-    for quad in quads:
-        s = quad.subject
-        if not isinstance(s, ox.NamedNode) or not (s.value in found if known else thing(s.value)):
+def _names(lines: bytes) -> Iterator[tuple[str, str, str]]:
+    """(subject, language, text) of the schema:name statements in ``lines``, in their order."""
+    for line in lines.splitlines():
+        plain = _PLAIN_NAME.fullmatch(line)
+        if plain:
+            s, text, lang = plain.groups()
+            yield s.decode(), (lang or b"").decode(), text.decode()
             continue
-        if quad.predicate.value == _NAME and isinstance(quad.object, ox.Literal):
-            names.setdefault(s.value, {})[quad.object.language or ""] = quad.object.value
-    for iri, by_lang in names.items():
+        for quad in ox.parse(line + b"\n", format=ox.RdfFormat.N_TRIPLES):
+            s, o = quad.subject, quad.object
+            if isinstance(s, ox.NamedNode) and quad.predicate.value == _NAME and isinstance(o, ox.Literal):
+                yield s.value, o.language or "", o.value
+
+
+def _parsed(nt: bytes) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Every subject IRI of ``nt`` and its names, by a full parse."""
+    subjects: dict[str, None] = {}
+    names = []
+    for quad in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
+        s, o = quad.subject, quad.object
+        if not isinstance(s, ox.NamedNode):
+            continue
+        subjects[s.value] = None
+        if quad.predicate.value == _NAME and isinstance(o, ox.Literal):
+            names.append((s.value, o.language or "", o.value))
+    return list(subjects), names
+
+
+def _things(subjects: Iterable[str], names: Iterable[tuple[str, str, str]], base: str) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for iri in subjects:
+        kind, slug, fragment = parse_iri(iri, base)
+        if kind in KINDS and not fragment and "#" not in iri:
+            found[iri] = {"kind": kind, "id": slug, "name": ""}
+    by_iri: dict[str, dict[str, str]] = {}
+    for iri, lang, text in names:
+        if iri in found:
+            by_iri.setdefault(iri, {})[lang] = text  # the last statement of a language wins, as it did
+    for iri, by_lang in by_iri.items():
         found[iri]["name"] = by_lang.get("pl") or by_lang.get("") or next(iter(sorted(by_lang.values())))
     return dict(sorted(found.items()))
 

@@ -13,8 +13,8 @@ docs/source-format.md:
 
 Ray casting and edge distances over about 4,200 vertices, with numpy over each district's edges
 (the same floating-point operations in the same order as the plain loops ``_inside``/``_border_m``
-kept beside them, which the tests compare): 14,000 venues of a generated source took 17 CPU s in
-the plain loops, most of reading it (#13); no geometry library is needed.
+kept beside them, which the tests compare): the 11,310 venues without a stated district of a
+generated source of 35,000 spaces take 0.9 CPU s instead of 3.6 (#13); no geometry library is needed.
 """
 
 from __future__ import annotations

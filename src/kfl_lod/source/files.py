@@ -158,6 +158,8 @@ def _cut_off_row(content: str, sep: str) -> int | None:
 
 def _cell(value: Any) -> str:
     """A workbook cell as the text a clerk would type into the CSV."""
+    if type(value) is str:  # every cell of a CSV: the last line's answer, without the checks before it
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, Flagged):

@@ -276,9 +276,12 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     if found.report.conforms:
         day = today or date.today()
         preparing = stores[0] if stores else None
+        indexing: pages_index.Preparing | None = None
         remembered = digests_remembered()  # every file is hashed several times: once is enough
         remembered.__enter__()
         try:
+            if found.ntriples is not None:  # the pages' index: another process, meanwhile (see pages_index.Preparing)
+                indexing = pages_index.Preparing(found.ntriples, settings.base)
             progress("writing the files")
             files = render(
                 found.records, found.triples, found.report, settings, found.ntriples, timer, record_files, graph_files
@@ -299,6 +302,8 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         except BaseException:
             if preparing is not None:
                 preparing.cancel()
+            if indexing is not None:
+                indexing.cancel()
             _cancel(*side, *graphs)
             raise
         finally:
@@ -311,7 +316,15 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         timer("prepare store", lambda: preparing.finish(folder))
         # And what the pages and the search show, so no web process reads every triple itself.
         progress("preparing the pages' index")
-        timer("prepare index", lambda: pages_index.prepare(folder, settings.base))
+        # (made by the other process when it ran: waiting for it is part of the stage)
+        timer(
+            "prepare index",
+            lambda: pages_index.prepare(folder, settings.base, indexing.files() if indexing is not None else None),
+        )
+        if indexing is not None and indexing.seconds != (0.0, 0.0):
+            timer.seconds["prepare index (other process)"], timer.cpu["prepare index (other process)"] = (
+                indexing.seconds
+            )
     result.seconds = time.perf_counter() - started
     return result
 

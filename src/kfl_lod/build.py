@@ -247,21 +247,23 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     timer = Timer()
     side: list[RecordFiles] = []  # kfl.csv, kfl.xlsx, kfl.geojson: another process, from the records on
     graphs: list[GraphFiles] = []  # kfl.jsonld and VoID: another process, from kfl.nt on
+    stores: list[Preparing] = []  # the server's database: a thread, from kfl.nt on (see Preparing)
+    had_folder = Path(settings.published).exists()  # Preparing makes it to work in; a failed build leaves none
     try:
         previous = latest_release(settings.published)  # what a new release would follow, read meanwhile
 
         def start(records: Records) -> None:
             side.append(RecordFiles(records, settings.base, previous))
 
-        found = checked(
-            settings,
-            progress,
-            timer,
-            on_records=start,
-            on_ntriples=lambda nt: graphs.append(GraphFiles(nt, settings.base)),
-        )
+        def written(ntriples: bytes) -> None:
+            graphs.append(GraphFiles(ntriples, settings.base))
+            # Before validation: the compiled validator keeps one core, the database loads on the other.
+            stores.append(Preparing(settings.published, ntriples, dataset_graph(settings.base)))
+
+        found = checked(settings, progress, timer, on_records=start, on_ntriples=written)
     except BaseException:
-        _cancel(*side, *graphs)
+        _cancel(*side, *graphs, *stores)
+        _leave_no_folder(settings.published, had_folder)
         raise
     record_files = side[0] if side else None
     graph_files = graphs[0] if graphs else None
@@ -269,17 +271,16 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         found.records, found.report, len(found.triples), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
     )
     if not found.report.conforms:
-        _cancel(*side, *graphs)
+        _cancel(*side, *graphs, *stores)  # the database's thread is waited for: it cannot be stopped
+        _leave_no_folder(settings.published, had_folder)
     if found.report.conforms:
         day = today or date.today()
-        preparing = None
+        preparing = stores[0] if stores else None
         indexing: pages_index.Preparing | None = None
         remembered = digests_remembered()  # every file is hashed several times: once is enough
         remembered.__enter__()
         try:
-            if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
-                preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
-                # And the pages' index, in another process meanwhile (see pages_index.Preparing).
+            if found.ntriples is not None:  # the pages' index: another process, meanwhile (see pages_index.Preparing)
                 indexing = pages_index.Preparing(found.ntriples, settings.base)
             progress("writing the files")
             files = render(
@@ -328,7 +329,16 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     return result
 
 
-def _cancel(*others: RecordFiles | GraphFiles) -> None:
+def _leave_no_folder(folder: Path, had_folder: bool) -> None:
+    """Remove the publication folder a failed build made (only if empty: nothing else is ever removed)."""
+    if not had_folder:
+        try:
+            Path(folder).rmdir()
+        except OSError:
+            pass
+
+
+def _cancel(*others: RecordFiles | GraphFiles | Preparing) -> None:
     """Stop the other processes' work (the build failed, or found violations)."""
     for other in others:
         other.cancel()

@@ -102,6 +102,18 @@ def test_a_page_revalidated_before_it_was_kept_fills_the_cache(published, view, 
     _close(front, fresh)
 
 
+@pytest.mark.parametrize("target", ["/", "/?q=sala", SPACE + ".html"])
+def test_a_gzip_page_is_the_same_bytes_at_any_second(view, target, monkeypatch):
+    """Its ETag is of the bytes: a gzip header stamped with the time would change it every second."""
+    import time
+
+    first = _call(view, target, {"accept-encoding": "gzip"})
+    assert dict(first[1])["content-encoding"] == "gzip" and first[2][4:8] == b"\0\0\0\0"
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert _call(view, target, {"accept-encoding": "gzip"}) == first
+
+
 def test_a_page_that_sets_a_cookie_is_never_kept(published, view):
     """?lang= sets the language cookie: never kept, and without an ETag a revalidation gets the whole page."""
     front = make_front(published)

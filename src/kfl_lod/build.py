@@ -304,13 +304,16 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
             remembered.__exit__(None, None, None)
         # The files are on disk now: let their bytes and the statements go before the last two stages.
         del files, found
-        # A large release also as a database the server opens in a moment (see store.prepare).
-        progress("preparing the store for the server")
         folder = result.published.folder
-        timer("prepare store", lambda: preparing.finish(folder))
-        # And what the pages and the search show, so no web process reads every triple itself.
+        # What the pages and the search show, so no web process reads every triple itself: made
+        # first, while the store's thread is still loading on the other core (it reads kfl.nt only).
         progress("preparing the pages' index")
-        timer("prepare index", lambda: pages_index.prepare(folder, settings.base))
+        try:
+            timer("prepare index", lambda: pages_index.prepare(folder, settings.base))
+        finally:
+            # A large release also as a database the server opens in a moment (see store.prepare).
+            progress("preparing the store for the server")
+            timer("prepare store", lambda: preparing.finish(folder))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -12,8 +12,8 @@ its load described):
 1. **Build per stage** — ``kfl-lod build`` of the bundled source and of sources written by
    ``kfl-lod generate --spaces N --seed 1``, each run in a fresh process: wall and CPU seconds
    of read, map, validate, each file written, describe (change record, catalog), publish,
-   prepare index (the pages' index) and prepare store (the part left after it: the data was loaded in a
-   thread meanwhile); the other processes' own stages; the whole command's wall and CPU time with interpreter
+   prepare store (the part left after publishing: the data was loaded in a thread meanwhile) and prepare
+   index (the pages' index); the other processes' own stages; the whole command's wall and CPU time with interpreter
    start; peak memory (RSS, from wait4, and the largest sum over the build's processes, sampled); the
    exponent of growth between sizes (t ∝ triples^k).
 2. **Validators** — the same graph checked by pySHACL and by the compiled engine (PyPI

@@ -268,3 +268,29 @@ def test_entries_made_on_demand_are_whole_and_shared_between_threads(generated):
     assert not errors, errors
     by_iri = [{s.iri: id(s) for s in found} for found in seen]
     assert all(ids == by_iri[0] for ids in by_iri)  # one object per entry, whichever thread made it
+
+
+def test_the_index_made_by_another_process_is_the_same_files(publication, tmp_path, monkeypatch):
+    import sys
+
+    folder = (publication.published / "latest").resolve()
+    ntriples = (folder / "kfl.nt").read_bytes()
+    here = pages_index.index_files(
+        ox.parse(path=str(folder / "kfl.nt"), format=ox.RdfFormat.N_TRIPLES), publication.base
+    )
+    other = pages_index.Preparing(ntriples, publication.base, min_bytes=0)
+    made = other.files()
+    assert other.error is None and made == here and list(made)[-1] == FILE
+    assert other.seconds[0] > 0
+    # written into a release without an index: the same bytes as the build's own
+    copy = without_file(publication, tmp_path)
+    target = (copy.published / "latest").resolve()
+    pages_index.prepare(target, copy.base, made)
+    for name, data in here.items():
+        assert (target / name).read_bytes() == data == (folder / name).read_bytes(), name
+    # an interpreter that cannot run it: no files, a reason, and prepare makes them here
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    broken = pages_index.Preparing(ntriples, publication.base, min_bytes=0)
+    assert broken.files() is None and broken.error
+    small = pages_index.Preparing(ntriples, publication.base)  # the bundled data: below the threshold
+    assert small.files() is None and small.error is None

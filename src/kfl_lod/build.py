@@ -273,11 +273,14 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     if found.report.conforms:
         day = today or date.today()
         preparing = None
+        indexing: pages_index.Preparing | None = None
         remembered = digests_remembered()  # every file is hashed several times: once is enough
         remembered.__enter__()
         try:
             if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
                 preparing = Preparing(settings.published, found.ntriples, dataset_graph(settings.base))
+                # And the pages' index, in another process meanwhile (see pages_index.Preparing).
+                indexing = pages_index.Preparing(found.ntriples, settings.base)
             progress("writing the files")
             files = render(
                 found.records, found.triples, found.report, settings, found.ntriples, timer, record_files, graph_files
@@ -298,22 +301,29 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         except BaseException:
             if preparing is not None:
                 preparing.cancel()
+            if indexing is not None:
+                indexing.cancel()
             _cancel(*side, *graphs)
             raise
         finally:
             remembered.__exit__(None, None, None)
         # The files are on disk now: let their bytes and the statements go before the last two stages.
         del files, found
+        # A large release also as a database the server opens in a moment (see store.prepare).
+        progress("preparing the store for the server")
         folder = result.published.folder
-        # What the pages and the search show, so no web process reads every triple itself: made
-        # first, while the store's thread is still loading on the other core (it reads kfl.nt only).
+        timer("prepare store", lambda: preparing.finish(folder))
+        # And what the pages and the search show, so no web process reads every triple itself.
         progress("preparing the pages' index")
-        try:
-            timer("prepare index", lambda: pages_index.prepare(folder, settings.base))
-        finally:
-            # A large release also as a database the server opens in a moment (see store.prepare).
-            progress("preparing the store for the server")
-            timer("prepare store", lambda: preparing.finish(folder))
+        # (made by the other process when it ran: waiting for it is part of the stage)
+        timer(
+            "prepare index",
+            lambda: pages_index.prepare(folder, settings.base, indexing.files() if indexing is not None else None),
+        )
+        if indexing is not None and indexing.seconds != (0.0, 0.0):
+            timer.seconds["prepare index (other process)"], timer.cpu["prepare index (other process)"] = (
+                indexing.seconds
+            )
     result.seconds = time.perf_counter() - started
     return result
 

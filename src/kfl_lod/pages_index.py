@@ -22,7 +22,10 @@ import logging
 import mmap
 import os
 import re
+import subprocess
+import sys
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -848,13 +851,16 @@ class _Rows:
             if found is not None:
                 return found
             self._depth += 1
+            whole = False
             try:
                 found = getattr(self, "_make_" + kind)(position)
+                whole = True
             finally:
                 self._depth -= 1
                 if self._depth == 0:
                     for made_kind, made in self._making.items():
-                        self._made[made_kind].update(made)
+                        if whole:  # a damaged row somewhere below: none of them is published
+                            self._made[made_kind].update(made)
                         made.clear()
             return found
 
@@ -1130,9 +1136,10 @@ def _load(folder: Path, store: ox.Store, more_fragments: dict[str, list[str]] | 
     return index
 
 
-def prepare(folder: Path, base: str) -> Path:
+def prepare(folder: Path, base: str, files: dict[str, bytes] | None = None) -> Path:
     """Write the index of the release in ``folder`` (read from its N-Triples) as :data:`FILE` and its companions.
 
+    ``files``: the index's files made already (by :class:`Preparing`, from the same N-Triples).
     Each file is written aside and renamed into place, :data:`FILE` last, so a reader that
     finds it finds the others whole. Returns the path of :data:`FILE`.
     """
@@ -1140,19 +1147,128 @@ def prepare(folder: Path, base: str) -> Path:
     target = folder / FILE
     if target.exists():
         return target  # a release's data never changes, so neither does its index
-    with _collector_paused():
-        nodes = _nodes(ox.parse(path=str(folder / NTRIPLES), format=ox.RdfFormat.N_TRIPLES))
-        fragments = _fragments(nodes)
-        index = _build(nodes, base)
-        del nodes
-        files = dump(index, fragments)
-        del index, fragments
+    if files is None:
+        files = index_files(ox.parse(path=str(folder / NTRIPLES), format=ox.RdfFormat.N_TRIPLES), base)
     target.parent.mkdir(exist_ok=True)
     counts = {name: [(folder / name).stat().st_size, _lines(folder / name)] for name in _store_files(folder)}
     _write_aside(folder / COUNTS, json.dumps(counts, sort_keys=True).encode())
     for name, data in files.items():  # FILE is the last of them
         _write_aside(folder / name, data)
     return target
+
+
+def index_files(triples: Iterable[ox.Triple | ox.Quad], base: str) -> dict[str, bytes]:
+    """The index's files (name -> bytes) made from the release's statements."""
+    with _collector_paused():
+        nodes = _nodes(triples)
+        fragments = _fragments(nodes)
+        index = _build(nodes, base)
+        del nodes
+        return dump(index, fragments)
+
+
+PREPARE_BYTES = 8_000_000  # N-Triples below this: the index is made in the build's process (a process costs more)
+
+
+class Preparing:
+    """The index's files made by another process while the build writes the other files.
+
+    Started with the interpreter (not forked: a fork of a large build copies every page its
+    reference counts touch), fed the N-Triples on its standard input, it answers the files on
+    its standard output. Whatever goes wrong with it, :meth:`files` answers None and
+    :func:`prepare` makes them in this process: the bytes are the same either way
+    (tests/test_pages_index.py).
+    """
+
+    def __init__(self, ntriples: bytes, base: str, min_bytes: int = PREPARE_BYTES) -> None:
+        self.error: str | None = None
+        self.seconds: tuple[float, float] = (0.0, 0.0)  # the other process's wall and CPU seconds
+        self._proc: subprocess.Popen | None = None
+        self._answer = b""
+        self._reader: threading.Thread | None = None
+        if len(ntriples) < min_bytes:
+            return
+        env = dict(os.environ)
+        # The same kfl_lod as this process's, wherever it was imported from.
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", "from kfl_lod.pages_index import _child; _child()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+        except (OSError, ValueError) as exc:
+            self.error = f"could not start: {exc}"
+            return
+        payload = base.encode() + b"\n" + ntriples
+        # Fed and drained from a thread: pipes block, and this process goes on writing files.
+        self._reader = threading.Thread(target=self._talk, args=(payload,), name="prepare-index", daemon=True)
+        self._reader.start()
+
+    def _talk(self, payload: bytes) -> None:
+        assert self._proc is not None
+        try:
+            self._answer, err = self._proc.communicate(payload)
+            if self._proc.returncode != 0:
+                self.error = f"exited {self._proc.returncode}: {err.decode(errors='replace')[-500:]}"
+        except (OSError, ValueError) as exc:
+            self.error = f"failed: {exc}"
+
+    def files(self) -> dict[str, bytes] | None:
+        """The files the other process made (None: it did not run, or failed; make them here)."""
+        if self._reader is None:
+            return None
+        self._reader.join()
+        answer, self._answer = self._answer, b""
+        if self.error is not None:
+            return None
+        try:
+            # Our own child's answer on a pipe: JSON for the seconds, then length-prefixed files.
+            head_length = int.from_bytes(answer[:8], "big")
+            head = json.loads(answer[8 : 8 + head_length])
+            files: dict[str, bytes] = {}
+            at = 8 + head_length
+            for name, size in head["files"]:
+                files[name] = answer[at : at + size]
+                at += size
+            if at != len(answer) or list(files)[-1:] != [FILE]:
+                raise ValueError("answer of another length or order")
+            self.seconds = (head["wall"], head["cpu"])
+            return files
+        except (ValueError, KeyError, TypeError) as exc:
+            self.error = f"answered nonsense: {exc}"
+            return None
+
+    def cancel(self) -> None:
+        """Stop the other process (the build failed)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+        if self._reader is not None:
+            self._reader.join()
+
+
+def _child() -> None:
+    """The other process of :class:`Preparing`: base and N-Triples in, the index's files out."""
+    started, cpu = time.perf_counter(), time.process_time()
+    data = sys.stdin.buffer.read()
+    base, _, ntriples = data.partition(b"\n")
+    del data
+    files = index_files(ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES), base.decode())
+    head = json.dumps(
+        {
+            "files": [[name, len(value)] for name, value in files.items()],
+            "wall": time.perf_counter() - started,
+            "cpu": time.process_time() - cpu,
+        }
+    ).encode()
+    out = sys.stdout.buffer
+    out.write(len(head).to_bytes(8, "big") + head)
+    for value in files.values():
+        out.write(value)
+    out.flush()
 
 
 def _write_aside(target: Path, data: bytes) -> None:

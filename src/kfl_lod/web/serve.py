@@ -60,7 +60,7 @@ def serve(
 
 
 def warm_pages(app) -> None:
-    """Compile every page template, load the pages' index and Morfeusz: the first visitor waits for none of them.
+    """Load the pages' index, Morfeusz, the withdrawn IRIs and compile every page template: the first visitor waits for none.
 
     Compiling the templates alone took 0.2–0.7 s on the shared machine, on the first page asked for.
     """
@@ -74,9 +74,9 @@ def warm_pages(app) -> None:
         app.jinja_env.get_template("pages/search.html")
         analyse("sala")  # loads Morfeusz's dictionary
         current_index().lexicon.expand("sala")  # reads the index's lexicon (the first text search needs it)
+        current_release().withdrawn  # noqa: B018 - every page of a thing checks it (changes.json: 24 MB at 100k)
         for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("pages/")):
             app.jinja_env.get_template(name)
-        current_release().withdrawn  # noqa: B018 - every page of a thing checks it (changes.json: 24 MB at 100k)
 
 
 def warm_up(app) -> threading.Thread:

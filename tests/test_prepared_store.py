@@ -59,3 +59,25 @@ def test_build_prepares_a_large_release(tmp_path, monkeypatch):
     assert quads(open_store(settings.published, dataset_graph(BASE))) == quads(loaded)
     assert not list(settings.published.glob(".prepare-store-*"))
     assert "prepare store" in result.timings and "validate" in result.cpu
+
+
+def test_a_build_with_violations_leaves_no_database_and_no_folder(tmp_path, monkeypatch):
+    """The database starts loading before validation (store.Preparing from kfl.nt on): violations drop it all."""
+    import csv
+
+    import kfl_lod.store
+
+    write(tmp_path / "source", 30, 4)
+    path = tmp_path / "source" / "przestrzenie.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    free, modes = rows[0].index("nieodplatnie"), rows[0].index("formy_udostepniania")
+    rows[1][free], rows[1][modes] = "tak", "odplatny-najem"  # free of charge, yet only paid rental: a violation
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    monkeypatch.setattr(kfl_lod.store, "PREPARE_BYTES", 0)
+    settings = make_settings(tmp_path)
+    assert not settings.published.exists()
+    result = build(settings, today=date(2026, 3, 1))
+    assert not result.report.conforms and result.published is None
+    assert not settings.published.exists()  # not even the folder the database was loaded in

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import resource
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -247,21 +248,42 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     timer = Timer()
     side: list[RecordFiles] = []  # kfl.csv, kfl.xlsx, kfl.geojson: another process, from the records on
     graphs: list[GraphFiles] = []  # kfl.jsonld and VoID: another process, from kfl.nt on
+    stores: list[Preparing] = []  # the server's database: a thread, from kfl.nt on (see Preparing)
+    indexings: list[pages_index.Preparing] = []  # the pages' index: another process, once the database has loaded
+    stopped = threading.Event()  # the build publishes nothing: start no index
+
+    def index_when_loaded(ntriples: bytes) -> Callable[[], None]:
+        # Called by the database's thread when it has loaded: the bulk load and the index at once
+        # held 3.2 GB at 35,000 spaces, one after the other 2.5 GB (see pages_index.Preparing).
+        def begin() -> None:
+            if not stopped.is_set():
+                indexings.append(pages_index.Preparing(ntriples, settings.base))
+
+        return begin
+
+    def stop(*others: RecordFiles | GraphFiles | Preparing) -> None:
+        stopped.set()
+        _cancel(*others)  # the database's thread is waited for, so no index starts after this
+        _cancel(*indexings)
+
+    had_folder = Path(settings.published).exists()  # Preparing makes it to work in; a failed build leaves none
     try:
         previous = latest_release(settings.published)  # what a new release would follow, read meanwhile
 
         def start(records: Records) -> None:
             side.append(RecordFiles(records, settings.base, previous))
 
-        found = checked(
-            settings,
-            progress,
-            timer,
-            on_records=start,
-            on_ntriples=lambda nt: graphs.append(GraphFiles(nt, settings.base)),
-        )
+        def written(ntriples: bytes) -> None:
+            graphs.append(GraphFiles(ntriples, settings.base))
+            # Before validation: the compiled validator keeps one core, the database loads on the other.
+            stores.append(
+                Preparing(settings.published, ntriples, dataset_graph(settings.base), then=index_when_loaded(ntriples))
+            )
+
+        found = checked(settings, progress, timer, on_records=start, on_ntriples=written)
     except BaseException:
-        _cancel(*side, *graphs)
+        stop(*side, *graphs, *stores)
+        _leave_no_folder(settings.published, had_folder)
         raise
     record_files = side[0] if side else None
     graph_files = graphs[0] if graphs else None
@@ -269,23 +291,14 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         found.records, found.report, len(found.triples), timings=timer.seconds, cpu=timer.cpu, peak_mib=timer.peak_mib
     )
     if not found.report.conforms:
-        _cancel(*side, *graphs)
+        stop(*side, *graphs, *stores)  # the database's thread is waited for: it cannot be stopped
+        _leave_no_folder(settings.published, had_folder)
     if found.report.conforms:
         day = today or date.today()
-        preparing = None
-        indexings: list[pages_index.Preparing] = []  # started by the store's thread when it has loaded
-
-        def index_meanwhile(ntriples: bytes) -> Callable[[], None]:
-            # The pages' index in another process (see pages_index.Preparing), once the store's
-            # loading is done: the two at once held 3.2 GB at 35,000 spaces, one after the other 2.3.
-            return lambda: indexings.append(pages_index.Preparing(ntriples, settings.base))
-
+        preparing = stores[0] if stores else None
         remembered = digests_remembered()  # every file is hashed several times: once is enough
         remembered.__enter__()
         try:
-            if found.ntriples is not None:  # the server's database, on the other core meanwhile (see Preparing)
-                graph = dataset_graph(settings.base)
-                preparing = Preparing(settings.published, found.ntriples, graph, then=index_meanwhile(found.ntriples))
             progress("writing the files")
             files = render(
                 found.records, found.triples, found.report, settings, found.ntriples, timer, record_files, graph_files
@@ -296,7 +309,7 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
                     timer.seconds[f"{stage} (other process)"], timer.cpu[f"{stage} (other process)"] = wall, cpu
             if preparing is None:
                 nt = files[NTRIPLES]
-                preparing = Preparing(settings.published, nt, dataset_graph(settings.base), then=index_meanwhile(nt))
+                preparing = Preparing(settings.published, nt, dataset_graph(settings.base), then=index_when_loaded(nt))
             progress("describing the release")
             known = record_files.before if record_files is not None else None
             files.update(timer("describe", lambda: describe_release(files, settings, day, known)))
@@ -305,11 +318,7 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
                 "publish", lambda: publish_or_fail(settings.published, files, day, settings.keep_releases)
             )
         except BaseException:
-            if preparing is not None:
-                preparing.cancel()  # its thread has ended: no index process is started after this
-            for other_index in indexings:
-                other_index.cancel()
-            _cancel(*side, *graphs)
+            stop(*side, *graphs, *([preparing] if preparing is not None else []))
             raise
         finally:
             remembered.__exit__(None, None, None)
@@ -335,7 +344,16 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
     return result
 
 
-def _cancel(*others: RecordFiles | GraphFiles) -> None:
+def _leave_no_folder(folder: Path, had_folder: bool) -> None:
+    """Remove the publication folder a failed build made (only if empty: nothing else is ever removed)."""
+    if not had_folder:
+        try:
+            Path(folder).rmdir()
+        except OSError:
+            pass
+
+
+def _cancel(*others: RecordFiles | GraphFiles | Preparing | pages_index.Preparing) -> None:
     """Stop the other processes' work (the build failed, or found violations)."""
     for other in others:
         other.cancel()

@@ -143,12 +143,19 @@ class _Compactor:
         A term whose coercion fits gives plain JSON ("name": "Sala"); otherwise the
         predicate's first term carries an explicit value object, which no coercion changes.
         """
-        terms = self.by_iri.get(predicate, [])
         if isinstance(obj, Iri):
-            for term, spec in terms:
-                if spec.get("@type") == "@id":
-                    return term, _Ref(self.iri(obj), obj)
-            return self._key(predicate, terms), {"@id": _Ref(self.iri(obj), obj)}
+            return self._reference(predicate, obj)
+        return self._literal(predicate, obj)
+
+    def _reference(self, predicate: str, obj: Iri) -> tuple[str, Any]:
+        terms = self.by_iri.get(predicate, [])
+        for term, spec in terms:
+            if spec.get("@type") == "@id":
+                return term, _Ref(self.iri(obj), obj)
+        return self._key(predicate, terms), {"@id": _Ref(self.iri(obj), obj)}
+
+    def _literal(self, predicate: str, obj: Lit) -> tuple[str, Any]:
+        terms = self.by_iri.get(predicate, [])
         lexical, language, datatype = obj
         for term, spec in terms:
             if language and spec.get("@language") == language:
@@ -228,7 +235,7 @@ def to_jsonld(graph: Graph | Triples, base: str) -> bytes:
         nodes = _nodes(groups.pop(root), compactor, ctx)
         # Embed fragment nodes (venue/x#address) in the one node that refers to them.
         embedded: set[str] = set()
-        for iri, node in nodes.items():
+        for iri, node in nodes.items() if len(nodes) > 1 else ():  # alone, a thing has no part to embed
             for key, value in list(node.items()):
                 items = value if isinstance(value, list) else [value]
                 replaced = []

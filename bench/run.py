@@ -12,9 +12,10 @@ its load described):
 1. **Build per stage** — ``kfl-lod build`` of the bundled source and of sources written by
    ``kfl-lod generate --spaces N --seed 1``, each run in a fresh process: wall and CPU seconds
    of read, map, validate, each file written, describe (change record, catalog), publish,
-   prepare store (the part left after publishing: the data was loaded in a thread meanwhile)
-   and prepare index (the pages' index); the whole command's wall time with interpreter start; peak memory (RSS,
-   from wait4); the exponent of growth between sizes (t ∝ triples^k).
+   prepare store (the part left after publishing: the data was loaded in a thread meanwhile) and prepare
+   index (the pages' index); the other processes' own stages; the whole command's wall and CPU time with interpreter
+   start; peak memory (RSS, from wait4, and the largest sum over the build's processes, sampled); the
+   exponent of growth between sizes (t ∝ triples^k).
 2. **Validators** — the same graph checked by pySHACL and by the compiled engine (PyPI
    ``shacl``), seconds and whether the reports are equal.
 3. **Server start and memory** — ``kfl-lod serve`` on each publication: seconds until

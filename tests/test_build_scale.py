@@ -331,3 +331,19 @@ def test_digests_are_remembered_only_within_a_build():
     import hashlib
 
     assert first == [hashlib.sha256(d).hexdigest() for d in data]
+
+
+def test_the_store_tells_when_it_has_loaded(published, tmp_path):
+    """The pages' index process starts only then: the two at once passed 3 GB at 35,000 spaces."""
+    from kfl_lod.store import Preparing, dataset_graph
+
+    nt = (published.published / "latest" / NTRIPLES).read_bytes()
+    calls: list[bool] = []
+    loading = Preparing(tmp_path / "a", nt, dataset_graph(BASE), min_bytes=0, then=lambda: calls.append(True))
+    assert loading._thread is not None
+    loading._thread.join()
+    assert calls == [True] and loading._store is not None  # called once, after the loads
+    loading.cancel()
+    small: list[bool] = []
+    Preparing(tmp_path / "b", nt, dataset_graph(BASE), then=lambda: small.append(True))  # too small to load
+    assert small == [True]

@@ -225,6 +225,8 @@ def illustrative_counts(files: dict[str, bytes], base: str) -> dict[str, int]:
     # Only the lines that may say either are parsed (a byte search first; see ntscan).
     typed = ntscan.quads_with(nt, f" <{RDF.type}> <{space}> ".encode())
     for quad in itertools.chain(typed, ntscan.quads_with(nt, f" <{flag}> ".encode())):
+        if isinstance(quad.subject, ox.Triple):  # not in N-Triples 1.1: never a space
+            continue
         s, p, o = quad.subject.value, quad.predicate.value, quad.object
         if p == str(RDF.type) and isinstance(o, ox.NamedNode) and o.value == space:
             spaces.add(s)

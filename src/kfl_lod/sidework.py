@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from . import changes, xlsx
 from .dumps import to_csv, to_geojson
@@ -33,6 +34,15 @@ from .publish import sha256_hex
 from .records import Records
 
 NAMES = (CSV, XLSX, GEOJSON)
+T = TypeVar("T")
+
+
+class Timer(Protocol):
+    """The build's timer (build.Timer): runs ``work`` as ``stage``, timed."""
+
+    def __call__(self, stage: str, work: Callable[[], T]) -> T: ...
+
+
 MIN_SPACES = 2_000  # below this, starting a process costs more than the files (bundled data: 0.1 s)
 
 
@@ -86,7 +96,7 @@ class RecordFiles:
         except (OSError, ValueError) as exc:
             self.error = f"failed: {exc}"
 
-    def files(self, timer: Callable[[str, Callable[[], dict[str, bytes]]], dict[str, bytes]]) -> dict[str, bytes]:
+    def files(self, timer: Timer) -> dict[str, bytes]:
         """The three files: the other process's answer, else written here (``timer`` times the stage)."""
         if self._reader is not None:
             got = timer("wait for kfl.csv, kfl.xlsx, kfl.geojson", self._wait)

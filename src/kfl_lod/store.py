@@ -10,6 +10,7 @@ import functools
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,14 +102,24 @@ class Preparing:
 
     PREFIX = ".prepare-store-"
 
-    def __init__(self, work: Path, ntriples: bytes, graph: str, min_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        work: Path,
+        ntriples: bytes,
+        graph: str,
+        min_bytes: int | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Start loading ``ntriples``; ``then`` is called once that is done (at once if nothing is loaded)."""
         self.graph = graph
+        self._then = then
         self.min_bytes = PREPARE_BYTES if min_bytes is None else min_bytes
         self.aside = Path(work) / f"{self.PREFIX}{os.getpid()}"
         self.error: BaseException | None = None
         self._store: ox.Store | None = None
         self._thread: threading.Thread | None = None
         if len(ntriples) < self.min_bytes:
+            self._done()
             return  # small: nothing to prepare (finish says so as prepare does)
         Path(work).mkdir(parents=True, exist_ok=True)
         for stale in Path(work).glob(f"{self.PREFIX}*"):  # a killed build's
@@ -124,6 +135,15 @@ class Preparing:
             self._store = store
         except Exception as exc:  # noqa: BLE001 - finish() falls back to prepare()
             self.error = exc
+        self._done()
+
+    def _done(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            try:
+                then()
+            except Exception:  # noqa: BLE001 - the next step's own work: it says itself what went wrong
+                pass
 
     def finish(self, folder: Path) -> Path | None:
         """Put the database in the release in ``folder``; return it (None for a small release)."""

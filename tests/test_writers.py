@@ -163,3 +163,13 @@ def test_kfl_jsonld_and_void_from_the_other_process_are_the_same_bytes(written):
     small = GraphFiles(files[NTRIPLES], settings.base)  # below MIN_BYTES: no process at all
     assert small._proc is None and small.files(triples, Timer()) == {name: files[name] for name in NAMES}
     small.cancel()
+
+
+def test_forgotten_lines_come_back_from_the_bytes(written):
+    _, settings, files = written
+    triples = Triples.from_ntriples(files[NTRIPLES], {"rdfs": str(RDFS)})
+    count = len(triples)
+    triples.forget(files[NTRIPLES])
+    assert not triples._lines and len(triples) == count and triples._source is not None  # counted without them
+    assert triples.ntriples() == files[NTRIPLES] and len(triples) == count and triples._source is None
+    assert to_jsonld(triples, settings.base) == files[JSONLD]

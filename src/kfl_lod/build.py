@@ -105,12 +105,14 @@ def checked(
     progress: Progress = lambda step: None,
     timer: Timer | None = None,
     on_records: Callable[[Records], None] | None = None,
-    on_ntriples: Callable[[bytes], None] | None = None,
+    on_ntriples: Callable[[bytes], bool] | None = None,
 ) -> Checked:
     """Read, map and validate; raise SourceError on bad input, SettingsError on bad metadata settings.
 
     ``on_records`` is told the records as soon as they are read, ``on_ntriples`` kfl.nt's bytes
-    as soon as they are written, before validation (the build starts work on them).
+    as soon as they are written, before validation (the build starts work on them); if it answers
+    True, nothing in this process needs the statements' lines again (they are read back from the
+    bytes if asked: Triples.forget).
     """
     timer = timer or Timer()
     catalog.check_settings(settings)
@@ -126,8 +128,8 @@ def checked(
     progress("validating with SHACL")
     # The compiled validator reads N-Triples: write them once, for it and for the publication.
     ntriples = timer(f"write {NTRIPLES}", triples.ntriples) if settings.validator == "shacl" else None
-    if on_ntriples is not None and ntriples is not None:
-        on_ntriples(ntriples)
+    if on_ntriples is not None and ntriples is not None and on_ntriples(ntriples):
+        triples.forget(ntriples)
     shapes = load_shapes(settings.shapes, settings.base)
     report = timer(
         "validate",
@@ -273,12 +275,13 @@ def build(settings: Settings, today: date | None = None, progress: Progress = la
         def start(records: Records) -> None:
             side.append(RecordFiles(records, settings.base, previous))
 
-        def written(ntriples: bytes) -> None:
+        def written(ntriples: bytes) -> bool:
             graphs.append(GraphFiles(ntriples, settings.base))
             # Before validation: the compiled validator keeps one core, the database loads on the other.
             stores.append(
                 Preparing(settings.published, ntriples, dataset_graph(settings.base), then=index_when_loaded(ntriples))
             )
+            return graphs[-1].started  # the other process writes from the bytes: the lines may go
 
         found = checked(settings, progress, timer, on_records=start, on_ntriples=written)
     except BaseException:

@@ -74,6 +74,11 @@ class GraphFiles:
         self._thread = threading.Thread(target=self._talk, args=(ntriples,), name="graph-files", daemon=True)
         self._thread.start()
 
+    @property
+    def started(self) -> bool:
+        """Whether the other process is writing the files (else files() writes them here)."""
+        return self._thread is not None
+
     def _talk(self, ntriples: bytes) -> None:
         proc = self._proc
         assert proc is not None and proc.stdin is not None

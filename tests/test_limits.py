@@ -28,7 +28,7 @@ from rdflib import Graph
 
 from kfl_lod.build import build
 from kfl_lod.query.engine import Job
-from kfl_lod.query.pool import PoolBusy, QueryCrashed, QueryPool, QueryTimeout
+from kfl_lod.query.pool import PoolBusy, QueryCrashed, QueryOutOfMemory, QueryPool, QueryTimeout
 from kfl_lod.store import store_loader
 from support import DEPLOYMENTS, open_graphs
 
@@ -275,6 +275,27 @@ def test_a_query_process_that_cannot_load_the_data_says_why(tmp_path):
     try:
         with pytest.raises(QueryCrashed, match="could not load the data"):
             pool.run(Job(FAST, {"boolean": "json"}, 10), 5)
+    finally:
+        pool.close()
+
+
+def test_the_memory_cap_is_for_queries_not_for_the_data_a_query_process_holds(tmp_path):
+    # A release held in memory (no prepared store) larger than query_memory_mb: with the cap on
+    # the whole process it could not even be loaded (35,000 spaces under the default 1024 MB:
+    # every SPARQL answer was a 500). The cap now counts from the loaded data.
+    data = tmp_path / "big.nt"
+    filler = "x" * 60
+    data.write_text(
+        "".join(f'<http://example.org/s{i}> <http://example.org/p> "{filler}{i}" .\n' for i in range(200_000)),
+        encoding="utf-8",
+    )
+    pool = QueryPool(1, functools.partial(open_graphs, {"http://example.org/g": data}), memory_mb=24)
+    try:
+        reply = pool.run(Job("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", {"solutions": "json"}, 10), 30)
+        assert reply.status == 200 and b"200000" in reply.body
+        # ... and a query needing more than the cap beyond the data is still stopped, naming it.
+        with pytest.raises(QueryOutOfMemory, match="24 MB"):
+            pool.run(Job("SELECT * { GRAPH ?g { ?a ?b ?c . ?d ?e ?f } } ORDER BY ?c ?f", {"solutions": "json"}, 10), 30)
     finally:
         pool.close()
 

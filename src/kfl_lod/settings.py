@@ -86,7 +86,8 @@ class Settings:
         "SPARQL requests that may wait for a busy query process; more are refused at once (503), so pages and /healthz keep answering.",
     )
     query_memory_mb: int = _setting(
-        1024, "Most memory a query process may use, in MB; a query needing more is stopped (0: no limit)."
+        1024,
+        "Most memory a query may use beyond the data its process holds, in MB; a query needing more is stopped (0: no limit).",
     )
     max_result_bytes: int = _setting(
         20_000_000, "Largest SPARQL answer, in bytes; rows beyond it are cut, with a header saying so."

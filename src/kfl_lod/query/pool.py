@@ -5,8 +5,9 @@ So user queries run in separate processes, each holding its own copy of the stor
 
 - the server sends a ``Job`` down a pipe and waits at most the timeout for the ``Reply``;
 - on timeout it kills that process (SIGKILL really stops the work) and starts a new one;
-- each process may use at most ``memory_mb`` of memory (RLIMIT_DATA): a query needing
-  more ends its process, not the machine;
+- a query may use at most ``memory_mb`` of memory beyond the data its process holds
+  (RLIMIT_DATA, set once the data is loaded): a query needing more ends its process,
+  not the machine;
 - if the process dies mid-query, the request gets a clear error (read from what the
   process last wrote to stderr: out of memory, an engine panic) and a new process starts;
 - while one query is slow, the other processes keep answering.
@@ -88,18 +89,52 @@ def _isolate_network() -> bool:
     return False
 
 
+def _data_bytes() -> int:
+    """This process's data segment now (VmData: what RLIMIT_DATA counts), 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _limit_memory(megabytes: int) -> None:
-    """Cap this process's memory (heap and private mappings); 0 leaves it unlimited."""
+    """Let a query use ``megabytes`` of memory beyond what this process holds now; 0 leaves it unlimited.
+
+    Called once the release's data is loaded: the cap is for queries, not for the data. A cap on
+    the whole process made a release held in memory (no prepared store) of about a million
+    triples fail to load at all with the default 1024 MB, and every query answer a 500.
+    Only the soft limit is set, so the process may lift it to load another release; a query
+    cannot change limits.
+    """
     if megabytes <= 0:
         return
     import resource
 
-    limit = megabytes * 1024 * 1024
     kind = getattr(resource, "RLIMIT_DATA", resource.RLIMIT_AS)
     try:
-        resource.setrlimit(kind, (limit, limit))
+        _, hard = resource.getrlimit(kind)
+        limit = _data_bytes() + megabytes * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(kind, (limit, hard))
     except (ValueError, OSError):
         pass  # a lower hard limit set from outside already applies
+
+
+def _unlimit_memory() -> None:
+    """Lift the soft cap of ``_limit_memory`` (up to the hard limit) while a release is loaded."""
+    import resource
+
+    kind = getattr(resource, "RLIMIT_DATA", resource.RLIMIT_AS)
+    try:
+        _, hard = resource.getrlimit(kind)
+        resource.setrlimit(kind, (hard, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def _serve(conn) -> None:
@@ -109,8 +144,8 @@ def _serve(conn) -> None:
     _die_with_parent()
     try:
         loader, version, folder, memory_mb = conn.recv()
-        _limit_memory(memory_mb)
         store = loader(folder) if folder else loader()
+        _limit_memory(memory_mb)  # after the data: the cap is for what a query needs
     except BaseException as exc:  # report, then die: the server shows the reason
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -127,7 +162,9 @@ def _serve(conn) -> None:
                 # The job names its release: load exactly that one (not whatever is latest now),
                 # so the answer and the release the server names for it are the same.
                 store = None  # let the old copy go before the new one is read
+                _unlimit_memory()
                 store, version = (loader(job.folder) if job.folder else loader()), job.version
+                _limit_memory(memory_mb)
             reply = execute(store, job)
         except MemoryError:
             reply = Reply.error(503, _OUT_OF_MEMORY.format(mb=memory_mb))

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import requests
 
 from kfl_lod.build import build
 from kfl_lod.generate import counts, generate
@@ -112,3 +113,58 @@ def test_command_writes_the_tables(tmp_path):
     assert {p.name: p.read_bytes() for p in out.iterdir()} == generate(20, seed=3)
     done = subprocess.run([str(exe), "generate", "--spaces", "0", "--out", str(out)], capture_output=True, text=True)
     assert done.returncode == 2 and "--spaces" in done.stderr
+
+
+@pytest.mark.server
+def test_a_generated_source_is_served_and_the_answer_cache_follows_a_release_switch(tmp_path, start_server):
+    """Issue 13: the generator stays valid, and cached answers never outlive their release."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name, data in generate(40, seed=11).items():
+        (source / name).write_bytes(data)
+    settings = make_settings(tmp_path, source=source)
+    first = build(settings, today=date(2026, 3, 1))
+    assert first.report.violations == [], [str(v) for v in first.report.violations]
+    url = start_server(settings)
+    space = next(r for r in rows({"s": (source / "przestrzenie.csv").read_bytes()}, "s"))
+    iri = f"{settings.base}space/{space['id']}"
+    query = f"SELECT ?n WHERE {{ <{iri}> <https://schema.org/name> ?n }}"
+    asks = {
+        "sparql": (url + "/sparql", {"query": query}, {"Accept": "application/sparql-results+json"}),
+        "page": (f"{url}/space/{space['id']}.html", {}, {}),
+        "document": (f"{url}/space/{space['id']}.nt", {}, {}),
+    }
+
+    def answers() -> dict[str, requests.Response]:
+        return {kind: requests.get(u, params=p, headers=h, timeout=30) for kind, (u, p, h) in asks.items()}
+
+    before = answers()
+    again = answers()  # the same requests again: the answer cache gives them
+    for kind, r in before.items():
+        assert r.status_code == 200 and space["nazwa"] in r.text, kind
+        assert again[kind].headers["ETag"] == r.headers["ETag"] and again[kind].content == r.content, kind
+    # A new release in which the space has another name.
+    path = source / "przestrzenie.csv"
+    table = rows({"s": path.read_bytes()}, "s")
+    renamed = "Sala po zmianie nazwy"
+    for row in table:
+        if row["id"] == space["id"]:
+            row["nazwa"] = renamed
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    second = build(settings, today=date(2026, 3, 2))
+    assert second.report.violations == [] and second.published.new_release
+    after = answers()
+    for kind, r in after.items():
+        assert r.status_code == 200, kind
+        assert r.headers["X-KFL-Release"] == second.published.version, kind
+        assert renamed in r.text, kind
+        assert r.headers["ETag"] != before[kind].headers["ETag"], kind
+        # Revalidating with the old release's ETag gets the new answer, not a 304.
+        u, p, h = asks[kind]
+        old = requests.get(u, params=p, headers={**h, "If-None-Match": before[kind].headers["ETag"]}, timeout=30)
+        assert old.status_code == 200 and renamed in old.text, kind
+    assert space["nazwa"] not in after["sparql"].text  # (other rooms on a page may share the old name)

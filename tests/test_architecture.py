@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "publishers",
             "publication_log",
             "words",
+            "otherprocess",
         ),
     ),
     ("source", ("source",)),

@@ -242,7 +242,7 @@ def test_the_other_process_writes_the_same_files(records):
     from kfl_lod import sidework
 
     side = sidework.RecordFiles(records, BASE, min_spaces=0)
-    assert side._proc is not None  # it did start one
+    assert side._other is not None and side._other.started  # it did start one
     files = side.files(_timer)
     assert side.error is None, side.error
     assert files == sidework.write(records, BASE)
@@ -251,9 +251,9 @@ def test_the_other_process_writes_the_same_files(records):
 
 
 def test_if_the_other_process_fails_the_files_are_written_here(records, monkeypatch):
-    from kfl_lod import sidework
+    from kfl_lod import otherprocess, sidework
 
-    monkeypatch.setattr(sidework.sys, "executable", "/bin/false")
+    monkeypatch.setattr(otherprocess.sys, "executable", "/bin/false")
     side = sidework.RecordFiles(records, BASE, min_spaces=0)
     files = side.files(_timer)
     assert side.error and "exited 1" in side.error

@@ -156,12 +156,12 @@ def test_kfl_jsonld_and_void_from_the_other_process_are_the_same_bytes(written):
     assert "write kfl.jsonld" not in timer.seconds  # not written here
 
     dead = GraphFiles(files[NTRIPLES], settings.base, min_bytes=0)
-    assert dead._proc is not None
-    dead._proc.kill()
+    assert dead._other is not None and dead._other._proc is not None
+    dead._other._proc.kill()
     assert dead.files(triples, timer) == {name: files[name] for name in NAMES}
     assert dead.error and "write kfl.jsonld" in timer.seconds
     small = GraphFiles(files[NTRIPLES], settings.base)  # below MIN_BYTES: no process at all
-    assert small._proc is None and small.files(triples, Timer()) == {name: files[name] for name in NAMES}
+    assert small._other is None and small.files(triples, Timer()) == {name: files[name] for name in NAMES}
     small.cancel()
 
 

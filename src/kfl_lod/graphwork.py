@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from . import void
 from .jsonld import to_jsonld
 from .names import JSONLD, VOID_NTRIPLES, VOID_TURTLE
+from .otherprocess import OtherProcess
 from .triples import Triples
 
 NAMES = (JSONLD, VOID_TURTLE, VOID_NTRIPLES)
@@ -50,59 +47,33 @@ class GraphFiles:
         self.base = base
         self.seconds: dict[str, tuple[float, float]] = {}  # stage -> the other process's wall and CPU seconds
         self.error: str | None = None  # why the files were written here after all
-        self._proc: subprocess.Popen | None = None
-        self._answer = b""
-        self._thread: threading.Thread | None = None
+        self._other: OtherProcess | None = None
         if len(ntriples) < min_bytes:
             return
-        env = dict(os.environ)
-        # The same kfl_lod as this process's, wherever it was imported from.
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
-        try:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-c", "from kfl_lod.graphwork import main; main()"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-            )
-        except OSError as exc:
-            self.error = f"could not start: {exc}"
-            return
-        # Feed and drain it from a thread: pipes block, and this process goes on validating.
-        self._thread = threading.Thread(target=self._talk, args=(ntriples,), name="graph-files", daemon=True)
-        self._thread.start()
+        # The base on a line of its own, then the lines: fed and drained from a thread while
+        # this process validates.
+        chunks = [json.dumps(base).encode("utf-8") + b"\n", ntriples]
+        self._other = OtherProcess("kfl_lod.graphwork", "main", chunks, "graph-files")
+        self.error = self._other.error
 
     @property
     def started(self) -> bool:
         """Whether the other process is writing the files (else files() writes them here)."""
-        return self._thread is not None
-
-    def _talk(self, ntriples: bytes) -> None:
-        proc = self._proc
-        assert proc is not None and proc.stdin is not None
-        try:
-            proc.stdin.write(json.dumps(self.base).encode("utf-8") + b"\n")
-            self._answer, err = proc.communicate(ntriples)
-            if proc.returncode != 0:
-                self.error = f"exited {proc.returncode}: {err.decode(errors='replace')[-500:]}"
-        except (OSError, ValueError) as exc:
-            self.error = f"failed: {exc}"
+        return self._other is not None and self._other.started
 
     def files(self, triples: Triples, timer: Timer) -> dict[str, bytes]:
         """The three files: the other process's answer, else written here from ``triples``."""
-        if self._thread is not None:
+        if self.started:
             got = timer(f"wait for {', '.join(NAMES)}", self._wait)
             if got:
                 return got
         return write(triples, self.base, timer)
 
     def _wait(self) -> dict[str, bytes]:
-        assert self._thread is not None
-        self._thread.join()
-        answer, self._answer = self._answer, b""
-        if self.error is None:
+        assert self._other is not None
+        answer = self._other.answer()
+        self.error = self._other.error
+        if answer is not None:
             try:
                 files, digests, self.seconds = pickle.loads(answer)
                 if set(files) == set(NAMES) and all(hashlib.sha256(files[n]).hexdigest() == digests[n] for n in NAMES):
@@ -114,10 +85,8 @@ class GraphFiles:
 
     def cancel(self) -> None:
         """Stop the other process (the build failed, or validation found violations)."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-        if self._thread is not None:
-            self._thread.join()
+        if self._other is not None:
+            self._other.cancel()
 
 
 def main() -> None:

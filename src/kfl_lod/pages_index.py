@@ -22,7 +22,6 @@ import logging
 import mmap
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -38,6 +37,7 @@ import pyoxigraph as ox
 
 from .names import NTRIPLES, STORE_FILES
 from .namespaces import DCTERMS, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD
+from .otherprocess import OtherProcess
 from .pages_columns import Columns
 from .pages_columns import from_spaces as columns_of
 from .pages_columns import load as load_columns
@@ -1183,47 +1183,20 @@ class Preparing:
     def __init__(self, ntriples: bytes, base: str, min_bytes: int = PREPARE_BYTES) -> None:
         self.error: str | None = None
         self.seconds: tuple[float, float] = (0.0, 0.0)  # the other process's wall and CPU seconds
-        self._proc: subprocess.Popen | None = None
-        self._answer = b""
-        self._reader: threading.Thread | None = None
+        self._other: OtherProcess | None = None
         if len(ntriples) < min_bytes:
             return
-        env = dict(os.environ)
-        # The same kfl_lod as this process's, wherever it was imported from.
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
-        try:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-c", "from kfl_lod.pages_index import _child; _child()"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-            )
-        except (OSError, ValueError) as exc:
-            self.error = f"could not start: {exc}"
-            return
-        payload = base.encode() + b"\n" + ntriples
-        # Fed and drained from a thread: pipes block, and this process goes on writing files.
-        self._reader = threading.Thread(target=self._talk, args=(payload,), name="prepare-index", daemon=True)
-        self._reader.start()
-
-    def _talk(self, payload: bytes) -> None:
-        assert self._proc is not None
-        try:
-            self._answer, err = self._proc.communicate(payload)
-            if self._proc.returncode != 0:
-                self.error = f"exited {self._proc.returncode}: {err.decode(errors='replace')[-500:]}"
-        except (OSError, ValueError) as exc:
-            self.error = f"failed: {exc}"
+        # Fed and drained from a thread: this process goes on writing files.
+        self._other = OtherProcess("kfl_lod.pages_index", "_child", [base.encode() + b"\n", ntriples], "prepare-index")
+        self.error = self._other.error
 
     def files(self) -> dict[str, bytes] | None:
         """The files the other process made (None: it did not run, or failed; make them here)."""
-        if self._reader is None:
+        if self._other is None:
             return None
-        self._reader.join()
-        answer, self._answer = self._answer, b""
-        if self.error is not None:
+        answer = self._other.answer()
+        self.error = self._other.error
+        if answer is None:
             return None
         try:
             # Our own child's answer on a pipe: JSON for the seconds, then length-prefixed files.
@@ -1244,10 +1217,8 @@ class Preparing:
 
     def cancel(self) -> None:
         """Stop the other process (the build failed)."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-        if self._reader is not None:
-            self._reader.join()
+        if self._other is not None:
+            self._other.cancel()
 
 
 def _child() -> None:

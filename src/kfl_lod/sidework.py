@@ -17,11 +17,8 @@ on equal records; ``tests/test_build_scale.py`` compares them).
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +27,7 @@ from typing import Protocol, TypeVar
 from . import changes, xlsx
 from .dumps import to_csv, to_geojson
 from .names import CSV, GEOJSON, XLSX
+from .otherprocess import OtherProcess
 from .publish import sha256_hex
 from .records import Records
 
@@ -60,45 +58,21 @@ class RecordFiles:
         self.seconds: dict[str, tuple[float, float]] = {}  # stage -> the other process's wall and CPU seconds
         self.before: changes.Before | None = None  # the change record's parts from the previous release
         self.error: str | None = None  # why the files were written here after all
-        self._proc: subprocess.Popen | None = None
-        self._answer: bytes = b""
-        self._reader: threading.Thread | None = None
+        self._other: OtherProcess | None = None
         if len(records.spaces) < min_spaces:
             return
         try:
             payload = pickle.dumps((records, base, previous), protocol=pickle.HIGHEST_PROTOCOL)
-            env = dict(os.environ)
-            # The same kfl_lod as this process's, wherever it was imported from.
-            package_root = str(Path(__file__).resolve().parent.parent)
-            env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
-            self._proc = subprocess.Popen(
-                [sys.executable, "-c", "from kfl_lod.sidework import main; main()"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-            )
-        except (OSError, pickle.PicklingError, ValueError) as exc:
+        except (pickle.PicklingError, ValueError) as exc:
             self.error = f"could not start: {exc}"
-            self._proc = None
             return
-        # Feed and drain it from a thread: pipes block, and this process goes on mapping.
-        self._reader = threading.Thread(target=self._talk, args=(payload,), name="record-files", daemon=True)
-        self._reader.start()
-
-    def _talk(self, payload: bytes) -> None:
-        proc = self._proc
-        assert proc is not None
-        try:
-            self._answer, err = proc.communicate(payload)
-            if proc.returncode != 0:
-                self.error = f"exited {proc.returncode}: {err.decode(errors='replace')[-500:]}"
-        except (OSError, ValueError) as exc:
-            self.error = f"failed: {exc}"
+        # Fed and drained from a thread: this process goes on mapping.
+        self._other = OtherProcess("kfl_lod.sidework", "main", [payload], "record-files")
+        self.error = self._other.error
 
     def files(self, timer: Timer) -> dict[str, bytes]:
         """The three files: the other process's answer, else written here (``timer`` times the stage)."""
-        if self._reader is not None:
+        if self._other is not None and self._other.started:
             got = timer("wait for kfl.csv, kfl.xlsx, kfl.geojson", self._wait)
             if got is not None:
                 return got
@@ -106,10 +80,10 @@ class RecordFiles:
         return {name: timer(f"write {name}", write_one) for name, write_one in _writers(records, self.base).items()}
 
     def _wait(self) -> dict[str, bytes] | None:
-        assert self._reader is not None
-        self._reader.join()
-        answer, self._answer = self._answer, b""
-        if self.error is None:
+        assert self._other is not None
+        answer = self._other.answer()
+        self.error = self._other.error
+        if answer is not None:
             try:
                 files, digests, self.seconds, self.before = pickle.loads(answer)
                 if set(files) == set(NAMES) and all(sha256_hex(files[n]) == digests[n] for n in NAMES):
@@ -122,10 +96,8 @@ class RecordFiles:
 
     def cancel(self) -> None:
         """Stop the other process (the build failed)."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-        if self._reader is not None:
-            self._reader.join()
+        if self._other is not None:
+            self._other.cancel()
 
 
 def _writers(records: Records, base: str) -> dict[str, Callable[[], bytes]]:
